@@ -1,0 +1,25 @@
+"""Mesure commune: the router. Pages are registered for the viewer's role only."""
+
+import streamlit as st
+
+import ui
+from indicators.access import can_view, resolve_viewer
+from indicators.i18n import t
+
+st.set_page_config(page_title="Mesure commune", page_icon=":material/insights:", layout="wide")
+
+lang = ui.current_lang()
+viewer = resolve_viewer(ui.open_store(lang))
+
+PAGES = [
+    ("catalogue", "pages/catalogue.py", "nav.catalogue", ":material/menu_book:"),
+    ("theory", "pages/theorie_du_changement.py", "nav.theory", ":material/account_tree:"),
+]
+allowed = [
+    st.Page(path, title=t(title, lang), icon=icon, url_path=key)
+    for key, path, title, icon in PAGES
+    if can_view(viewer, key)
+]
+if not allowed:
+    allowed = [st.Page("pages/connexion.py", title="Connexion", icon=":material/login:")]
+st.navigation({t("nav.section.definition", lang): allowed}).run()

@@ -1,0 +1,1 @@
+"""Mesure commune: everything that is not display (catalogue, store, analytics, access)."""

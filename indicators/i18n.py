@@ -1,0 +1,178 @@
+"""Interface texts in French (first) and English, and labels of the definition's codes."""
+
+from __future__ import annotations
+
+LANGUAGES = ("fr", "en")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "app.title": ("Mesure commune", "Mesure commune"),
+    "app.language": ("Langue", "Language"),
+    "app.demo_banner": (
+        "Mode démonstration : vous êtes connecté·e en évaluateur anonyme.",
+        "Demo mode: you are signed in as an anonymous evaluator.",
+    ),
+    "app.no_viewer": (
+        "Connexion requise : cette page n'est accessible qu'aux comptes autorisés.",
+        "Sign-in required: this page is only open to authorised accounts.",
+    ),
+    "app.no_viewer_hint": (
+        "Les comptes ne sont pas encore ouverts sur cette initiative ;"
+        " seule l'initiative de démonstration admet un visiteur anonyme.",
+        "Accounts are not open on this initiative yet; only the demo initiative admits an"
+        " anonymous visitor.",
+    ),
+    "app.store_error": (
+        "La base de l'initiative ne peut pas être ouverte.",
+        "The initiative's store cannot be opened.",
+    ),
+    "app.definition_error": (
+        "La définition de l'initiative est incohérente ; corrigez les fichiers de data/ puis"
+        " relancez « mesure init ».",
+        "The initiative definition is inconsistent; fix the files in data/ then run"
+        " 'mesure init'.",
+    ),
+    "nav.catalogue": ("Catalogue", "Catalogue"),
+    "nav.theory": ("Théorie du changement", "Theory of change"),
+    "nav.section.definition": ("Définition commune", "Common definition"),
+    "catalogue.title": ("Catalogue des indicateurs communs", "Common indicator catalogue"),
+    "catalogue.intro": (
+        "{count} indicateurs partagés par tous les partenaires. Cherchez par code, libellé,"
+        " définition ou synonyme.",
+        "{count} indicators shared by every partner. Search by code, label, definition or alias.",
+    ),
+    "catalogue.search": ("Rechercher", "Search"),
+    "catalogue.search_placeholder": (
+        "ex. jeunes touchés, stage, brevet…",
+        "e.g. young people reached, internship, brevet…",
+    ),
+    "catalogue.level": ("Niveau", "Level"),
+    "catalogue.type": ("Type", "Type"),
+    "catalogue.results": ("{count} indicateur(s) trouvé(s)", "{count} indicator(s) found"),
+    "catalogue.none": (
+        "Aucun indicateur ne correspond : essayez un autre mot ou retirez un filtre.",
+        "No indicator matches: try another word or remove a filter.",
+    ),
+    "catalogue.choose": ("Fiche indicateur", "Reference sheet"),
+    "catalogue.by_level": ("Indicateurs par niveau", "Indicators by level"),
+    "sheet.code": ("Code", "Code"),
+    "sheet.version": ("Version", "Version"),
+    "sheet.label": ("Libellé", "Label"),
+    "sheet.definition": ("Définition", "Definition"),
+    "sheet.node": ("Nœud de la théorie du changement", "Theory-of-change node"),
+    "sheet.type": ("Type", "Type"),
+    "sheet.unit": ("Unité", "Unit"),
+    "sheet.polarity": ("Sens", "Polarity"),
+    "sheet.numerator": ("Numérateur", "Numerator"),
+    "sheet.denominator": ("Dénominateur", "Denominator"),
+    "sheet.disaggregations": ("Ventilations", "Disaggregations"),
+    "sheet.aggregation_time": ("Agrégation dans le temps", "Aggregation over time"),
+    "sheet.aggregation_space": (
+        "Agrégation entre lieux et partenaires",
+        "Aggregation over places and partners",
+    ),
+    "sheet.deduplication": ("Règle de dédoublonnage", "De-duplication rule"),
+    "sheet.frequency": ("Fréquence", "Frequency"),
+    "sheet.range": ("Plage plausible", "Plausible range"),
+    "sheet.source": ("Source", "Source"),
+    "sheet.aliases": ("Synonymes reconnus", "Recognised aliases"),
+    "sheet.history": ("Historique des versions", "Version history"),
+    "sheet.valid_from": ("En vigueur depuis", "Valid from"),
+    "sheet.valid_to": ("Remplacée le", "Replaced on"),
+    "theory.title": ("Théorie du changement", "Theory of change"),
+    "theory.intro": (
+        "Des activités à l'impact : chaque nœud liste ses indicateurs et les partenaires"
+        " engagés. Survolez un nœud pour le détail.",
+        "From activities to impact: each node lists its indicators and the committed"
+        " partners. Hover over a node for details.",
+    ),
+    "theory.choose": ("Détail d'un nœud", "Node details"),
+    "theory.indicators": ("Indicateurs", "Indicators"),
+    "theory.partners": ("Partenaires engagés", "Committed partners"),
+    "theory.no_indicator": ("Aucun indicateur sur ce nœud.", "No indicator on this node."),
+    "theory.no_partner": ("Aucun partenaire engagé sur ce nœud.", "No partner committed to this node."),
+    "theory.feeds": ("Alimente", "Feeds"),
+    "theory.fed_by": ("Alimenté par", "Fed by"),
+    "theory.commitments": ("engagement(s)", "commitment(s)"),
+    "column.organisation": ("Organisation", "Organisation"),
+    "column.type": ("Type", "Type"),
+    "column.commitments": ("Engagements", "Commitments"),
+}
+
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "level": {
+        "activity": ("Activité", "Activity"),
+        "output": ("Réalisation", "Output"),
+        "intermediate_outcome": ("Effet intermédiaire", "Intermediate outcome"),
+        "long_term_outcome": ("Effet à long terme", "Long-term outcome"),
+        "impact": ("Impact", "Impact"),
+    },
+    "type": {
+        "count": ("Effectif", "Count"),
+        "percentage": ("Pourcentage", "Percentage"),
+        "ratio": ("Ratio", "Ratio"),
+        "amount": ("Montant", "Amount"),
+        "duration": ("Durée", "Duration"),
+        "score": ("Score", "Score"),
+    },
+    "unit": {
+        "person": ("personnes", "people"),
+        "event": ("occurrences", "events"),
+        "hour": ("heures", "hours"),
+        "day": ("jours", "days"),
+        "eur": ("euros", "euros"),
+        "percent": ("%", "%"),
+        "ratio": ("ratio", "ratio"),
+        "point": ("points", "points"),
+    },
+    "polarity": {
+        "higher_is_better": ("Plus c'est haut, mieux c'est", "Higher is better"),
+        "lower_is_better": ("Plus c'est bas, mieux c'est", "Lower is better"),
+        "neutral": ("Neutre", "Neutral"),
+    },
+    "aggregation": {
+        "sum": ("Somme", "Sum"),
+        "mean": ("Moyenne", "Mean"),
+        "last": ("Dernière valeur", "Last value"),
+        "max": ("Maximum", "Maximum"),
+        "ratio": (
+            "Ratio (somme des numérateurs / somme des dénominateurs)",
+            "Ratio (sum of numerators / sum of denominators)",
+        ),
+        "none": ("Non agrégeable", "Not aggregated"),
+    },
+    "deduplication": {
+        "none": ("Aucune (les valeurs s'additionnent)", "None (values add up)"),
+        "max_per_school": ("Maximum par collège", "Maximum per school"),
+        "max_per_territory": ("Maximum par territoire", "Maximum per territory"),
+        "unique_id": ("Identifiants uniques", "Unique identifiers"),
+        "not_applicable": ("Sans objet", "Not applicable"),
+    },
+    "frequency": {
+        "term": ("Trimestrielle", "Every term"),
+        "school_year": ("Annuelle (année scolaire)", "Yearly (school year)"),
+    },
+    "organisation_type": {
+        "school": ("Collège", "School"),
+        "company": ("Entreprise", "Company"),
+        "company_foundation": ("Fondation d'entreprise", "Company foundation"),
+        "association": ("Association", "Association"),
+        "public_body": ("Acteur public", "Public body"),
+        "funder": ("Financeur", "Funder"),
+        "backbone": ("Structure d'appui", "Backbone"),
+    },
+}
+
+
+def t(key: str, lang: str = "fr", **values: object) -> str:
+    """The interface text `key` in `lang`, with `{placeholders}` filled."""
+    fr, en = TEXTS[key]
+    text = en if lang == "en" else fr
+    return text.format(**values) if values else text
+
+
+def label(kind: str, code: str, lang: str = "fr") -> str:
+    """The human label of a definition code (a level, a type, a unit...); the code if unknown."""
+    pair = LABELS.get(kind, {}).get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]

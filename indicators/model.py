@@ -1,0 +1,229 @@
+"""Typed, immutable objects of an initiative definition (what `data/` describes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LEVELS: tuple[str, ...] = (
+    "activity",
+    "output",
+    "intermediate_outcome",
+    "long_term_outcome",
+    "impact",
+)
+INDICATOR_TYPES = ("count", "percentage", "ratio", "amount", "duration", "score")
+RATE_TYPES = ("percentage", "ratio")
+UNITS = ("person", "event", "hour", "day", "eur", "percent", "ratio", "point")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+AGGREGATION_RULES = ("sum", "mean", "last", "max", "ratio", "none")
+DEDUPLICATION_RULES = (
+    "none",
+    "max_per_school",
+    "max_per_territory",
+    "unique_id",
+    "not_applicable",
+)
+FREQUENCIES = ("term", "school_year")
+PLACE_KINDS = ("territory", "school")
+EDUCATION_PRIORITIES = ("REP+", "REP", "none")
+GRADES = ("6e", "5e", "4e", "3e")
+ORGANISATION_TYPES = (
+    "school",
+    "company",
+    "company_foundation",
+    "association",
+    "public_body",
+    "funder",
+    "backbone",
+)
+COMMITMENT_STATUSES = ("planned", "ongoing", "done")
+PERIOD_KINDS = ("school_year", "term")
+TARGET_KINDS = ("baseline", "target")
+WHOLE_INITIATIVE = "*"
+
+# Fields whose change alters what an indicator measures: changing one needs a new version.
+SEMANTIC_FIELDS = (
+    "definition_fr",
+    "definition_en",
+    "type",
+    "unit",
+    "polarity",
+    "numerator_fr",
+    "numerator_en",
+    "denominator_fr",
+    "denominator_en",
+    "aggregation_time",
+    "aggregation_space",
+    "deduplication",
+    "disaggregations",
+    "frequency",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    code: str
+    name_fr: str
+    name_en: str
+    demo: bool
+    backbone: str
+    completeness_goal: float
+    timeliness_goal: float
+    suppression_threshold: int
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    code: str
+    level: str
+    label_fr: str
+    label_en: str
+    description_fr: str
+    description_en: str
+
+    @property
+    def rank(self) -> int:
+        """Position of the level, 0 for activities up to 4 for the impact."""
+        return LEVELS.index(self.level)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    code: str
+    label_fr: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    code: str
+    label_fr: str
+    label_en: str
+    categories: tuple[Category, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Deduplication:
+    rule: str
+    note_fr: str
+    note_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    code: str
+    version: int
+    label_fr: str
+    label_en: str
+    definition_fr: str
+    definition_en: str
+    node: str
+    type: str
+    unit: str
+    polarity: str
+    aggregation_time: str
+    aggregation_space: str
+    deduplication: Deduplication
+    frequency: str
+    range_min: float
+    range_max: float
+    source_fr: str
+    source_en: str
+    numerator_fr: str = ""
+    numerator_en: str = ""
+    denominator_fr: str = ""
+    denominator_en: str = ""
+    disaggregations: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_rate(self) -> bool:
+        """True for percentages and ratios, which aggregate as numerator / denominator."""
+        return self.type in RATE_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str
+    kind: str
+    name: str
+    parent: str = ""
+    uai: str = ""
+    education_priority: str = ""
+    commune_insee: str = ""
+    qpv: str = ""
+    pupils: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    code: str
+    name: str
+    type: str
+    place: str = ""
+    territories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    organisation: str
+    action_type: str
+    node: str
+    places: tuple[str, ...]
+    grades: tuple[str, ...]
+    sex: tuple[str, ...]
+    targeted: int | None
+    periods: tuple[str, ...]
+    status: str
+    indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    code: str
+    label_fr: str
+    label_en: str
+    kind: str
+    parent: str
+    start: dt.date
+    end: dt.date
+    due: dt.date
+
+    @property
+    def delay_days(self) -> int:
+        """Days allowed after the period's end for a report to count as on time."""
+        return (self.due - self.end).days
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    indicator: str
+    place: str
+    period: str
+    kind: str
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A whole, consistent initiative definition."""
+
+    initiative: Initiative
+    nodes: tuple[Node, ...]
+    links: tuple[Link, ...]
+    dimensions: tuple[Dimension, ...]
+    indicators: tuple[Indicator, ...]
+    places: tuple[Place, ...]
+    organisations: tuple[Organisation, ...]
+    commitments: tuple[Commitment, ...]
+    periods: tuple[Period, ...]
+    targets: tuple[Target, ...]

@@ -1,0 +1,235 @@
+"""Problems found in an initiative definition: values with a stable code, never exceptions.
+
+Each code has one French and one English template; the placeholders are filled from the
+problem's `details`. Only `DefinitionError` is raised, and it carries every problem found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# code: (French template, English template). Placeholders come from `details`.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "file-missing": (
+        "fichier introuvable : ajoutez-le au dossier de définition",
+        "file not found: add it to the definition folder",
+    ),
+    "file-unreadable": (
+        "fichier illisible ({reason})",
+        "unreadable file ({reason})",
+    ),
+    "bad-columns": (
+        "colonnes attendues {expected}, trouvées {found}",
+        "expected columns {expected}, found {found}",
+    ),
+    "missing-field": (
+        "le champ « {field} » est obligatoire",
+        "field '{field}' is required",
+    ),
+    "invalid-value": (
+        "« {value} » n'est pas une valeur permise pour « {field} » (permis : {allowed})",
+        "'{value}' is not allowed for '{field}' (allowed: {allowed})",
+    ),
+    "not-a-number": (
+        "« {value} » n'est pas un nombre pour « {field} »",
+        "'{value}' is not a number for '{field}'",
+    ),
+    "not-a-date": (
+        "« {value} » n'est pas une date AAAA-MM-JJ pour « {field} »",
+        "'{value}' is not a YYYY-MM-DD date for '{field}'",
+    ),
+    "duplicate-code": (
+        "le code « {value} » est déjà utilisé par une autre entrée",
+        "code '{value}' is already used by another entry",
+    ),
+    "unknown-node": (
+        "nœud de la théorie du changement inconnu : « {value} »",
+        "unknown theory-of-change node: '{value}'",
+    ),
+    "unknown-indicator": (
+        "indicateur inconnu : « {value} »",
+        "unknown indicator: '{value}'",
+    ),
+    "unknown-place": (
+        "lieu inconnu : « {value} »",
+        "unknown place: '{value}'",
+    ),
+    "unknown-period": (
+        "période inconnue : « {value} »",
+        "unknown period: '{value}'",
+    ),
+    "unknown-organisation": (
+        "organisation inconnue : « {value} »",
+        "unknown organisation: '{value}'",
+    ),
+    "unknown-dimension": (
+        "dimension de ventilation inconnue : « {value} »",
+        "unknown disaggregation dimension: '{value}'",
+    ),
+    "unknown-category": (
+        "catégorie « {value} » inconnue pour la dimension « {field} »",
+        "unknown category '{value}' for dimension '{field}'",
+    ),
+    "link-goes-down": (
+        "le lien {source} → {target} descend d'un niveau ({source_level} → {target_level}) :"
+        " un lien va vers un niveau égal ou supérieur",
+        "link {source} → {target} goes down a level ({source_level} → {target_level}):"
+        " a link goes to the same or a higher level",
+    ),
+    "toc-cycle": (
+        "la théorie du changement contient un cycle : {cycle}",
+        "the theory of change contains a cycle: {cycle}",
+    ),
+    "rate-without-denominator": (
+        "un indicateur de type « {value} » doit définir numérateur et dénominateur"
+        " (manquant : {field})",
+        "an indicator of type '{value}' must define numerator and denominator (missing: {field})",
+    ),
+    "fraction-on-non-rate": (
+        "numérateur/dénominateur définis pour un indicateur de type « {value} » qui n'est pas un taux",
+        "numerator/denominator defined for an indicator of type '{value}', which is not a rate",
+    ),
+    "rate-summed": (
+        "un taux ne s'agrège pas par « {value} » ({field}) : utilisez « ratio »"
+        " (somme des numérateurs / somme des dénominateurs) ou « none »",
+        "a rate cannot aggregate by '{value}' ({field}): use 'ratio'"
+        " (sum of numerators / sum of denominators) or 'none'",
+    ),
+    "ratio-on-non-rate": (
+        "la règle « ratio » ({field}) est réservée aux taux ; ce type est « {value} »",
+        "the 'ratio' rule ({field}) is only for rates; this type is '{value}'",
+    ),
+    "bad-range": (
+        "plage plausible incohérente : min {min} > max {max}",
+        "inconsistent plausible range: min {min} > max {max}",
+    ),
+    "invalid-uai": (
+        "« {value} » n'est pas un code UAI valide (7 chiffres et une lettre de contrôle,"
+        " attendue ici : {expected})",
+        "'{value}' is not a valid UAI code (7 digits and a check letter, expected here: {expected})",
+    ),
+    "bad-parent": (
+        "le parent « {value} » doit être {expected}",
+        "parent '{value}' must be {expected}",
+    ),
+    "bad-dates": (
+        "dates incohérentes : {reason}",
+        "inconsistent dates: {reason}",
+    ),
+    "action-not-activity": (
+        "le type d'action « {value} » n'est pas une activité de la théorie du changement"
+        " (niveau : {level})",
+        "action type '{value}' is not an activity of the theory of change (level: {level})",
+    ),
+    "node-not-reachable": (
+        "le nœud « {value} » n'est pas atteint depuis l'activité « {action} » en suivant les liens",
+        "node '{value}' cannot be reached from activity '{action}' along the links",
+    ),
+    "value-out-of-range": (
+        "la valeur {value} sort de la plage plausible de « {indicator} » ({min} à {max})",
+        "value {value} is outside the plausible range of '{indicator}' ({min} to {max})",
+    ),
+    "duplicate-target": (
+        "deuxième {kind} pour {indicator} × {place} × {period}",
+        "second {kind} for {indicator} × {place} × {period}",
+    ),
+    "bad-organisation-type": (
+        "l'organisation « {value} » est de type « {found} », attendu : {expected}",
+        "organisation '{value}' is of type '{found}', expected: {expected}",
+    ),
+    "node-without-indicator": (
+        "le nœud « {value} » n'a aucun indicateur : sa progression ne pourra pas être suivie",
+        "node '{value}' has no indicator: its progress cannot be followed",
+    ),
+    "version-not-raised": (
+        "la définition de « {value} » a changé ({fields}) mais sa version reste {version} :"
+        " passez-la à {next} pour garder l'historique",
+        "the definition of '{value}' changed ({fields}) but its version is still {version}:"
+        " raise it to {next} to keep the history",
+    ),
+    "version-went-back": (
+        "la version {version} de « {value} » est inférieure à la version {stored} déjà enregistrée",
+        "version {version} of '{value}' is lower than version {stored} already stored",
+    ),
+}
+
+HINTS: dict[str, tuple[str, str]] = {
+    "file-missing": ("Voir data/README.md pour la liste des fichiers.", "See data/README.md."),
+    "file-unreadable": (
+        "Vérifiez la syntaxe (indentation YAML, guillemets, séparateur « , » en CSV).",
+        "Check the syntax (YAML indentation, quotes, ',' separator in CSV).",
+    ),
+    "toc-cycle": (
+        "Supprimez ou inversez un des liens du cycle.",
+        "Remove or reverse one of the links of the cycle.",
+    ),
+    "version-not-raised": (
+        "Les valeurs déjà reçues restent attachées à l'ancienne version.",
+        "Values already received stay attached to the old version.",
+    ),
+}
+
+DEFAULT_HINT = (
+    "Corrigez l'entrée dans le fichier puis relancez « mesure check ».",
+    "Fix the entry in the file, then run 'mesure check' again.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionProblem:
+    """One problem in one entry of one definition file."""
+
+    code: str
+    file: str
+    line: int | None = None
+    entry: str = ""
+    details: dict[str, object] = field(default_factory=dict)
+    severity: str = "error"
+
+    @property
+    def where(self) -> str:
+        """`file:line [entry]`, the coordinates of the problem."""
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{place} [{self.entry}]" if self.entry else place
+
+    def message(self, lang: str = "fr") -> str:
+        """The problem as one sentence naming the file and the entry."""
+        fr, en = TEMPLATES[self.code]
+        body = (fr if lang == "fr" else en).format_map(_Defaulting(self.details))
+        return f"{self.where} : {body}" if lang == "fr" else f"{self.where}: {body}"
+
+    def hint(self, lang: str = "fr") -> str:
+        """How to fix it."""
+        fr, en = HINTS.get(self.code, DEFAULT_HINT)
+        return fr if lang == "fr" else en
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready view, with both languages."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "entry": self.entry,
+            "message_fr": self.message("fr"),
+            "message_en": self.message("en"),
+            "hint_fr": self.hint("fr"),
+            "hint_en": self.hint("en"),
+        }
+
+
+class _Defaulting(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+class DefinitionError(Exception):
+    """Raised when a definition has at least one error; carries every problem found."""
+
+    def __init__(self, problems: list[DefinitionProblem]):
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            f"définition refusée : {len(errors)} erreur(s)\n"
+            + "\n".join(p.message("fr") for p in errors)
+        )

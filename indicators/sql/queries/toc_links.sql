@@ -1,0 +1,2 @@
+-- one row per link of the theory of change
+select source, target from toc_links order by source, target

@@ -1,0 +1,459 @@
+"""The DuckDB store: the only module that opens a connection or runs a statement.
+
+Schema changes are the numbered files of `sql/migrations/`, applied in order, each in its own
+transaction, and recorded in `schema_migrations`. Read queries are the files of
+`sql/queries/`, one relation per file, grain on the first line, run with `$name` parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from indicators.model import SEMANTIC_FIELDS, Definition, Indicator
+from indicators.problems import DefinitionError, DefinitionProblem
+
+SQL_DIR = Path(__file__).parent / "sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+QUERIES_DIR = SQL_DIR / "queries"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+LOCK_RETRIES = 20
+
+
+def data_dir() -> Path:
+    """The definition folder: `MESURE_DATA`, else the project's `data/`."""
+    return Path(os.environ.get("MESURE_DATA") or PROJECT_DIR / "data")
+
+
+def default_db_path() -> Path:
+    """The store file: `MESURE_DB`, else `data/mesure.duckdb` in the project."""
+    return Path(os.environ.get("MESURE_DB") or PROJECT_DIR / "data" / "mesure.duckdb")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, SQL) of every migration, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        number = int(path.name.split("_", 1)[0])
+        found.append((number, path.stem, path.read_text(encoding="utf-8")))
+    return found
+
+
+LATEST_SCHEMA = migrations()[-1][0]
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What `save_definition` changed in the store."""
+
+    new_indicators: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def indicator_sheet(ind: Indicator) -> dict[str, Any]:
+    """The full reference sheet of an indicator as JSON-ready data."""
+    return json.loads(json.dumps(dataclasses.asdict(ind)))
+
+
+def definition_hash(sheet: dict[str, Any]) -> str:
+    """A fingerprint of the fields that change what an indicator measures."""
+    semantic = {name: sheet[name] for name in SEMANTIC_FIELDS}
+    return hashlib.sha256(json.dumps(semantic, sort_keys=True).encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Store:
+    """One initiative's DuckDB file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    # -- connections --------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # Short-lived connections, so that the CLI can write while an app server is up.
+        # Another process holding the file makes connect fail: retry briefly, then explain.
+        last: Exception | None = None
+        for attempt in range(LOCK_RETRIES):
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                last = exc
+                time.sleep(0.05 * (attempt + 1))
+        else:
+            raise StoreError(
+                f"La base {self.path} est ouverte par un autre processus ; réessayez dans un instant."
+                f" / The store is locked by another process. ({last})"
+            )
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._connect() as con:
+            con.begin()
+            try:
+                yield con
+            except BaseException:
+                con.rollback()
+                raise
+            con.commit()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """True when the file exists."""
+        return self.path.is_file()
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied, 0 for an empty or missing store."""
+        if not self.exists():
+            return 0
+        with self._connect() as con:
+            return _schema_version(con)
+
+    def migrate(self, target: int | None = None) -> list[int]:
+        """Apply the missing migrations up to `target` (default: all); return their numbers."""
+        target = LATEST_SCHEMA if target is None else target
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        applied = []
+        with self._connect() as con:
+            current = _schema_version(con)
+            if current > LATEST_SCHEMA:
+                raise StoreError(
+                    f"La base {self.path} est au schéma {current}, plus récent que ce logiciel"
+                    f" ({LATEST_SCHEMA}) : mettez Mesure commune à jour."
+                    f" / The store's schema is newer than this software: upgrade it."
+                )
+            for number, name, sql in migrations():
+                if current < number <= target:
+                    con.begin()
+                    try:
+                        con.execute(sql)
+                        con.execute(
+                            "insert into schema_migrations values ($n, $name, $at)",
+                            {"n": number, "name": name, "at": _now()},
+                        )
+                    except BaseException:
+                        con.rollback()
+                        raise
+                    con.commit()
+                    applied.append(number)
+        return applied
+
+    def tables(self) -> list[str]:
+        """Names of the tables and views of the store."""
+        with self._connect() as con:
+            rows = con.execute(
+                "select table_name from information_schema.tables order by table_name"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- queries ------------------------------------------------------------------------
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run `sql/queries/<name>.sql` with `$name` parameters; return a DataFrame."""
+        sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        with self._connect() as con:
+            return con.execute(sql, params or None).df()
+
+    def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
+        """Append one entry to the audit log."""
+        with self._connect() as con:
+            _audit(con, actor, action, target, details)
+
+    # -- the definition -----------------------------------------------------------------
+
+    def save_definition(self, definition: Definition, actor: str = "mesure") -> LoadSummary:
+        """Write the definition in one transaction; indicator history is kept, never rewritten.
+
+        Raises DefinitionError when an indicator's definition changed but its version did not.
+        """
+        now = _now()
+        with self._transaction() as con:
+            summary, problems = _save_indicator_versions(con, definition, now)
+            if problems:
+                raise DefinitionError(problems)
+            counts = _replace_definition_tables(con, definition, now)
+            summary.counts.update(counts)
+            _audit(
+                con,
+                actor,
+                "definition.load",
+                definition.initiative.code,
+                {
+                    "new_indicators": summary.new_indicators,
+                    "new_versions": summary.new_versions,
+                    "retired": summary.retired,
+                    "counts": summary.counts,
+                },
+            )
+        return summary
+
+    def export_definition(self) -> dict[str, Any]:
+        """The whole definition held by the store, as JSON-ready data."""
+        with self._connect() as con:
+            initiative = _records(con, "select * exclude (loaded_at) from initiative")
+            indicators = []
+            for row in _records(
+                con,
+                "select code, sheet from indicator_versions"
+                " where valid_to is null and retired_at is null order by code",
+            ):
+                sheet = json.loads(row["sheet"])
+                sheet["versions"] = _records(
+                    con,
+                    "select version, valid_from, valid_to from indicator_versions"
+                    " where code = $code order by version",
+                    {"code": row["code"]},
+                )
+                indicators.append(sheet)
+            organisations = _records(con, "select * from organisations order by code")
+            commitments = _records(con, "select * from commitments order by id")
+            for org in organisations:
+                org["commitments"] = [c for c in commitments if c["organisation"] == org["code"]]
+            places = _records(con, "select * from places order by kind desc, code")
+            enrolment = _records(con, "select * from place_enrolment")
+            for place in places:
+                place["pupils"] = {
+                    e["grade"]: e["pupils"] for e in enrolment if e["place"] == place["code"]
+                }
+            return {
+                "initiative": initiative[0] if initiative else None,
+                "indicators": indicators,
+                "theory_of_change": {
+                    "nodes": _records(con, "select * from toc_nodes order by level_rank, code"),
+                    "links": _records(con, "select * from toc_links order by source, target"),
+                },
+                "disaggregations": _records(
+                    con, "select * from dimension_categories order by dimension, position"
+                ),
+                "places": places,
+                "organisations": organisations,
+                "periods": _records(con, "select * from periods order by start_date, kind desc"),
+                "targets": _records(
+                    con, "select * from targets order by indicator, place, period, kind"
+                ),
+            }
+
+    def initiative(self) -> dict[str, Any] | None:
+        """The initiative row, or None before any definition was loaded."""
+        with self._connect() as con:
+            rows = _records(con, "select * from initiative")
+        return rows[0] if rows else None
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(
+        "create table if not exists schema_migrations"
+        " (version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _audit(
+    con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str, details: dict[str, Any]
+) -> None:
+    con.execute(
+        "insert into audit_log (logged_at, actor, action, target, details) values ($at, $a, $x, $t, $d)",
+        {
+            "at": _now(),
+            "a": actor,
+            "x": action,
+            "t": target,
+            "d": json.dumps(details, default=str, ensure_ascii=False),
+        },
+    )
+
+
+def _save_indicator_versions(
+    con: duckdb.DuckDBPyConnection, definition: Definition, now: dt.datetime
+) -> tuple[LoadSummary, list[DefinitionProblem]]:
+    stored = {
+        row["code"]: row
+        for row in _records(
+            con,
+            "select code, version, sheet, definition_hash, retired_at from indicator_versions"
+            " where valid_to is null",
+        )
+    }
+    summary = LoadSummary()
+    problems: list[DefinitionProblem] = []
+    for ind in definition.indicators:
+        sheet = indicator_sheet(ind)
+        digest = definition_hash(sheet)
+        old = stored.get(ind.code)
+        if old is None:
+            _insert_version(con, ind, sheet, digest, now)
+            summary.new_indicators.append(ind.code)
+        elif ind.version < old["version"]:
+            problems.append(_version_problem("version-went-back", ind, stored=old["version"]))
+        elif ind.version == old["version"]:
+            if digest != old["definition_hash"]:
+                before = json.loads(old["sheet"])
+                changed = [f for f in SEMANTIC_FIELDS if before.get(f) != sheet[f]]
+                problems.append(
+                    _version_problem(
+                        "version-not-raised", ind, fields=", ".join(changed), next=ind.version + 1
+                    )
+                )
+            else:
+                # Labels, aliases, range and source are edited in place on the current version.
+                con.execute(
+                    "update indicator_versions set label_fr = $lf, label_en = $le, node = $node,"
+                    " range_min = $mn, range_max = $mx, aliases = $al, sheet = $sheet,"
+                    " retired_at = null where code = $code and version = $v",
+                    {
+                        "lf": ind.label_fr,
+                        "le": ind.label_en,
+                        "node": ind.node,
+                        "mn": ind.range_min,
+                        "mx": ind.range_max,
+                        "al": list(ind.aliases),
+                        "sheet": json.dumps(sheet, ensure_ascii=False),
+                        "code": ind.code,
+                        "v": ind.version,
+                    },
+                )
+        else:
+            con.execute(
+                "update indicator_versions set valid_to = $now where code = $code and valid_to is null",
+                {"now": now, "code": ind.code},
+            )
+            _insert_version(con, ind, sheet, digest, now)
+            summary.new_versions.append(f"{ind.code} v{ind.version}")
+    present = {ind.code for ind in definition.indicators}
+    for code, old in stored.items():
+        if code not in present and old["retired_at"] is None:
+            con.execute(
+                "update indicator_versions set retired_at = $now where code = $code"
+                " and valid_to is null",
+                {"now": now, "code": code},
+            )
+            summary.retired.append(code)
+    return summary, problems
+
+
+def _version_problem(code: str, ind: Indicator, **details: object) -> DefinitionProblem:
+    return DefinitionProblem(
+        code,
+        "indicators.yaml",
+        entry=ind.code,
+        details={"value": ind.code, "version": ind.version, **details},
+    )
+
+
+def _insert_version(
+    con: duckdb.DuckDBPyConnection, ind: Indicator, sheet: dict[str, Any], digest: str, now: dt.datetime
+) -> None:
+    con.execute(
+        "insert into indicator_versions values ($code, $version, $label_fr, $label_en, $node,"
+        " $type, $unit, $polarity, $frequency, $agg_time, $agg_space, $dedup, $min, $max,"
+        " $disaggregations, $aliases, $sheet, $hash, $now, null, null)",
+        {
+            "code": ind.code,
+            "version": ind.version,
+            "label_fr": ind.label_fr,
+            "label_en": ind.label_en,
+            "node": ind.node,
+            "type": ind.type,
+            "unit": ind.unit,
+            "polarity": ind.polarity,
+            "frequency": ind.frequency,
+            "agg_time": ind.aggregation_time,
+            "agg_space": ind.aggregation_space,
+            "dedup": ind.deduplication.rule,
+            "min": ind.range_min,
+            "max": ind.range_max,
+            "disaggregations": list(ind.disaggregations),
+            "aliases": list(ind.aliases),
+            "sheet": json.dumps(sheet, ensure_ascii=False),
+            "hash": digest,
+            "now": now,
+        },
+    )
+
+
+def _replace_definition_tables(
+    con: duckdb.DuckDBPyConnection, d: Definition, now: dt.datetime
+) -> dict[str, int]:
+    ini = d.initiative
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "initiative": [
+            (ini.code, ini.name_fr, ini.name_en, ini.demo, ini.backbone, ini.completeness_goal,
+             ini.timeliness_goal, ini.suppression_threshold, now)
+        ],
+        "toc_nodes": [
+            (n.code, n.level, n.rank, n.label_fr, n.label_en, n.description_fr, n.description_en)
+            for n in d.nodes
+        ],
+        "toc_links": [(lk.source, lk.target) for lk in d.links],
+        "dimension_categories": [
+            (dim.code, dim.label_fr, dim.label_en, c.code, c.label_fr, c.label_en, i)
+            for dim in d.dimensions
+            for i, c in enumerate(dim.categories)
+        ],
+        "places": [
+            (p.code, p.kind, p.name, p.parent or None, p.uai or None, p.education_priority or None,
+             p.commune_insee or None, p.qpv or None)
+            for p in d.places
+        ],
+        "place_enrolment": [
+            (p.code, grade, count) for p in d.places for grade, count in p.pupils.items()
+        ],
+        "organisations": [
+            (o.code, o.name, o.type, o.place or None, list(o.territories)) for o in d.organisations
+        ],
+        "commitments": [
+            (c.id, c.organisation, c.action_type, c.node, list(c.places), list(c.grades),
+             list(c.sex), c.targeted, list(c.periods), c.status, list(c.indicators))
+            for c in d.commitments
+        ],
+        "periods": [
+            (p.code, p.label_fr, p.label_en, p.kind, p.parent or None, p.start, p.end, p.due)
+            for p in d.periods
+        ],
+        "targets": [
+            (t.indicator, t.place, t.period, t.kind, t.value, t.note or None) for t in d.targets
+        ],
+    }
+    for table, values in rows.items():
+        con.execute(f"delete from {table}")  # table names are the literals above
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"insert into {table} values ({marks})", values)
+    return {table: len(values) for table, values in rows.items()}

@@ -1,0 +1,104 @@
+"""Catalogue: the common indicators, searchable, each with its full reference sheet."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+import ui
+from indicators import catalogue
+from indicators.i18n import label, t
+from indicators.model import INDICATOR_TYPES, LEVELS
+
+viewer, store, lang = ui.guard("catalogue")
+other = "en" if lang == "fr" else "fr"
+
+table = catalogue.indicator_table(store, viewer)
+st.title(t("catalogue.title", lang))
+st.caption(t("catalogue.intro", lang, count=len(table)))
+
+search_col, level_col, type_col = st.columns([3, 2, 2])
+query = search_col.text_input(
+    t("catalogue.search", lang), placeholder=t("catalogue.search_placeholder", lang)
+)
+levels = level_col.multiselect(
+    t("catalogue.level", lang), LEVELS, format_func=lambda c: label("level", c, lang)
+)
+types = type_col.multiselect(
+    t("catalogue.type", lang), INDICATOR_TYPES, format_func=lambda c: label("type", c, lang)
+)
+found = catalogue.search_indicators(table, query, levels, types)
+
+list_col, chart_col = st.columns([3, 2])
+with list_col:
+    st.markdown(t("catalogue.results", lang, count=len(found)))
+    if found.empty:
+        st.info(t("catalogue.none", lang))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("sheet.code", lang): found["code"],
+                    t("sheet.label", lang): found[f"label_{lang}"],
+                    t("catalogue.level", lang): found["level"].map(lambda c: label("level", c, lang)),
+                    t("sheet.type", lang): found["type"].map(lambda c: label("type", c, lang)),
+                    t("sheet.frequency", lang): found["frequency"].map(
+                        lambda c: label("frequency", c, lang)
+                    ),
+                    t("sheet.version", lang): found["version"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+with chart_col:
+    counts = (
+        found.assign(
+            level_label=found["level"].map(lambda c: label("level", c, lang)),
+            type_label=found["type"].map(lambda c: label("type", c, lang)),
+        )
+        .groupby(["level_rank", "level_label", "type_label"], as_index=False)
+        .size()
+        .sort_values("level_rank")
+    )
+    figure = px.bar(
+        counts,
+        x="size",
+        y="level_label",
+        color="type_label",
+        orientation="h",
+        title=t("catalogue.by_level", lang),
+        labels={"size": "", "level_label": "", "type_label": t("sheet.type", lang)},
+    )
+    figure.update_layout(height=320, margin={"l": 0, "r": 0, "t": 40, "b": 0})
+    st.plotly_chart(figure, width="stretch")
+
+if not found.empty:
+    codes = list(found["code"])
+    labels = dict(zip(found["code"], found[f"label_{lang}"], strict=True))
+    code = st.selectbox(
+        t("catalogue.choose", lang), codes, format_func=lambda c: f"{c} — {labels[c]}"
+    )
+    sheet = found.loc[found["code"] == code, "sheet"].iloc[0]
+    row = found.loc[found["code"] == code].iloc[0]
+    with st.container(border=True):
+        st.subheader(f"{sheet[f'label_{lang}']}  ·  v{sheet['version']}")
+        st.caption(f"{sheet['code']} — {sheet[f'label_{other}']}")
+        st.markdown(f"**{t('sheet.definition', lang)}.** {sheet[f'definition_{lang}']}")
+        facts = catalogue.sheet_facts(row, lang)
+        half = (len(facts) + 1) // 2
+        for column, part in zip(st.columns(2), (facts[:half], facts[half:]), strict=True):
+            for name, value in part:
+                column.markdown(f"**{name}** : {value}")
+        history = catalogue.indicator_history(store, viewer, code)
+        if len(history) > 1:
+            st.markdown(f"**{t('sheet.history', lang)}**")
+            st.dataframe(
+                history[["version", f"label_{lang}", "valid_from", "valid_to"]].rename(
+                    columns={
+                        f"label_{lang}": t("sheet.label", lang),
+                        "valid_from": t("sheet.valid_from", lang),
+                        "valid_to": t("sheet.valid_to", lang),
+                    }
+                ),
+                hide_index=True,
+            )

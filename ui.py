@@ -1,0 +1,75 @@
+"""Streamlit glue shared by the pages: the guard, the language switch, the store handle.
+
+Every page starts with `viewer, store, lang = ui.guard("page-key")`: a page can be run by
+URL on a freshly started server before `app.py` has run, so it never relies on the router.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from indicators.access import Viewer, can_view, resolve_viewer
+from indicators.i18n import LANGUAGES, t
+from indicators.problems import DefinitionError
+from indicators.setup import ensure_store
+from indicators.store import Store, StoreError, data_dir, default_db_path
+
+
+@st.cache_resource(show_spinner=False)
+def _store(db: str, folder: str) -> Store:
+    return ensure_store(Path(db), Path(folder))
+
+
+def current_lang() -> str:
+    """The interface language: the `lang` URL parameter, French by default."""
+    lang = st.query_params.get("lang", "fr")
+    return lang if lang in LANGUAGES else "fr"
+
+
+def language_switch() -> str:
+    """Draw the FR/EN switch in the sidebar; keep the choice in the URL; return it."""
+    lang = current_lang()
+    chosen = st.sidebar.segmented_control(
+        t("app.language", lang),
+        options=list(LANGUAGES),
+        default=lang,
+        format_func=str.upper,
+        key="lang_switch",
+    )
+    if chosen and chosen != lang:
+        st.query_params["lang"] = chosen
+        st.rerun()
+    return lang
+
+
+def open_store(lang: str) -> Store:
+    """The initiative's store, created from data/ on first start; stops the page on failure."""
+    try:
+        with st.spinner("…"):
+            return _store(str(default_db_path()), str(data_dir()))
+    except DefinitionError as exc:
+        st.error(t("app.definition_error", lang))
+        st.code("\n".join(p.message(lang) for p in exc.problems), language=None)
+        st.stop()
+    except StoreError as exc:
+        st.error(t("app.store_error", lang))
+        st.code(str(exc), language=None)
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+def guard(page: str) -> tuple[Viewer, Store, str]:
+    """Resolve the viewer and stop the page unless they may open `page`."""
+    lang = language_switch()
+    store = open_store(lang)
+    viewer = resolve_viewer(store)
+    if not can_view(viewer, page):
+        st.error(t("app.no_viewer", lang))
+        st.caption(t("app.no_viewer_hint", lang))
+        st.stop()
+    assert viewer is not None
+    if viewer.anonymous:
+        st.sidebar.caption(t("app.demo_banner", lang))
+    return viewer, store, lang
