@@ -16,7 +16,7 @@ PAGES = [
     ("theory", "pages/theorie_du_changement.py", "nav.theory", ":material/account_tree:"),
 ]
 allowed = [
-    st.Page(path, title=t(title, lang), icon=icon, url_path=key)
+    st.Page(path, title=t(title, lang), icon=icon)
     for key, path, title, icon in PAGES
     if can_view(viewer, key)
 ]

@@ -29,7 +29,7 @@ class Viewer:
 DEMO_EVALUATOR = Viewer("demo", "evaluator", "Évaluateur de démonstration", anonymous=True)
 
 
-class AccessDenied(Exception):
+class AccessDeniedError(Exception):
     """The viewer may not see what was asked."""
 
 
@@ -50,7 +50,7 @@ def can_view(viewer: Viewer | None, page: str) -> bool:
 
 
 def require(viewer: Viewer | None, page: str) -> Viewer:
-    """The viewer, when allowed on `page`; AccessDenied otherwise."""
+    """The viewer, when allowed on `page`; AccessDeniedError otherwise."""
     if viewer is None or not can_view(viewer, page):
-        raise AccessDenied(page)
+        raise AccessDeniedError(page)
     return viewer

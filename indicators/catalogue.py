@@ -81,9 +81,7 @@ def search_indicators(
         if not all(word in everything for word in words):
             scores.append(-1)
             continue
-        scores.append(
-            sum(3 if word in code else 2 if word in labels else 1 for word in words)
-        )
+        scores.append(sum(3 if word in code else 2 if word in labels else 1 for word in words))
     ranked = rows.assign(_score=scores)
     ranked = ranked[ranked["_score"] >= 0]
     return ranked.sort_values("_score", ascending=False, kind="stable").drop(columns="_score")

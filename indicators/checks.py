@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from indicators.model import (
@@ -11,14 +12,26 @@ from indicators.model import (
     LEVELS,
     WHOLE_INITIATIVE,
     Definition,
+    Dimension,
     Indicator,
     Link,
+    Node,
+    Organisation,
+    Period,
+    Place,
 )
 
 UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 UAI_SHAPE = re.compile(r"^(\d{7})([A-Z])$")
 # Organisations that may commit to actions (funders only read).
-COMMITTING_TYPES = ("school", "company", "company_foundation", "association", "public_body", "backbone")
+COMMITTING_TYPES = (
+    "school",
+    "company",
+    "company_foundation",
+    "association",
+    "public_body",
+    "backbone",
+)
 
 
 class Problem(Protocol):
@@ -26,7 +39,9 @@ class Problem(Protocol):
 
 
 class Report(Protocol):
-    def __call__(self, obj: object, code: str, severity: str = "error", **details: object) -> None: ...
+    def __call__(
+        self, obj: object, code: str, severity: str = "error", **details: object
+    ) -> None: ...
 
 
 def uai_check_letter(digits: str) -> str:
@@ -40,7 +55,9 @@ def check_uai(uai: str, problem: Problem) -> None:
     if match is None:
         problem("invalid-uai", value=uai, expected="0950123A")
     elif match.group(2) != uai_check_letter(match.group(1)):
-        problem("invalid-uai", value=uai, expected=match.group(1) + uai_check_letter(match.group(1)))
+        problem(
+            "invalid-uai", value=uai, expected=match.group(1) + uai_check_letter(match.group(1))
+        )
 
 
 def check_indicator_rules(ind: Indicator, problem: Problem) -> None:
@@ -82,7 +99,7 @@ def find_cycle(links: Iterable[Link]) -> list[str]:
         path.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return path[path.index(nxt) :] + [nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         path.pop()
@@ -110,54 +127,99 @@ def reachable(links: Iterable[Link], start: str) -> set[str]:
     return seen
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The definition's entries by code, for cross-reference checks."""
+
+    nodes: dict[str, Node]
+    indicators: dict[str, Indicator]
+    places: dict[str, Place]
+    organisations: dict[str, Organisation]
+    periods: dict[str, Period]
+    dimensions: dict[str, Dimension]
+
+    @classmethod
+    def of(cls, d: Definition) -> _Index:
+        return cls(
+            nodes={n.code: n for n in d.nodes},
+            indicators={i.code: i for i in d.indicators},
+            places={p.code: p for p in d.places},
+            organisations={o.code: o for o in d.organisations},
+            periods={p.code: p for p in d.periods},
+            dimensions={dim.code: dim for dim in d.dimensions},
+        )
+
+
 def check_definition(d: Definition, report: Report) -> None:
     """Cross-file rules: every reference resolves, the graph climbs and has no cycle."""
-    nodes = {n.code: n for n in d.nodes}
-    indicators = {i.code: i for i in d.indicators}
-    places = {p.code: p for p in d.places}
-    organisations = {o.code: o for o in d.organisations}
-    periods = {p.code: p for p in d.periods}
-    dimensions = {dim.code: dim for dim in d.dimensions}
-    sexes = {c.code for c in dimensions["sex"].categories} if "sex" in dimensions else {"F", "M"}
+    index = _Index.of(d)
+    _check_backbone(d, index, report)
+    links = _check_links(d, index, report)
+    _check_indicators(d, index, report)
+    _check_places(d, index, report)
+    _check_organisations(d, index, report)
+    _check_commitments(d, index, links, report)
+    _check_periods(d, index, report)
+    _check_targets(d, index, report)
 
-    backbone = organisations.get(d.initiative.backbone)
+
+def _check_backbone(d: Definition, index: _Index, report: Report) -> None:
+    backbone = index.organisations.get(d.initiative.backbone)
     if d.initiative.backbone and backbone is None:
         report(d.initiative, "unknown-organisation", value=d.initiative.backbone)
     elif backbone is not None and backbone.type != "backbone":
-        report(d.initiative, "bad-organisation-type", value=backbone.code, found=backbone.type,
-               expected="backbone")
+        report(
+            d.initiative,
+            "bad-organisation-type",
+            value=backbone.code,
+            found=backbone.type,
+            expected="backbone",
+        )
 
-    valid_links = []
+
+def _check_links(d: Definition, index: _Index, report: Report) -> list[Link]:
+    """Check the links; return those between known nodes."""
+    valid = []
     for link in d.links:
-        unknown = [code for code in (link.source, link.target) if code not in nodes]
+        unknown = [code for code in (link.source, link.target) if code not in index.nodes]
         for code in unknown:
             report(link, "unknown-node", value=code)
         if unknown:
             continue
-        source, target = nodes[link.source], nodes[link.target]
+        source, target = index.nodes[link.source], index.nodes[link.target]
         if source.level in LEVELS and target.level in LEVELS and target.rank < source.rank:
-            report(link, "link-goes-down", source=source.code, target=target.code,
-                   source_level=source.level, target_level=target.level)
-        valid_links.append(link)
-    if cycle := find_cycle(valid_links):
-        closing = next(lk for lk in valid_links if (lk.source, lk.target) == (cycle[-2], cycle[-1]))
+            report(
+                link,
+                "link-goes-down",
+                source=source.code,
+                target=target.code,
+                source_level=source.level,
+                target_level=target.level,
+            )
+        valid.append(link)
+    if cycle := find_cycle(valid):
+        closing = next(lk for lk in valid if (lk.source, lk.target) == (cycle[-2], cycle[-1]))
         report(closing, "toc-cycle", cycle=" → ".join(cycle))
+    return valid
 
-    measured = set()
+
+def _check_indicators(d: Definition, index: _Index, report: Report) -> None:
     for ind in d.indicators:
-        if ind.node and ind.node not in nodes:
+        if ind.node and ind.node not in index.nodes:
             report(ind, "unknown-node", value=ind.node)
-        measured.add(ind.node)
         for dim in ind.disaggregations:
-            if dim not in dimensions:
+            if dim not in index.dimensions:
                 report(ind, "unknown-dimension", value=dim)
+    measured = {ind.node for ind in d.indicators}
     for node in d.nodes:
         if node.code not in measured:
             report(node, "node-without-indicator", severity="warning", value=node.code)
 
+
+def _check_places(d: Definition, index: _Index, report: Report) -> None:
     for place in d.places:
         if place.kind == "school" and place.parent:
-            parent = places.get(place.parent)
+            parent = index.places.get(place.parent)
             if parent is None:
                 report(place, "unknown-place", value=place.parent)
             elif parent.kind != "territory":
@@ -165,42 +227,54 @@ def check_definition(d: Definition, report: Report) -> None:
         elif place.kind == "territory" and place.parent:
             report(place, "bad-parent", value=place.parent, expected="vide / empty")
 
+
+def _check_organisations(d: Definition, index: _Index, report: Report) -> None:
     for org in d.organisations:
         if org.place:
-            school = places.get(org.place)
+            school = index.places.get(org.place)
             if school is None:
                 report(org, "unknown-place", value=org.place)
             elif school.kind != "school":
                 report(org, "bad-parent", value=org.place, expected="school")
         for territory in org.territories:
-            if places.get(territory) is None or places[territory].kind != "territory":
+            known = index.places.get(territory)
+            if known is None or known.kind != "territory":
                 report(org, "unknown-place", value=territory)
 
+
+def _check_commitments(d: Definition, index: _Index, links: list[Link], report: Report) -> None:
+    sex_dimension = index.dimensions.get("sex")
+    sexes = {c.code for c in sex_dimension.categories} if sex_dimension else {"F", "M"}
     for c in d.commitments:
-        org = organisations.get(c.organisation)
+        org = index.organisations.get(c.organisation)
         if org is None:
             report(c, "unknown-organisation", value=c.organisation)
         elif org.type not in COMMITTING_TYPES:
-            report(c, "bad-organisation-type", value=org.code, found=org.type,
-                   expected=", ".join(COMMITTING_TYPES))
-        action = nodes.get(c.action_type)
+            report(
+                c,
+                "bad-organisation-type",
+                value=org.code,
+                found=org.type,
+                expected=", ".join(COMMITTING_TYPES),
+            )
+        action = index.nodes.get(c.action_type)
         if action is None:
             report(c, "unknown-node", value=c.action_type)
         elif action.level != "activity":
             report(c, "action-not-activity", value=action.code, level=action.level)
-        if c.node not in nodes:
+        if c.node not in index.nodes:
             report(c, "unknown-node", value=c.node)
-        elif action is not None and c.node not in reachable(valid_links, action.code):
+        elif action is not None and c.node not in reachable(links, action.code):
             report(c, "node-not-reachable", value=c.node, action=action.code)
-        for code in c.places:
-            if code not in places:
-                report(c, "unknown-place", value=code)
-        for code in c.periods:
-            if code not in periods:
-                report(c, "unknown-period", value=code)
-        for code in c.indicators:
-            if code not in indicators:
-                report(c, "unknown-indicator", value=code)
+        references = (
+            (c.places, index.places, "unknown-place"),
+            (c.periods, index.periods, "unknown-period"),
+            (c.indicators, index.indicators, "unknown-indicator"),
+        )
+        for codes, known, problem in references:
+            for code in codes:
+                if code not in known:
+                    report(c, problem, value=code)
         for grade in c.grades:
             if grade not in GRADES:
                 report(c, "unknown-category", value=grade, field="grade")
@@ -208,10 +282,12 @@ def check_definition(d: Definition, report: Report) -> None:
             if sex not in sexes:
                 report(c, "unknown-category", value=sex, field="sex")
 
+
+def _check_periods(d: Definition, index: _Index, report: Report) -> None:
     for period in d.periods:
         if period.kind != "term":
             continue
-        year = periods.get(period.parent)
+        year = index.periods.get(period.parent)
         if year is None:
             report(period, "unknown-period", value=period.parent)
         elif year.kind != "school_year":
@@ -219,21 +295,34 @@ def check_definition(d: Definition, report: Report) -> None:
         elif period.start < year.start or period.end > year.end:
             report(period, "bad-dates", reason=f"{period.code} hors de l'année {year.code}")
 
-    seen: set[tuple[str, str, str, str]] = set()
-    for t in d.targets:
-        ind = indicators.get(t.indicator)
-        if ind is None:
-            report(t, "unknown-indicator", value=t.indicator)
-        elif not ind.range_min <= t.value <= ind.range_max:
-            report(t, "value-out-of-range", value=t.value, indicator=ind.code,
-                   min=ind.range_min, max=ind.range_max)
-        if t.place != WHOLE_INITIATIVE and t.place not in places:
-            report(t, "unknown-place", value=t.place)
-        if t.period not in periods:
-            report(t, "unknown-period", value=t.period)
-        key = (t.indicator, t.place, t.period, t.kind)
-        if key in seen:
-            report(t, "duplicate-target", indicator=t.indicator, place=t.place,
-                   period=t.period, kind=t.kind)
-        seen.add(key)
 
+def _check_targets(d: Definition, index: _Index, report: Report) -> None:
+    seen: set[tuple[str, str, str, str]] = set()
+    for target in d.targets:
+        ind = index.indicators.get(target.indicator)
+        if ind is None:
+            report(target, "unknown-indicator", value=target.indicator)
+        elif not ind.range_min <= target.value <= ind.range_max:
+            report(
+                target,
+                "value-out-of-range",
+                value=target.value,
+                indicator=ind.code,
+                min=ind.range_min,
+                max=ind.range_max,
+            )
+        if target.place != WHOLE_INITIATIVE and target.place not in index.places:
+            report(target, "unknown-place", value=target.place)
+        if target.period not in index.periods:
+            report(target, "unknown-period", value=target.period)
+        key = (target.indicator, target.place, target.period, target.kind)
+        if key in seen:
+            report(
+                target,
+                "duplicate-target",
+                indicator=target.indicator,
+                place=target.place,
+                period=target.period,
+                kind=target.kind,
+            )
+        seen.add(key)

@@ -63,16 +63,36 @@ FILES = {
 }
 
 CSV_COLUMNS = {
-    "places": (
-        "code,kind,name,parent,uai,education_priority,commune_insee,qpv,"
-        "pupils_6e,pupils_5e,pupils_4e,pupils_3e"
-    ).split(","),
-    "organisations": "code,name,type,place,territories".split(","),
-    "commitments": (
-        "id,organisation,action_type,node,places,grades,sex,targeted,periods,status,indicators"
-    ).split(","),
-    "periods": "code,label_fr,label_en,kind,parent,start,end,due".split(","),
-    "targets": "indicator,place,period,kind,value,note".split(","),
+    "places": [
+        "code",
+        "kind",
+        "name",
+        "parent",
+        "uai",
+        "education_priority",
+        "commune_insee",
+        "qpv",
+        "pupils_6e",
+        "pupils_5e",
+        "pupils_4e",
+        "pupils_3e",
+    ],
+    "organisations": ["code", "name", "type", "place", "territories"],
+    "commitments": [
+        "id",
+        "organisation",
+        "action_type",
+        "node",
+        "places",
+        "grades",
+        "sex",
+        "targeted",
+        "periods",
+        "status",
+        "indicators",
+    ],
+    "periods": ["code", "label_fr", "label_en", "kind", "parent", "start", "end", "due"],
+    "targets": ["indicator", "place", "period", "kind", "value", "note"],
 }
 
 
@@ -223,7 +243,9 @@ class Reader:
         if not isinstance(items, list):
             self.problems.append(
                 DefinitionProblem(
-                    "file-unreadable", name, details={"reason": f"« {section} » n'est pas une liste"}
+                    "file-unreadable",
+                    name,
+                    details={"reason": f"« {section} » n'est pas une liste"},
                 )
             )
             return
@@ -298,7 +320,9 @@ def _initiative(reader: Reader) -> Initiative | None:
         goals[name] = goal or 0.0
     threshold = entry.integer("suppression_threshold", required=False)
     if threshold is not None and threshold < 1:
-        entry.problem("invalid-value", field="suppression_threshold", value=threshold, allowed="≥ 1")
+        entry.problem(
+            "invalid-value", field="suppression_threshold", value=threshold, allowed="≥ 1"
+        )
     initiative = Initiative(
         code=entry.text("code"),
         name_fr=entry.text("name_fr"),
@@ -344,7 +368,9 @@ def _dimension(entry: Entry) -> Dimension:
         categories.append(Category(sub.text("code"), sub.text("label_fr"), sub.text("label_en")))
     if not categories:
         entry.problem("missing-field", field="categories")
-    return Dimension(entry.text("code"), entry.text("label_fr"), entry.text("label_en"), tuple(categories))
+    return Dimension(
+        entry.text("code"), entry.text("label_fr"), entry.text("label_en"), tuple(categories)
+    )
 
 
 def _indicator(entry: Entry) -> Indicator | None:
@@ -354,10 +380,14 @@ def _indicator(entry: Entry) -> Indicator | None:
     aggregation = entry.fields.get("aggregation") or {}
     dedup = entry.fields.get("deduplication") or {}
     value_range = entry.fields.get("range") or {}
-    if not isinstance(aggregation, dict) or not isinstance(dedup, dict) or not isinstance(
-        value_range, dict
+    if (
+        not isinstance(aggregation, dict)
+        or not isinstance(dedup, dict)
+        or not isinstance(value_range, dict)
     ):
-        entry.problem("file-unreadable", reason="aggregation, deduplication, range : mappings attendus")
+        entry.problem(
+            "file-unreadable", reason="aggregation, deduplication, range : mappings attendus"
+        )
         return None
     agg = Entry(entry.file, entry.line, aggregation, entry.problems, entry.label)
     ded = Entry(entry.file, entry.line, dedup, entry.problems, entry.label)

@@ -28,8 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.definition_error": (
         "La définition de l'initiative est incohérente ; corrigez les fichiers de data/ puis"
         " relancez « mesure init ».",
-        "The initiative definition is inconsistent; fix the files in data/ then run"
-        " 'mesure init'.",
+        "The initiative definition is inconsistent; fix the files in data/ then run 'mesure init'.",
     ),
     "nav.catalogue": ("Catalogue", "Catalogue"),
     "nav.theory": ("Théorie du changement", "Theory of change"),
@@ -46,6 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "e.g. young people reached, internship, brevet…",
     ),
     "catalogue.level": ("Niveau", "Level"),
+    "catalogue.all": ("Tous", "All"),
     "catalogue.type": ("Type", "Type"),
     "catalogue.results": ("{count} indicateur(s) trouvé(s)", "{count} indicator(s) found"),
     "catalogue.none": (
@@ -89,7 +89,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "theory.indicators": ("Indicateurs", "Indicators"),
     "theory.partners": ("Partenaires engagés", "Committed partners"),
     "theory.no_indicator": ("Aucun indicateur sur ce nœud.", "No indicator on this node."),
-    "theory.no_partner": ("Aucun partenaire engagé sur ce nœud.", "No partner committed to this node."),
+    "theory.no_partner": (
+        "Aucun partenaire engagé sur ce nœud.",
+        "No partner committed to this node.",
+    ),
     "theory.feeds": ("Alimente", "Feeds"),
     "theory.fed_by": ("Alimenté par", "Fed by"),
     "theory.commitments": ("engagement(s)", "commitment(s)"),

@@ -25,7 +25,7 @@ def init_store(db_path: Path, folder: Path, actor: str = "mesure") -> tuple[Stor
     try:
         scratch.migrate()
         summary = scratch.save_definition(definition, actor)
-        os.replace(scratch.path, db_path)
+        scratch.path.replace(db_path)
     finally:
         scratch.path.unlink(missing_ok=True)
         Path(f"{scratch.path}.wal").unlink(missing_ok=True)

@@ -29,7 +29,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-LOCK_RETRIES = 20
+LOCK_RETRIES = 10
 
 
 def data_dir() -> Path:
@@ -70,7 +70,8 @@ class LoadSummary:
 
 def indicator_sheet(ind: Indicator) -> dict[str, Any]:
     """The full reference sheet of an indicator as JSON-ready data."""
-    return json.loads(json.dumps(dataclasses.asdict(ind)))
+    sheet: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(ind)))
+    return sheet
 
 
 def definition_hash(sheet: dict[str, Any]) -> str:
@@ -102,7 +103,7 @@ class Store:
                 break
             except duckdb.IOException as exc:
                 last = exc
-                time.sleep(0.05 * (attempt + 1))
+                time.sleep(0.04 * (attempt + 1))  # about 2 s in all
         else:
             raise StoreError(
                 f"La base {self.path} est ouverte par un autre processus ; réessayez dans un instant."
@@ -378,7 +379,11 @@ def _version_problem(code: str, ind: Indicator, **details: object) -> Definition
 
 
 def _insert_version(
-    con: duckdb.DuckDBPyConnection, ind: Indicator, sheet: dict[str, Any], digest: str, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    ind: Indicator,
+    sheet: dict[str, Any],
+    digest: str,
+    now: dt.datetime,
 ) -> None:
     con.execute(
         "insert into indicator_versions values ($code, $version, $label_fr, $label_en, $node,"
@@ -414,8 +419,17 @@ def _replace_definition_tables(
     ini = d.initiative
     rows: dict[str, list[tuple[Any, ...]]] = {
         "initiative": [
-            (ini.code, ini.name_fr, ini.name_en, ini.demo, ini.backbone, ini.completeness_goal,
-             ini.timeliness_goal, ini.suppression_threshold, now)
+            (
+                ini.code,
+                ini.name_fr,
+                ini.name_en,
+                ini.demo,
+                ini.backbone,
+                ini.completeness_goal,
+                ini.timeliness_goal,
+                ini.suppression_threshold,
+                now,
+            )
         ],
         "toc_nodes": [
             (n.code, n.level, n.rank, n.label_fr, n.label_en, n.description_fr, n.description_en)
@@ -428,8 +442,16 @@ def _replace_definition_tables(
             for i, c in enumerate(dim.categories)
         ],
         "places": [
-            (p.code, p.kind, p.name, p.parent or None, p.uai or None, p.education_priority or None,
-             p.commune_insee or None, p.qpv or None)
+            (
+                p.code,
+                p.kind,
+                p.name,
+                p.parent or None,
+                p.uai or None,
+                p.education_priority or None,
+                p.commune_insee or None,
+                p.qpv or None,
+            )
             for p in d.places
         ],
         "place_enrolment": [
@@ -439,8 +461,19 @@ def _replace_definition_tables(
             (o.code, o.name, o.type, o.place or None, list(o.territories)) for o in d.organisations
         ],
         "commitments": [
-            (c.id, c.organisation, c.action_type, c.node, list(c.places), list(c.grades),
-             list(c.sex), c.targeted, list(c.periods), c.status, list(c.indicators))
+            (
+                c.id,
+                c.organisation,
+                c.action_type,
+                c.node,
+                list(c.places),
+                list(c.grades),
+                list(c.sex),
+                c.targeted,
+                list(c.periods),
+                c.status,
+                list(c.indicators),
+            )
             for c in d.commitments
         ],
         "periods": [
@@ -452,8 +485,8 @@ def _replace_definition_tables(
         ],
     }
     for table, values in rows.items():
-        con.execute(f"delete from {table}")  # table names are the literals above
+        con.execute(f"delete from {table}")  # noqa: S608 - table names are the literals above
         if values:
             marks = ", ".join("?" * len(values[0]))
-            con.executemany(f"insert into {table} values ({marks})", values)
+            con.executemany(f"insert into {table} values ({marks})", values)  # noqa: S608
     return {table: len(values) for table, values in rows.items()}

@@ -43,7 +43,9 @@ def theory_graph(store: Store, viewer: Viewer) -> TheoryGraph:
     )
 
 
-def layout(nodes: pd.DataFrame, links: pd.DataFrame, sweeps: int = 4) -> dict[str, tuple[float, float]]:
+def layout(
+    nodes: pd.DataFrame, links: pd.DataFrame, sweeps: int = 4
+) -> dict[str, tuple[float, float]]:
     """(x, y) of each node: y is the level (activities at 0, impact at 4), x spreads each level.
 
     Within a level, nodes are ordered by the mean position of their neighbours on the levels
@@ -58,22 +60,24 @@ def layout(nodes: pd.DataFrame, links: pd.DataFrame, sweeps: int = 4) -> dict[st
             neighbours[source].append(target)
             neighbours[target].append(source)
 
-    def positions() -> dict[str, float]:
-        pos = {}
-        for codes in by_level.values():
-            for i, code in enumerate(codes):
-                pos[code] = (i + 0.5) / len(codes)
-        return pos
+    def spread(codes: list[str]) -> dict[str, float]:
+        return {code: (i + 0.5) / len(codes) for i, code in enumerate(codes)}
 
-    for _ in range(sweeps):
-        pos = positions()
-        for rank, codes in by_level.items():
+    pos: dict[str, float] = {}
+    for codes in by_level.values():
+        pos.update(spread(codes))
+    for sweep in range(sweeps):
+        # Level by level, alternately upwards and downwards, each level seeing the new order
+        # of the level just placed (the classic Sugiyama barycentre heuristic).
+        ranks = sorted(by_level, reverse=sweep % 2 == 1)
+        for rank in ranks:
+
             def key(code: str) -> tuple[float, str]:
                 near = [pos[n] for n in neighbours[code]]
                 return (sum(near) / len(near) if near else pos[code], code)
 
-            by_level[rank] = sorted(codes, key=key)
-    pos = positions()
+            by_level[rank] = sorted(by_level[rank], key=key)
+            pos.update(spread(by_level[rank]))
     rank_of = dict(zip(nodes["code"], nodes["level_rank"], strict=True))
     return {code: (x, float(rank_of[code])) for code, x in pos.items()}
 
@@ -103,9 +107,22 @@ def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
     for source, target in zip(graph.links["source"], graph.links["target"], strict=True):
         (x0, y0), (x1, y1) = pos[source], pos[target]
         figure.add_annotation(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-            showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1, arrowcolor="#b0b7c3",
-            standoff=14, startstandoff=14, text="",
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1,
+            arrowwidth=1,
+            arrowcolor="#b0b7c3",
+            standoff=14,
+            startstandoff=14,
+            text="",
         )
     for rank, level in enumerate(LEVELS):
         rows = graph.nodes[graph.nodes["level_rank"] == rank]
@@ -118,7 +135,11 @@ def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
                 y=[pos[c][1] for c in codes],
                 mode="markers+text",
                 name=label("level", level, lang),
-                marker={"size": 26, "color": LEVEL_COLOURS[rank], "line": {"width": 1, "color": "white"}},
+                marker={
+                    "size": 26,
+                    "color": LEVEL_COLOURS[rank],
+                    "line": {"width": 1, "color": "white"},
+                },
                 text=[_wrap(str(v)) for v in rows[f"label_{lang}"]],
                 textposition="bottom center",
                 textfont={"size": 11},

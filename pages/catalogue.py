@@ -21,10 +21,16 @@ query = search_col.text_input(
     t("catalogue.search", lang), placeholder=t("catalogue.search_placeholder", lang)
 )
 levels = level_col.multiselect(
-    t("catalogue.level", lang), LEVELS, format_func=lambda c: label("level", c, lang)
+    t("catalogue.level", lang),
+    LEVELS,
+    format_func=lambda c: label("level", c, lang),
+    placeholder=t("catalogue.all", lang),
 )
 types = type_col.multiselect(
-    t("catalogue.type", lang), INDICATOR_TYPES, format_func=lambda c: label("type", c, lang)
+    t("catalogue.type", lang),
+    INDICATOR_TYPES,
+    format_func=lambda c: label("type", c, lang),
+    placeholder=t("catalogue.all", lang),
 )
 found = catalogue.search_indicators(table, query, levels, types)
 
@@ -39,7 +45,9 @@ with list_col:
                 {
                     t("sheet.code", lang): found["code"],
                     t("sheet.label", lang): found[f"label_{lang}"],
-                    t("catalogue.level", lang): found["level"].map(lambda c: label("level", c, lang)),
+                    t("catalogue.level", lang): found["level"].map(
+                        lambda c: label("level", c, lang)
+                    ),
                     t("sheet.type", lang): found["type"].map(lambda c: label("type", c, lang)),
                     t("sheet.frequency", lang): found["frequency"].map(
                         lambda c: label("frequency", c, lang)

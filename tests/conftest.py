@@ -1,0 +1,48 @@
+"""Shared fixtures: the small valid definition, broken variants, and real stores in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indicators.setup import init_store
+from indicators.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE_DEFINITION = FIXTURES / "definition"
+BROKEN = FIXTURES / "broken"
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+
+
+def copy_definition(target: Path, overlay: str | None = None) -> Path:
+    """A copy of the valid fixture definition in `target`, with one broken case laid over it."""
+    shutil.copytree(BASE_DEFINITION, target)
+    if overlay:
+        for path in (BROKEN / overlay).iterdir():
+            shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def definition_dir(tmp_path: Path) -> Path:
+    """A writable copy of the small valid definition."""
+    return copy_definition(tmp_path / "definition")
+
+
+@pytest.fixture
+def store(tmp_path: Path, definition_dir: Path) -> Store:
+    """A real DuckDB store in tmp_path, created and loaded from the small definition."""
+    created, _ = init_store(tmp_path / "mesure.duckdb", definition_dir, actor="test")
+    return created
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, definition_dir: Path) -> Path:
+    """Point the app at a fresh store built from the small definition on first start."""
+    db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("MESURE_DB", str(db))
+    monkeypatch.setenv("MESURE_DATA", str(definition_dir))
+    return db

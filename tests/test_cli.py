@@ -1,0 +1,157 @@
+"""The `mesure` command: output, exit codes, and the console script itself."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from indicators.cli import EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
+from tests.conftest import copy_definition
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_creates_then_updates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, definition_dir: Path
+) -> None:
+    db = tmp_path / "m.duckdb"
+    code, out, _ = run(capsys, "init", "--db", str(db), "--data", str(definition_dir))
+    assert code == EXIT_OK
+    assert "Base créée" in out and "7 nouveaux indicateurs" in out and "3 engagements" in out
+    code, out, _ = run(
+        capsys, "--db", str(db), "--data", str(definition_dir), "init", "--lang", "en"
+    )
+    assert code == EXIT_OK and "Store updated" in out and "0 new indicators" in out
+
+
+def test_catalogue_json_prints_the_whole_definition(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, definition_dir: Path
+) -> None:
+    db = tmp_path / "m.duckdb"
+    code, out, _ = run(
+        capsys, "catalogue", "--json", "--db", str(db), "--data", str(definition_dir)
+    )
+    assert code == EXIT_OK and db.is_file()  # created on first use
+    data = json.loads(out)
+    assert set(data) == {
+        "initiative",
+        "indicators",
+        "theory_of_change",
+        "disaggregations",
+        "places",
+        "organisations",
+        "periods",
+        "targets",
+    }
+    rate = next(i for i in data["indicators"] if i["code"] == "taux-projet-avenir")
+    for field in (
+        "label_fr",
+        "label_en",
+        "definition_fr",
+        "definition_en",
+        "type",
+        "unit",
+        "polarity",
+        "numerator_fr",
+        "denominator_fr",
+        "aggregation_time",
+        "aggregation_space",
+        "deduplication",
+        "frequency",
+        "range_min",
+        "range_max",
+        "source_fr",
+        "aliases",
+        "disaggregations",
+        "version",
+        "versions",
+        "node",
+    ):
+        assert field in rate, field
+    assert rate["aggregation_space"] == "ratio"
+    assert {"nodes", "links"} == set(data["theory_of_change"])
+    assert any(o["commitments"] for o in data["organisations"])
+    assert {t["kind"] for t in data["targets"]} == {"baseline", "target"}
+
+
+def test_catalogue_without_json_lists_indicators(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, definition_dir: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "catalogue", "--db", str(tmp_path / "m.duckdb"), "--data", str(definition_dir)
+    )
+    assert code == EXIT_OK
+    assert len(out.splitlines()) == 7 and "jeunes-touches" in out
+
+
+def test_check_reports_every_problem_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = copy_definition(tmp_path / "d", overlay="toc-cycle")
+    code, _, err = run(capsys, "check", "--data", str(folder))
+    assert code == EXIT_REFUSED
+    assert "ERREUR [toc-cycle] theory_of_change.yaml" in err
+    assert "→ Supprimez ou inversez" in err
+    assert "Définition refusée : 1 erreur(s)." in err
+
+
+def test_check_valid_definition(capsys: pytest.CaptureFixture[str], definition_dir: Path) -> None:
+    code, out, err = run(capsys, "check", "--data", str(definition_dir))
+    assert (code, err) == (EXIT_OK, "")
+    assert out.strip() == "Définition valide : 7 indicateurs, 7 nœuds."
+
+
+def test_refused_init_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = copy_definition(tmp_path / "d", overlay="invalid-uai")
+    db = tmp_path / "m.duckdb"
+    code, _, err = run(capsys, "init", "--db", str(db), "--data", str(folder))
+    assert code == EXIT_REFUSED and not db.exists()
+    assert "rien n'a été écrit" in err and "0950002A" in err
+
+
+def test_unreadable_store_exits_3(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, definition_dir: Path
+) -> None:
+    db = tmp_path / "m.duckdb"
+    run(capsys, "init", "--db", str(db), "--data", str(definition_dir))
+    from indicators.store import Store
+
+    with Store(db)._connect() as con:
+        con.execute("insert into schema_migrations values (999, 'future', now())")
+    code, _, err = run(capsys, "init", "--db", str(db), "--data", str(definition_dir))
+    assert code == EXIT_STORE and "mettez Mesure commune à jour" in err
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["bogus"])
+    assert exited.value.code == EXIT_USAGE
+
+
+def test_console_script_help() -> None:
+    script = shutil.which("mesure")
+    assert script, "the `mesure` console script is installed with the project"
+    done = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
+    for word in ("init", "check", "catalogue", "codes de sortie", "--db"):
+        assert word in done.stdout
+
+
+def test_environment_variables_choose_store_and_data(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    definition_dir: Path,
+) -> None:
+    db = tmp_path / "env.duckdb"
+    monkeypatch.setenv("MESURE_DB", str(db))
+    monkeypatch.setenv("MESURE_DATA", str(definition_dir))
+    code, _, _ = run(capsys, "init")
+    assert code == EXIT_OK and db.is_file()
