@@ -136,7 +136,8 @@ def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
                 mode="markers+text",
                 name=label("level", level, lang),
                 marker={
-                    "size": 26,
+                    # the more partners committed to a node, the bigger it is drawn
+                    "size": [18 + 4 * len(graph.partners_of(c)) ** 0.5 for c in codes],
                     "color": LEVEL_COLOURS[rank],
                     "line": {"width": 1, "color": "white"},
                 },

@@ -176,6 +176,10 @@ class TestDemoInitiative:
         partners = {o.code for o in d.organisations if o.type not in ("funder",)}
         assert partners <= committed
 
+    def test_every_indicator_is_reported_by_someone(self, demo: Definition) -> None:
+        reported = {code for c in demo.commitments for code in c.indicators}
+        assert reported == {i.code for i in demo.indicators}
+
     def test_files_documented(self) -> None:
         readme = (PROJECT / "data" / "README.md").read_text(encoding="utf-8")
         for name in FILES.values():
