@@ -76,6 +76,7 @@ with chart_col:
         orientation="h",
         title=t("catalogue.by_level", lang),
         labels={"size": "", "level_label": "", "type_label": t("sheet.type", lang)},
+        category_orders={"level_label": [label("level", c, lang) for c in reversed(LEVELS)]},
     )
     figure.update_layout(height=320, margin={"l": 0, "r": 0, "t": 40, "b": 0})
     st.plotly_chart(figure, width="stretch")
