@@ -176,17 +176,17 @@ class Reader:
 
     folder: Path
     problems: list[DefinitionProblem] = field(default_factory=list)
-    places: dict[int, Entry] = field(default_factory=dict)
+    origins: dict[int, Entry] = field(default_factory=dict)
 
     def located(self, obj: T | None, entry: Entry) -> T | None:
         """Remember the entry an object came from, for problems found later about it."""
         if obj is not None:
-            self.places[id(obj)] = entry
+            self.origins[id(obj)] = entry
         return obj
 
     def report(self, obj: object, code: str, severity: str = "error", **details: object) -> None:
         """Record a problem about an object built from some entry."""
-        entry = self.places.get(id(obj))
+        entry = self.origins.get(id(obj))
         if entry is None:
             self.problems.append(DefinitionProblem(code, "?", details=details, severity=severity))
         else:
