@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,10 +135,13 @@ class Entry:
             self.problem("not-a-number", field=name, value=raw)
             return None
         try:
-            return float(str(raw).strip())
+            value = float(str(raw).strip())
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # "nan", "inf", "Infinity" parse as floats: refuse them
             self.problem("not-a-number", field=name, value=raw)
             return None
+        return value
 
     def integer(self, name: str, required: bool = True) -> int | None:
         value = self.number(name, required)
@@ -362,7 +366,11 @@ def _links(reader: Reader) -> list[Link]:
 
 def _dimension(entry: Entry) -> Dimension:
     categories = []
-    for raw in entry.fields.get("categories") or []:
+    raws = entry.fields.get("categories") or []
+    if not isinstance(raws, list):
+        entry.problem("file-unreadable", reason="« categories » n'est pas une liste")
+        raws = []
+    for raw in raws:
         sub = Entry(entry.file, entry.line, raw if isinstance(raw, dict) else {}, entry.problems)
         sub.label = f"{entry.label}.{sub.fields.get('code', '?')}"
         categories.append(Category(sub.text("code"), sub.text("label_fr"), sub.text("label_en")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def test_every_page_run_directly_guards_itself(app_env: Path, page: str) -> None
 
 
 def _not_demo(app_env: Path) -> None:
-    data = Path(__import__("os").environ["MESURE_DATA"])
+    data = Path(os.environ["MESURE_DATA"])
     path = data / "initiative.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("demo: true", "demo: false"), encoding="utf-8"
@@ -123,3 +124,17 @@ def test_theory_page_lists_partners_of_a_node(app_env: Path) -> None:
         "Alliance d'appui",
     }
     assert "Jeunes touchés" in texts(at)  # "feeds"
+
+
+def test_broken_definition_on_first_start_is_explained(app_env: Path) -> None:
+    data = Path(os.environ["MESURE_DATA"])
+    targets = data / "targets.csv"
+    targets.write_text(
+        targets.read_text(encoding="utf-8").replace("target,82,", "target,140,"), encoding="utf-8"
+    )
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("La définition de l'initiative est incohérente")
+    assert "targets.csv:3" in at.code[0].value and "140" in at.code[0].value
+    assert not app_env.exists()
