@@ -6,8 +6,10 @@ URL on a freshly started server before `app.py` has run, so it never relies on t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from indicators.access import Viewer, can_view, resolve_viewer
@@ -73,3 +75,8 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
     if viewer.anonymous:
         st.sidebar.caption(t("app.demo_banner", lang))
     return viewer, store, lang
+
+
+def table(columns: dict[str, Iterable[object]]) -> None:
+    """Draw a read-only table from {column title: values}, full width, without index."""
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")

@@ -1,6 +1,5 @@
 """Catalogue: the common indicators, searchable, each with its full reference sheet."""
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -40,23 +39,17 @@ with list_col:
     if found.empty:
         st.info(t("catalogue.none", lang))
     else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("sheet.code", lang): found["code"],
-                    t("sheet.label", lang): found[f"label_{lang}"],
-                    t("catalogue.level", lang): found["level"].map(
-                        lambda c: label("level", c, lang)
-                    ),
-                    t("sheet.type", lang): found["type"].map(lambda c: label("type", c, lang)),
-                    t("sheet.frequency", lang): found["frequency"].map(
-                        lambda c: label("frequency", c, lang)
-                    ),
-                    t("sheet.version", lang): found["version"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        ui.table(
+            {
+                t("sheet.code", lang): found["code"],
+                t("sheet.label", lang): found[f"label_{lang}"],
+                t("catalogue.level", lang): found["level"].map(lambda c: label("level", c, lang)),
+                t("sheet.type", lang): found["type"].map(lambda c: label("type", c, lang)),
+                t("sheet.frequency", lang): found["frequency"].map(
+                    lambda c: label("frequency", c, lang)
+                ),
+                t("sheet.version", lang): found["version"],
+            }
         )
 with chart_col:
     counts = (

@@ -1,6 +1,5 @@
 """Théorie du changement: the graph, and for one node its indicators and committed partners."""
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -35,16 +34,12 @@ with left:
     if indicators.empty:
         st.info(t("theory.no_indicator", lang))
     else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("sheet.code", lang): indicators["code"],
-                    t("sheet.label", lang): indicators[f"label_{lang}"],
-                    t("sheet.type", lang): indicators["type"].map(lambda c: label("type", c, lang)),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        ui.table(
+            {
+                t("sheet.code", lang): indicators["code"],
+                t("sheet.label", lang): indicators[f"label_{lang}"],
+                t("sheet.type", lang): indicators["type"].map(lambda c: label("type", c, lang)),
+            }
         )
 with right:
     st.markdown(f"#### {t('theory.partners', lang)}")
@@ -52,16 +47,12 @@ with right:
     if partners.empty:
         st.info(t("theory.no_partner", lang))
     else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("column.organisation", lang): partners["name"],
-                    t("column.type", lang): partners["type"].map(
-                        lambda c: label("organisation_type", c, lang)
-                    ),
-                    t("column.commitments", lang): partners["commitments"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        ui.table(
+            {
+                t("column.organisation", lang): partners["name"],
+                t("column.type", lang): partners["type"].map(
+                    lambda c: label("organisation_type", c, lang)
+                ),
+                t("column.commitments", lang): partners["commitments"],
+            }
         )

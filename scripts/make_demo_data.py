@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from indicators.definition import CSV_COLUMNS, FILES
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEED = 2026
 UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -770,60 +772,25 @@ def main() -> None:
     commitments = make_commitments(orgs, schools, rng)
     targets = make_targets()
     check(commitments, targets)
-    write_csv(
-        "places.csv",
-        [
-            *(
-                "code",
-                "kind",
-                "name",
-                "parent",
-                "uai",
-                "education_priority",
-                "commune_insee",
-                "qpv",
-            ),
-            *(f"pupils_{g}" for g in GRADES),
-        ],
-        places,
-    )
-    write_csv(
-        "organisations.csv",
-        ["code", "name", "type", "place", "territories"],
-        [
-            {
-                "code": o.code,
-                "name": o.name,
-                "type": o.type,
-                "place": o.place,
-                "territories": ";".join(o.territories),
-            }
-            for o in orgs
-        ],
-    )
-    write_csv(
-        "periods.csv",
-        ["code", "label_fr", "label_en", "kind", "parent", "start", "end", "due"],
-        periods,
-    )
-    write_csv(
-        "commitments.csv",
-        [
-            "id",
-            "organisation",
-            "action_type",
-            "node",
-            "places",
-            "grades",
-            "sex",
-            "targeted",
-            "periods",
-            "status",
-            "indicators",
-        ],
-        commitments,
-    )
-    write_csv("targets.csv", ["indicator", "place", "period", "kind", "value", "note"], targets)
+    organisations = [
+        {
+            "code": o.code,
+            "name": o.name,
+            "type": o.type,
+            "place": o.place,
+            "territories": ";".join(o.territories),
+        }
+        for o in orgs
+    ]
+    tables: dict[str, list[dict[str, object]]] = {
+        "places": places,
+        "organisations": organisations,
+        "periods": periods,
+        "commitments": commitments,
+        "targets": targets,
+    }
+    for key, rows in tables.items():
+        write_csv(FILES[key], CSV_COLUMNS[key], rows)
 
 
 if __name__ == "__main__":
