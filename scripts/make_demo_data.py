@@ -772,7 +772,7 @@ def main() -> None:
     commitments = make_commitments(orgs, schools, rng)
     targets = make_targets()
     check(commitments, targets)
-    organisations = [
+    organisations: list[dict[str, object]] = [
         {
             "code": o.code,
             "name": o.name,
