@@ -153,6 +153,93 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Problems of an uploaded file as a whole: it cannot be read at all.
+FILE_TEMPLATES: dict[str, tuple[str, str]] = {
+    "file-too-large": (
+        "le fichier pèse {size} ; la limite est de {limit}",
+        "the file weighs {size}; the limit is {limit}",
+    ),
+    "empty-file": ("le fichier est vide", "the file is empty"),
+    "corrupt-file": (
+        "le fichier est abîmé ou tronqué ({reason})",
+        "the file is damaged or truncated ({reason})",
+    ),
+    "zip-bomb": (
+        "le classeur se décompresserait de façon anormale ({reason}) : refusé par sécurité",
+        "the workbook would decompress abnormally ({reason}): refused for safety",
+    ),
+    "xml-entities": (
+        "le classeur contient des déclarations XML (DTD/entités) dans « {part} » :"
+        " refusé par sécurité",
+        "the workbook contains XML declarations (DTD/entities) in '{part}': refused for safety",
+    ),
+    "external-reference": (
+        "le classeur demande à charger une ressource externe ({reason}) : refusé par sécurité",
+        "the workbook asks to load an external resource ({reason}): refused for safety",
+    ),
+    "encrypted": (
+        "le classeur est protégé par un mot de passe (chiffré) : il ne peut pas être lu",
+        "the workbook is password-protected (encrypted): it cannot be read",
+    ),
+    "content-mismatch": (
+        "le contenu du fichier ({found}) ne correspond pas à son extension « {extension} »",
+        "the file's content ({found}) does not match its extension '{extension}'",
+    ),
+    "unsupported-format": (
+        "format non pris en charge : « {extension} » (acceptés : {accepted})",
+        "unsupported format: '{extension}' (accepted: {accepted})",
+    ),
+    "lock-file": (
+        "c'est un fichier de verrouillage d'Excel (« ~$… »), pas le classeur lui-même",
+        "this is an Excel lock file ('~$…'), not the workbook itself",
+    ),
+    "no-sheet": (
+        "le classeur ne contient aucune feuille lisible",
+        "the workbook holds no readable sheet",
+    ),
+    "reader-failed": (
+        "le lecteur de classeurs n'a pas pu lire ce fichier ({reason})",
+        "the workbook reader could not read this file ({reason})",
+    ),
+    "reader-crashed": (
+        "la lecture de ce fichier a échoué brutalement ({reason}) : il est probablement malformé",
+        "reading this file failed abruptly ({reason}): it is probably malformed",
+    ),
+    "reader-timeout": (
+        "la lecture a dépassé {seconds} s : fichier trop complexe ou malformé",
+        "reading took more than {seconds} s: the file is too complex or malformed",
+    ),
+}
+
+FILE_HINTS: dict[str, tuple[str, str]] = {
+    "file-too-large": (
+        "Découpez le classeur (une feuille par période) ou supprimez les feuilles inutiles.",
+        "Split the workbook (one sheet per period) or remove the sheets you do not need.",
+    ),
+    "encrypted": (
+        "Dans Excel : Fichier › Informations › Protéger le classeur › Chiffrer avec mot de passe,"
+        " videz le mot de passe, enregistrez puis déposez de nouveau.",
+        "In Excel: File › Info › Protect Workbook › Encrypt with Password, clear the password,"
+        " save and upload again.",
+    ),
+    "content-mismatch": (
+        "Enregistrez le fichier sous son vrai format (par exemple .csv) ou ouvrez-le dans Excel et"
+        " enregistrez-le en .xlsx.",
+        "Save the file in its real format (for example .csv) or open it in Excel and save it as"
+        " .xlsx.",
+    ),
+    "lock-file": (
+        "Fermez Excel et déposez le fichier sans « ~$ » au début du nom.",
+        "Close Excel and upload the file whose name does not start with '~$'.",
+    ),
+}
+DEFAULT_FILE_HINT = (
+    "Ouvrez le fichier dans Excel ou LibreOffice, enregistrez-le de nouveau en .xlsx, puis"
+    " déposez cette copie. Si le problème persiste, utilisez le modèle officiel.",
+    "Open the file in Excel or LibreOffice, save it again as .xlsx, then upload that copy."
+    " If the problem persists, use the official template.",
+)
+
 HINTS: dict[str, tuple[str, str]] = {
     "file-missing": ("Voir data/README.md pour la liste des fichiers.", "See data/README.md."),
     "file-unreadable": (
@@ -233,3 +320,31 @@ class DefinitionError(Exception):
             f"définition refusée : {len(errors)} erreur(s)\n"
             + "\n".join(p.message("fr") for p in errors)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """Why an uploaded file cannot be read at all."""
+
+    code: str
+    file: str
+    details: dict[str, object] = field(default_factory=dict)
+
+    def message(self, lang: str = "fr") -> str:
+        """The problem as one sentence naming the file."""
+        fr, en = FILE_TEMPLATES[self.code]
+        body = (fr if lang == "fr" else en).format_map(_Defaulting(self.details))
+        return f"{self.file} : {body}" if lang == "fr" else f"{self.file}: {body}"
+
+    def hint(self, lang: str = "fr") -> str:
+        """How to fix it."""
+        fr, en = FILE_HINTS.get(self.code, DEFAULT_FILE_HINT)
+        return fr if lang == "fr" else en
+
+
+class UnreadableFileError(Exception):
+    """An uploaded file that cannot be read at all; carries the one problem saying why."""
+
+    def __init__(self, problem: FileProblem):
+        self.problem = problem
+        super().__init__(problem.message("fr"))

@@ -1,0 +1,223 @@
+"""The worker process that parses one untrusted file, under memory and CPU limits.
+
+Run as `python -m indicators.read_worker PATH FORMAT MEMORY_BYTES CPU_SECONDS`. It writes one
+pickled answer on standard output: ("ok", Workbook) or ("refused", code, reason). A crash of
+the parser (a Rust panic aborts the process) is seen by the parent as a signal, never here.
+Only the standard library and python-calamine are imported, to start fast.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import pickle
+import posixpath
+import re
+import resource
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+from indicators.workbook import CellValue, Sheet, Workbook, parse_cell_name
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ATTR_R = re.compile(rb'\br="([A-Za-z$]+[0-9$]+)"')
+_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+REL_OFFICE = "/officeDocument"
+CSV_DELIMITERS = ";,\t|"
+
+
+class RefusedError(Exception):
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def read(path: Path, fmt: str) -> Workbook:
+    """The workbook at `path`, already checked by `intake` to be of format `fmt`."""
+    if fmt == "csv":
+        return Workbook("csv", (Sheet(path.stem or "csv", read_csv(path.read_bytes())),))
+    return read_with_calamine(path, fmt)
+
+
+def read_csv(data: bytes) -> list[list[CellValue]]:
+    """Rows of a CSV file in any common encoding and delimiter; empty cells as None."""
+    text = decode(data)
+    sample = text[:65536]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in CSV_DELIMITERS}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    rows: list[list[CellValue]] = []
+    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        rows.append([cell if cell.strip() else None for cell in record])
+    return rows
+
+
+def decode(data: bytes) -> str:
+    """Text of a file: BOM first, then UTF-8, then Windows-1252, then Latin-1 (never fails)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_with_calamine(path: Path, fmt: str) -> Workbook:
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise RefusedError("encrypted", "password") from None
+    except (
+        calamine.CalamineError,
+        calamine.XmlError,
+        calamine.ZipError,
+        OSError,
+        ValueError,
+    ) as exc:
+        raise RefusedError("reader-failed", _short(exc)) from None
+    flags = sheet_flags(path) if fmt in ("xlsx", "xlsm") else {}
+    sheets: list[Sheet] = []
+    hidden: list[str] = []
+    skipped: list[str] = []
+    for meta in book.sheets_metadata:
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            skipped.append(meta.name)
+            continue
+        if meta.visible != calamine.SheetVisibleEnum.Visible:
+            hidden.append(meta.name)  # never read: hidden sheets may hold pupils' names
+            continue
+        try:
+            sheet = book.get_sheet_by_name(meta.name)
+            grid = sheet.to_python(skip_empty_area=True)
+            merged = tuple(
+                (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+            )
+            origin = sheet.start or (0, 0)
+        except (calamine.CalamineError, calamine.XmlError, calamine.ZipError, ValueError) as exc:
+            raise RefusedError("reader-failed", f"{meta.name} : {_short(exc)}") from None
+        rows: list[list[CellValue]] = [[None if v == "" else v for v in row] for row in grid]
+        start = (int(origin[0]), int(origin[1]))
+        sheets.append(Sheet(meta.name, rows, start, merged, flags.get(meta.name, {})))
+    if not sheets:
+        raise RefusedError("no-sheet", "")
+    return Workbook(fmt, tuple(sheets), tuple(hidden), tuple(skipped))
+
+
+def _short(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0][:200]
+
+
+def sheet_flags(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet name, the error cells and uncalculated formulas of an OOXML package.
+
+    Readers return an error cell as "" and a formula without cached value as nothing: both
+    would pass for blanks. This reads the sheet parts themselves. Best effort: a package
+    whose parts cannot be located gives no flags rather than a refusal.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = {info.filename.replace("\\", "/").lower(): info for info in archive.infolist()}
+            parts = _sheet_parts(archive, names)
+            return {name: _flags_of(archive.read(info)) for name, info in parts.items()}
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+        return {}
+
+
+def _xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ET.Element:
+    return ET.fromstring(archive.read(info))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(
+    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]
+) -> dict[str, zipfile.ZipInfo]:
+    root_rels = _xml(archive, names["_rels/.rels"])
+    main = (
+        next(rel.get("Target", "") for rel in root_rels if rel.get("Type", "").endswith(REL_OFFICE))
+        .replace("\\", "/")
+        .lstrip("/")
+    )
+    folder, file = posixpath.split(main)
+    rels = _xml(archive, names[posixpath.join(folder, "_rels", file + ".rels").lower()])
+    targets = {rel.get("Id"): rel.get("Target", "").replace("\\", "/") for rel in rels}
+    workbook = _xml(archive, names[main.lower()])
+    parts: dict[str, zipfile.ZipInfo] = {}
+    for element in workbook.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        full = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        info = names.get(full.lower())
+        if info is not None:
+            parts[element.get("name", "")] = info
+    return parts
+
+
+def _flags_of(xml: bytes) -> dict[tuple[int, int], str]:
+    if b"<f" not in xml and b't="e"' not in xml and b":f" not in xml:
+        return {}
+    flags: dict[tuple[int, int], str] = {}
+    for match in _CELL.finditer(xml):
+        attributes, inner = match.group(1), match.group(2) or b""
+        ref = _ATTR_R.search(attributes)
+        if ref is None:
+            continue
+        kind = _ATTR_T.search(attributes)
+        value = _VALUE.search(inner)
+        try:
+            where = parse_cell_name(ref.group(1).decode())
+        except ValueError:
+            continue
+        if kind is not None and kind.group(1) == b"e":
+            flags[where] = "error:" + (value.group(1).decode(errors="replace") if value else "?")
+        elif (b"<f" in inner or b":f>" in inner or b":f " in inner) and (
+            value is None or not value.group(1)
+        ):
+            flags[where] = "formula-without-value"
+    return flags
+
+
+def main(argv: list[str]) -> int:
+    path, fmt, memory, seconds = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
+    # Limits first, before any byte of the file is parsed.
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    try:
+        answer: tuple[object, ...] = ("ok", read(path, fmt))
+    except RefusedError as refused:
+        answer = ("refused", refused.code, refused.reason)
+    except MemoryError:
+        answer = ("refused", "reader-crashed", "mémoire dépassée / out of memory")
+    except RecursionError:
+        answer = ("refused", "reader-crashed", "structure trop profonde / too deeply nested")
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
