@@ -13,8 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from indicators.definition import read_definition
-from indicators.problems import DefinitionError, DefinitionProblem
+from indicators.definition import load_definition, read_definition
+from indicators.exports import observations_csv
+from indicators.ingest import ingest
+from indicators.problems import DefinitionError, DefinitionProblem, UnreadableFileError
 from indicators.setup import ensure_store, init_store
 from indicators.store import LATEST_SCHEMA, StoreError, data_dir, default_db_path
 
@@ -29,6 +31,8 @@ codes de sortie / exit codes:
   1  définition refusée (chaque problème est affiché) / definition refused
   2  ligne de commande incorrecte / bad command line
   3  base inaccessible / store cannot be opened
+
+mesure ingest: 0 accepté ou inchangé, 1 refusé pour des problèmes, 2 illisible ou incorrect
 """
 
 
@@ -74,6 +78,23 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument(
         "--json", action="store_true", help="toute la définition en JSON sur la sortie standard"
     )
+    ingest = commands.add_parser(
+        "ingest",
+        parents=[common],
+        help="lire, vérifier et charger des classeurs d'un partenaire",
+        description="Codes de sortie : 0 accepté ou inchangé, 1 refusé pour des problèmes,"
+        " 2 illisible ou commande incorrecte.",
+    )
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FICHIER")
+    ingest.add_argument("--org", required=True, help="code de l'organisation qui dépose")
+    ingest.add_argument("--dry-run", action="store_true", help="rapport sans rien écrire")
+    ingest.add_argument("--json", action="store_true", help="résumé JSON sur la sortie standard")
+    export = commands.add_parser(
+        "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
+    )
+    export.add_argument("what", choices=["observations"])
+    export.add_argument("--org", default="", help="une seule organisation (défaut : toutes)")
+    export.add_argument("--format", choices=["csv"], default="csv")
     return parser
 
 
@@ -146,6 +167,96 @@ def _catalogue(db: Path, folder: Path, as_json: bool, lang: str) -> int:
     return EXIT_OK
 
 
+def _ingest(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
+    definition = load_definition(folder)
+    if args.org not in {o.code for o in definition.organisations}:
+        print(
+            f"Unknown organisation '{args.org}'."
+            if lang == "en"
+            else f"Organisation inconnue : « {args.org} » (voir data/organisations.csv).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    store = ensure_store(db, folder)
+    summaries: list[dict[str, object]] = []
+    code = EXIT_OK
+    for path in args.files:
+        if not path.is_file():
+            summaries.append(
+                {
+                    "status": "unreadable",
+                    "file": str(path),
+                    "errors": [
+                        {
+                            "code": "file-missing",
+                            "sheet": "",
+                            "cell": "",
+                            "message": f"fichier introuvable : {path}",
+                        }
+                    ],
+                }
+            )
+            code = max(code, EXIT_USAGE)
+            continue
+        try:
+            outcome = ingest(store, path, definition, args.org, _actor(), dry_run=args.dry_run)
+        except UnreadableFileError as exc:
+            problem = exc.problem
+            summaries.append(
+                {
+                    "status": "unreadable",
+                    "file": problem.file,
+                    "errors": [
+                        {
+                            "code": problem.code,
+                            "sheet": "",
+                            "cell": "",
+                            "message": problem.message(lang),
+                            "hint": problem.hint(lang),
+                        }
+                    ],
+                }
+            )
+            code = max(code, EXIT_USAGE)
+            continue
+        summaries.append(outcome.summary())
+        if outcome.status == "rejected":
+            code = max(code, EXIT_REFUSED)
+    if args.json:
+        json.dump(
+            summaries[0] if len(summaries) == 1 else summaries,
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+        print()
+    else:
+        for summary in summaries:
+            _print_ingest(summary, lang)
+    return code
+
+
+def _print_ingest(summary: dict[str, object], lang: str) -> None:
+    print(f"{summary['file']} : {summary['status']}")
+    if "rows_read" in summary:
+        print(
+            f"  {summary['rows_read']} lignes lues, {summary['values']} valeurs :"
+            f" {summary['created']} nouvelles, {summary['updated']} modifiées,"
+            f" {summary['unchanged']} inchangées"
+        )
+    for severity in ("errors", "warnings"):
+        for problem in summary.get(severity, []):  # type: ignore[attr-defined]
+            where = "!".join(p for p in (problem["sheet"], problem["cell"]) if p)
+            label = {"errors": "ERREUR", "warnings": "ALERTE"}[severity]
+            message = problem.get("message_en" if lang == "en" else "message", problem["message"])
+            print(f"  {label} [{problem['code']}] {where} {message}".rstrip())
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'mesure')}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -157,6 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(db, folder, lang)
         if args.command == "check":
             return _check(folder, lang)
+        if args.command == "ingest":
+            return _ingest(db, folder, args, lang)
+        if args.command == "export":
+            sys.stdout.write(observations_csv(ensure_store(db, folder), args.org))
+            return EXIT_OK
         return _catalogue(db, folder, args.json, lang)
     except DefinitionError as exc:
         _print_problems(exc.problems, lang)

@@ -348,3 +348,193 @@ class UnreadableFileError(Exception):
     def __init__(self, problem: FileProblem):
         self.problem = problem
         super().__init__(problem.message("fr"))
+
+
+# Problems of one cell, row or sheet of an uploaded workbook. (message FR, message EN, hint FR, hint EN)
+CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
+    "unknown-indicator": (
+        "indicateur non reconnu : « {value} »",
+        "indicator not recognised: '{value}'",
+        "Utilisez le code ou le libellé du catalogue (page Catalogue), ou confirmez la correspondance proposée.",
+        "Use the catalogue's code or label (Catalogue page), or confirm the proposed mapping.",
+    ),
+    "unknown-place": (
+        "collège ou lieu non reconnu : « {value} »",
+        "school or place not recognised: '{value}'",
+        "Indiquez le code UAI du collège (7 chiffres et une lettre) ou son nom exact.",
+        "Give the school's UAI code (7 digits and a letter) or its exact name.",
+    ),
+    "unknown-period": (
+        "période non reconnue : « {value} »",
+        "period not recognised: '{value}'",
+        "Écrivez la période sous la forme 2024-2025 ou T1 2024-2025.",
+        "Write the period as 2024-2025 or T1 2024-2025.",
+    ),
+    "period-outside-initiative": (
+        "la période « {value} » ne fait pas partie de l'initiative",
+        "period '{value}' is not one of the initiative's periods",
+        "Vérifiez l'année scolaire : l'initiative couvre {periods}.",
+        "Check the school year: the initiative covers {periods}.",
+    ),
+    "missing-indicator": (
+        "valeur sans indicateur : ni la ligne ni la colonne ne disent ce qui est mesuré",
+        "value without indicator: neither its row nor its column says what is measured",
+        "Ajoutez une colonne « Indicateur » ou mettez le nom de l'indicateur en en-tête de colonne.",
+        "Add an 'Indicator' column or put the indicator's name as the column header.",
+    ),
+    "missing-place": (
+        "valeur sans collège ni lieu",
+        "value without a school or place",
+        "Ajoutez une colonne « Collège » (code UAI) ou nommez la feuille d'après le collège.",
+        "Add a 'School' column (UAI code) or name the sheet after the school.",
+    ),
+    "missing-period": (
+        "valeur sans période",
+        "value without a period",
+        "Ajoutez une colonne « Période » ou indiquez l'année scolaire au-dessus du tableau.",
+        "Add a 'Period' column or write the school year above the table.",
+    ),
+    "not-a-number": (
+        "« {value} » n'est pas un nombre",
+        "'{value}' is not a number",
+        "Saisissez un nombre (1 234,5 ou 1234.5), ou laissez vide / « NC » si la donnée manque.",
+        "Enter a number (1 234,5 or 1234.5), or leave blank / 'NC' if the figure is missing.",
+    ),
+    "error-cell": (
+        "la cellule contient une erreur de calcul ({value})",
+        "the cell holds a calculation error ({value})",
+        "Corrigez la formule dans le classeur (division par zéro, référence manquante…).",
+        "Fix the formula in the workbook (division by zero, missing reference…).",
+    ),
+    "formula-without-value": (
+        "formule jamais calculée : la valeur affichée n'est pas enregistrée dans le fichier",
+        "formula never calculated: the shown value is not stored in the file",
+        "Ouvrez le classeur dans Excel ou LibreOffice, recalculez (F9), enregistrez, puis déposez-le.",
+        "Open the workbook in Excel or LibreOffice, recalculate (F9), save, then upload it.",
+    ),
+    "negative-count": (
+        "effectif négatif : {value}",
+        "negative count: {value}",
+        "Un effectif ne peut pas être négatif : vérifiez le signe.",
+        "A count cannot be negative: check the sign.",
+    ),
+    "percentage-over-100": (
+        "pourcentage supérieur à 100 : {value}",
+        "percentage over 100: {value}",
+        "Saisissez un pourcentage entre 0 et 100 (ou une fraction entre 0 et 1).",
+        "Enter a percentage between 0 and 100 (or a fraction between 0 and 1).",
+    ),
+    "numerator-over-denominator": (
+        "le numérateur ({numerator}) dépasse le dénominateur ({denominator})",
+        "the numerator ({numerator}) exceeds the denominator ({denominator})",
+        "Vérifiez les deux colonnes : le numérateur compte une partie du dénominateur.",
+        "Check both columns: the numerator counts a part of the denominator.",
+    ),
+    "out-of-range": (
+        "{value} sort de la plage plausible de « {indicator} » ({min} à {max})",
+        "{value} is outside the plausible range of '{indicator}' ({min} to {max})",
+        "Vérifiez l'unité et les zéros en trop ; si la valeur est juste, ajoutez un commentaire.",
+        "Check the unit and extra zeros; if the value is right, add a comment.",
+    ),
+    "duplicate-key": (
+        "deuxième valeur pour {key} (déjà en {first})",
+        "second value for {key} (already at {first})",
+        "Gardez une seule ligne par indicateur, collège, période et ventilation.",
+        "Keep one row per indicator, school, period and breakdown.",
+    ),
+    "unknown-category": (
+        "catégorie « {value} » inconnue pour « {dimension} »",
+        "unknown category '{value}' for '{dimension}'",
+        "Utilisez les catégories communes : {categories}.",
+        "Use the common categories: {categories}.",
+    ),
+    "not-committed": (
+        "« {indicator} » ne fait pas partie des engagements de votre organisation",
+        "'{indicator}' is not among your organisation's commitments",
+        "Vérifiez l'indicateur ; s'il est juste, l'équipe d'appui peut ajouter l'engagement.",
+        "Check the indicator; if it is right, the backbone can add the commitment.",
+    ),
+    "unit-jump": (
+        "{value} est environ {factor} fois la valeur précédente ({previous}) : erreur d'unité ?",
+        "{value} is about {factor} times the previous value ({previous}): unit error?",
+        "Vérifiez l'unité (pourcentage ou fraction, euros ou k€, heures ou minutes).",
+        "Check the unit (percent or fraction, euros or k€, hours or minutes).",
+    ),
+    "mapping-to-confirm": (
+        "« {value} » a été rapproché de « {target} » avec une confiance de {confidence} : à confirmer",
+        "'{value}' was matched to '{target}' with a confidence of {confidence}: please confirm",
+        "Confirmez ou corrigez la correspondance ; elle sera retenue pour vos prochains dépôts.",
+        "Confirm or correct the mapping; it will be remembered for your next uploads.",
+    ),
+    "total-row-skipped": (
+        "ligne de total ignorée (les totaux sont recalculés)",
+        "totals row skipped (totals are computed again)",
+        "Rien à faire.",
+        "Nothing to do.",
+    ),
+    "hidden-sheet-skipped": (
+        "feuille masquée « {value} » non lue (elle peut contenir des données personnelles)",
+        "hidden sheet '{value}' not read (it may hold personal data)",
+        "Si elle contient des indicateurs, affichez-la puis déposez de nouveau le fichier.",
+        "If it holds indicators, unhide it and upload the file again.",
+    ),
+    "no-table-found": (
+        "aucun tableau d'indicateurs reconnu dans cette feuille",
+        "no indicator table recognised in this sheet",
+        "Mettez une ligne d'en-têtes (Indicateur, Collège, Période, Valeur) au-dessus des données,"
+        " ou utilisez le modèle officiel.",
+        "Put a header row (Indicator, School, Period, Value) above the data, or use the official"
+        " template.",
+    ),
+    "unmapped-column": (
+        "colonne « {value} » non reconnue : ignorée",
+        "column '{value}' not recognised: ignored",
+        "Renommez l'en-tête avec un libellé du catalogue si la colonne contient des indicateurs.",
+        "Rename the header with a catalogue label if the column holds indicators.",
+    ),
+    "value-interpreted": (
+        "« {value} » lu comme {parsed} ({how})",
+        "'{value}' read as {parsed} ({how})",
+        "Vérifiez que c'est bien ce que vous vouliez dire.",
+        "Check that this is what you meant.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """One problem at one cell (or row, or sheet) of an uploaded workbook."""
+
+    code: str
+    severity: str  # error, warning, info
+    sheet: str = ""
+    cell: str = ""  # A1 reference; empty for a sheet-level problem
+    column: str = ""  # the column's header, as written
+    value: str = ""  # the content read, as text
+    details: dict[str, object] = field(default_factory=dict)
+
+    def message(self, lang: str = "fr") -> str:
+        """What is wrong, in one sentence."""
+        fr, en, _, _ = CELL_TEMPLATES[self.code]
+        values = _Defaulting({"value": self.value, **self.details})
+        return (fr if lang == "fr" else en).format_map(values)
+
+    def hint(self, lang: str = "fr") -> str:
+        """How to fix it."""
+        _, _, fr, en = CELL_TEMPLATES[self.code]
+        return (fr if lang == "fr" else en).format_map(_Defaulting(self.details))
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready view, with both languages."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message("fr"),
+            "message_en": self.message("en"),
+            "hint": self.hint("fr"),
+            "hint_en": self.hint("en"),
+        }

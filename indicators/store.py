@@ -268,6 +268,73 @@ class Store:
             rows = _records(con, "select * from initiative")
         return rows[0] if rows else None
 
+    # -- submissions ----------------------------------------------------------------------
+
+    def classify_values(self, organisation: str, rows: pd.DataFrame) -> dict[str, int]:
+        """How many incoming values would be created, updated or left unchanged (writes nothing)."""
+        with self._connect() as con:
+            return _classify(con, organisation, rows)
+
+    def load_values(
+        self,
+        organisation: str,
+        rows: pd.DataFrame,
+        *,
+        filename: str,
+        sha256: str,
+        size: int,
+        uploaded_by: str,
+    ) -> dict[str, Any]:
+        """Store one upload's values in a single transaction: all of them or nothing.
+
+        Values are keyed by (organisation, indicator, place, period, disaggregation). A value
+        that differs from the current one supersedes it: the old row stays, no longer current,
+        so the history keeps who sent which value in which file and when. An upload that
+        changes nothing writes nothing and says so.
+        """
+        now = _now()
+        with self._transaction() as con:
+            counts = _classify(con, organisation, rows)
+            if counts["created"] + counts["updated"] == 0:
+                return {"status": "unchanged", "submission": None, **counts}
+            row = con.execute(
+                "insert into submissions (organisation, filename, sha256, size_bytes, uploaded_by,"
+                " uploaded_at, status) values ($org, $file, $sha, $size, $by, $at, 'received')"
+                " returning id",
+                {
+                    "org": organisation,
+                    "file": filename,
+                    "sha": sha256,
+                    "size": size,
+                    "by": uploaded_by,
+                    "at": now,
+                },
+            ).fetchall()
+            submission = int(row[0][0])
+            con.register("incoming", rows)
+            con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
+            con.execute(_CHANGED_SQL["insert"], {"org": organisation, "sub": submission})
+            con.execute(
+                "update submissions set status = 'superseded' where organisation = $org"
+                " and status in ('received', 'accepted') and id <> $sub and id not in"
+                " (select submission_id from observations where organisation = $org and is_current)",
+                {"org": organisation, "sub": submission},
+            )
+            con.unregister("incoming")
+            _audit(
+                con,
+                uploaded_by,
+                "submission.upload",
+                filename,
+                {
+                    "organisation": organisation,
+                    "submission": submission,
+                    "sha256": sha256,
+                    **counts,
+                },
+            )
+        return {"status": "received", "submission": submission, **counts}
+
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
@@ -490,3 +557,52 @@ def _replace_definition_tables(
             marks = ", ".join("?" * len(values[0]))
             con.executemany(f"insert into {table} values ({marks})", values)  # noqa: S608
     return {table: len(values) for table, values in rows.items()}
+
+
+# The incoming values (a registered DataFrame) against the organisation's current values.
+_MATCHED = """
+    with current as (
+        select * from observations where organisation = $org and is_current
+    )
+    select
+        incoming.*,
+        current.id as current_id,
+        current.id is not null
+            and incoming.value is not distinct from current.value
+            and incoming.numerator is not distinct from current.numerator
+            and incoming.denominator is not distinct from current.denominator as same
+    from incoming
+    left join current using (indicator, place, period, disaggregation)
+"""
+
+_CHANGED_SQL = {
+    "supersede": (
+        "update observations set is_current = false where id in"  # noqa: S608 - constant text
+        " (select current_id from (" + _MATCHED + ") where current_id is not null and not same)"
+    ),
+    "insert": (
+        "insert into observations (submission_id, indicator, indicator_version, organisation,"  # noqa: S608
+        " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
+        " cell, is_current)"
+        " select $sub, indicator, indicator_version, $org, place, period, disaggregation, value,"
+        " numerator, denominator, unit, raw_value, sheet, cell, true"
+        " from (" + _MATCHED + ") where not same or current_id is null"
+    ),
+}
+
+
+def _classify(
+    con: duckdb.DuckDBPyConnection, organisation: str, rows: pd.DataFrame
+) -> dict[str, int]:
+    con.register("incoming", rows)
+    try:
+        row = con.execute(
+            "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text
+            " count(*) filter (where current_id is not null and not same),"
+            " count(*) filter (where same) from (" + _MATCHED + ")",
+            {"org": organisation},
+        ).fetchall()[0]
+    finally:
+        con.unregister("incoming")
+    created, updated, unchanged = (int(v) for v in row)
+    return {"created": created, "updated": updated, "unchanged": unchanged}

@@ -1,0 +1,367 @@
+"""From partner workbooks to stored values: layouts, every problem code, loading and history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from indicators import store as store_module
+from indicators.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
+from indicators.definition import load_definition
+from indicators.ingest import Outcome, ingest
+from indicators.model import Definition
+from indicators.problems import CELL_TEMPLATES
+from indicators.store import Store
+from tests.conftest import BASE_DEFINITION
+from tests.workbooks import write_workbook
+
+ORG = "ent-valmont"  # committed to visites-entreprise and jeunes-touches
+
+
+@pytest.fixture(scope="module")
+def definition() -> Definition:
+    return load_definition(BASE_DEFINITION)
+
+
+def values(outcome: Outcome) -> dict[tuple[str, str, str, str], float | None]:
+    return {c.key: c.value for c in outcome.preparation.candidates}
+
+
+def codes(outcome: Outcome) -> list[str]:
+    return [p.code for p in outcome.preparation.problems]
+
+
+def at(outcome: Outcome, code: str) -> list[str]:
+    return [f"{p.sheet}!{p.cell}" for p in outcome.preparation.problems if p.code == code]
+
+
+def run(store: Store, definition: Definition, path: Path, **kwargs: object) -> Outcome:
+    return ingest(store, path, definition, ORG, "test", **kwargs)  # type: ignore[arg-type]
+
+
+# --- layouts -----------------------------------------------------------------------------
+
+
+def test_long_layout_with_title_totals_and_notes(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "bilan.xlsx",
+        {
+            "Bilan": [
+                ["Transports Valmont – bilan du premier trimestre"],
+                ["Année scolaire 2024-2025"],
+                [],
+                ["Indicateur", "Collège", "Période", "Sexe", "Valeur"],
+                ["Nb jeunes touchés", "Collège des Tilleuls", "T1 2024-2025", "Filles", 45],
+                ["Nb jeunes touchés", "Collège des Tilleuls", "T1 2024-2025", "Garçons", "1 040"],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", None, "3"],
+                ["Total", None, None, None, 1088],
+                [],
+                [
+                    "Source : registre de l'association, données arrêtées au 31 décembre 2024 par la coordinatrice"
+                ],
+            ]
+        },
+        start="B2",
+    )
+    outcome = run(store, definition, path, dry_run=True)
+    assert outcome.status == "dry-run" and outcome.created == 3
+    assert values(outcome) == {
+        ("jeunes-touches", "0950001K", "2024-2025-T1", "sex=F"): 45,
+        ("jeunes-touches", "0950001K", "2024-2025-T1", "sex=M"): 1040,
+        ("visites-entreprise", "0950002L", "2024-2025-T1", ""): 3,
+    }
+    assert at(outcome, "total-row-skipped") == ["Bilan!B9"]
+    assert outcome.preparation.errors == []
+    first = outcome.preparation.candidates[0]
+    assert (first.sheet, first.cell) == ("Bilan", "F6")  # provenance: the value's own cell
+
+
+def test_wide_layout_merged_two_row_header_and_sheet_per_school(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "ecoles.xlsx",
+        {
+            "Collège du Moulin": [
+                ["Période", "Jeunes touchés", None, "Commentaire"],
+                [None, "Filles", "Garçons", None],
+                ["T1 2024-2025", 12, 14, "RAS"],
+            ],
+            "Tilleuls": [
+                ["Période", "Jeunes touchés", None],
+                [None, "Filles", "Garçons"],
+                ["T1 2024-2025", 20, 22],
+            ],
+        },
+        merges={"Collège du Moulin": ["B1:C1"], "Tilleuls": ["B1:C1"]},
+    )
+    outcome = run(store, definition, path)
+    assert outcome.status == "received" and outcome.created == 4
+    assert values(outcome)[("jeunes-touches", "0950002L", "2024-2025-T1", "sex=M")] == 14
+    assert values(outcome)[("jeunes-touches", "0950001K", "2024-2025-T1", "sex=F")] == 20
+
+
+def test_wide_by_periods_and_csv_in_french_formats(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "Indicateur;Établissement;T1 2024-2025;2024-2025\n"
+        "Visites d'entreprise organisées;0950001K;4;12\n"
+        "Nombre de bénéficiaires;0950001K;1\u00a0204;NC\n".encode("cp1252")
+    )
+    outcome = run(store, definition, path)
+    assert outcome.preparation.errors == []
+    assert values(outcome) == {
+        ("visites-entreprise", "0950001K", "2024-2025-T1", ""): 4,
+        ("visites-entreprise", "0950001K", "2024-2025", ""): 12,
+        ("jeunes-touches", "0950001K", "2024-2025-T1", ""): 1204,
+        ("jeunes-touches", "0950001K", "2024-2025", ""): None,  # reported as not available
+    }
+
+
+def test_rate_from_numerator_and_denominator_and_fraction_said(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "taux.xlsx",
+        {
+            "DNB": [
+                ["Indicateur", "Collège", "Période", "Numérateur", "Dénominateur"],
+                ["Taux de réussite au brevet", "0950001K", "2024-2025", 81, 100],
+            ],
+            "Projet": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["taux-projet-avenir", "0950001K", "2024-2025", 0.45],
+            ],
+        },
+    )
+    outcome = run(store, definition, path, dry_run=True)
+    assert values(outcome)[("taux-reussite-dnb", "0950001K", "2024-2025", "")] == 81
+    assert values(outcome)[("taux-projet-avenir", "0950001K", "2024-2025", "")] == 45
+    said = [p for p in outcome.preparation.problems if p.code == "value-interpreted"]
+    assert said and "fraction-read-as-percent" in said[0].message()
+
+
+# --- one case per problem code -----------------------------------------------------------
+
+PROBLEM_ROWS: dict[str, list[object]] = {
+    "unknown-indicator": ["Nombre de licornes", "0950001K", "T1 2024-2025", 3],
+    "unknown-place": ["Nb jeunes touchés", "Lycée imaginaire", "T1 2024-2025", 3],
+    "unknown-period": ["Nb jeunes touchés", "0950001K", "l'an dernier", 3],
+    "period-outside-initiative": ["Nb jeunes touchés", "0950001K", "2031-2032", 3],
+    "not-a-number": ["Nb jeunes touchés", "0950001K", "T1 2024-2025", "beaucoup"],
+    "negative-count": ["Nb jeunes touchés", "0950001K", "T1 2024-2025", -4],
+    "percentage-over-100": ["taux-projet-avenir", "0950001K", "2024-2025", "140 %"],
+    "out-of-range": ["Nb jeunes touchés", "0950001K", "T1 2024-2025", 999999],
+    "error-cell": ["Nb jeunes touchés", "0950001K", "T1 2024-2025", "#N/A"],
+    "not-committed": ["Score de confiance en soi", "0950001K", "2024-2025", 6.5],
+}
+
+
+@pytest.mark.parametrize("code", sorted(PROBLEM_ROWS))
+def test_each_problem_code_at_its_cell(
+    tmp_path: Path, store: Store, definition: Definition, code: str
+) -> None:
+    path = write_workbook(
+        tmp_path / "p.xlsx",
+        {
+            "Feuille": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", 2],
+                PROBLEM_ROWS[code],
+            ]
+        },
+    )
+    outcome = run(store, definition, path)
+    found = [p for p in outcome.preparation.problems if p.code == code]
+    assert found, codes(outcome)
+    problem = found[0]
+    assert problem.sheet == "Feuille" and problem.cell.endswith("3")
+    assert problem.message("fr") and problem.message("en") and problem.hint("fr")
+    if problem.severity == "error":
+        assert outcome.status == "rejected" and store.query("observations", org="").empty
+    else:
+        assert outcome.status == "received"
+
+
+def test_numerator_over_denominator_duplicates_and_formulas(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "p.xlsx",
+        {
+            "F": [
+                ["Indicateur", "Collège", "Période", "Numérateur", "Dénominateur", "Valeur"],
+                ["taux-reussite-dnb", "0950001K", "2024-2025", 120, 100, None],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", None, None, 2],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", None, None, 3],
+                ["Visites entreprises", "0950001K", "T1 2024-2025", None, None, "=1/0"],
+            ]
+        },
+    )
+    outcome = run(store, definition, path)
+    assert at(outcome, "numerator-over-denominator") == ["F!D2"]
+    assert at(outcome, "duplicate-key") == ["F!F4"]
+    assert at(outcome, "formula-without-value") == ["F!F5"]
+    assert outcome.status == "rejected"
+
+
+def test_hidden_sheets_are_skipped_and_said(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "h.xlsx",
+        {
+            "Bilan": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", 2],
+            ],
+            "Élèves": [["Nom", "Prénom"], ["Martin", "Léa"]],
+        },
+        hidden=["Élèves"],
+    )
+    outcome = run(store, definition, path)
+    assert outcome.preparation.hidden_sheets == ("Élèves",)
+    assert "hidden-sheet-skipped" in codes(outcome)
+    assert outcome.status == "received"
+
+
+def test_every_cell_code_has_both_languages_and_a_hint() -> None:
+    for code, (fr, en, hint_fr, hint_en) in CELL_TEMPLATES.items():
+        assert fr and en and hint_fr and hint_en and fr != en, code
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def _file(tmp_path: Path, name: str, visits: int) -> Path:
+    return write_workbook(
+        tmp_path / name,
+        {
+            "Bilan": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", visits],
+                ["Nb jeunes touchés", "0950002L", "T1 2024-2025", 30],
+            ]
+        },
+    )
+
+
+def test_same_file_again_changes_nothing_and_says_so(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = _file(tmp_path, "a.xlsx", 4)
+    first = run(store, definition, path)
+    again = run(store, definition, path)
+    assert (first.status, first.created) == ("received", 2)
+    assert (again.status, again.created, again.updated, again.unchanged) == ("unchanged", 0, 0, 2)
+    assert len(store.query("observations", org=ORG)) == 2
+
+
+def test_corrected_file_supersedes_and_keeps_history(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    run(store, definition, _file(tmp_path, "premier.xlsx", 4))
+    corrected = run(store, definition, _file(tmp_path, "corrige.xlsx", 5))
+    assert (corrected.created, corrected.updated, corrected.unchanged) == (0, 1, 1)
+    history = store.query("observations", org=ORG)
+    visits = history[history["indicator"] == "visites-entreprise"]
+    assert list(visits["value"]) == [4, 5]
+    assert list(visits["is_current"]) == [False, True]
+    assert list(visits["filename"]) == ["premier.xlsx", "corrige.xlsx"]
+    assert set(visits["uploaded_by"]) == {"test"} and visits["uploaded_at"].notna().all()
+    assert list(visits["cell"]) == ["D2", "D2"]
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, store: Store, definition: Definition) -> None:
+    outcome = run(store, definition, _file(tmp_path, "a.xlsx", 4), dry_run=True)
+    assert outcome.created == 2
+    assert store.query("observations", org="").empty
+
+
+def test_a_failure_halfway_leaves_nothing(
+    tmp_path: Path, store: Store, definition: Definition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_audit(*args: object) -> None:
+        raise RuntimeError("disk full, after the values were inserted")
+
+    monkeypatch.setattr(store_module, "_audit", broken_audit)
+    with pytest.raises(RuntimeError):
+        run(store, definition, _file(tmp_path, "a.xlsx", 4))
+    monkeypatch.undo()
+    assert store.query("observations", org="").empty
+    with store._connect() as con:
+        assert con.execute("select count(*) from submissions").fetchall() == [(0,)]
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def test_cli_ingest_json_and_exit_codes(
+    tmp_path: Path, definition_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "m.duckdb"), "--data", str(definition_dir)]
+    good = _file(tmp_path, "a.xlsx", 4)
+    assert main(["ingest", str(good), "--org", ORG, "--json", *db]) == EXIT_OK
+    summary = json.loads(capsys.readouterr().out)
+    for key in (
+        "status",
+        "file",
+        "sha256",
+        "rows_read",
+        "created",
+        "updated",
+        "unchanged",
+        "errors",
+        "warnings",
+    ):
+        assert key in summary
+    assert summary["status"] == "received" and summary["created"] == 2
+    bad = write_workbook(
+        tmp_path / "b.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", "x"],
+            ]
+        },
+    )
+    assert main(["ingest", str(bad), "--org", ORG, "--json", *db]) == EXIT_REFUSED
+    refused = json.loads(capsys.readouterr().out)
+    assert refused["errors"][0]["code"] == "not-a-number" and refused["errors"][0]["cell"] == "D2"
+    junk = tmp_path / "c.xlsx"
+    junk.write_bytes(b"not a workbook")
+    assert main(["ingest", str(junk), "--org", ORG, *db]) == EXIT_USAGE
+    printed = capsys.readouterr().out
+    assert "c.xlsx : unreadable" in printed and "[content-mismatch]" in printed
+    assert main(["ingest", str(good), "--org", "inconnue", *db]) == EXIT_USAGE
+
+
+def test_export_observations_with_provenance_and_safe_cells(
+    tmp_path: Path, definition_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "m.duckdb"), "--data", str(definition_dir)]
+    path = tmp_path / "=cmd.csv"
+    path.write_text(
+        "Indicateur;Collège;Période;Valeur\nVisites entreprises;0950002L;T1 2024-2025;-3\n"
+        "Visites entreprises;0950001K;T1 2024-2025;4\n",
+        encoding="utf-8",
+    )
+    main(["ingest", str(_file(tmp_path, "a.xlsx", 4)), "--org", ORG, *db])
+    main(["ingest", str(path), "--org", "asso-elan", *db])
+    capsys.readouterr()
+    assert main(["export", "observations", "--format", "csv", *db]) == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["organisation"] for r in rows} == {ORG}  # the CSV with -3 was rejected entirely
+    assert {"filename", "sheet", "cell", "submission_id", "uploaded_by", "is_current"} <= set(
+        rows[0]
+    )
+    assert main(["export", "observations", "--org", "asso-elan", *db]) == EXIT_OK
+    assert capsys.readouterr().out.strip().count("\n") == 0  # header only
