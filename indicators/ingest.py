@@ -138,9 +138,14 @@ class _Checker:
             for code in c.indicators
         }
         self.seen: dict[Key, str] = {}
+        self.period_codes: dict[tuple[str, str], str | None] = {}
 
     def period_code(self, raw: object) -> str | None:
-        return parse_period(raw, self.periods).code
+        """The period a cell names; the same text is looked up once per upload."""
+        key = (type(raw).__name__, str(raw))
+        if key not in self.period_codes:
+            self.period_codes[key] = parse_period(raw, self.periods).code
+        return self.period_codes[key]
 
     def problem(
         self,

@@ -10,6 +10,7 @@ abbreviations), `similar` (close spelling).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -97,9 +98,35 @@ SYNONYMS = {
     "stagiaire": "stage",
     "internship": "stage",
 }
+# Words that end in s or x in the singular too.
+INVARIABLE = frozenset(
+    [
+        "taux",
+        "prix",
+        "choix",
+        "mois",
+        "cours",
+        "parcours",
+        "concours",
+        "secours",
+        "recours",
+        "fois",
+        "temps",
+        "pays",
+        "acces",
+        "succes",
+        "progres",
+        "discours",
+        "corps",
+        "bras",
+        "repas",
+    ]
+)
 UAI = re.compile(r"\b(\d{7}[A-Za-z])\b")
+STEM = 4  # spelling-close labels are looked for among those sharing a word's first letters
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def words(label: str) -> tuple[str, ...]:
     """The meaningful words of a label: normalised, singular, abbreviations expanded."""
     out = []
@@ -107,7 +134,12 @@ def words(label: str) -> tuple[str, ...]:
         if token in STOPWORDS:
             continue
         token = SYNONYMS.get(token, token)
-        if len(token) > 3 and token[-1] in "sx" and not token.endswith("ss"):
+        if (
+            len(token) > 3
+            and token[-1] in "sx"
+            and token not in INVARIABLE
+            and not token.endswith("ss")
+        ):
             token = token[:-1]
         token = SYNONYMS.get(token, token)
         out.append(token)
@@ -141,6 +173,7 @@ class _Index:
     codes: dict[str, str] = field(default_factory=dict)  # normalised code -> target
     labels: dict[str, set[str]] = field(default_factory=dict)  # normalised label -> targets
     keys: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # sorted words -> targets
+    stems: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # word start -> keys
 
     def add(self, target: str, code: str, labels: Iterable[str]) -> None:
         self.codes[normalise(code)] = target
@@ -151,6 +184,8 @@ class _Index:
             key = tuple(sorted(words(text)))
             if key:
                 self.keys.setdefault(key, set()).add(target)
+                for word in key:
+                    self.stems.setdefault(word[:STEM], set()).add(key)
 
 
 @dataclass
@@ -159,6 +194,7 @@ class Vocabulary:
 
     indexes: dict[str, _Index] = field(default_factory=lambda: {kind: _Index() for kind in KINDS})
     memory: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, normalised) -> target
+    _seen: dict[tuple[str, str], Match] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_definition(cls, d: Definition) -> Vocabulary:
@@ -190,10 +226,17 @@ class Vocabulary:
         """Add a partner's confirmed mappings: (kind, source label) -> target."""
         for (kind, label), target in memory.items():
             self.memory[(kind, normalise(label))] = target
+        self._seen.clear()
 
     def match(self, kind: str, label: object) -> Match:
         """The best target of `kind` for `label`, with its confidence and method."""
         text = "" if label is None else str(label).strip()
+        known = self._seen.get((kind, text))
+        if known is None:
+            known = self._seen[(kind, text)] = self._match(kind, text)
+        return known
+
+    def _match(self, kind: str, text: str) -> Match:
         if not text:
             return Match(kind, text, None, 0.0, "none")
         plain = normalise(text)
@@ -220,7 +263,9 @@ class Vocabulary:
         mine = " ".join(sorted(words(text)))
         mine_set = set(mine.split())
         scored: dict[str, float] = {}
-        for key, targets in index.keys.items():
+        nearby = set().union(*(index.stems.get(word[:STEM], set()) for word in mine_set))
+        for key in nearby:
+            targets = index.keys[key]
             theirs = " ".join(key)
             jaccard = len(mine_set & set(key)) / max(len(mine_set | set(key)), 1)
             ratio = difflib.SequenceMatcher(None, mine, theirs).ratio()

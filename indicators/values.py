@@ -12,6 +12,7 @@ Only the standard library is imported: the read worker may call this module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -446,11 +447,7 @@ def _parse_period_text(raw: str, periods: Sequence[Period], today: dt.date | Non
     """A text cell: a period code or label, a numeric date or month, or words (`T1 2025`)."""
     text = _clean(raw)
     folded = _fold(text)
-    named = [
-        p
-        for p in periods
-        if folded and folded in {_fold(p.code), _fold(p.label_fr), _fold(p.label_en)}
-    ]
+    named = _period_names(tuple(periods)).get(folded, []) if folded else []
     if len(named) == 1:
         kind: PeriodKind = "term" if named[0].kind == "term" else "school_year"
         return PeriodMatch(named[0].code, kind, None, raw, _school_year_code(periods, named[0]))
@@ -462,6 +459,16 @@ def _parse_period_text(raw: str, periods: Sequence[Period], today: dt.date | Non
         return _match_span(periods, start, end, kind, raw)
     parts = _read_label([w for w in folded.split() if w not in PERIOD_FILLER])
     return _unknown(raw) if parts is None else _match_label(parts, periods, today, raw)
+
+
+@functools.lru_cache(maxsize=16)
+def _period_names(periods: tuple[Period, ...]) -> dict[str, list[Period]]:
+    """Each period under its folded code and labels (built once per definition)."""
+    names: dict[str, list[Period]] = {}
+    for period in periods:
+        for name in {_fold(period.code), _fold(period.label_fr), _fold(period.label_en)}:
+            names.setdefault(name, []).append(period)
+    return names
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
