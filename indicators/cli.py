@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from indicators.annotate import annotated_upload
 from indicators.definition import load_definition, read_definition
 from indicators.exports import observations_csv
 from indicators.ingest import ingest
@@ -89,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--org", required=True, help="code de l'organisation qui dépose")
     ingest.add_argument("--dry-run", action="store_true", help="rapport sans rien écrire")
     ingest.add_argument("--json", action="store_true", help="résumé JSON sur la sortie standard")
+    ingest.add_argument(
+        "--annotated",
+        type=Path,
+        metavar="DOSSIER",
+        help="y écrire, pour chaque fichier à problèmes, le classeur annoté (NOM.annote.xlsx)",
+    )
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
@@ -219,7 +226,14 @@ def _ingest(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
             )
             code = max(code, EXIT_USAGE)
             continue
-        summaries.append(outcome.summary())
+        summary = outcome.summary()
+        if args.annotated and outcome.preparation.problems:
+            args.annotated.mkdir(parents=True, exist_ok=True)
+            target = args.annotated / f"{path.stem}.annote.xlsx"
+            summary["annotated"] = str(
+                annotated_upload(path, path.name, outcome.preparation.problems, target)
+            )
+        summaries.append(summary)
         if outcome.status == "rejected":
             code = max(code, EXIT_REFUSED)
     if args.json:

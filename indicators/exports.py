@@ -6,17 +6,8 @@ import io
 
 import pandas as pd
 
+from indicators.formula_guard import safe_cell
 from indicators.store import Store
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """`value`, with text that a spreadsheet would run as a formula turned into plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -139,6 +139,7 @@ class _Checker:
         }
         self.seen: dict[Key, str] = {}
         self.period_codes: dict[tuple[str, str], str | None] = {}
+        self.uncommitted_said: set[str] = set()
 
     def period_code(self, raw: object) -> str | None:
         """The period a cell names; the same text is looked up once per upload."""
@@ -188,7 +189,10 @@ class _Checker:
                 self._candidate(key, roles, sheet)
 
     def _mapping(self, match: Match, sheet: str, row: int, col: int) -> None:
-        self.preparation.mappings.setdefault((match.kind, match.label), match)
+        """Record a mapping; one to confirm is said once, at its first cell."""
+        if (match.kind, match.label) in self.preparation.mappings:
+            return
+        self.preparation.mappings[(match.kind, match.label)] = match
         if match.needs_confirmation:
             self.problem(
                 "mapping-to-confirm",
@@ -304,7 +308,8 @@ class _Checker:
             )
             return
         self.seen[key] = f"{sheet.name}!{cell}"
-        if indicator.code not in self.committed:
+        if indicator.code not in self.committed and indicator.code not in self.uncommitted_said:
+            self.uncommitted_said.add(indicator.code)  # said once, at its first value
             self.problem("not-committed", "warning", *at, indicator=indicator.label_fr)
         self.preparation.candidates.append(
             Candidate(

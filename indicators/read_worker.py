@@ -1,7 +1,9 @@
 """The worker process that parses one untrusted file, under memory and CPU limits.
 
-Run as `python -m indicators.read_worker PATH FORMAT MEMORY_BYTES CPU_SECONDS`. It writes one
-pickled answer on standard output: ("ok", Workbook) or ("refused", code, reason). A crash of
+Run as `python -m indicators.read_worker TASK MEMORY_BYTES CPU_SECONDS ARGS...` where TASK is
+`read PATH FORMAT` (answer: the Workbook) or `annotate PATH FORMAT PROBLEMS OUT` (answer: the
+path written). It writes one pickled answer on standard output: ("ok", result) or
+("refused", code, reason). A crash of
 the parser (a Rust panic aborts the process) is seen by the parent as a signal, never here.
 Only the standard library and python-calamine are imported, to start fast.
 """
@@ -201,13 +203,26 @@ def _flags_of(xml: bytes) -> dict[tuple[int, int], str]:
     return flags
 
 
+def run_task(task: str, args: list[str]) -> object:
+    """The result of one task on an untrusted file."""
+    path, fmt = Path(args[0]), args[1]
+    if task == "read":
+        return read(path, fmt)
+    if task == "annotate":
+        from indicators.annotate import annotate_file
+
+        problems = pickle.loads(Path(args[2]).read_bytes())  # written by the parent process
+        return str(annotate_file(path, fmt, problems, Path(args[3])))
+    raise ValueError(task)
+
+
 def main(argv: list[str]) -> int:
-    path, fmt, memory, seconds = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
+    task, memory, seconds = argv[0], int(argv[1]), int(argv[2])
     # Limits first, before any byte of the file is parsed.
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     try:
-        answer: tuple[object, ...] = ("ok", read(path, fmt))
+        answer: tuple[object, ...] = ("ok", run_task(task, argv[3:]))
     except RefusedError as refused:
         answer = ("refused", refused.code, refused.reason)
     except MemoryError:

@@ -20,19 +20,16 @@ from indicators.problems import FileProblem, UnreadableFileError
 from indicators.workbook import Workbook
 
 
-def read_workbook(path: Path, name: str | None = None, limits: Limits | None = None) -> Workbook:
-    """The visible sheets of the file at `path` (uploaded as `name`); UnreadableFileError if not."""
-    limits = limits or Limits()
-    name = name or path.name
-    intake = inspect_file(path, name, limits)
+def run_worker(task: str, args: list[str], name: str, limits: Limits) -> object:
+    """Run one task of `read_worker` under the limits; its result, or UnreadableFileError."""
     command = [
         sys.executable,
         "-m",
         "indicators.read_worker",
-        str(path),
-        intake.format,
+        task,
         str(limits.worker_memory),
         str(math.ceil(limits.worker_seconds)),
+        *args,
     ]
 
     def refuse(code: str, **details: object) -> UnreadableFileError:
@@ -55,5 +52,14 @@ def read_workbook(path: Path, name: str | None = None, limits: Limits | None = N
     if answer[0] == "refused":
         _, code, reason = answer
         raise refuse(code, reason=reason)
-    workbook: Workbook = answer[1]
+    return answer[1]
+
+
+def read_workbook(path: Path, name: str | None = None, limits: Limits | None = None) -> Workbook:
+    """The visible sheets of the file at `path` (uploaded as `name`); UnreadableFileError if not."""
+    limits = limits or Limits()
+    name = name or path.name
+    intake = inspect_file(path, name, limits)
+    workbook = run_worker("read", [str(path), intake.format], name, limits)
+    assert isinstance(workbook, Workbook)
     return replace(workbook, notes=workbook.notes + intake.notes)

@@ -333,9 +333,17 @@ def test_cli_ingest_json_and_exit_codes(
             ]
         },
     )
-    assert main(["ingest", str(bad), "--org", ORG, "--json", *db]) == EXIT_REFUSED
+    annotated = tmp_path / "annotes"
+    assert (
+        main(["ingest", str(bad), "--org", ORG, "--json", "--annotated", str(annotated), *db])
+        == EXIT_REFUSED
+    )
     refused = json.loads(capsys.readouterr().out)
     assert refused["errors"][0]["code"] == "not-a-number" and refused["errors"][0]["cell"] == "D2"
+    assert (
+        refused["annotated"] == str(annotated / "b.annote.xlsx")
+        and (annotated / "b.annote.xlsx").is_file()
+    )
     junk = tmp_path / "c.xlsx"
     junk.write_bytes(b"not a workbook")
     assert main(["ingest", str(junk), "--org", ORG, *db]) == EXIT_USAGE
