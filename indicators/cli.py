@@ -20,6 +20,7 @@ from indicators.ingest import ingest
 from indicators.problems import DefinitionError, DefinitionProblem, UnreadableFileError
 from indicators.setup import ensure_store, init_store
 from indicators.store import LATEST_SCHEMA, StoreError, data_dir, default_db_path
+from indicators.template import write_template
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 
@@ -96,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DOSSIER",
         help="y écrire, pour chaque fichier à problèmes, le classeur annoté (NOM.annote.xlsx)",
     )
+    template = commands.add_parser(
+        "template", parents=[common], help="le modèle officiel pré-rempli pour un partenaire"
+    )
+    template.add_argument("--org", required=True, help="code de l'organisation")
+    template.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.xlsx")
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
@@ -284,6 +290,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(folder, lang)
         if args.command == "ingest":
             return _ingest(db, folder, args, lang)
+        if args.command == "template":
+            definition = load_definition(folder)
+            if args.org not in {o.code for o in definition.organisations}:
+                print(f"Organisation inconnue : « {args.org} ».", file=sys.stderr)
+                return EXIT_USAGE
+            print(write_template(definition, args.org, args.output))
+            return EXIT_OK
         if args.command == "export":
             sys.stdout.write(observations_csv(ensure_store(db, folder), args.org))
             return EXIT_OK

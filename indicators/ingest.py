@@ -70,6 +70,7 @@ class Preparation:
     mappings: dict[tuple[str, str], Match] = field(default_factory=dict)  # (kind, label) -> match
     tables: list[TableReading] = field(default_factory=list)
     hidden_sheets: tuple[str, ...] = ()
+    template: str = ""  # the official template's version, when the file is one
 
     @property
     def errors(self) -> list[CellProblem]:
@@ -105,6 +106,17 @@ def prepare(
     workbook = read_workbook(path, name, limits)
     preparation.format = workbook.format
     preparation.hidden_sheets = workbook.hidden_sheets
+    preparation.template = workbook.stamp.get("template_version", "")
+    stamped = workbook.stamp.get("organisation")
+    if stamped and stamped != organisation:
+        preparation.problems.append(
+            CellProblem(
+                "template-other-organisation",
+                "warning",
+                value=stamped,
+                details={"organisation": organisation},
+            )
+        )
     for hidden in workbook.hidden_sheets:
         preparation.problems.append(
             CellProblem("hidden-sheet-skipped", "info", hidden, value=hidden)
@@ -442,6 +454,7 @@ class Outcome:
             "unchanged": self.unchanged,
             "submission": self.submission,
             "hidden_sheets": list(prep.hidden_sheets),
+            "template": prep.template or None,
             "errors": [p.as_dict() for p in prep.errors],
             "warnings": [p.as_dict() for p in prep.warnings],
             "notes": [p.as_dict() for p in prep.problems if p.severity == "info"],

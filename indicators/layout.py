@@ -55,7 +55,16 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     "denominator": frozenset({"denominateur", "denominator"}),
     "value": frozenset({"valeur", "value", "resultat", "realise", "realisation", "donnee"}),
     "comment": frozenset(
-        {"commentaire", "remarque", "observation", "comment", "note", "precision"}
+        {
+            "commentaire",
+            "remarque",
+            "observation",
+            "comment",
+            "note",
+            "precision",
+            "aide",
+            "definition",
+        }
     ),
 }
 TOTAL_WORDS = frozenset({"total", "totaux", "sous", "ensemble", "somme", "cumul", "tous", "sum"})
@@ -289,7 +298,7 @@ def _role_of(text: str, context: _Context) -> tuple[str, str]:
     for word in found:
         if word in context.dimension_words:
             return "dimension", context.dimension_words[word]
-    for role, vocabulary in ROLE_WORDS.items():
+    for role, vocabulary in sorted(ROLE_WORDS.items(), key=lambda item: item[0] != "comment"):
         if found & vocabulary:
             if role == "value" and _header_keys(text, context)[0]:
                 break  # "Valeur 2024-2025": a value column for that period
@@ -359,15 +368,13 @@ def _row_keys(
         text = text_of(cells[column.col])
         if not text:
             continue
-        if column.role == "indicator":
-            keys["indicator"] = context.vocabulary.match("indicator", text)
-            sources.append(("indicator", row, column.col))
-        elif column.role == "place":
-            match = context.vocabulary.match("place", text)
-            known = keys.get("place")
+        if column.role in ("indicator", "place"):
+            # Two columns may name the same thing (a code and a label): the surer one wins.
+            match = context.vocabulary.match(column.role, text)
+            known = keys.get(column.role)
             if not isinstance(known, Match) or match.confidence > known.confidence:
-                keys["place"] = match
-                sources.append(("place", row, column.col))
+                keys[column.role] = match
+                sources.append((column.role, row, column.col))
         elif column.role == "period":
             keys["period"] = context.period_of(cells[column.col])
             keys["period_label"] = text

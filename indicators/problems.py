@@ -492,6 +492,12 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Renommez l'en-tête avec un libellé du catalogue si la colonne contient des indicateurs.",
         "Rename the header with a catalogue label if the column holds indicators.",
     ),
+    "template-other-organisation": (
+        "ce modèle a été préparé pour « {value} », pas pour « {organisation} »",
+        "this template was prepared for '{value}', not for '{organisation}'",
+        "Téléchargez votre propre modèle depuis la page Déposer.",
+        "Download your own template from the Upload page.",
+    ),
     "value-interpreted": (
         "« {value} » lu comme {parsed} ({how})",
         "'{value}' read as {parsed} ({how})",

@@ -30,6 +30,8 @@ _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 REL_OFFICE = "/officeDocument"
 CSV_DELIMITERS = ";,\t|"
+STAMP_SHEET = "_mesure"  # the hidden stamp of the official template (indicators.template)
+LISTS_SHEET = "Listes"  # the template's hidden sheet of drop-down values
 
 
 class RefusedError(Exception):
@@ -97,7 +99,12 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
     sheets: list[Sheet] = []
     hidden: list[str] = []
     skipped: list[str] = []
+    stamp: dict[str, str] = {}
     for meta in book.sheets_metadata:
+        if meta.name == STAMP_SHEET:  # the official template's own hidden stamp
+            pairs = book.get_sheet_by_name(meta.name).to_python(nrows=500)
+            stamp = {str(p[0]): str(p[1]) for p in pairs if len(p) >= 2 and p[0] != ""}
+            continue
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             skipped.append(meta.name)
             continue
@@ -118,7 +125,9 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
         sheets.append(Sheet(meta.name, rows, start, merged, flags.get(meta.name, {})))
     if not sheets:
         raise RefusedError("no-sheet", "")
-    return Workbook(fmt, tuple(sheets), tuple(hidden), tuple(skipped))
+    if stamp:  # the template's own list sheet holds nothing personal: no need to say it was skipped
+        hidden = [name for name in hidden if name != LISTS_SHEET]
+    return Workbook(fmt, tuple(sheets), tuple(hidden), tuple(skipped), stamp=stamp)
 
 
 def _short(exc: BaseException) -> str:

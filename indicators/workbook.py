@@ -74,3 +74,4 @@ class Workbook:
     hidden_sheets: tuple[str, ...] = ()
     skipped_sheets: tuple[str, ...] = ()  # chart sheets and other non-worksheets
     notes: tuple[str, ...] = ()
+    stamp: dict[str, str] = field(default_factory=dict)  # from the official template's hidden sheet
