@@ -39,7 +39,7 @@ def long_workbook(path: Path, cells: int, schools: list[str], periods: list[str]
     for i in range(rows):
         school, rest = divmod(i, 4 * len(periods))
         indicator, period = divmod(rest, len(periods))
-        sheet.append([indicators[indicator], schools[school], periods[period], i % 90])
+        sheet.append([indicators[indicator], schools[school], periods[period], i % 50])
     book.save(path)
     return path
 
@@ -53,7 +53,7 @@ def wide_workbook(path: Path, cells: int, schools: list[str], periods: list[str]
     indicators = ["jeunes-touches", "reunions-parents"]
     for i in range(cells // width):
         sheet.append(
-            [indicators[i % 2], schools[i // 2], *[(i + j) % 90 for j in range(len(columns))]]
+            [indicators[i % 2], schools[i // 2], *[(i + j) % 50 for j in range(len(columns))]]
         )
     book.save(path)
     return path
