@@ -6,6 +6,7 @@ URL on a freshly started server before `app.py` has run, so it never relies on t
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,10 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from indicators.access import Viewer, can_view, resolve_viewer
+from indicators.definition import load_definition
 from indicators.i18n import LANGUAGES, t
+from indicators.model import Definition
 from indicators.problems import DefinitionError
 from indicators.setup import ensure_store
 from indicators.store import Store, StoreError, data_dir, default_db_path
+from indicators.template import write_template
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,3 +84,38 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
 def table(columns: dict[str, Iterable[object]]) -> None:
     """Draw a read-only table from {column title: values}, full width, without index."""
     st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+
+
+@st.cache_resource(show_spinner=False)
+def _definition(folder: str) -> Definition:
+    return load_definition(Path(folder))
+
+
+def definition(lang: str) -> Definition:
+    """The initiative definition the uploads are checked against; stops the page on failure."""
+    try:
+        return _definition(str(data_dir()))
+    except DefinitionError as exc:
+        st.error(t("app.definition_error", lang))
+        st.code("\n".join(p.message(lang) for p in exc.problems), language=None)
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+def keep_upload(name: str, data: bytes) -> Path:
+    """A private copy of an uploaded file for this session (the page reads it twice)."""
+    folder = st.session_state.get("_upload_dir")
+    if folder is None or not Path(folder).is_dir():
+        folder = tempfile.mkdtemp(prefix="mesure-upload-")
+        st.session_state["_upload_dir"] = folder
+    path = Path(folder) / f"{len(list(Path(folder).iterdir()))}{Path(name).suffix.lower()}"
+    path.write_bytes(data)
+    return path
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def template_bytes(organisation: str) -> bytes:
+    """The organisation's pre-filled template, as the bytes of an .xlsx file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(_definition(str(data_dir())), organisation, Path(folder) / "t.xlsx")
+        return path.read_bytes()

@@ -12,6 +12,7 @@ ROLES = ("evaluator", "partner", "funder")
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "catalogue": ("evaluator", "partner", "funder"),
     "theory": ("evaluator", "partner", "funder"),
+    "upload": ("evaluator", "partner"),
 }
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT
 
-PAGES = ["pages/catalogue.py", "pages/theorie_du_changement.py"]
+PAGES = ["pages/catalogue.py", "pages/theorie_du_changement.py", "pages/deposer.py"]
 TIMEOUT = 60
 
 
@@ -138,3 +138,35 @@ def test_broken_definition_on_first_start_is_explained(app_env: Path) -> None:
     assert at.error[0].value.startswith("La définition de l'initiative est incohérente")
     assert "targets.csv:3" in at.code[0].value and "140" in at.code[0].value
     assert not app_env.exists()
+
+
+def test_upload_page_offers_the_template_and_shows_the_history(
+    app_env: Path, tmp_path: Path
+) -> None:
+    at = started()
+    at.switch_page("pages/deposer.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Déposer des classeurs"
+    assert at.get("download_button")  # the pre-filled template
+    assert "Aucun dépôt pour l'instant." in texts(at)
+    at.selectbox[0].set_value("ent-valmont").run()
+    from indicators.definition import load_definition
+    from indicators.ingest import ingest
+    from indicators.store import Store
+    from tests.workbooks import write_workbook
+
+    upload = write_workbook(
+        tmp_path / "bilan-valmont.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Visites entreprises", "0950002L", "T1 2024-2025", 3],
+            ]
+        },
+    )
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
+    assert ingest(Store(app_env), upload, definition, "ent-valmont", "demo").status == "received"
+    at.run()
+    history = at.dataframe[-1].value
+    assert list(history["Fichier"]) == ["bilan-valmont.xlsx"]
+    assert list(history["Valeurs en vigueur"]) == [1]

@@ -133,3 +133,44 @@ def test_closed_initiative_shows_no_data_on_any_url(browser: Browser, closed_ser
         body = page.inner_text("body")
         assert "Jeunes touchés" not in body and "jeunes-touches" not in body
         page.close()
+
+
+def test_upload_a_faulty_workbook_then_the_corrected_one(
+    browser: Browser, demo_server: str, tmp_path: Path
+) -> None:
+    from tests.workbooks import write_workbook
+
+    header = ["Indicateur", "Collège", "Période", "Valeur"]
+    faulty = write_workbook(
+        tmp_path / "bilan-faux.xlsx",
+        {
+            "Bilan": [
+                header,
+                ["Visites entreprises", "0950002L", "T1 2024-2025", "beaucoup"],
+            ]
+        },
+    )
+    fixed = write_workbook(
+        tmp_path / "bilan-corrige.xlsx",
+        {
+            "Bilan": [
+                header,
+                ["Visites entreprises", "0950002L", "T1 2024-2025", 7],
+            ]
+        },
+    )
+    page = browser.new_page()
+    page.goto(f"{demo_server}/deposer")
+    page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    page.get_by_label("Organisation qui dépose").click()
+    page.get_by_role("option", name="Transports Valmont").click()
+    page.get_by_text("Aucun dépôt pour l'instant.").wait_for(timeout=15_000)
+    page.locator("input[type=file]").set_input_files(str(faulty))
+    page.get_by_text("Ce fichier a des erreurs").wait_for(timeout=30_000)  # the table is a canvas
+    assert page.get_by_role("button", name="Télécharger le classeur annoté").count() == 1
+    page.locator("input[type=file]").set_input_files(str(fixed))
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=30_000)
+    # the history table is drawn on a canvas; its cells exist for screen readers
+    page.locator("[role=gridcell]", has_text="bilan-corrige.xlsx").last.wait_for(state="attached")
+    page.close()

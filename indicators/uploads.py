@@ -1,0 +1,122 @@
+"""Uploads as a person makes them: who may upload for whom, dry run, confirmation, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.access import AccessDeniedError, Viewer, require
+from indicators.annotate import annotated_upload
+from indicators.ingest import Outcome, ingest
+from indicators.model import Definition
+from indicators.problems import FileProblem, UnreadableFileError
+from indicators.store import Store
+
+SEVERITY_LABELS = {
+    "fr": {"error": "erreur", "warning": "alerte", "info": "info"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+UPLOADERS = ("school", "company", "company_foundation", "association", "public_body", "backbone")
+
+
+def organisations_for(viewer: Viewer, definition: Definition) -> list[str]:
+    """The organisations `viewer` may upload for: a partner only its own, an evaluator any."""
+    require(viewer, "upload")
+    if viewer.role == "partner":
+        return [viewer.organisation] if viewer.organisation else []
+    return [o.code for o in definition.organisations if o.type in UPLOADERS]
+
+
+def _allowed(viewer: Viewer, definition: Definition, organisation: str) -> str:
+    if organisation not in organisations_for(viewer, definition):
+        raise AccessDeniedError(f"upload:{organisation}")
+    return organisation
+
+
+def check_upload(
+    store: Store, viewer: Viewer, definition: Definition, organisation: str, path: Path, name: str
+) -> Outcome:
+    """The dry run of one file: nothing is written. Raises UnreadableFileError."""
+    org = _allowed(viewer, definition, organisation)
+    return ingest(store, path, definition, org, viewer.username, name=name, dry_run=True)
+
+
+@dataclass
+class CheckedFile:
+    """One uploaded file once checked: its dry run or its refusal, then its confirmation."""
+
+    path: Path
+    name: str
+    outcome: Outcome | None = None
+    refused: FileProblem | None = None
+    annotated: bytes | None = None
+    done: Outcome | None = None
+
+    @property
+    def blocked(self) -> bool:
+        """True when the file was refused or has errors: nothing of it can be saved."""
+        return self.refused is not None or bool(self.outcome and self.outcome.preparation.errors)
+
+
+def check_file(
+    store: Store, viewer: Viewer, definition: Definition, organisation: str, path: Path, name: str
+) -> CheckedFile:
+    """Dry-run one file and, when it has problems, prepare its annotated copy."""
+    checked = CheckedFile(path, name)
+    try:
+        checked.outcome = check_upload(store, viewer, definition, organisation, path, name)
+        problems = checked.outcome.preparation.problems
+        if problems:
+            out = path.with_name(path.stem + ".annote.xlsx")
+            checked.annotated = annotated_upload(path, name, problems, out).read_bytes()
+    except UnreadableFileError as refused:
+        checked.refused = refused.problem
+    return checked
+
+
+def confirm_upload(
+    store: Store, viewer: Viewer, definition: Definition, organisation: str, path: Path, name: str
+) -> Outcome:
+    """Store one file's values (all or nothing), as `viewer`."""
+    org = _allowed(viewer, definition, organisation)
+    return ingest(store, path, definition, org, viewer.username, name=name)
+
+
+def history(
+    store: Store, viewer: Viewer, definition: Definition, organisation: str
+) -> pd.DataFrame:
+    """One row per file the organisation uploaded, newest first."""
+    return store.query("submissions", org=_allowed(viewer, definition, organisation))
+
+
+def problems_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
+    """The problems of a dry run as a table a page shows as it is, errors first."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    problems = sorted(outcome.preparation.problems, key=lambda p: order.get(p.severity, 3))
+    return pd.DataFrame(
+        [
+            (
+                SEVERITY_LABELS[lang].get(p.severity, p.severity),
+                p.sheet,
+                p.cell,
+                p.value,
+                p.message(lang),
+                p.hint(lang),
+                p.code,
+            )
+            for p in problems
+        ],
+        columns=["severity", "sheet", "cell", "value", "problem", "hint", "code"],
+    )
+
+
+def mappings_frame(outcome: Outcome) -> pd.DataFrame:
+    """Each label of the file and what it was matched to, least sure first."""
+    rows = [
+        (m.kind, m.label, m.target or "", round(m.confidence, 2), m.method)
+        for m in outcome.preparation.mappings.values()
+    ]
+    frame = pd.DataFrame(rows, columns=["kind", "label", "target", "confidence", "method"])
+    return frame.sort_values("confidence", kind="stable").reset_index(drop=True)

@@ -1,0 +1,137 @@
+"""Déposer: check workbooks without saving, read every problem, confirm, see the history."""
+
+import streamlit as st
+
+import ui
+from indicators import uploads
+from indicators.i18n import t
+
+viewer, store, lang = ui.guard("upload")
+definition = ui.definition(lang)
+names = {o.code: o.name for o in definition.organisations}
+
+st.title(t("upload.title", lang))
+st.caption(t("upload.intro", lang))
+choices = uploads.organisations_for(viewer, definition)
+organisation = st.selectbox(
+    t("upload.organisation", lang), choices, format_func=lambda code: names.get(code, code)
+)
+if organisation is None:
+    st.stop()
+
+st.download_button(
+    t("upload.template", lang),
+    data=ui.template_bytes(organisation),
+    file_name=f"modele-{organisation}.xlsx",
+    icon=":material/download:",
+)
+
+files = st.file_uploader(
+    t("upload.files", lang),
+    type=["xlsx", "xlsm", "xls", "ods", "csv"],
+    accept_multiple_files=True,
+    key="files",
+)
+# The uploader hands back the same files on every rerun: each is checked once per session.
+checked: dict[tuple[str, str], uploads.CheckedFile] = st.session_state.setdefault("checked", {})
+for uploaded in files or []:
+    key = (organisation, uploaded.file_id)
+    if key not in checked:
+        with st.status(t("upload.checking", lang, file=uploaded.name)) as status:
+            path = ui.keep_upload(uploaded.name, uploaded.getvalue())
+            checked[key] = uploads.check_file(
+                store, viewer, definition, organisation, path, uploaded.name
+            )
+            status.update(
+                label=t("upload.checked", lang, file=uploaded.name),
+                state="error" if checked[key].blocked else "complete",
+            )
+    entry = checked[key]
+    with st.container(border=True):
+        st.subheader(uploaded.name)
+        if entry.refused is not None:
+            st.error(f"{t('upload.unreadable', lang)} — {entry.refused.message(lang)}")
+            st.caption(entry.refused.hint(lang))
+            continue
+        outcome = entry.outcome
+        assert outcome is not None
+        prep = outcome.preparation
+        cells = st.columns(6)
+        figures = [
+            ("upload.rows", prep.rows_read),
+            ("upload.created", outcome.created),
+            ("upload.updated", outcome.updated),
+            ("upload.unchanged", outcome.unchanged),
+            ("upload.errors", len(prep.errors)),
+            ("upload.warnings", len(prep.warnings)),
+        ]
+        for cell, (label, value) in zip(cells, figures, strict=True):
+            cell.metric(t(label, lang), value)
+        if prep.problems and entry.annotated is not None:
+            problems = uploads.problems_frame(outcome, lang)
+            st.markdown(f"**{t('upload.problems', lang)}**")
+            ui.table(
+                {
+                    t("column.severity", lang): problems["severity"],
+                    t("column.sheet", lang): problems["sheet"],
+                    t("column.cell", lang): problems["cell"],
+                    t("column.value", lang): problems["value"],
+                    t("column.problem", lang): problems["problem"],
+                    t("column.hint", lang): problems["hint"],
+                }
+            )
+            st.download_button(
+                t("upload.annotated", lang),
+                data=entry.annotated,
+                file_name=f"{uploaded.name.rsplit('.', 1)[0]}.annote.xlsx",
+                key=f"annotated-{uploaded.file_id}",
+                icon=":material/download:",
+            )
+        if prep.mappings:
+            with st.expander(t("upload.mappings", lang)):
+                mappings = uploads.mappings_frame(outcome)
+                ui.table(
+                    {
+                        t("column.label", lang): mappings["label"],
+                        t("column.target", lang): mappings["target"],
+                        t("column.confidence", lang): mappings["confidence"],
+                        t("column.method", lang): mappings["method"],
+                    }
+                )
+        done = entry.done
+        if prep.errors:
+            st.warning(t("upload.blocked", lang))
+        elif done is not None:
+            st.success(
+                t(
+                    "upload.done",
+                    lang,
+                    created=done.created,
+                    updated=done.updated,
+                    unchanged=done.unchanged,
+                )
+            )
+        elif outcome.created + outcome.updated == 0:
+            st.info(t("upload.same", lang))
+        elif st.button(
+            t("upload.confirm", lang), key=f"confirm-{uploaded.file_id}", type="primary"
+        ):
+            entry.done = uploads.confirm_upload(
+                store, viewer, definition, organisation, entry.path, uploaded.name
+            )
+            st.rerun()
+
+st.subheader(t("upload.history", lang))
+past = uploads.history(store, viewer, definition, organisation)
+if past.empty:
+    st.caption(t("upload.no_history", lang))
+else:
+    ui.table(
+        {
+            t("column.file", lang): past["filename"],
+            t("column.by", lang): past["uploaded_by"],
+            t("column.at", lang): past["uploaded_at"],
+            t("column.status", lang): past["status"],
+            t("column.values", lang): past["current_values"],
+        }
+    )
