@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -12,15 +10,7 @@ import pandas as pd
 from indicators.access import Viewer, require
 from indicators.i18n import label, t
 from indicators.store import Store
-
-_NON_WORD = re.compile(r"[^a-z0-9%]+")
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free text with single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", bare).strip()
+from indicators.text import normalise
 
 
 def indicator_table(store: Store, viewer: Viewer) -> pd.DataFrame:

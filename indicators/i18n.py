@@ -109,6 +109,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload.files": ("Classeurs", "Workbooks"),
     "upload.template": ("Télécharger le modèle pré-rempli", "Download the pre-filled template"),
     "upload.checking": ("Vérification de {file}…", "Checking {file}…"),
+    "upload.to_confirm": (
+        "Correspondances à confirmer : elles seront retenues pour vos prochains dépôts",
+        "Mappings to confirm: they will be remembered for your next uploads",
+    ),
+    "upload.remember": ("Confirmer ces correspondances", "Confirm these mappings"),
     "upload.checked": ("{file} : vérifié", "{file}: checked"),
     "upload.unreadable": ("Fichier refusé", "File refused"),
     "upload.rows": ("Lignes lues", "Rows read"),

@@ -476,7 +476,8 @@ def ingest(
 
     Raises UnreadableFileError for a file that cannot be read at all.
     """
-    preparation = prepare(path, definition, organisation, name=name, limits=limits)
+    memory = store.mapping_memory(organisation)
+    preparation = prepare(path, definition, organisation, name=name, memory=memory, limits=limits)
     frame = candidates_frame(preparation.candidates)
     if preparation.errors:
         counts = store.classify_values(organisation, frame)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from indicators.catalogue import normalise
 from indicators.model import Definition
+from indicators.text import normalise
 
 AUTO = 0.9  # at or above: mapped without asking
 ASK = 0.6  # between ASK and AUTO: proposed, to be confirmed; below: unknown

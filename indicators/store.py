@@ -24,6 +24,7 @@ import pandas as pd
 
 from indicators.model import SEMANTIC_FIELDS, Definition, Indicator
 from indicators.problems import DefinitionError, DefinitionProblem
+from indicators.text import normalise
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -269,6 +270,44 @@ class Store:
         return rows[0] if rows else None
 
     # -- submissions ----------------------------------------------------------------------
+
+    def mapping_memory(self, organisation: str) -> dict[tuple[str, str], str]:
+        """What the organisation confirmed before: (kind, label as written) -> target."""
+        with self._connect() as con:
+            rows = con.execute(
+                "select kind, source_label, target from mapping_memory where organisation = $org",
+                {"org": organisation},
+            ).fetchall()
+        return {(kind, label): target for kind, label, target in rows}
+
+    def remember_mappings(
+        self, organisation: str, mappings: list[tuple[str, str, str]], confirmed_by: str
+    ) -> int:
+        """Keep (kind, label, target) mappings a person confirmed; return how many."""
+        now = _now()
+        with self._transaction() as con:
+            for kind, label, target in mappings:
+                con.execute(
+                    "insert or replace into mapping_memory values ($org, $kind, $label, $plain,"
+                    " $target, $by, $at)",
+                    {
+                        "org": organisation,
+                        "kind": kind,
+                        "label": label,
+                        "plain": normalise(label),
+                        "target": target,
+                        "by": confirmed_by,
+                        "at": now,
+                    },
+                )
+            _audit(
+                con,
+                confirmed_by,
+                "mapping.confirm",
+                organisation,
+                {"mappings": [list(m) for m in mappings]},
+            )
+        return len(mappings)
 
     def classify_values(self, organisation: str, rows: pd.DataFrame) -> dict[str, int]:
         """How many incoming values would be created, updated or left unchanged (writes nothing)."""

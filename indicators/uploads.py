@@ -84,6 +84,29 @@ def confirm_upload(
     return ingest(store, path, definition, org, viewer.username, name=name)
 
 
+def to_confirm(checked: CheckedFile) -> list[tuple[str, str, str | None, tuple[str, ...]]]:
+    """(kind, label, proposed target, alternatives) of the mappings a person should confirm."""
+    if checked.outcome is None:
+        return []
+    return [
+        (m.kind, m.label, m.target, m.alternatives)
+        for m in checked.outcome.preparation.mappings.values()
+        if m.kind in ("indicator", "place") and (m.needs_confirmation or m.target is None)
+    ]
+
+
+def confirm_mappings(
+    store: Store,
+    viewer: Viewer,
+    definition: Definition,
+    organisation: str,
+    mappings: list[tuple[str, str, str]],
+) -> int:
+    """Remember mappings confirmed by `viewer` for the organisation's next uploads."""
+    org = _allowed(viewer, definition, organisation)
+    return store.remember_mappings(org, mappings, viewer.username)
+
+
 def history(
     store: Store, viewer: Viewer, definition: Definition, organisation: str
 ) -> pd.DataFrame:

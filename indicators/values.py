@@ -280,7 +280,7 @@ def _clean(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    """Lower-case, accent-free words, `%` and `€`, single-spaced (like `catalogue.normalise`)."""
+    """Lower-case, accent-free words, `%` and `€`, single-spaced (like `text.normalise`, keeping `€`)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", bare).strip()

@@ -9,6 +9,14 @@ from indicators.i18n import t
 viewer, store, lang = ui.guard("upload")
 definition = ui.definition(lang)
 names = {o.code: o.name for o in definition.organisations}
+choices_of = {
+    "indicator": [i.code for i in definition.indicators],
+    "place": [p.code for p in definition.places],
+}
+labels_of = {
+    **{i.code: f"{i.label_fr} ({i.code})" for i in definition.indicators},
+    **{p.code: f"{p.name} ({p.code})" for p in definition.places},
+}
 
 st.title(t("upload.title", lang))
 st.caption(t("upload.intro", lang))
@@ -98,6 +106,30 @@ for uploaded in files or []:
                         t("column.method", lang): mappings["method"],
                     }
                 )
+        pending = uploads.to_confirm(entry)
+        if pending:
+            with st.form(f"mappings-{uploaded.file_id}"):
+                st.markdown(f"**{t('upload.to_confirm', lang)}**")
+                chosen: list[tuple[str, str, str]] = []
+                for kind, label, proposed, alternatives in pending:
+                    targets = list(
+                        dict.fromkeys(
+                            [*(x for x in (proposed, *alternatives) if x), *choices_of[kind]]
+                        )
+                    )
+                    pick = st.selectbox(
+                        f"« {label} »",
+                        ["", *targets],
+                        index=1 if proposed else 0,
+                        format_func=lambda code: labels_of.get(code, code) if code else "—",
+                        key=f"map-{uploaded.file_id}-{kind}-{label}",
+                    )
+                    if pick:
+                        chosen.append((kind, label, pick))
+                if st.form_submit_button(t("upload.remember", lang)) and chosen:
+                    uploads.confirm_mappings(store, viewer, definition, organisation, chosen)
+                    del checked[key]  # checked again, now with the partner's memory
+                    st.rerun()
         done = entry.done
         if prep.errors:
             st.warning(t("upload.blocked", lang))

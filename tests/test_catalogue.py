@@ -10,6 +10,7 @@ from indicators.access import DEMO_EVALUATOR, AccessDeniedError, Viewer, can_vie
 from indicators.checks import find_cycle, reachable, uai_check_letter
 from indicators.model import Link
 from indicators.store import Store
+from indicators.text import normalise
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def codes(frame: pd.DataFrame) -> list[str]:
 
 
 def test_normalise_removes_case_accents_and_punctuation() -> None:
-    assert catalogue.normalise("  Élèves—TOUCHÉS (nb.) ") == "eleves touches nb"
+    assert normalise("  Élèves—TOUCHÉS (nb.) ") == "eleves touches nb"
 
 
 @pytest.mark.parametrize(
