@@ -25,6 +25,7 @@ from indicators.values import ParsedValue, parse_period, parse_value
 from indicators.workbook import CellValue, Sheet, cell_name
 
 Key = tuple[str, str, str, str]  # indicator, place, period, disaggregation
+UNIT_JUMP = 50.0  # a value this many times the previous one (or less) suggests a unit error
 
 
 def disaggregation_key(pairs: tuple[tuple[str, str], ...]) -> str:
@@ -99,6 +100,7 @@ def prepare(
     name: str | None = None,
     memory: Mapping[tuple[str, str], str] | None = None,
     limits: Limits | None = None,
+    previous: list[tuple[str, str, str, str, float]] | None = None,
 ) -> Preparation:
     """Read, map and check one file for `organisation`; raises UnreadableFileError only."""
     name = name or path.name
@@ -123,7 +125,7 @@ def prepare(
         )
     vocabulary = Vocabulary.from_definition(definition)
     vocabulary.remember(memory or {})
-    checker = _Checker(definition, organisation, preparation)
+    checker = _Checker(definition, organisation, preparation, previous or [])
     dimensions = {dim.code: [dim.label_fr, dim.label_en] for dim in definition.dimensions}
     for sheet in workbook.sheets:
         reading = read_table(sheet, vocabulary, checker.period_code, dimensions)
@@ -135,7 +137,13 @@ def prepare(
 class _Checker:
     """Turns raw values into candidates and problems, for one preparation."""
 
-    def __init__(self, definition: Definition, organisation: str, preparation: Preparation):
+    def __init__(
+        self,
+        definition: Definition,
+        organisation: str,
+        preparation: Preparation,
+        previous: list[tuple[str, str, str, str, float]],
+    ):
         self.definition = definition
         self.preparation = preparation
         self.indicators = {i.code: i for i in definition.indicators}
@@ -152,6 +160,10 @@ class _Checker:
         self.seen: dict[Key, str] = {}
         self.period_codes: dict[tuple[str, str], str | None] = {}
         self.uncommitted_said: set[str] = set()
+        # The organisation's latest stored value per indicator, place and breakdown (any period),
+        # and per full key: a new value far from it hints at a unit error.
+        self.previous_same_key = {(i, pl, pe, d): v for i, pl, pe, d, v in previous}
+        self.previous_series = {(i, pl, d): v for i, pl, _, d, v in previous}
 
     def period_code(self, raw: object) -> str | None:
         """The period a cell names; the same text is looked up once per upload."""
@@ -320,6 +332,7 @@ class _Checker:
             )
             return
         self.seen[key] = f"{sheet.name}!{cell}"
+        self._unit_jump(key, result, at)
         if indicator.code not in self.committed and indicator.code not in self.uncommitted_said:
             self.uncommitted_said.add(indicator.code)  # said once, at its first value
             self.problem("not-committed", "warning", *at, indicator=indicator.label_fr)
@@ -339,6 +352,20 @@ class _Checker:
                 cell=cell,
             )
         )
+
+    def _unit_jump(
+        self, key: Key, value: float | None, at: tuple[str, int, int, str, CellValue]
+    ) -> None:
+        """Warn when a value is 50 times (or a fiftieth of) the partner's previous one."""
+        previous = self.previous_same_key.get(key)
+        if previous is None:
+            previous = self.previous_series.get((key[0], key[1], key[3]))
+        if value is None or previous is None or value == 0 or previous == 0:
+            return
+        factor = value / previous
+        if factor >= UNIT_JUMP or factor <= 1 / UNIT_JUMP:
+            shown = f"×{factor:.0f}" if factor >= 1 else f"÷{1 / factor:.0f}"
+            self.problem("unit-jump", "warning", *at, factor=shown, previous=f"{previous:g}")
 
     def _parse(self, raw: RawValue, indicator: Indicator, sheet: Sheet) -> ParsedValue | None:
         parsed = parse_value(raw.raw, indicator.type, indicator.unit)
@@ -476,8 +503,15 @@ def ingest(
 
     Raises UnreadableFileError for a file that cannot be read at all.
     """
-    memory = store.mapping_memory(organisation)
-    preparation = prepare(path, definition, organisation, name=name, memory=memory, limits=limits)
+    preparation = prepare(
+        path,
+        definition,
+        organisation,
+        name=name,
+        memory=store.mapping_memory(organisation),
+        limits=limits,
+        previous=store.current_values(organisation),
+    )
     frame = candidates_frame(preparation.candidates)
     if preparation.errors:
         counts = store.classify_values(organisation, frame)

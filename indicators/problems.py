@@ -455,8 +455,8 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Check the indicator; if it is right, the backbone can add the commitment.",
     ),
     "unit-jump": (
-        "{value} est environ {factor} fois la valeur précédente ({previous}) : erreur d'unité ?",
-        "{value} is about {factor} times the previous value ({previous}): unit error?",
+        "{value} : {factor} par rapport à la valeur précédente ({previous}) : erreur d'unité ?",
+        "{value}: {factor} compared with the previous value ({previous}): unit error?",
         "Vérifiez l'unité (pourcentage ou fraction, euros ou k€, heures ou minutes).",
         "Check the unit (percent or fraction, euros or k€, hours or minutes).",
     ),

@@ -309,6 +309,18 @@ class Store:
             )
         return len(mappings)
 
+    def current_values(self, organisation: str) -> list[tuple[str, str, str, str, float]]:
+        """(indicator, place, period, disaggregation, value) of the organisation's current values."""
+        with self._connect() as con:
+            rows = con.execute(
+                "select o.indicator, o.place, o.period, o.disaggregation, o.value"
+                " from observations as o join periods as p on p.code = o.period"
+                " where o.organisation = $org and o.is_current and o.value is not null"
+                " order by p.start_date",
+                {"org": organisation},
+            ).fetchall()
+        return [(str(a), str(b), str(c), str(d), float(v)) for a, b, c, d, v in rows]
+
     def classify_values(self, organisation: str, rows: pd.DataFrame) -> dict[str, int]:
         """How many incoming values would be created, updated or left unchanged (writes nothing)."""
         with self._connect() as con:

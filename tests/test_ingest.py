@@ -412,3 +412,26 @@ def test_confirmed_mapping_is_remembered_for_the_next_upload(
         assert con.execute(
             "select action from audit_log where action = 'mapping.confirm'"
         ).fetchall()
+
+
+def test_a_hundredfold_change_is_a_unit_warning(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    def rate(name: str, period: str, value: object) -> Path:
+        return write_workbook(
+            tmp_path / name,
+            {
+                "B": [
+                    ["Indicateur", "Collège", "Période", "Valeur"],
+                    ["Nb jeunes touchés", "0950002L", period, value],
+                ]
+            },
+        )
+
+    assert run(store, definition, rate("t1.xlsx", "T1 2024-2025", 45)).status == "received"
+    jump = run(store, definition, rate("an.xlsx", "2024-2025", 4500))  # another period, ×100
+    assert at(jump, "unit-jump") == ["B!D2"]
+    assert "×100" in jump.preparation.warnings[0].message()
+    assert jump.status == "received"  # a warning never blocks
+    calm = run(store, definition, rate("t1-bis.xlsx", "T1 2024-2025", 47), dry_run=True)
+    assert "unit-jump" not in codes(calm)
