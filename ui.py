@@ -50,15 +50,20 @@ def language_switch() -> str:
     return lang
 
 
+def _stop_on_definition(exc: DefinitionError, lang: str) -> None:
+    """Show every problem of a refused definition and stop the page."""
+    st.error(t("app.definition_error", lang))
+    st.code("\n".join(p.message(lang) for p in exc.problems), language=None)
+    st.stop()
+
+
 def open_store(lang: str) -> Store:
     """The initiative's store, created from data/ on first start; stops the page on failure."""
     try:
         with st.spinner("…"):
             return _store(str(default_db_path()), str(data_dir()))
     except DefinitionError as exc:
-        st.error(t("app.definition_error", lang))
-        st.code("\n".join(p.message(lang) for p in exc.problems), language=None)
-        st.stop()
+        _stop_on_definition(exc, lang)
     except StoreError as exc:
         st.error(t("app.store_error", lang))
         st.code(str(exc), language=None)
@@ -96,9 +101,7 @@ def definition(lang: str) -> Definition:
     try:
         return _definition(str(data_dir()))
     except DefinitionError as exc:
-        st.error(t("app.definition_error", lang))
-        st.code("\n".join(p.message(lang) for p in exc.problems), language=None)
-        st.stop()
+        _stop_on_definition(exc, lang)
     raise AssertionError("unreachable")
 
 

@@ -56,18 +56,17 @@ def inspect_file(path: Path, name: str | None = None, limits: Limits | None = No
     name = name or path.name
     extension = PurePosixPath(name.replace("\\", "/")).suffix.lower()
 
-    def refuse(code: str, **details: object) -> UnreadableFileError:
-        return _refusal(name, code, **details)
-
     if PurePosixPath(name.replace("\\", "/")).name.startswith("~$"):
-        raise refuse("lock-file")
+        raise _refusal(name, "lock-file")
     if extension not in ACCEPTED:
-        raise refuse("unsupported-format", extension=extension or "?", accepted=", ".join(ACCEPTED))
+        raise _refusal(
+            name, "unsupported-format", extension=extension or "?", accepted=", ".join(ACCEPTED)
+        )
     size = path.stat().st_size
     if size == 0:
-        raise refuse("empty-file")
+        raise _refusal(name, "empty-file")
     if size > limits.max_bytes:
-        raise refuse("file-too-large", size=_size(size), limit=_size(limits.max_bytes))
+        raise _refusal(name, "file-too-large", size=_size(size), limit=_size(limits.max_bytes))
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
 
@@ -77,10 +76,10 @@ def inspect_file(path: Path, name: str | None = None, limits: Limits | None = No
         return _inspect_zip(path, extension, limits, name)
     if extension == ".csv":
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise refuse("content-mismatch", found="binaire / binary", extension=extension)
+            raise _refusal(name, "content-mismatch", found="binaire / binary", extension=extension)
         return Intake("csv")
     found = "texte / text" if _looks_like_text(head) else "inconnu / unknown"
-    raise refuse("content-mismatch", found=found, extension=extension)
+    raise _refusal(name, "content-mismatch", found=found, extension=extension)
 
 
 def _looks_like_text(head: bytes) -> bool:

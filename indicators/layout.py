@@ -185,7 +185,7 @@ def read_table(
                 break
             continue
         empty_run = 0
-        kind = _row_kind(cells, columns, sheet, row)
+        kind = _row_kind(cells, columns)
         if kind:
             reading.skipped_rows.append((row, kind))
             continue
@@ -215,7 +215,7 @@ def _header_score(texts: list[str], context: _Context) -> float:
 
 
 def _find_header(sheet: Sheet, context: _Context) -> int | None:
-    top, left = sheet.origin
+    top = sheet.origin[0]
     best: tuple[float, int] | None = None
     for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         texts = [text_of(v) for v in row]
@@ -224,7 +224,6 @@ def _find_header(sheet: Sheet, context: _Context) -> int | None:
         score = _header_score(texts, context)
         if score > 0 and (best is None or score > best[0]):
             best = (score, top + offset)
-    del left
     return None if best is None else best[1]
 
 
@@ -344,7 +343,7 @@ def _context_keys(sheet: Sheet, header_row: int, context: _Context) -> dict[str,
     return keys
 
 
-def _row_kind(cells: dict[int, CellValue], columns: list[Column], sheet: Sheet, row: int) -> str:
+def _row_kind(cells: dict[int, CellValue], columns: list[Column]) -> str:
     """ "total" for a totals row, "note" for a note under the table, "" for a data row."""
     labels = [text_of(cells[c.col]) for c in columns if c.role not in VALUE_ROLES]
     labels = [t for t in labels if t]
@@ -354,7 +353,6 @@ def _row_kind(cells: dict[int, CellValue], columns: list[Column], sheet: Sheet, 
     values = [cells[c.col] for c in columns if c.role in VALUE_ROLES]
     if first and all(text_of(v) == "" for v in values) and len(first) > 40:
         return "note"
-    del sheet, row
     return ""
 
 

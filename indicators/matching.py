@@ -162,11 +162,6 @@ class Match:
         """True when the match is a proposal a person should confirm."""
         return self.target is not None and self.confidence < AUTO
 
-    @property
-    def accepted(self) -> bool:
-        """True when the match can be used without asking."""
-        return self.target is not None and self.confidence >= AUTO
-
 
 @dataclass
 class _Index:
