@@ -8,24 +8,31 @@ It writes nothing: a dry run is `prepare` alone; loading is the store's job.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from indicators.intake import Limits
-from indicators.layout import RawValue, TableReading, read_table, text_of
+from indicators.layout import VALUE_ROLES, TableReading, per_code, read_table, text_of
 from indicators.matching import ASK, Match, Vocabulary
-from indicators.model import Definition, Indicator
+from indicators.model import Definition
 from indicators.problems import CellProblem
 from indicators.reader import read_workbook
 from indicators.store import Store
-from indicators.values import ParsedValue, parse_period, parse_value
-from indicators.workbook import CellValue, Sheet, cell_name
+from indicators.values import parse_period, parse_value
+from indicators.workbook import Sheet, cell_name, parse_cell_name
 
 Key = tuple[str, str, str, str]  # indicator, place, period, disaggregation
 UNIT_JUMP = 50.0  # a value this many times the previous one (or less) suggests a unit error
+KINDS = ("blank", "number", "not_available", "invalid")  # of a parsed value, worst last
+INVALID = KINDS.index("invalid")
+COUNTED = ("count", "duration", "amount")
+NUMBERS = ("value", "numerator", "denominator")  # never negative when the range starts at 0
 
 
 def disaggregation_key(pairs: tuple[tuple[str, str], ...]) -> str:
@@ -66,12 +73,39 @@ class Preparation:
     organisation: str
     format: str = ""
     rows_read: int = 0
-    candidates: list[Candidate] = field(default_factory=list)
+    frame: pd.DataFrame = field(default_factory=lambda: no_candidates())
     problems: list[CellProblem] = field(default_factory=list)
     mappings: dict[tuple[str, str], Match] = field(default_factory=dict)  # (kind, label) -> match
     tables: list[TableReading] = field(default_factory=list)
     hidden_sheets: tuple[str, ...] = ()
     template: str = ""  # the official template's version, when the file is one
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        """The values to store, one object each (for small uses: the frame is what is stored)."""
+        names = [*CANDIDATE_COLUMNS]
+        columns: list[list[Any]] = [self.frame[name].tolist() for name in names]
+        out = []
+        for values in zip(*columns, strict=True):
+            r = dict(zip(names, values, strict=True))
+            number = {k: None if math.isnan(r[k]) else float(r[k]) for k in NUMBERS}
+            out.append(
+                Candidate(
+                    indicator=str(r["indicator"]),
+                    indicator_version=int(r["indicator_version"]),
+                    place=str(r["place"]),
+                    period=str(r["period"]),
+                    disaggregation=str(r["disaggregation"]),
+                    value=number["value"],
+                    numerator=number["numerator"],
+                    denominator=number["denominator"],
+                    unit=str(r["unit"]),
+                    raw=str(r["raw_value"]),
+                    sheet=str(r["sheet"]),
+                    cell=cell_name(int(r["row"]), int(r["col"])),
+                )
+            )
+        return out
 
     @property
     def errors(self) -> list[CellProblem]:
@@ -100,7 +134,7 @@ def prepare(
     name: str | None = None,
     memory: Mapping[tuple[str, str], str] | None = None,
     limits: Limits | None = None,
-    previous: list[tuple[str, str, str, str, float]] | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> Preparation:
     """Read, map and check one file for `organisation`; raises UnreadableFileError only."""
     name = name or path.name
@@ -125,28 +159,50 @@ def prepare(
         )
     vocabulary = Vocabulary.from_definition(definition)
     vocabulary.remember(memory or {})
-    checker = _Checker(definition, organisation, preparation, previous or [])
+    if previous is None:
+        previous = pd.DataFrame(columns=["indicator", "place", "period", "disaggregation", "value"])
+    checker = _Checker(definition, organisation, preparation, previous)
     dimensions = {dim.code: [dim.label_fr, dim.label_en] for dim in definition.dimensions}
     for sheet in workbook.sheets:
         reading = read_table(sheet, vocabulary, checker.period_code, dimensions)
         preparation.tables.append(reading)
         checker.sheet(sheet, reading)
+    preparation.frame = checker.finish()
+    order = {sheet.name: n for n, sheet in enumerate(workbook.sheets)}
+    preparation.problems.sort(key=lambda p: (order.get(p.sheet, -1), *_position(p.cell)))
     return preparation
 
 
+def _position(cell: str) -> tuple[int, int]:
+    """(column, row) of an A1 reference, for reading order within a sheet; (-1, -1) for none."""
+    if not cell:
+        return (-1, -1)
+    row, col = parse_cell_name(cell)
+    return (row, col)
+
+
 class _Checker:
-    """Turns raw values into candidates and problems, for one preparation."""
+    """Turns the value cells of each table into candidates and problems, for one preparation.
+
+    Everything is done on whole columns: a label is matched, a raw value parsed, once per
+    distinct value; checks are array comparisons; a problem object is made only for a cell
+    that has one.
+    """
 
     def __init__(
         self,
         definition: Definition,
         organisation: str,
         preparation: Preparation,
-        previous: list[tuple[str, str, str, str, float]],
+        previous: pd.DataFrame,
     ):
         self.definition = definition
         self.preparation = preparation
-        self.indicators = {i.code: i for i in definition.indicators}
+        self.indicator_list = list(definition.indicators)
+        self.indicator_index = {i.code: n for n, i in enumerate(self.indicator_list)}
+        self.types = np.array([i.type for i in self.indicator_list], dtype=object)
+        self.indicator_codes = [i.code for i in self.indicator_list]
+        self.versions = np.array([i.version for i in self.indicator_list], dtype=np.int64)
         self.periods = definition.periods
         self.categories = {
             dim.code: {c.code for c in dim.categories} for dim in definition.dimensions
@@ -157,13 +213,12 @@ class _Checker:
             if c.organisation == organisation
             for code in c.indicators
         }
-        self.seen: dict[Key, str] = {}
         self.period_codes: dict[tuple[str, str], str | None] = {}
-        self.uncommitted_said: set[str] = set()
-        # The organisation's latest stored value per indicator, place and breakdown (any period),
-        # and per full key: a new value far from it hints at a unit error.
-        self.previous_same_key = {(i, pl, pe, d): v for i, pl, pe, d, v in previous}
-        self.previous_series = {(i, pl, d): v for i, pl, _, d, v in previous}
+        self.said: set[tuple[str, str, str, str, str]] = set()
+        self.previous = previous
+        # Ids of the texts of the natural key, shared by all sheets of the upload.
+        self.key_ids: dict[str, dict[str, int]] = {"place": {}, "period": {}, "disaggregation": {}}
+        self.parts: list[pd.DataFrame] = []
 
     def period_code(self, raw: object) -> str | None:
         """The period a cell names; the same text is looked up once per upload."""
@@ -183,9 +238,14 @@ class _Checker:
         value: object = "",
         **details: object,
     ) -> None:
-        cell = cell_name(row, col) if row is not None and col is not None else ""
+        cell = cell_name(int(row), int(col)) if row is not None and col is not None else ""
+        text = text_of(value)
+        said = (code, sheet, cell, column, text)
+        if said in self.said:  # one problem per cell, however many values it keys
+            return
+        self.said.add(said)
         self.preparation.problems.append(
-            CellProblem(code, severity, sheet, cell, column, text_of(value), details)
+            CellProblem(code, severity, sheet, cell, column, text, details)
         )
 
     def sheet(self, sheet: Sheet, reading: TableReading) -> None:
@@ -203,14 +263,14 @@ class _Checker:
         for column in reading.columns:
             for match in column.matches:
                 self._mapping(match, sheet.name, reading.header_rows[-1], column.col)
-        rows: dict[tuple[int, Key | None], dict[str, RawValue]] = {}
-        self.preparation.rows_read += len({v.row for v in reading.values})
-        for value in reading.values:
-            key = self._key(value, sheet)
-            rows.setdefault((value.row, key), {})[value.role] = value
-        for (_, key), roles in rows.items():
-            if key is not None:
-                self._candidate(key, roles, sheet)
+        cells = reading.cells
+        if not cells.size:
+            return
+        self.preparation.rows_read += len(np.unique(cells["row"]))
+        table = _Table(self, sheet, reading)
+        keyed = table.keyed()
+        parsed = table.parsed(keyed)
+        self.parts.append(table.candidates(parsed))
 
     def _mapping(self, match: Match, sheet: str, row: int, col: int) -> None:
         """Record a mapping; one to confirm is said once, at its first cell."""
@@ -229,187 +289,447 @@ class _Checker:
                 confidence=f"{match.confidence:.0%}",
             )
 
-    def _key(self, value: RawValue, sheet: Sheet) -> Key | None:
-        """The natural key of a raw value, or None after reporting why it has none."""
-        where = (sheet.name, value.row, value.col, value.column, value.raw)
-        flag = sheet.flags.get((value.row, value.col))
-        if flag:
-            code = "formula-without-value" if flag == "formula-without-value" else "error-cell"
-            self.problem(code, "error", *where[:4], value=flag.removeprefix("error:"))
-            return None
-        ok = True
-        for kind, match in (("indicator", value.indicator), ("place", value.place)):
-            if match is None:
-                self.problem(f"missing-{kind}", "error", *where)
-                ok = False
-                continue
-            row, col = value.source(kind)
-            self._mapping(match, sheet.name, row, col)
-            if match.target is None or match.confidence < ASK:
+    def key_id(self, kind: str, text: str) -> int:
+        ids = self.key_ids[kind]
+        return ids.setdefault(text, len(ids))
+
+    def finish(self) -> pd.DataFrame:
+        """The candidates of every sheet, after the checks that span sheets."""
+        if not self.parts:
+            return no_candidates()
+        every = pd.concat(self.parts, ignore_index=True)
+        keys = ["indicator_id", "place_id", "period_id", "disaggregation_id"]
+        again = every.duplicated(keys).to_numpy()
+        if again.any():  # the same key a second time, in any sheet
+            first: Any = every[~again].set_index(keys).loc
+            for i in np.flatnonzero(again):
+                item = every.iloc[int(i)]
+                earlier = first[tuple(int(item[k]) for k in keys)]
+                key = (item["indicator"], item["place"], item["period"], item["disaggregation"])
                 self.problem(
-                    f"unknown-{kind}", "error", sheet.name, row, col, value.column, match.label
-                )
-                ok = False
-        if value.period is None:
-            if value.period_label:
-                found = parse_period(value.period_label, self.periods)
-                code = found.problem or "unknown-period"
-                row, col = value.source("period")
-                self.problem(
-                    code,
+                    "duplicate-key",
                     "error",
-                    sheet.name,
+                    *self._at(item),
+                    key=" × ".join(str(k) for k in key if k),
+                    first=f"{earlier['sheet']}!{cell_name(int(earlier['row']), int(earlier['col']))}",
+                )
+            every = every[~again].reset_index(drop=True)
+        self._unit_jumps(every)
+        for _, item in every.drop_duplicates("indicator").iterrows():
+            if item["indicator"] not in self.committed:  # said once, at its first value
+                label = self.indicator_list[int(item["indicator_id"])].label_fr
+                self.problem("not-committed", "warning", *self._at(item), indicator=label)
+        return every[CANDIDATE_COLUMNS].reset_index(drop=True)
+
+    @staticmethod
+    def _at(item: pd.Series) -> tuple[str, int, int, str, object]:
+        return (
+            item["sheet"],
+            int(item["row"]),
+            int(item["col"]),
+            item["header"],
+            item["raw_value"],
+        )
+
+    def _unit_jumps(self, every: pd.DataFrame) -> None:
+        """Warn when a value is 50 times (or a fiftieth of) the partner's previous one."""
+        previous = self.previous
+        if previous.empty or every.empty:
+            return
+        keys = ["indicator", "place", "period", "disaggregation"]
+        series = ["indicator", "place", "disaggregation"]
+        mine = every[[*keys, "value"]].astype({k: str for k in keys}).reset_index()
+        same = mine.merge(
+            previous.drop_duplicates(keys, keep="last"), on=keys, how="left", suffixes=("", "_old")
+        )
+        latest = previous.drop_duplicates(series, keep="last")[[*series, "value"]]
+        other = mine.merge(latest, on=series, how="left", suffixes=("", "_old"))
+        before = same["value_old"].fillna(other["value_old"]).to_numpy(dtype=float)
+        value = mine["value"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = value / before
+        jump = (
+            (value != 0)
+            & (before != 0)
+            & ~np.isnan(factor)
+            & ((factor >= UNIT_JUMP) | (factor <= 1 / UNIT_JUMP))
+        )
+        for i in np.flatnonzero(jump):
+            ratio = float(factor[i])
+            shown = f"×{ratio:.0f}" if ratio >= 1 else f"÷{1 / ratio:.0f}"
+            self.problem(
+                "unit-jump",
+                "warning",
+                *self._at(every.iloc[int(mine["index"].iloc[i])]),
+                factor=shown,
+                previous=f"{before[i]:g}",
+            )
+
+
+class _Table:
+    """The checks of one table's value cells."""
+
+    def __init__(self, checker: _Checker, sheet: Sheet, reading: TableReading):
+        self.checker = checker
+        self.sheet = sheet
+        self.reading = reading
+        self.cells = reading.cells
+        self.headers = [c.header for c in reading.columns]
+        self.uniques = sheet.uniques
+
+    def at(self, i: int) -> tuple[str, int, int, str, object]:
+        """Sheet, row, column, header and raw value of cell `i`."""
+        cells = self.cells
+        return (
+            self.sheet.name,
+            int(cells["row"][i]),
+            int(cells["col"][i]),
+            self.headers[int(cells["column"][i])],
+            self.uniques[int(cells["code"][i])],
+        )
+
+    def _flags(self, kinds: Callable[[str], bool]) -> dict[int, str]:
+        """Cell index -> flag, for the flags of the sheet that `kinds` accepts."""
+        wanted = {pos: flag for pos, flag in self.sheet.flags.items() if kinds(flag)}
+        if not wanted:
+            return {}
+        width = 1 << 20
+        positions = pd.Index(self.cells["row"] * width + self.cells["col"])
+        flags = list(wanted.items())
+        found = positions.get_indexer([r * width + c for (r, c), _ in flags])
+        return {int(i): flag for i, ((_, _), flag) in zip(found, flags, strict=True) if i >= 0}
+
+    def keyed(self) -> np.ndarray:
+        """Check every key; the mask of cells whose keys are all known."""
+        checker, cells, name = self.checker, self.cells, self.sheet.name
+        ok = np.ones(cells.size, dtype=bool)
+        for at, flag in sorted(self._flags(lambda f: f != "percent").items()):
+            code = "formula-without-value" if flag == "formula-without-value" else "error-cell"
+            checker.problem(code, "error", *self.at(at)[:4], value=flag.removeprefix("error:"))
+            ok[at] = False
+        checked = ok.copy()
+        for kind in ("indicator", "place"):
+            ids = cells[kind]
+            for i in np.flatnonzero(checked & (ids < 0)):
+                checker.problem(f"missing-{kind}", "error", *self.at(int(i)))
+            ok &= ids >= 0
+            used = np.flatnonzero(checked & (ids >= 0))
+            if not len(used):
+                continue
+            _, first = np.unique(ids[used], return_index=True)
+            bad: list[int] = []
+            source_rows = cells[f"{kind}_row"]
+            source_cols = cells[f"{kind}_col"]
+            for i in sorted(used[first].tolist()):
+                match = self.reading.matches[int(ids[i])]
+                checker._mapping(match, name, int(source_rows[i]), int(source_cols[i]))
+                if match.target is None or match.confidence < ASK:
+                    bad.append(int(ids[i]))
+            if bad:
+                unknown = checked & np.isin(ids, bad)
+                sources = cells.frame([kind, f"{kind}_row", f"{kind}_col", "column"], unknown)
+                for match_id, row, col, column in sources.drop_duplicates().itertuples(index=False):
+                    match = self.reading.matches[match_id]
+                    checker.problem(
+                        f"unknown-{kind}",
+                        "error",
+                        name,
+                        row,
+                        col,
+                        self.headers[column],
+                        match.label,
+                    )
+                ok &= ~unknown
+        ok &= self._periods(checked)
+        ok &= self._categories(checked)
+        return ok
+
+    def _periods(self, checked: np.ndarray) -> np.ndarray:
+        cells, checker = self.cells, self.checker
+        ids = cells["period"]
+        for i in np.flatnonzero(checked & (ids < 0)):
+            checker.problem("missing-period", "error", *self.at(int(i)))
+        known = np.array([code is not None for code, _ in self.reading.periods] + [False])
+        unknown = checked & (ids >= 0) & ~known[ids]
+        if unknown.any():
+            school_years = ", ".join(p.code for p in checker.periods if p.kind == "school_year")
+            sources = cells.frame(["period", "period_row", "period_col", "column"], unknown)
+            for period, row, col, column in sources.drop_duplicates().itertuples(index=False):
+                label = self.reading.periods[period][1]
+                found = parse_period(label, checker.periods)
+                checker.problem(
+                    found.problem or "unknown-period",
+                    "error",
+                    self.sheet.name,
                     row,
                     col,
-                    value.column,
-                    value.period_label,
-                    periods=", ".join(p.code for p in self.periods if p.kind == "school_year"),
+                    self.headers[column],
+                    label,
+                    periods=school_years,
                 )
-            else:
-                self.problem("missing-period", "error", *where)
-            ok = False
-        for dimension, category in value.disaggregation:
-            if category not in self.categories.get(dimension, set()):
-                self.problem(
+        known_period: np.ndarray = (ids >= 0) & ~unknown
+        return known_period
+
+    def _categories(self, checked: np.ndarray) -> np.ndarray:
+        categories = self.checker.categories
+        wrong = [
+            [(d, c) for d, c in pairs if c not in categories.get(d, set())]
+            for pairs in self.reading.breakdowns
+        ]
+        bad = [n for n, pairs in enumerate(wrong) if pairs]
+        if not bad:
+            return np.ones(self.cells.size, dtype=bool)
+        ids = self.cells["breakdown"]
+        unknown = np.isin(ids, bad)
+        for i in np.flatnonzero(checked & unknown):
+            for dimension, category in wrong[int(ids[i])]:
+                self.checker.problem(
                     "unknown-category",
                     "error",
-                    sheet.name,
-                    value.row,
-                    value.col,
-                    value.column,
-                    category,
+                    *self.at(int(i))[:4],
+                    value=category,
                     dimension=dimension,
-                    categories=", ".join(sorted(self.categories.get(dimension, set()))),
+                    categories=", ".join(sorted(categories.get(dimension, set()))),
                 )
-                ok = False
-        if not ok or value.indicator is None or value.place is None or value.period is None:
-            return None
-        assert value.indicator.target is not None and value.place.target is not None
-        return (
-            value.indicator.target,
-            value.place.target,
-            value.period,
-            disaggregation_key(value.disaggregation),
+        return ~unknown
+
+    def parsed(self, ok: np.ndarray) -> pd.DataFrame:
+        """The keyed cells with their values parsed in their indicator's unit."""
+        checker = self.checker
+        cells = self.cells.take(ok)
+        targets = [m.target or "" for m in self.reading.matches]
+        indicator_of = np.array(
+            [checker.indicator_index.get(t, -1) for t in targets] + [-1], dtype=np.int64
         )
-
-    def _candidate(self, key: Key, roles: dict[str, RawValue], sheet: Sheet) -> None:
-        indicator = self.indicators[key[0]]
-        parsed = {role: self._parse(raw, indicator, sheet) for role, raw in roles.items()}
-        main = roles.get("value") or next(iter(roles.values()))
-        numerator = parsed.get("numerator")
-        denominator = parsed.get("denominator")
-        value = parsed.get("value")
-        if any(p is None for p in parsed.values()):
-            return  # not a number: reported by _parse
-        num = numerator.value if numerator else None
-        den = denominator.value if denominator else None
-        if value is None and num is not None and den:
-            result: float | None = 100 * num / den if indicator.type == "percentage" else num / den
-        else:
-            result = value.value if value else None
-        if all(p.kind == "blank" for p in parsed.values() if p):
-            return
-        at = (sheet.name, main.row, main.col, main.column, main.raw)
-        if num is not None and den is not None and num > den:
-            self.problem(
-                "numerator-over-denominator",
-                "error",
-                *at,
-                numerator=f"{num:g}",
-                denominator=f"{den:g}",
-            )
-            return
-        if result is not None and not self._plausible(result, indicator, at):
-            return
-        cell = cell_name(main.row, main.col)
-        if key in self.seen:
-            self.problem(
-                "duplicate-key",
-                "error",
-                *at,
-                key=" × ".join(k for k in key if k),
-                first=self.seen[key],
-            )
-            return
-        self.seen[key] = f"{sheet.name}!{cell}"
-        self._unit_jump(key, result, at)
-        if indicator.code not in self.committed and indicator.code not in self.uncommitted_said:
-            self.uncommitted_said.add(indicator.code)  # said once, at its first value
-            self.problem("not-committed", "warning", *at, indicator=indicator.label_fr)
-        self.preparation.candidates.append(
-            Candidate(
-                indicator=indicator.code,
-                indicator_version=indicator.version,
-                place=key[1],
-                period=key[2],
-                disaggregation=key[3],
-                value=result,
-                numerator=num,
-                denominator=den,
-                unit=indicator.unit,
-                raw=text_of(main.raw),
-                sheet=sheet.name,
-                cell=cell,
-            )
+        place_of = np.array([checker.key_id("place", t) for t in targets] + [-1], dtype=np.int64)
+        period_of = np.array(
+            [checker.key_id("period", c or "") for c, _ in self.reading.periods] + [-1],
+            dtype=np.int64,
         )
-
-    def _unit_jump(
-        self, key: Key, value: float | None, at: tuple[str, int, int, str, CellValue]
-    ) -> None:
-        """Warn when a value is 50 times (or a fiftieth of) the partner's previous one."""
-        previous = self.previous_same_key.get(key)
-        if previous is None:
-            previous = self.previous_series.get((key[0], key[1], key[3]))
-        if value is None or previous is None or value == 0 or previous == 0:
-            return
-        factor = value / previous
-        if factor >= UNIT_JUMP or factor <= 1 / UNIT_JUMP:
-            shown = f"×{factor:.0f}" if factor >= 1 else f"÷{1 / factor:.0f}"
-            self.problem("unit-jump", "warning", *at, factor=shown, previous=f"{previous:g}")
-
-    def _parse(self, raw: RawValue, indicator: Indicator, sheet: Sheet) -> ParsedValue | None:
-        parsed = parse_value(raw.raw, indicator.type, indicator.unit)
-        at = (sheet.name, raw.row, raw.col, raw.column, raw.raw)
-        if parsed.kind == "invalid":
-            code = "error-cell" if parsed.problem == "error-cell" else "not-a-number"
-            self.problem(code, "error", *at)
-            return None
-        if parsed.kind == "number" and parsed.notes and parsed.value is not None:
-            self.problem(
+        breakdown_of = np.array(
+            [
+                checker.key_id("disaggregation", disaggregation_key(b))
+                for b in self.reading.breakdowns
+            ]
+            + [-1],
+            dtype=np.int64,
+        )
+        indicator = indicator_of[cells["indicator"]]
+        codes = cells["code"]
+        pairs, distinct = pd.factorize(codes * len(checker.indicator_list) + indicator)
+        results = [
+            parse_value(
+                self.uniques[int(pair) // len(checker.indicator_list)],
+                checker.indicator_list[int(pair) % len(checker.indicator_list)].type,
+                checker.indicator_list[int(pair) % len(checker.indicator_list)].unit,
+            )
+            for pair in distinct
+        ]
+        kind = np.array([KINDS.index(r.kind) for r in results], dtype=np.int64)[pairs]
+        value = np.array([np.nan if r.value is None else r.value for r in results])[pairs]
+        frame = pd.DataFrame(
+            {
+                "cell": np.flatnonzero(ok),
+                "row": cells["row"],
+                "col": cells["col"],
+                "role": cells["role"],
+                "indicator_id": indicator,
+                "place_id": place_of[cells["place"]],
+                "period_id": period_of[cells["period"]],
+                "disaggregation_id": breakdown_of[cells["breakdown"]],
+                "kind": kind,
+                "value": value,
+            }
+        )
+        self._percent_cells(frame, codes)
+        cell_of = frame["cell"].to_numpy()
+        for i in np.flatnonzero(frame["kind"].to_numpy() == INVALID):
+            result = results[pairs[i]]
+            code = "error-cell" if result.problem == "error-cell" else "not-a-number"
+            checker.problem(code, "error", *self.at(int(cell_of[i])))
+        noted = [n for n, r in enumerate(results) if r.kind == "number" and r.notes]
+        for i in np.flatnonzero(np.isin(pairs, noted)):
+            result = results[pairs[i]]
+            checker.problem(
                 "value-interpreted",
                 "info",
-                *at,
-                parsed=f"{parsed.value:g}",
-                how=", ".join(parsed.notes),
+                *self.at(int(cell_of[i])),
+                parsed=f"{result.value:g}",
+                how=", ".join(result.notes),
             )
-        return parsed
+        return frame
+
+    def _percent_cells(self, frame: pd.DataFrame, codes: np.ndarray) -> None:
+        """Numbers shown as a percentage (0.45 shown 45 %) are read as percents."""
+        flagged = self._flags(lambda f: f == "percent")
+        if not flagged:
+            return
+        position = pd.Index(frame["cell"]).get_indexer(sorted(flagged))
+        for i in position[position >= 0]:
+            raw = self.uniques[int(codes[i])]
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                frame.loc[frame.index[i], "value"] = float(raw) * 100
+
+    def candidates(self, parsed: pd.DataFrame) -> pd.DataFrame:
+        """One row per value to store: a row's numerator and denominator joined to its value."""
+        keys = ["row", "indicator_id", "place_id", "period_id", "disaggregation_id"]
+        twice = parsed.duplicated([*keys, "role"]).to_numpy()
+        if twice.any():  # two cells of one row give the same key
+            first: Any = parsed[~twice].set_index([*keys, "role"], drop=False).loc
+            for i in np.flatnonzero(twice):
+                item = parsed.iloc[int(i)]
+                earlier = first[tuple(int(item[k]) for k in [*keys, "role"])]
+                sheet, row, col, header, raw = self.at(int(item["cell"]))
+                self.checker.problem(
+                    "duplicate-key",
+                    "error",
+                    sheet,
+                    row,
+                    col,
+                    header,
+                    raw,
+                    key=header,
+                    first=f"{sheet}!{cell_name(int(earlier['row']), int(earlier['col']))}",
+                )
+            parsed = parsed[~twice]
+        if (parsed["role"].to_numpy() == 0).all():  # one cell per value: no join needed
+            parsed = parsed[parsed["kind"].to_numpy() != INVALID]
+            groups = parsed[keys].assign(
+                main=parsed["cell"],
+                result=parsed["value"],
+                given=True,
+                numerator=np.nan,
+                denominator=np.nan,
+            )
+            return self._checked(groups.reset_index(drop=True))
+        invalid = parsed.groupby(keys, sort=False)["kind"].transform("max") == INVALID
+        parsed = parsed[~invalid.to_numpy()]
+        by_role = {
+            role: parsed[parsed["role"] == n].set_index(keys)["value"]
+            for n, role in enumerate(VALUE_ROLES)
+        }
+        ordered = parsed.assign(ratio=parsed["role"] != 0).sort_values(["ratio", "col"])
+        groups = pd.DataFrame(
+            {
+                "main": ordered.drop_duplicates(keys).set_index(keys)["cell"],
+                "result": by_role["value"],
+                "given": pd.Series(True, index=by_role["value"].index, dtype=object),
+                "numerator": by_role["numerator"],
+                "denominator": by_role["denominator"],
+            },
+            index=ordered.drop_duplicates(keys).set_index(keys).index,
+        ).reset_index()
+        return self._checked(groups)
+
+    def _checked(self, groups: pd.DataFrame) -> pd.DataFrame:
+        """The groups whose value, computed from a numerator and denominator if need be, holds."""
+        num = groups["numerator"].to_numpy(dtype=float)
+        den = groups["denominator"].to_numpy(dtype=float)
+        result = groups["result"].to_numpy(dtype=float)
+        ind = groups["indicator_id"].to_numpy(dtype=np.int64)
+        percent = self.checker.types[ind] == "percentage"
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(percent, 100 * num / den, num / den)
+        # A value given in the row wins, even "NC"; otherwise numerator over denominator.
+        from_ratio = groups["given"].isna().to_numpy() & ~np.isnan(num) & ~np.isnan(den)
+        from_ratio &= den != 0
+        groups["result"] = np.where(from_ratio, ratio, result)
+        keep = self._plausible(groups, num, den, groups["result"].to_numpy(dtype=float), ind)
+        return self._frame(groups[keep].reset_index(drop=True))
 
     def _plausible(
-        self, value: float, indicator: Indicator, at: tuple[str, int, int, str, CellValue]
-    ) -> bool:
-        if (
-            value < 0
-            and indicator.type in ("count", "duration", "amount")
-            and indicator.range_min >= 0
-        ):
-            self.problem("negative-count", "error", *at)
-            return False
-        if indicator.type == "percentage" and value > 100:
-            self.problem("percentage-over-100", "error", *at)
-            return False
-        if not indicator.range_min <= value <= indicator.range_max:
-            self.problem(
+        self,
+        groups: pd.DataFrame,
+        num: np.ndarray,
+        den: np.ndarray,
+        result: np.ndarray,
+        ind: np.ndarray,
+    ) -> np.ndarray:
+        checker = self.checker
+        indicators = checker.indicator_list
+        kind = checker.types[ind]
+        low = np.array([i.range_min for i in indicators])[ind]
+        high = np.array([i.range_max for i in indicators])[ind]
+        with np.errstate(invalid="ignore"):
+            over = ~np.isnan(num) & ~np.isnan(den) & (num > den)
+            known = ~np.isnan(result) & ~over
+            negative = known & (result < 0) & np.isin(kind, COUNTED) & (low >= 0)
+            too_high = known & ~negative & (kind == "percentage") & (result > 100)
+            outside = known & ~negative & ~too_high & ((result < low) | (result > high))
+        main = groups["main"].to_numpy()
+        for i in np.flatnonzero(over):
+            checker.problem(
+                "numerator-over-denominator",
+                "error",
+                *self.at(int(main[i])),
+                numerator=f"{num[i]:g}",
+                denominator=f"{den[i]:g}",
+            )
+        for i in np.flatnonzero(negative):
+            checker.problem("negative-count", "error", *self.at(int(main[i])))
+        for i in np.flatnonzero(too_high):
+            checker.problem("percentage-over-100", "error", *self.at(int(main[i])))
+        for i in np.flatnonzero(outside):
+            indicator = indicators[int(ind[i])]
+            checker.problem(
                 "out-of-range",
                 "error",
-                *at,
+                *self.at(int(main[i])),
                 indicator=indicator.label_fr,
                 min=f"{indicator.range_min:g}",
                 max=f"{indicator.range_max:g}",
             )
-            return False
-        return True
+        return ~(over | negative | too_high | outside)  # type: ignore[no-any-return]
+
+    def _frame(self, groups: pd.DataFrame) -> pd.DataFrame:
+        """The candidates of this table, with what the checks across sheets need.
+
+        Texts are categorical (each distinct text once, an integer per value): a million
+        values cost a few arrays, not millions of Python strings.
+        """
+        checker = self.checker
+        main = groups["main"].to_numpy(dtype=np.int64)
+        cells = self.cells
+        codes = cells["code"][main]
+        raw_codes, raw_texts = pd.factorize(per_code(codes, self.uniques, text_of, object))
+        ind = groups["indicator_id"].to_numpy(dtype=np.int64)
+        header_codes, header_texts = pd.factorize(np.array(self.headers, dtype=object))
+        unit_codes, unit_texts = pd.factorize(np.array([i.unit for i in checker.indicator_list]))
+
+        def named(kind: str) -> pd.Categorical:
+            ids = groups[f"{kind}_id"].to_numpy(dtype=np.int64)
+            return _categorical(ids, list(checker.key_ids[kind]))
+
+        return pd.DataFrame(
+            {
+                "indicator": _categorical(ind, checker.indicator_codes),
+                "indicator_version": checker.versions[ind],
+                "place": named("place"),
+                "period": named("period"),
+                "disaggregation": named("disaggregation"),
+                "value": groups["result"].to_numpy(dtype=float),
+                "numerator": groups["numerator"].to_numpy(dtype=float),
+                "denominator": groups["denominator"].to_numpy(dtype=float),
+                "unit": _categorical(unit_codes[ind], list(unit_texts)),
+                "raw_value": _categorical(raw_codes, list(raw_texts)),
+                "sheet": _categorical(np.zeros(len(main), dtype=np.int64), [self.sheet.name]),
+                "row": cells["row"][main],
+                "col": cells["col"][main],
+                "header": _categorical(header_codes[cells["column"][main]], list(header_texts)),
+                "indicator_id": ind,
+                "place_id": groups["place_id"].to_numpy(dtype=np.int64),
+                "period_id": groups["period_id"].to_numpy(dtype=np.int64),
+                "disaggregation_id": groups["disaggregation_id"].to_numpy(dtype=np.int64),
+            }
+        )
 
 
+def _categorical(codes: np.ndarray, texts: list[str]) -> pd.Categorical:
+    """Texts as codes into distinct texts, kept as Python strings (what DuckDB reads fastest)."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object))
+
+
+# The values to store, one row each: what `Store.load_values` reads. Texts may be categorical.
 CANDIDATE_COLUMNS = [
     "indicator",
     "indicator_version",
@@ -422,36 +742,16 @@ CANDIDATE_COLUMNS = [
     "unit",
     "raw_value",
     "sheet",
-    "cell",
+    "row",
+    "col",
 ]
 
 
-def candidates_frame(candidates: list[Candidate]) -> pd.DataFrame:
-    """The candidates as the table the store loads, one row per value."""
-    frame = pd.DataFrame(
-        [
-            (
-                c.indicator,
-                c.indicator_version,
-                c.place,
-                c.period,
-                c.disaggregation,
-                c.value,
-                c.numerator,
-                c.denominator,
-                c.unit,
-                c.raw,
-                c.sheet,
-                c.cell,
-            )
-            for c in candidates
-        ],
-        columns=CANDIDATE_COLUMNS,
-    )
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = frame[column].astype("float64")
-    frame["indicator_version"] = frame["indicator_version"].astype("int64")
-    return frame
+def no_candidates() -> pd.DataFrame:
+    """An empty table of candidates, with the right columns and types."""
+    types = {"indicator_version": "int64", "row": "int64", "col": "int64"}
+    types |= {c: "float64" for c in ("value", "numerator", "denominator")}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in CANDIDATE_COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -475,7 +775,7 @@ class Outcome:
             "organisation": prep.organisation,
             "format": prep.format,
             "rows_read": prep.rows_read,
-            "values": len(prep.candidates),
+            "values": len(prep.frame),
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -512,7 +812,7 @@ def ingest(
         limits=limits,
         previous=store.current_values(organisation),
     )
-    frame = candidates_frame(preparation.candidates)
+    frame = preparation.frame
     if preparation.errors:
         counts = store.classify_values(organisation, frame)
         return Outcome("rejected", preparation, **counts)

@@ -9,14 +9,20 @@ name, a title such as "Année scolaire 2024-2025") apply to every value below.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from indicators.matching import ASK, Match, Vocabulary, words
 from indicators.workbook import CellValue, Sheet
 
 HEADER_SEARCH_ROWS = 40
 EMPTY_ROWS_END_TABLE = 5
+NOTE_LENGTH = 40  # a longer text alone in a row without values is a note, not data
 
 # Words that say what a column holds (after `matching.words`: normalised, singular).
 ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -68,7 +74,9 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 TOTAL_WORDS = frozenset({"total", "totaux", "sous", "ensemble", "somme", "cumul", "tous", "sum"})
+TOTAL_HINT = re.compile("|".join(sorted(TOTAL_WORDS)), re.IGNORECASE)  # before the word split
 VALUE_ROLES = ("value", "numerator", "denominator")
+ALL_ROLES = (*ROLE_WORDS, "dimension", "ignore")
 PeriodOf = Callable[[object], str | None]
 
 
@@ -84,45 +92,77 @@ class Column:
     matches: tuple[Match, ...] = ()
 
 
-@dataclass(frozen=True)
-class RawValue:
-    """One value cell with everything that says what it measures."""
-
-    sheet: str
-    row: int
-    col: int
-    raw: CellValue
-    role: str  # value, numerator or denominator
-    indicator: Match | None
-    place: Match | None
-    period: str | None  # a period code of the definition
-    period_label: str
-    disaggregation: tuple[tuple[str, str], ...]  # sorted (dimension, category)
-    column: str  # the header, for messages
-    sources: tuple[tuple[str, int, int], ...] = ()  # (key, row, col) of the cell naming each key
-
-    def source(self, key: str) -> tuple[int, int]:
-        """The cell that gave `key` (indicator, place, period), else the value's own cell."""
-        for name, row, col in self.sources:
-            if name == key:
-                return row, col
-        return self.row, self.col
-
-
 @dataclass
 class TableReading:
-    """What was understood of one sheet."""
+    """What was understood of one sheet.
+
+    `cells` holds one row per value cell, in reading order (row by row), as integers:
+    `row`, `col` (absolute), `code` (into the sheet's uniques), `column` (into `columns`),
+    `role` (into VALUE_ROLES), and for each key the id of what names it with the cell that
+    does: `indicator` and `place` (into `matches`, -1 when nothing names it), `period` (into
+    `periods`, -1), each with `<key>_row` and `<key>_col`; `breakdown` (into `breakdowns`).
+    A key given by the sheet's name or a title above the table has its source at the
+    value's own cell.
+    """
 
     sheet: str
     header_rows: tuple[int, ...] = ()
     columns: tuple[Column, ...] = ()
     layout: str = ""  # long, wide
-    values: list[RawValue] = field(default_factory=list)
-    skipped_rows: list[tuple[int, str]] = field(
-        default_factory=list
-    )  # (row, "total"|"note"|"empty")
+    cells: Cells = field(default_factory=lambda: Cells.empty())
+    matches: list[Match] = field(default_factory=list)
+    periods: list[tuple[str | None, str]] = field(default_factory=list)  # (code, label)
+    breakdowns: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # sorted pairs
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, "total"|"note")
     unmapped_headers: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
     found: bool = False
+
+
+CELL_COLUMNS = (
+    "row",
+    "col",
+    "code",
+    "column",
+    "role",
+    "indicator",
+    "indicator_row",
+    "indicator_col",
+    "place",
+    "place_row",
+    "place_col",
+    "period",
+    "period_row",
+    "period_col",
+    "breakdown",
+)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Parallel arrays of integers, one entry per value cell (see TableReading)."""
+
+    arrays: dict[str, np.ndarray]
+
+    @classmethod
+    def empty(cls) -> Cells:
+        """No cell."""
+        return cls({name: np.empty(0, dtype=np.int64) for name in CELL_COLUMNS})
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+    @property
+    def size(self) -> int:
+        """How many cells."""
+        return len(self.arrays["row"])
+
+    def take(self, which: np.ndarray) -> Cells:
+        """The cells selected by a mask or an array of positions."""
+        return Cells({name: array[which] for name, array in self.arrays.items()})
+
+    def frame(self, names: list[str], which: np.ndarray) -> pd.DataFrame:
+        """Some columns of some cells, as a table."""
+        return pd.DataFrame({name: self.arrays[name][which] for name in names})
 
 
 def text_of(value: CellValue) -> str:
@@ -141,6 +181,31 @@ class _Context:
     dimension_words: dict[str, str]  # normalised dimension label word -> dimension code
 
 
+def grid_of(sheet: Sheet) -> np.ndarray:
+    """The sheet's codes as a (rows, columns) array, without copying."""
+    codes = np.frombuffer(sheet.codes, dtype=np.dtype(f"i{sheet.codes.itemsize}"))
+    return codes.reshape(sheet.height, sheet.width)
+
+
+def per_code(
+    grid: np.ndarray, uniques: list[CellValue], fn: Callable[[CellValue], object], dtype: object
+) -> np.ndarray:
+    """`fn` of each cell of `grid`, computed once per distinct value present."""
+    table = np.zeros(len(uniques), dtype=dtype)  # type: ignore[call-overload]
+    if grid.size:
+        present = np.flatnonzero(np.bincount(grid.ravel(), minlength=len(uniques)))
+        table[present] = [fn(uniques[code]) for code in present]
+    return table[grid]  # type: ignore[no-any-return]
+
+
+def blank_codes(uniques: list[CellValue]) -> np.ndarray:
+    """For each distinct value, whether a person would see an empty cell."""
+    blank = np.zeros(len(uniques), dtype=bool)
+    blank[:2] = True
+    blank[[i for i, u in enumerate(uniques) if type(u) is str and not u.strip()]] = True
+    return blank
+
+
 def read_table(
     sheet: Sheet, vocabulary: Vocabulary, period_of: PeriodOf, dimensions: dict[str, list[str]]
 ) -> TableReading:
@@ -154,10 +219,8 @@ def read_table(
         {w: code for code, labels in dimensions.items() for label in labels for w in words(label)},
     )
     reading = TableReading(sheet.name)
-    grid_rows = len(sheet.rows)
-    if not grid_rows:
+    if not sheet.height:
         return reading
-    top = sheet.origin[0]
     header = _find_header(sheet, context)
     if header is None:
         return reading
@@ -168,36 +231,231 @@ def read_table(
     reading.unmapped_headers = [
         (c.col, c.header) for c in columns if c.role == "ignore" and c.header
     ]
-    value_columns = [c for c in columns if c.role in VALUE_ROLES]
-    if not value_columns:
+    if not any(c.role in VALUE_ROLES for c in columns):
         return reading
     reading.found = True
-    reading.layout = "wide" if any(c.keys for c in value_columns) else "long"
-    defaults = _context_keys(sheet, header_rows[0], context)
-    empty_run = 0
-    for row in range(header_rows[-1] + 1, top + grid_rows):
-        cells = {c.col: sheet.value(row, c.col) for c in columns}
-        if all(text_of(v) == "" for v in cells.values()) and not any(
-            (row, c.col) in sheet.flags for c in value_columns
-        ):
-            empty_run += 1
-            if empty_run >= EMPTY_ROWS_END_TABLE:
-                break
-            continue
-        empty_run = 0
-        kind = _row_kind(cells, columns)
-        if kind:
-            reading.skipped_rows.append((row, kind))
-            continue
-        row_keys = _row_keys(cells, columns, context, row)
-        for column in value_columns:
-            raw = cells[column.col]
-            if text_of(raw) == "" and (row, column.col) not in sheet.flags:
-                continue
-            reading.values.append(
-                _raw_value(sheet.name, row, column, raw, defaults, row_keys, header_rows[-1])
-            )
+    reading.layout = "wide" if any(c.keys for c in columns if c.role in VALUE_ROLES) else "long"
+    _Body(sheet, reading, context, header_rows).read()
     return reading
+
+
+class _Body:
+    """The rows under the header of one table, read column by column."""
+
+    def __init__(
+        self, sheet: Sheet, reading: TableReading, context: _Context, header_rows: tuple[int, ...]
+    ):
+        self.sheet = sheet
+        self.reading = reading
+        self.context = context
+        self.header_row = header_rows[-1]
+        self.first = header_rows[-1] + 1 - sheet.origin[0]  # grid offset of the first body row
+        self.body = grid_of(sheet)[self.first :]
+        self.rows = np.arange(len(self.body)) + self.first + sheet.origin[0]  # absolute rows
+        self.blank = blank_codes(sheet.uniques)[self.body]
+        self.columns = reading.columns
+        self.match_ids: dict[int, int] = {}  # id(Match) -> index in reading.matches
+
+    def read(self) -> None:
+        live = self._live_rows()
+        row_keys = self._row_keys(live)
+        self.reading.cells = self._value_cells(live, row_keys)
+
+    def _by_kind(self, *roles: str) -> list[int]:
+        return [j for j, c in enumerate(self.columns) if c.role in roles]
+
+    def _trouble(self) -> np.ndarray:
+        """Cells flagged as errors or uncalculated formulas: never blank, whatever they hold."""
+        height, width = self.body.shape
+        trouble = np.zeros((height, width), dtype=bool)
+        top, left = self.sheet.origin[0] + self.first, self.sheet.origin[1]
+        for (row, col), flag in self.sheet.flags.items():
+            r, c = row - top, col - left
+            if flag != "percent" and 0 <= r < height and 0 <= c < width:
+                trouble[r, c] = True
+        return trouble
+
+    def _live_rows(self) -> np.ndarray:
+        """Data rows: not empty, not past the table's end, not a totals row nor a note."""
+        values = self._by_kind(*VALUE_ROLES)
+        self.filled = ~self.blank | self._trouble()
+        empty = ~self.filled[:, values].any(axis=1) & self.blank.all(axis=1)
+        live = ~empty
+        if len(empty) >= EMPTY_ROWS_END_TABLE:
+            runs = sliding_window_view(empty, EMPTY_ROWS_END_TABLE).all(axis=1)
+            ends = np.flatnonzero(runs)
+            if len(ends):
+                live[ends[0] :] = False
+        labels = self._by_kind(*(r for r in ALL_ROLES if r not in VALUE_ROLES))
+        if labels:
+            total = per_code(self.body[:, labels], self.sheet.uniques, _is_total, bool)
+            total_rows = live & total.any(axis=1)
+            for offset in np.flatnonzero(total_rows):
+                self.reading.skipped_rows.append((int(self.rows[offset]), "total"))
+            live &= ~total_rows
+            no_value = live & ~self.filled[:, values].any(axis=1)
+            for offset in np.flatnonzero(no_value):
+                texts = [text_of(self.sheet.uniques[self.body[offset, j]]) for j in labels]
+                first = next((t for t in texts if t), "")
+                if len(first) > NOTE_LENGTH:
+                    self.reading.skipped_rows.append((int(self.rows[offset]), "note"))
+                    live[offset] = False
+        self.reading.skipped_rows.sort()
+        return live  # type: ignore[no-any-return]
+
+    def _match_id(self, match: Match) -> int:
+        key = id(match)
+        if key not in self.match_ids:
+            self.match_ids[key] = len(self.reading.matches)
+            self.reading.matches.append(match)
+        return self.match_ids[key]
+
+    def _period_id(self, code: str | None, label: str) -> int:
+        self.reading.periods.append((code, label))
+        return len(self.reading.periods) - 1
+
+    def _row_keys(self, live: np.ndarray) -> dict[str, np.ndarray]:
+        """Per body row: the id of each key its own cells give, and the column giving it."""
+        n = len(self.body)
+        keys: dict[str, np.ndarray] = {}
+        uniques = self.sheet.uniques
+        for kind in ("indicator", "place"):
+            found = np.full(n, -1, dtype=np.int64)
+            source = np.full(n, -1, dtype=np.int64)
+            best = np.full(n, -1.0)
+            for j in self._by_kind(kind):
+                codes = self.body[:, j]
+
+                def match_of(raw: CellValue, kind: str = kind) -> Match:
+                    return self.context.vocabulary.match(kind, text_of(raw))
+
+                table = {
+                    int(code): match_of(uniques[code])
+                    for code in np.unique(codes[live & self.filled[:, j]])
+                }
+                ids = np.full(len(uniques), -1, dtype=np.int64)
+                sure = np.full(len(uniques), -1.0)
+                for code, match in table.items():
+                    ids[code] = self._match_id(match)
+                    sure[code] = match.confidence
+                confidence = np.where(self.blank[:, j], -1.0, sure[codes])
+                # Two columns may name the same thing (a code and a label): the surer one wins.
+                better = confidence > best
+                found = np.where(better, ids[codes], found)
+                source = np.where(better, self.columns[j].col, source)
+                best = np.maximum(best, confidence)
+            keys[kind], keys[f"{kind}_col"] = found, source
+        period = np.full(n, -1, dtype=np.int64)
+        period_source = np.full(n, -1, dtype=np.int64)
+        for j in self._by_kind("period"):
+            codes = self.body[:, j]
+            ids = np.full(len(uniques), -1, dtype=np.int64)
+            for code in np.unique(codes[live & ~self.blank[:, j]]):
+                raw = uniques[code]
+                ids[code] = self._period_id(self.context.period_of(raw), text_of(raw))
+            named = ~self.blank[:, j]  # the last period column that says something wins
+            period = np.where(named, ids[codes], period)
+            period_source = np.where(named, self.columns[j].col, period_source)
+        keys["period"], keys["period_col"] = period, period_source
+        keys["dimensions"] = self._row_dimensions(live)
+        return keys
+
+    def _row_dimensions(self, live: np.ndarray) -> np.ndarray:
+        """Per body row: an id into `self.row_breakdowns`, the (dimension, category) it names."""
+        self.row_breakdowns: list[dict[str, str]] = [{}]
+        dims = self._by_kind("dimension")
+        n = len(self.body)
+        if not dims:
+            return np.zeros(n, dtype=np.int64)
+        uniques = self.sheet.uniques
+        categories: list[str] = []
+        per_column = []
+        for j in dims:
+            codes = self.body[:, j]
+            ids = np.full(len(uniques), -1, dtype=np.int64)
+            for code in np.unique(codes[live & ~self.blank[:, j]]):
+                text = text_of(uniques[code])
+                match = self.context.vocabulary.match("dimension", text)
+                categories.append(match.target.split("=", 1)[1] if match.target else text)
+                ids[code] = len(categories) - 1
+            per_column.append(np.where(self.blank[:, j], -1, ids[codes]))
+        combos, inverse = np.unique(np.stack(per_column, axis=1), axis=0, return_inverse=True)
+        self.row_breakdowns = []
+        for combo in combos:
+            pairs: dict[str, str] = {}
+            for j, category in zip(dims, combo, strict=True):
+                if category >= 0:
+                    pairs[self.columns[j].dimension] = categories[category]
+            self.row_breakdowns.append(pairs)
+        return inverse.reshape(-1).astype(np.int64)
+
+    def _value_cells(self, live: np.ndarray, row_keys: dict[str, np.ndarray]) -> Cells:
+        defaults = _context_keys(self.sheet, self.reading.header_rows[0], self.context)
+        place, period = defaults.get("place"), defaults.get("period")
+        default_place = self._match_id(place) if isinstance(place, Match) else -1
+        default_period = (
+            self._period_id(period, str(defaults["period_label"]))
+            if isinstance(period, str)
+            else -1
+        )
+        breakdown_ids: dict[tuple[tuple[str, str], ...], int] = {}
+        parts: list[dict[str, np.ndarray]] = []
+        for j in self._by_kind(*VALUE_ROLES):
+            column = self.columns[j]
+            offsets = np.flatnonzero(live & self.filled[:, j])
+            if not len(offsets):
+                continue
+            rows = self.rows[offsets]
+            own_col = np.full(len(offsets), column.col, dtype=np.int64)
+            part: dict[str, np.ndarray] = {
+                "row": rows,
+                "col": own_col,
+                "code": self.body[offsets, j].astype(np.int64),
+                "column": np.full(len(offsets), j, dtype=np.int64),
+                "role": np.full(len(offsets), VALUE_ROLES.index(column.role), dtype=np.int64),
+            }
+            given = dict(column.keys)
+            for kind, default in (("indicator", -1), ("place", default_place)):
+                if kind in given:
+                    match = next(m for m in column.matches if m.kind == kind)
+                    part[kind] = np.full(len(offsets), self._match_id(match), dtype=np.int64)
+                    part[f"{kind}_row"] = np.full(len(offsets), self.header_row, dtype=np.int64)
+                    part[f"{kind}_col"] = own_col
+                    continue
+                named = row_keys[kind][offsets]
+                from_row = named >= 0
+                part[kind] = np.where(from_row, named, default)
+                part[f"{kind}_row"] = rows
+                part[f"{kind}_col"] = np.where(from_row, row_keys[f"{kind}_col"][offsets], own_col)
+            if "period" in given:
+                period = self._period_id(given["period"], column.header)
+                part["period"] = np.full(len(offsets), period, dtype=np.int64)
+                part["period_row"] = np.full(len(offsets), self.header_row, dtype=np.int64)
+                part["period_col"] = own_col
+            else:
+                named = row_keys["period"][offsets]
+                from_row = named >= 0
+                part["period"] = np.where(from_row, named, default_period)
+                part["period_row"] = rows
+                part["period_col"] = np.where(from_row, row_keys["period_col"][offsets], own_col)
+            column_dims = dict(t.split("=", 1) for k, t in column.keys if k == "dimension")
+            row_dims = row_keys["dimensions"][offsets]
+            ids = np.zeros(len(self.row_breakdowns), dtype=np.int64)
+            for combo in np.unique(row_dims):
+                pairs = tuple(sorted({**self.row_breakdowns[combo], **column_dims}.items()))
+                ids[combo] = breakdown_ids.setdefault(pairs, len(breakdown_ids))
+            part["breakdown"] = ids[row_dims]
+            parts.append(part)
+        self.reading.breakdowns = list(breakdown_ids)
+        if not parts:
+            return Cells.empty()
+        cells = Cells({name: np.concatenate([p[name] for p in parts]) for name in CELL_COLUMNS})
+        return cells.take(np.lexsort((cells["col"], cells["row"])))  # reading order
+
+
+def _is_total(raw: CellValue) -> bool:
+    text = text_of(raw)
+    return bool(TOTAL_HINT.search(text)) and bool(set(words(text)) & TOTAL_WORDS)
 
 
 def _header_score(texts: list[str], context: _Context) -> float:
@@ -217,8 +475,8 @@ def _header_score(texts: list[str], context: _Context) -> float:
 def _find_header(sheet: Sheet, context: _Context) -> int | None:
     top = sheet.origin[0]
     best: tuple[float, int] | None = None
-    for offset, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        texts = [text_of(v) for v in row]
+    for offset in range(min(sheet.height, HEADER_SEARCH_ROWS)):
+        texts = [text_of(v) for v in sheet.row(offset)]
         if sum(1 for t in texts if t) < 2:
             continue
         score = _header_score(texts, context)
@@ -249,14 +507,13 @@ def _header_rows(sheet: Sheet, header: int, context: _Context) -> tuple[int, ...
     above, below = header - 1, header + 1
     if above >= sheet.origin[0] and merged_in(above):
         return (above, header)
-    if merged_in(header) and below < sheet.origin[0] + len(sheet.rows) and header_like(below):
+    if merged_in(header) and below < sheet.origin[0] + sheet.height and header_like(below):
         return (header, below)
     return (header,)
 
 
 def _row(sheet: Sheet, row: int) -> list[CellValue]:
-    offset = row - sheet.origin[0]
-    return sheet.rows[offset] if 0 <= offset < len(sheet.rows) else []
+    return sheet.row(row - sheet.origin[0])
 
 
 def _forward_filled(sheet: Sheet, row: int, col: int) -> str:
@@ -269,7 +526,7 @@ def _forward_filled(sheet: Sheet, row: int, col: int) -> str:
 
 def _columns(sheet: Sheet, header_rows: tuple[int, ...], context: _Context) -> list[Column]:
     left = sheet.origin[1]
-    width = max((len(r) for r in sheet.rows), default=0)
+    width = sheet.width
     columns = []
     for col in range(left, left + width):
         parts = [_forward_filled(sheet, row, col) for row in header_rows]
@@ -331,7 +588,7 @@ def _context_keys(sheet: Sheet, header_row: int, context: _Context) -> dict[str,
     keys: dict[str, object] = {}
     texts = [sheet.name]
     for row in range(sheet.origin[0], header_row):
-        texts += [text_of(v) for v in sheet.rows[row - sheet.origin[0]] if text_of(v)]
+        texts += [text_of(v) for v in sheet.row(row - sheet.origin[0]) if text_of(v)]
     for text in texts:
         if "period" not in keys and (period := context.period_of(text)):
             keys["period"] = period
@@ -341,88 +598,3 @@ def _context_keys(sheet: Sheet, header_row: int, context: _Context) -> dict[str,
             if match.target is not None and match.confidence >= ASK:
                 keys["place"] = match
     return keys
-
-
-def _row_kind(cells: dict[int, CellValue], columns: list[Column]) -> str:
-    """ "total" for a totals row, "note" for a note under the table, "" for a data row."""
-    labels = [text_of(cells[c.col]) for c in columns if c.role not in VALUE_ROLES]
-    labels = [t for t in labels if t]
-    first = labels[0] if labels else ""
-    if labels and any(set(words(t)) & TOTAL_WORDS for t in labels):
-        return "total"
-    values = [cells[c.col] for c in columns if c.role in VALUE_ROLES]
-    if first and all(text_of(v) == "" for v in values) and len(first) > 40:
-        return "note"
-    return ""
-
-
-def _row_keys(
-    cells: dict[int, CellValue], columns: list[Column], context: _Context, row: int
-) -> dict[str, object]:
-    keys: dict[str, object] = {}
-    sources: list[tuple[str, int, int]] = []
-    dims: list[tuple[str, str]] = []
-    for column in columns:
-        text = text_of(cells[column.col])
-        if not text:
-            continue
-        if column.role in ("indicator", "place"):
-            # Two columns may name the same thing (a code and a label): the surer one wins.
-            match = context.vocabulary.match(column.role, text)
-            known = keys.get(column.role)
-            if not isinstance(known, Match) or match.confidence > known.confidence:
-                keys[column.role] = match
-                sources.append((column.role, row, column.col))
-        elif column.role == "period":
-            keys["period"] = context.period_of(cells[column.col])
-            keys["period_label"] = text
-            sources.append(("period", row, column.col))
-        elif column.role == "dimension":
-            match = context.vocabulary.match("dimension", text)
-            category = match.target.split("=", 1)[1] if match.target else text
-            dims.append((column.dimension, category))
-    if dims:
-        keys["dimensions"] = dims
-    keys["sources"] = sources
-    return keys
-
-
-def _raw_value(
-    sheet: str,
-    row: int,
-    column: Column,
-    raw: CellValue,
-    defaults: dict[str, object],
-    row_keys: dict[str, object],
-    header_row: int,
-) -> RawValue:
-    merged: dict[str, object] = {**defaults, **row_keys}
-    dims: dict[str, str] = dict(merged.get("dimensions") or [])  # type: ignore[call-overload]
-    sources: list[tuple[str, int, int]] = list(merged.get("sources") or [])  # type: ignore[call-overload]
-    for key, target in column.keys:
-        sources.append((key, header_row, column.col))
-        if key == "period":
-            merged["period"] = target
-            merged["period_label"] = column.header
-        elif key == "dimension":
-            dimension, category = target.split("=", 1)
-            dims[dimension] = category
-        else:
-            merged[key] = next(m for m in column.matches if m.target == target and m.kind == key)
-    indicator = merged.get("indicator")
-    place = merged.get("place")
-    period = merged.get("period")
-    return RawValue(
-        sheet=sheet,
-        row=row,
-        col=column.col,
-        raw=raw,
-        role=column.role,
-        indicator=indicator if isinstance(indicator, Match) else None,
-        place=place if isinstance(place, Match) else None,
-        period=period if isinstance(period, str) else None,
-        period_label=str(merged.get("period_label") or ""),
-        disaggregation=tuple(sorted(dims.items())),
-        column=column.header,
-        sources=tuple(sources),
-    )

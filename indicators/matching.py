@@ -122,7 +122,10 @@ INVARIABLE = frozenset(
         "repas",
     ]
 )
+BASES_KEPT = 4  # definitions whose indexes are kept (a store's current one, and a few in tests)
+_BASES: dict[int, tuple[Definition, Vocabulary]] = {}  # id(definition) -> it and its indexes
 UAI = re.compile(r"\b(\d{7}[A-Za-z])\b")
+SIMILAR_KEPT = 200  # labels compared letter by letter with an unknown one, at most
 STEM = 4  # spelling-close labels are looked for among those sharing a word's first letters
 
 
@@ -165,12 +168,14 @@ class Match:
 
 @dataclass
 class _Index:
+    exact: dict[str, str] = field(default_factory=dict)  # code as written -> target
     codes: dict[str, str] = field(default_factory=dict)  # normalised code -> target
     labels: dict[str, set[str]] = field(default_factory=dict)  # normalised label -> targets
     keys: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # sorted words -> targets
     stems: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # word start -> keys
 
     def add(self, target: str, code: str, labels: Iterable[str]) -> None:
+        self.exact[code] = target
         self.codes[normalise(code)] = target
         for text in (code, *labels):
             if not text:
@@ -190,10 +195,27 @@ class Vocabulary:
     indexes: dict[str, _Index] = field(default_factory=lambda: {kind: _Index() for kind in KINDS})
     memory: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, normalised) -> target
     _seen: dict[tuple[str, str], Match] = field(default_factory=dict, repr=False)
+    # Matches found in the indexes alone, shared by every vocabulary of one definition.
+    _found: dict[tuple[str, str], Match] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_definition(cls, d: Definition) -> Vocabulary:
-        """Codes, labels and aliases of indicators, places and disaggregation categories."""
+        """Codes, labels and aliases of indicators, places and disaggregation categories.
+
+        The indexes are built once per definition object and shared (read-only) by the
+        vocabularies made from it, with what was already matched in them: each upload adds
+        only its partner's memory.
+        """
+        known = _BASES.get(id(d))
+        if known is None or known[0] is not d:
+            while len(_BASES) >= BASES_KEPT:
+                del _BASES[next(iter(_BASES))]
+            known = _BASES[id(d)] = (d, cls._build(d))
+        base = known[1]
+        return cls(indexes=base.indexes, _found=base._found)
+
+    @classmethod
+    def _build(cls, d: Definition) -> Vocabulary:
         vocabulary = cls()
         for ind in d.indicators:
             vocabulary.add(
@@ -234,11 +256,20 @@ class Vocabulary:
     def _match(self, kind: str, text: str) -> Match:
         if not text:
             return Match(kind, text, None, 0.0, "none")
-        plain = normalise(text)
-        remembered = self.memory.get((kind, plain))
-        if remembered is not None:
-            return Match(kind, text, remembered, 1.0, "memory")
+        if self.memory:
+            remembered = self.memory.get((kind, normalise(text)))
+            if remembered is not None:
+                return Match(kind, text, remembered, 1.0, "memory")
+        found = self._found.get((kind, text))
+        if found is None:
+            found = self._found[(kind, text)] = self._in_indexes(kind, text)
+        return found
+
+    def _in_indexes(self, kind: str, text: str) -> Match:
         index = self.indexes[kind]
+        if text in index.exact:
+            return Match(kind, text, index.exact[text], 1.0, "code")
+        plain = normalise(text)
         if plain in index.codes:
             return Match(kind, text, index.codes[plain], 1.0, "code")
         if kind == "place" and (uai := UAI.search(text)) and normalise(uai.group(1)) in index.codes:
@@ -258,7 +289,12 @@ class Vocabulary:
         mine = " ".join(sorted(words(text)))
         mine_set = set(mine.split())
         scored: dict[str, float] = {}
-        nearby = set().union(*(index.stems.get(word[:STEM], set()) for word in mine_set))
+        shared: dict[tuple[str, ...], int] = {}
+        for stem in {word[:STEM] for word in mine_set}:
+            for key in index.stems.get(stem, ()):
+                shared[key] = shared.get(key, 0) + 1
+        # Spelling is compared with the labels sharing the most word starts, a bounded few.
+        nearby = sorted(shared, key=lambda k: (-shared[k], k))[:SIMILAR_KEPT]
         for key in nearby:
             targets = index.keys[key]
             theirs = " ".join(key)

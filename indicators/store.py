@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,8 +88,10 @@ def _now() -> dt.datetime:
 class Store:
     """One initiative's DuckDB file."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, clock: Callable[[], dt.datetime] | None = None):
         self.path = Path(path)
+        # The time recorded as an upload's `uploaded_at` (naive UTC); the demo sets its own.
+        self.clock = clock or _now
 
     # -- connections --------------------------------------------------------------------
 
@@ -309,17 +311,19 @@ class Store:
             )
         return len(mappings)
 
-    def current_values(self, organisation: str) -> list[tuple[str, str, str, str, float]]:
-        """(indicator, place, period, disaggregation, value) of the organisation's current values."""
+    def current_values(self, organisation: str) -> pd.DataFrame:
+        """indicator, place, period, disaggregation, value of the organisation's current values.
+
+        Oldest period first.
+        """
         with self._connect() as con:
-            rows = con.execute(
+            return con.execute(
                 "select o.indicator, o.place, o.period, o.disaggregation, o.value"
                 " from observations as o join periods as p on p.code = o.period"
                 " where o.organisation = $org and o.is_current and o.value is not null"
-                " order by p.start_date",
+                " order by p.start_date, o.id",
                 {"org": organisation},
-            ).fetchall()
-        return [(str(a), str(b), str(c), str(d), float(v)) for a, b, c, d, v in rows]
+            ).df()
 
     def classify_values(self, organisation: str, rows: pd.DataFrame) -> dict[str, int]:
         """How many incoming values would be created, updated or left unchanged (writes nothing)."""
@@ -335,15 +339,17 @@ class Store:
         sha256: str,
         size: int,
         uploaded_by: str,
+        received_at: dt.datetime | None = None,
     ) -> dict[str, Any]:
         """Store one upload's values in a single transaction: all of them or nothing.
 
         Values are keyed by (organisation, indicator, place, period, disaggregation). A value
         that differs from the current one supersedes it: the old row stays, no longer current,
         so the history keeps who sent which value in which file and when. An upload that
-        changes nothing writes nothing and says so.
+        changes nothing writes nothing and says so. The upload is dated `received_at` (naive
+        UTC), by default the store's clock: now.
         """
-        now = _now()
+        now = received_at or self.clock()
         with self._transaction() as con:
             counts = _classify(con, organisation, rows)
             if counts["created"] + counts["updated"] == 0:
@@ -626,6 +632,13 @@ _MATCHED = """
     left join current using (indicator, place, period, disaggregation)
 """
 
+# The A1 name of a 0-based (row, col), as `workbook.cell_name` writes it (columns up to XFD).
+_A1 = """(case when col < 26 then chr((65 + col)::integer)
+    when col < 702 then chr((64 + col // 26)::integer) || chr((65 + col % 26)::integer)
+    else chr((64 + (col - 26) // 676)::integer) || chr((65 + ((col - 26) // 26) % 26)::integer)
+        || chr((65 + col % 26)::integer)
+    end || (row + 1)::varchar)"""
+
 _CHANGED_SQL = {
     "supersede": (
         "update observations set is_current = false where id in"  # noqa: S608 - constant text
@@ -636,7 +649,7 @@ _CHANGED_SQL = {
         " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
         " cell, is_current)"
         " select $sub, indicator, indicator_version, $org, place, period, disaggregation, value,"
-        " numerator, denominator, unit, raw_value, sheet, cell, true"
+        " numerator, denominator, unit, raw_value, sheet, " + _A1 + ", true"
         " from (" + _MATCHED + ") where not same or current_id is null"
     ),
 }

@@ -3,7 +3,7 @@
 For a generated workbook of about 1 million cells, in the long (template) layout and in a
 wide layout, it prints the time python-calamine alone takes to read it, the whole ingest
 time (read in the worker, find the table, map, parse, check, store), their ratio, and the
-peak memory of this process and of the worker.
+peak memory of this process during the ingest and of the worker.
 
     uv run python scripts/bench_ingest.py [--cells 1000000]
 """
@@ -23,6 +23,7 @@ import python_calamine
 from indicators.checks import uai_check_letter
 from indicators.definition import load_definition
 from indicators.ingest import ingest
+from indicators.matching import Vocabulary
 from indicators.model import Definition, Place
 from indicators.setup import init_store
 from indicators.store import Store, data_dir
@@ -59,6 +60,31 @@ def wide_workbook(path: Path, cells: int, schools: list[str], periods: list[str]
     return path
 
 
+def reset_peak() -> None:
+    """Start measuring this process's peak memory afresh (Linux: clear_refs 5 resets VmHWM)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def resident_mb() -> float:
+    return _status_mb("VmRSS")
+
+
+def peak_mb() -> float:
+    return _status_mb("VmHWM")
+
+
+def worker_mb() -> float:
+    """Peak resident memory of the largest child process so far (the read worker)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def calamine_alone(path: Path) -> float:
     start = time.perf_counter()
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -84,25 +110,35 @@ def main() -> None:
     terms = [p.code for p in load_definition(data_dir()).periods if p.kind == "term"]
     definition = with_schools(load_definition(data_dir()), args.cells // (2 * len(terms)) + 1)
     schools = [p.code for p in definition.places if p.kind == "school"]
+    start = time.perf_counter()
+    Vocabulary.from_definition(definition)
+    print(
+        f"definition index ({len(definition.places)} places), built once per process and kept"
+        f" by the app: {time.perf_counter() - start:.2f} s (not in the figures below)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for layout, build in (("long (template)", long_workbook), ("wide", wide_workbook)):
             path = build(folder / f"{layout.split()[0]}.xlsx", args.cells, schools, terms)
             store: Store = init_store(folder / f"{layout.split()[0]}.duckdb", data_dir())[0]
             raw = calamine_alone(path)
+            reset_peak()
+            before = resident_mb()
             start = time.perf_counter()
             outcome = ingest(store, path, definition, ORG, "bench")
             whole = time.perf_counter() - start
+            problems = sorted({p.code for p in outcome.preparation.problems})
             print(
                 f"{layout}: {path.stat().st_size / 1e6:.1f} MB, {outcome.preparation.rows_read} rows,"
-                f" {len(outcome.preparation.candidates)} values stored ({outcome.status}),"
-                f" {len(outcome.preparation.problems)} problems"
+                f" {len(outcome.preparation.frame)} values stored ({outcome.status}),"
+                f" problems: {', '.join(problems) or 'none'}"
             )
             print(f"  python-calamine alone: {raw:.2f} s")
             print(f"  whole ingest:          {whole:.2f} s  (ratio {whole / raw:.1f}x)")
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: this process {own:.0f} MB, worker {worker:.0f} MB")
+            print(
+                f"  peak memory of the ingest: this process {peak_mb():.0f} MB"
+                f" (of which {before:.0f} MB before it began), worker {worker_mb():.0f} MB"
+            )
 
 
 if __name__ == "__main__":

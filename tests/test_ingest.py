@@ -435,3 +435,59 @@ def test_a_hundredfold_change_is_a_unit_warning(
     assert jump.status == "received"  # a warning never blocks
     calm = run(store, definition, rate("t1-bis.xlsx", "T1 2024-2025", 47), dry_run=True)
     assert "unit-jump" not in codes(calm)
+
+
+# --- columnar reading: provenance far right, keys given twice, every bad row reported ------
+
+
+def test_stored_cells_are_named_like_excel_far_to_the_right(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    """The store names cells itself (in SQL): AB, ZZ, AAA must come out as Excel writes them."""
+    starts = (("Y1", {"AB2", "AB3"}), ("ZW1", {"ZZ2", "ZZ3"}), ("ZX1", {"AAA2", "AAA3"}))
+    for n, (start, cells) in enumerate(starts):
+        rows = [
+            ["Indicateur", "Collège", "Période", "Valeur"],
+            ["visites-entreprise", "0950001K", "T1 2024-2025", 3 + n],
+            ["visites-entreprise", "0950002L", "T1 2024-2025", 10 + n],
+        ]
+        path = write_workbook(tmp_path / f"{start}.xlsx", {"Feuille": rows}, start=start)
+        outcome = run(store, definition, path)
+        assert {c.cell for c in outcome.preparation.candidates} == cells
+        current = store.query("observations", org=ORG)
+        assert set(current[current["is_current"]]["cell"]) == cells
+
+
+def test_two_columns_giving_one_key_in_a_row_are_a_duplicate(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "deux.xlsx",
+        {
+            "Feuille": [
+                ["Collège", "Période", "Visites entreprises", "Visites entreprises"],
+                ["0950001K", "T1 2024-2025", 3, 5],
+            ]
+        },
+    )
+    outcome = run(store, definition, path, dry_run=True)
+    assert at(outcome, "duplicate-key") == ["Feuille!D2"]
+    duplicate = next(p for p in outcome.preparation.problems if p.code == "duplicate-key")
+    assert "Feuille!C2" in duplicate.message("fr")
+
+
+def test_an_unknown_school_is_reported_on_every_row_naming_it(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "inconnu.xlsx",
+        {
+            "Feuille": [
+                ["Indicateur", "Collège", "Période", "Valeur", "Valeur"],
+                ["visites-entreprise", "Collège Imaginaire", "T1 2024-2025", 3, None],
+                ["visites-entreprise", "Collège Imaginaire", "T2 2024-2025", 4, None],
+            ]
+        },
+    )
+    outcome = run(store, definition, path, dry_run=True)
+    assert at(outcome, "unknown-place") == ["Feuille!B2", "Feuille!B3"]

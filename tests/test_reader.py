@@ -16,7 +16,7 @@ from indicators.intake import Limits, inspect_file
 from indicators.problems import FILE_TEMPLATES, UnreadableFileError
 from indicators.read_worker import decode, read_csv
 from indicators.reader import read_workbook
-from indicators.workbook import cell_name, column_letters, parse_cell_name
+from indicators.workbook import Sheet, cell_name, column_letters, parse_cell_name
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"
@@ -312,3 +312,13 @@ def test_corpus_details() -> None:
 def test_inspect_accepts_a_plain_workbook(tmp_path: Path) -> None:
     assert inspect_file(workbook(tmp_path, A1=1)).format == "xlsx"
     assert inspect_file(workbook(tmp_path, "m.xlsm", A1=1)).format == "xlsm"
+
+
+def test_a_factorised_sheet_keeps_booleans_apart_from_numbers_and_pads_short_rows() -> None:
+    rows: list[list[object]] = [["a", 1.0, True], [1, None, ""], ["a"]]
+    sheet = Sheet.from_rows("s", rows)
+    assert sheet.rows == [["a", 1.0, True], [1, None, None], ["a", None, None]]
+    assert type(sheet.value(0, 2)) is bool and type(sheet.value(0, 1)) is float
+    assert sheet.uniques.count("a") == 1 and sheet.cells == 9 and sheet.height == 3
+    plain = Sheet.from_rows("s", [[2.5, "x"], [2.5, "x"]])
+    assert list(plain.codes) == [2, 3, 2, 3] and plain.uniques == [None, None, 2.5, "x"]
