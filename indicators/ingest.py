@@ -31,6 +31,7 @@ Key = tuple[str, str, str, str]  # indicator, place, period, disaggregation
 UNIT_JUMP = 50.0  # a value this many times the previous one (or less) suggests a unit error
 KINDS = ("blank", "number", "not_available", "invalid")  # of a parsed value, worst last
 INVALID = KINDS.index("invalid")
+NUMBER = KINDS.index("number")
 COUNTED = ("count", "duration", "amount")
 NUMBERS = ("value", "numerator", "denominator")  # never negative when the range starts at 0
 
@@ -202,6 +203,9 @@ class _Checker:
         self.indicator_index = {i.code: n for n, i in enumerate(self.indicator_list)}
         self.types = np.array([i.type for i in self.indicator_list], dtype=object)
         self.indicator_codes = [i.code for i in self.indicator_list]
+        self.percent = np.array(
+            [i.type == "percentage" or i.unit == "percent" for i in self.indicator_list] + [False]
+        )
         self.versions = np.array([i.version for i in self.indicator_list], dtype=np.int64)
         self.periods = definition.periods
         self.categories = {
@@ -560,15 +564,45 @@ class _Table:
         return frame
 
     def _percent_cells(self, frame: pd.DataFrame, codes: np.ndarray) -> None:
-        """Numbers shown as a percentage (0.45 shown 45 %) are read as percents."""
-        flagged = self._flags(lambda f: f == "percent")
-        if not flagged:
+        """Decide fraction or percent for numbers in percentage indicators, and say so.
+
+        A number shown as a percentage (0.45 shown 45 %, 1 shown 100 %) is a fraction. In a
+        column whose numbers all lie between 0 and 1, some strictly, 1 is 100 % as well
+        (`values.parse_value` already reads 0 < x < 1 as a fraction everywhere).
+        """
+        percent = self.checker.percent[frame["indicator_id"].to_numpy()]
+        if not percent.any():
             return
-        position = pd.Index(frame["cell"]).get_indexer(sorted(flagged))
-        for i in position[position >= 0]:
-            raw = self.uniques[int(codes[i])]
-            if isinstance(raw, int | float) and not isinstance(raw, bool):
-                frame.loc[frame.index[i], "value"] = float(raw) * 100
+        number = per_code(codes, self.uniques, _plain_number, float)
+        candidates = percent & ~np.isnan(number) & (frame["kind"].to_numpy() == NUMBER)
+        shown = np.zeros(len(frame), dtype=bool)
+        flagged = self._flags(lambda f: f == "percent")
+        if flagged:
+            where = pd.Index(frame["cell"]).get_indexer(sorted(flagged))
+            shown[where[where >= 0]] = True
+        shown &= candidates
+        column = self.cells["column"][frame["cell"].to_numpy()]
+        plain = pd.DataFrame({"column": column, "number": number})[candidates & ~shown]
+        by_column = plain.groupby("column")["number"]
+        fractions = (
+            (by_column.min() >= 0)
+            & (by_column.max() <= 1)
+            & by_column.apply(lambda n: bool(((n > 0) & (n < 1)).any()))
+        )
+        ones = candidates & ~shown & np.isin(column, fractions[fractions].index) & (number == 1)
+        values = frame["value"].to_numpy(dtype=float, copy=True)
+        cell_of = frame["cell"].to_numpy()
+        for mask, note in ((shown & (number >= 1), "percent-format"), (ones, "fraction-column")):
+            values[mask] = number[mask] * 100
+            for i in np.flatnonzero(mask):
+                self.checker.problem(
+                    "value-interpreted",
+                    "info",
+                    *self.at(int(cell_of[i])),
+                    parsed=f"{values[i]:g}",
+                    how=note,
+                )
+        frame["value"] = values
 
     def candidates(self, parsed: pd.DataFrame) -> pd.DataFrame:
         """One row per value to store: a row's numerator and denominator joined to its value."""
@@ -722,6 +756,13 @@ class _Table:
                 "disaggregation_id": groups["disaggregation_id"].to_numpy(dtype=np.int64),
             }
         )
+
+
+def _plain_number(raw: object) -> float:
+    """A numeric cell as a float, NaN for anything else (text, booleans, dates)."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    return math.nan
 
 
 def _categorical(codes: np.ndarray, texts: list[str]) -> pd.Categorical:

@@ -507,6 +507,33 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# How a value was read, for the message of `value-interpreted` (codes in `values.VALUE_NOTES`,
+# plus the two decisions the ingest takes from a cell's format and from its column).
+VALUE_NOTE_LABELS: dict[str, tuple[str, str]] = {
+    "thousands-separator": ("séparateur de milliers", "thousands separator"),
+    "decimal-comma": ("virgule décimale", "decimal comma"),
+    "ambiguous-separator-resolved": (
+        "séparateur ambigu lu selon l'unité",
+        "ambiguous separator read from the unit",
+    ),
+    "scientific-notation": ("notation scientifique", "scientific notation"),
+    "accounting-negative": ("négatif entre parenthèses", "negative in brackets"),
+    "percent-sign": ("signe %", "% sign"),
+    "fraction-read-as-percent": ("fraction lue en pourcentage", "fraction read as a percentage"),
+    "percent-format": ("cellule au format pourcentage", "cell formatted as a percentage"),
+    "fraction-column": (
+        "colonne de fractions entre 0 et 1 : 1 vaut 100 %",
+        "column of fractions between 0 and 1: 1 is 100%",
+    ),
+    "currency": ("symbole monétaire", "currency sign"),
+    "kilo-euros": ("k€ : milliers d'euros", "k€: thousands of euros"),
+    "mega-euros": ("M€ : millions d'euros", "M€: millions of euros"),
+    "unit-word": ("unité écrite après le nombre", "unit written after the number"),
+    "minutes-to-hours": ("minutes converties en heures", "minutes converted to hours"),
+    "duration-cell": ("durée convertie", "duration converted"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CellProblem:
     """One problem at one cell (or row, or sheet) of an uploaded workbook."""
@@ -523,6 +550,11 @@ class CellProblem:
         """What is wrong, in one sentence."""
         fr, en, _, _ = CELL_TEMPLATES[self.code]
         values = _Defaulting({"value": self.value, **self.details})
+        if isinstance(how := self.details.get("how"), str):  # note codes, said in words
+            side = 0 if lang == "fr" else 1
+            values["how"] = ", ".join(
+                VALUE_NOTE_LABELS.get(n, (n, n))[side] for n in how.split(", ") if n
+            )
         return (fr if lang == "fr" else en).format_map(values)
 
     def hint(self, lang: str = "fr") -> str:

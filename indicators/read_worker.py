@@ -15,15 +15,13 @@ import csv
 import gc
 import io
 import pickle
-import posixpath
 import re
 import resource
 import sys
-import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
-from indicators.workbook import CellValue, Sheet, Workbook, parse_cell_name
+from indicators.cell_facts import cell_facts
+from indicators.workbook import CellValue, Sheet, Workbook
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Za-z$]+[0-9$]+)"')
@@ -96,7 +94,7 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
         ValueError,
     ) as exc:
         raise RefusedError("reader-failed", _short(exc)) from None
-    flags = sheet_flags(path) if fmt in ("xlsx", "xlsm") else {}
+    flags = cell_facts(path, fmt)
     sheets: list[Sheet] = []
     hidden: list[str] = []
     skipped: list[str] = []
@@ -133,84 +131,6 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
 
 def _short(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__).splitlines()[0][:200]
-
-
-def sheet_flags(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet name, the error cells and uncalculated formulas of an OOXML package.
-
-    Readers return an error cell as "" and a formula without cached value as nothing: both
-    would pass for blanks. This reads the sheet parts themselves. Best effort: a package
-    whose parts cannot be located gives no flags rather than a refusal.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = {info.filename.replace("\\", "/").lower(): info for info in archive.infolist()}
-            parts = _sheet_parts(archive, names)
-            return {name: _flags_of(archive.read(info)) for name, info in parts.items()}
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
-        return {}
-
-
-def _xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ET.Element:
-    return ET.fromstring(archive.read(info))
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _sheet_parts(
-    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]
-) -> dict[str, zipfile.ZipInfo]:
-    root_rels = _xml(archive, names["_rels/.rels"])
-    main = (
-        next(rel.get("Target", "") for rel in root_rels if rel.get("Type", "").endswith(REL_OFFICE))
-        .replace("\\", "/")
-        .lstrip("/")
-    )
-    folder, file = posixpath.split(main)
-    rels = _xml(archive, names[posixpath.join(folder, "_rels", file + ".rels").lower()])
-    targets = {rel.get("Id"): rel.get("Target", "").replace("\\", "/") for rel in rels}
-    workbook = _xml(archive, names[main.lower()])
-    parts: dict[str, zipfile.ZipInfo] = {}
-    for element in workbook.iter():
-        if _local(element.tag) != "sheet":
-            continue
-        rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-        target = targets.get(rid, "")
-        full = (
-            target.lstrip("/")
-            if target.startswith("/")
-            else posixpath.normpath(posixpath.join(folder, target))
-        )
-        info = names.get(full.lower())
-        if info is not None:
-            parts[element.get("name", "")] = info
-    return parts
-
-
-def _flags_of(xml: bytes) -> dict[tuple[int, int], str]:
-    if b"<f" not in xml and b't="e"' not in xml and b":f" not in xml:
-        return {}
-    flags: dict[tuple[int, int], str] = {}
-    for match in _CELL.finditer(xml):
-        attributes, inner = match.group(1), match.group(2) or b""
-        ref = _ATTR_R.search(attributes)
-        if ref is None:
-            continue
-        kind = _ATTR_T.search(attributes)
-        value = _VALUE.search(inner)
-        try:
-            where = parse_cell_name(ref.group(1).decode())
-        except ValueError:
-            continue
-        if kind is not None and kind.group(1) == b"e":
-            flags[where] = "error:" + (value.group(1).decode(errors="replace") if value else "?")
-        elif (b"<f" in inner or b":f>" in inner or b":f " in inner) and (
-            value is None or not value.group(1)
-        ):
-            flags[where] = "formula-without-value"
-    return flags
 
 
 def run_task(task: str, args: list[str]) -> object:

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from indicators import store as store_module
@@ -146,7 +147,45 @@ def test_rate_from_numerator_and_denominator_and_fraction_said(
     assert values(outcome)[("taux-reussite-dnb", "0950001K", "2024-2025", "")] == 81
     assert values(outcome)[("taux-projet-avenir", "0950001K", "2024-2025", "")] == 45
     said = [p for p in outcome.preparation.problems if p.code == "value-interpreted"]
-    assert said and "fraction-read-as-percent" in said[0].message()
+    assert said and said[0].details["how"] == "fraction-read-as-percent"
+    assert "fraction lue en pourcentage" in said[0].message("fr")
+    assert "fraction read as a percentage" in said[0].message("en")
+
+
+def test_a_column_of_fractions_reads_1_as_100_percent_and_a_percent_format_is_a_fraction(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    """0.45 and 1 in one column are 45 % and 100 %; a cell shown as 100 % holds 1."""
+    path = write_workbook(
+        tmp_path / "fractions.xlsx",
+        {
+            "Projet": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["taux-projet-avenir", "0950001K", "2024-2025", 0.45],
+                ["taux-projet-avenir", "0950002L", "2024-2025", 1],
+            ],
+            "Pourcents": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["taux-projet-avenir", "0950001K", "T1 2024-2025", 60],
+                ["taux-projet-avenir", "0950002L", "T1 2024-2025", 1],
+            ],
+        },
+    )
+    outcome = run(store, definition, path, dry_run=True)
+    found = values(outcome)
+    assert found[("taux-projet-avenir", "0950001K", "2024-2025", "")] == 45
+    assert found[("taux-projet-avenir", "0950002L", "2024-2025", "")] == 100
+    assert found[("taux-projet-avenir", "0950002L", "2024-2025-T1", "")] == 1  # a percent column
+    column = [p for p in outcome.preparation.problems if p.details.get("how") == "fraction-column"]
+    assert [f"{p.sheet}!{p.cell}" for p in column] == ["Projet!D3"]
+
+    book = openpyxl.load_workbook(path)
+    book["Pourcents"]["D3"].number_format = "0%"  # shown as 100 %: a fraction whatever its column
+    book.save(path)
+    shown = run(store, definition, path, dry_run=True)
+    assert values(shown)[("taux-projet-avenir", "0950002L", "2024-2025-T1", "")] == 100
+    said = [(p.sheet, p.cell, p.details.get("how")) for p in shown.preparation.problems]
+    assert ("Pourcents", "D3", "percent-format") in said
 
 
 # --- one case per problem code -----------------------------------------------------------
@@ -446,7 +485,7 @@ def test_stored_cells_are_named_like_excel_far_to_the_right(
     """The store names cells itself (in SQL): AB, ZZ, AAA must come out as Excel writes them."""
     starts = (("Y1", {"AB2", "AB3"}), ("ZW1", {"ZZ2", "ZZ3"}), ("ZX1", {"AAA2", "AAA3"}))
     for n, (start, cells) in enumerate(starts):
-        rows = [
+        rows: list[list[object]] = [
             ["Indicateur", "Collège", "Période", "Valeur"],
             ["visites-entreprise", "0950001K", "T1 2024-2025", 3 + n],
             ["visites-entreprise", "0950002L", "T1 2024-2025", 10 + n],
