@@ -685,7 +685,8 @@ class _Table:
         low = np.array([i.range_min for i in indicators])[ind]
         high = np.array([i.range_max for i in indicators])[ind]
         with np.errstate(invalid="ignore"):
-            over = ~np.isnan(num) & ~np.isnan(den) & (num > den)
+            # A rate's numerator is part of its denominator; a ratio's (pupils per mentor) is not.
+            over = (kind == "percentage") & ~np.isnan(num) & ~np.isnan(den) & (num > den)
             known = ~np.isnan(result) & ~over
             negative = known & (result < 0) & np.isin(kind, COUNTED) & (low >= 0)
             too_high = known & ~negative & (kind == "percentage") & (result > 100)

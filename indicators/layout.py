@@ -178,7 +178,7 @@ def text_of(value: CellValue) -> str:
 class _Context:
     vocabulary: Vocabulary
     period_of: PeriodOf
-    dimension_words: dict[str, str]  # normalised dimension label word -> dimension code
+    dimension_labels: list[tuple[str, frozenset[str]]]  # dimension code, words of one label
 
 
 def grid_of(sheet: Sheet) -> np.ndarray:
@@ -216,7 +216,11 @@ def read_table(
     context = _Context(
         vocabulary,
         period_of,
-        {w: code for code, labels in dimensions.items() for label in labels for w in words(label)},
+        [
+            (code, frozenset(words(label)))
+            for code, labels in dimensions.items()
+            for label in labels
+        ],
     )
     reading = TableReading(sheet.name)
     if not sheet.height:
@@ -286,7 +290,8 @@ class _Body:
             ends = np.flatnonzero(runs)
             if len(ends):
                 live[ends[0] :] = False
-        labels = self._by_kind(*(r for r in ALL_ROLES if r not in VALUE_ROLES))
+        # Totals are named in label columns; a comment such as "somme du trimestre" is not one.
+        labels = self._by_kind(*(r for r in ALL_ROLES if r not in (*VALUE_ROLES, "comment")))
         if labels:
             total = per_code(self.body[:, labels], self.sheet.uniques, _is_total, bool)
             total_rows = live & total.any(axis=1)
@@ -551,13 +556,15 @@ def _columns(sheet: Sheet, header_rows: tuple[int, ...], context: _Context) -> l
 
 def _role_of(text: str, context: _Context) -> tuple[str, str]:
     found = set(words(text))
-    for word in found:
-        if word in context.dimension_words:
-            return "dimension", context.dimension_words[word]
+    # "Sexe", "Niveau": a breakdown's own name, and nothing else ("Type de partenaire", not
+    # "Part des stages trouvés grâce aux partenaires").
+    for code, label in context.dimension_labels:
+        if found and found <= label:
+            return "dimension", code
     for role, vocabulary in sorted(ROLE_WORDS.items(), key=lambda item: item[0] != "comment"):
         if found & vocabulary:
-            if role == "value" and _header_keys(text, context)[0]:
-                break  # "Valeur 2024-2025": a value column for that period
+            if role in ("value", "period") and context.period_of(text):
+                break  # "Valeur 2024-2025", "1er trimestre 2024-2025": values for that period
             return role, ""
     return "ignore", ""
 

@@ -530,3 +530,79 @@ def test_an_unknown_school_is_reported_on_every_row_naming_it(
     )
     outcome = run(store, definition, path, dry_run=True)
     assert at(outcome, "unknown-place") == ["Feuille!B2", "Feuille!B3"]
+
+
+# --- headers and rows that looked like something else ---------------------------------------
+
+
+def test_a_comment_saying_somme_does_not_make_a_totals_row(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    path = write_workbook(
+        tmp_path / "commentaire.xlsx",
+        {
+            "Feuille": [
+                ["Indicateur", "Collège", "Période", "Valeur", "Commentaire"],
+                ["Visites entreprises", "0950001K", "T1 2024-2025", 2, "Somme des visites"],
+                ["Total", None, None, 2, None],
+            ]
+        },
+    )
+    outcome = run(store, definition, path, dry_run=True)
+    assert values(outcome) == {("visites-entreprise", "0950001K", "2024-2025-T1", ""): 2}
+    assert at(outcome, "total-row-skipped") == ["Feuille!A3"]
+
+
+def test_period_headers_in_words_are_periods_and_a_label_is_not_a_breakdown(
+    tmp_path: Path, store: Store
+) -> None:
+    """ "1er trimestre 2024-2025" and "Année scolaire 2024-2025" head values for that period;
+    an indicator whose label holds a breakdown's word ("partenaires") stays an indicator."""
+    full = load_definition(store_module.data_dir())
+    path = write_workbook(
+        tmp_path / "mots.xlsx",
+        {
+            "Trimestres": [
+                ["Indicateur", "Collège", "1er trimestre 2024-2025", "2e trimestre 2024-2025"],
+                ["Jeunes / bénévole", "0950243Y", 3, 4],
+            ],
+            "Année": [
+                ["Collège", "Part des stages de 3e trouvés grâce aux partenaires"],
+                ["0950243Y", 40],
+            ],
+            "Titre": [
+                ["Collège", "Indicateur", "Année scolaire 2024-2025"],
+                ["0951761Y", "Jeunes / bénévole", 5],
+            ],
+        },
+    )
+    book = openpyxl.load_workbook(path)
+    book["Année"].insert_rows(1)
+    book["Année"]["A1"] = "Année scolaire 2024-2025"
+    book.save(path)
+    outcome = ingest(store, path, full, "ent-aeroservices-nord", "test", dry_run=True)
+    assert outcome.preparation.errors == []
+    found = values(outcome)
+    assert found[("jeunes-par-benevole", "0950243Y", "2024-2025-T1", "")] == 3
+    assert found[("jeunes-par-benevole", "0950243Y", "2024-2025-T2", "")] == 4
+    assert found[("taux-stages-partenaires", "0950243Y", "2024-2025", "")] == 40
+    assert found[("jeunes-par-benevole", "0951761Y", "2024-2025", "")] == 5
+
+
+def test_a_ratio_may_have_a_numerator_larger_than_its_denominator(
+    tmp_path: Path, store: Store
+) -> None:
+    full = load_definition(store_module.data_dir())
+    path = write_workbook(
+        tmp_path / "ratio.xlsx",
+        {
+            "Ratio": [
+                ["Indicateur", "Collège", "Période", "Numérateur", "Dénominateur"],
+                ["jeunes-par-benevole", "0950243Y", "2024-2025", 30, 10],
+                ["taux-stages-partenaires", "0950243Y", "2024-2025", 30, 10],
+            ]
+        },
+    )
+    outcome = ingest(store, path, full, "ent-aeroservices-nord", "test", dry_run=True)
+    assert values(outcome)[("jeunes-par-benevole", "0950243Y", "2024-2025", "")] == 3
+    assert at(outcome, "numerator-over-denominator") == ["Ratio!D3"]
