@@ -15,6 +15,7 @@ import streamlit as st
 
 from indicators.access import Viewer, can_view, resolve_viewer
 from indicators.definition import load_definition
+from indicators.demo import demo_wanted, ensure_demo_store
 from indicators.i18n import LANGUAGES, t
 from indicators.model import Definition
 from indicators.problems import DefinitionError
@@ -57,11 +58,30 @@ def _stop_on_definition(exc: DefinitionError, lang: str) -> None:
     st.stop()
 
 
+def _build_demo(db: Path, folder: Path, lang: str) -> None:
+    """Build the demo store through the ingest pipeline, with a progress bar (first start)."""
+    bar = st.progress(0.0, text=t("app.demo_building", lang))
+
+    def progress(done: int, total: int, label: str) -> None:
+        text = t("app.demo_progress", lang, done=done + 1, total=total, file=label)
+        bar.progress(min(1.0, done / total) if total else 1.0, text=text if label else None)
+
+    ensure_demo_store(db, folder, progress)  # one build at a time: the others wait, then open
+    bar.empty()
+
+
 def open_store(lang: str) -> Store:
-    """The initiative's store, created from data/ on first start; stops the page on failure."""
+    """The initiative's store, created from data/ on first start; stops the page on failure.
+
+    On the first start of a demo initiative, the store is the demo store: partner workbooks
+    generated and sent through the ingest pipeline, under a progress bar.
+    """
+    db, folder = default_db_path(), data_dir()
     try:
+        if not db.exists() and demo_wanted(folder):
+            _build_demo(db, folder, lang)
         with st.spinner("…"):
-            return _store(str(default_db_path()), str(data_dir()))
+            return _store(str(db), str(folder))
     except DefinitionError as exc:
         _stop_on_definition(exc, lang)
     except StoreError as exc:

@@ -1,7 +1,8 @@
 """The `mesure` command: a thin layer over the `indicators` package.
 
 Exit codes: 0 done; 1 the definition was refused (every problem is printed); 2 the command
-line is wrong; 3 the store cannot be opened or migrated.
+line is wrong; 3 the store cannot be opened or migrated. `mesure demo` exits 2 as well when the
+store already exists (without --force) or the initiative is not a demo.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from indicators.annotate import annotated_upload
 from indicators.definition import load_definition, read_definition
+from indicators.demo import DemoError, DemoSummary, build_demo
 from indicators.exports import observations_csv
 from indicators.ingest import ingest
 from indicators.problems import DefinitionError, DefinitionProblem, UnreadableFileError
@@ -35,6 +37,7 @@ codes de sortie / exit codes:
   3  base inaccessible / store cannot be opened
 
 mesure ingest: 0 accepté ou inchangé, 1 refusé pour des problèmes, 2 illisible ou incorrect
+mesure demo: 2 aussi si la base existe déjà (sans --force) ou si l'initiative n'est pas une démo
 """
 
 
@@ -102,6 +105,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     template.add_argument("--org", required=True, help="code de l'organisation")
     template.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.xlsx")
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="construire la base de démonstration : classeurs de partenaires générés puis déposés",
+        description="Génère les fichiers que les partenaires de l'initiative de démonstration"
+        " auraient déposés (modèle officiel, tableaux longs et larges, formats français, CSV,"
+        " erreurs puis corrections, retards) et les dépose un à un comme `mesure ingest`, dans"
+        " une base construite à côté puis mise en place. Codes de sortie : 0 construite,"
+        " 1 définition refusée, 2 base existante sans --force, initiative qui n'est pas une"
+        " démo ou commande incorrecte, 3 base inaccessible.",
+    )
+    demo.add_argument("--force", action="store_true", help="remplacer la base si elle existe")
+    demo.add_argument(
+        "--scale",
+        type=_share,
+        default=1.0,
+        metavar="PART",
+        help="part des partenaires gardés, de 0 à 1 (défaut 1) ; ceux qui montrent chaque"
+        " disposition et chaque erreur restent toujours",
+    )
+    demo.add_argument(
+        "--files", type=Path, metavar="DOSSIER", help="garder les fichiers générés dans ce dossier"
+    )
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
@@ -109,6 +135,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--org", default="", help="une seule organisation (défaut : toutes)")
     export.add_argument("--format", choices=["csv"], default="csv")
     return parser
+
+
+def _share(text: str) -> float:
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError(f"une part entre 0 et 1, pas « {text} »")
+    return share
 
 
 def _print_problems(problems: list[DefinitionProblem], lang: str) -> None:
@@ -273,6 +309,52 @@ def _print_ingest(summary: dict[str, object], lang: str) -> None:
             print(f"  {label} [{problem['code']}] {where} {message}".rstrip())
 
 
+def _demo(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
+    def progress(done: int, total: int, label: str) -> None:
+        if label:
+            print(f"[{done + 1:>{len(str(total))}}/{total}] {label}", file=sys.stderr)
+
+    try:
+        summary = build_demo(
+            db, folder, progress, scale=args.scale, force=args.force, files_dir=args.files
+        )
+    except DemoError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    _print_demo(summary, lang)
+    return EXIT_OK
+
+
+def _print_demo(s: DemoSummary, lang: str) -> None:
+    if lang == "en":
+        print(f"Demo store built: {s.db}")
+        print(
+            f"{s.files} files from {s.organisations} organisations sent in {s.seconds:.0f} s:"
+            f" {s.received} accepted ({s.late} late), {s.unchanged} unchanged,"
+            f" {s.rejected} refused then {s.corrected} corrected."
+        )
+        print(f"{s.values} current values, {s.superseded} replaced ones kept in the history.")
+    else:
+        print(f"Base de démonstration créée : {s.db}")
+        print(
+            f"{s.files} fichiers de {s.organisations} organisations déposés en {s.seconds:.0f} s :"
+            f" {s.received} acceptés (dont {s.late} en retard), {s.unchanged} inchangés,"
+            f" {s.rejected} refusés puis {s.corrected} corrigés."
+        )
+        print(
+            f"{s.values} valeurs en vigueur, {s.superseded} remplacées gardées dans l'historique."
+        )
+    if s.surprises:
+        print(
+            "WARNING: the pipeline did not read the files as they were written:"
+            if lang == "en"
+            else "ALERTE : le pipeline n'a pas lu les fichiers comme ils ont été écrits :",
+            file=sys.stderr,
+        )
+        for line in s.surprises:
+            print(f"  {line}", file=sys.stderr)
+
+
 def _actor() -> str:
     return f"cli:{os.environ.get('USER', 'mesure')}"
 
@@ -297,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
             print(write_template(definition, args.org, args.output))
             return EXIT_OK
+        if args.command == "demo":
+            return _demo(db, folder, args, lang)
         if args.command == "export":
             sys.stdout.write(observations_csv(ensure_store(db, folder), args.org))
             return EXIT_OK

@@ -30,6 +30,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         " relancez « mesure init ».",
         "The initiative definition is inconsistent; fix the files in data/ then run 'mesure init'.",
     ),
+    "app.demo_building": (
+        "Premier démarrage : les classeurs des partenaires de la démonstration sont générés puis"
+        " déposés un à un, comme un vrai dépôt (environ une minute)…",
+        "First start: the demo partners' workbooks are generated then uploaded one by one, like"
+        " real uploads (about a minute)…",
+    ),
+    "app.demo_progress": (
+        "Dépôt {done} sur {total} : {file}",
+        "Upload {done} of {total}: {file}",
+    ),
     "nav.catalogue": ("Catalogue", "Catalogue"),
     "nav.theory": ("Théorie du changement", "Theory of change"),
     "nav.section.definition": ("Définition commune", "Common definition"),

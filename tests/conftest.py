@@ -41,8 +41,13 @@ def store(tmp_path: Path, definition_dir: Path) -> Store:
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, definition_dir: Path) -> Path:
-    """Point the app at a fresh store built from the small definition on first start."""
+    """Point the app at a fresh store built from the small definition on first start.
+
+    The store starts empty: the demo data a demo initiative gets on first start is switched
+    off (`MESURE_DEMO_BUILD=0`), except in the test that turns it back on.
+    """
     db = tmp_path / "app.duckdb"
     monkeypatch.setenv("MESURE_DB", str(db))
     monkeypatch.setenv("MESURE_DATA", str(definition_dir))
+    monkeypatch.setenv("MESURE_DEMO_BUILD", "0")
     return db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -124,6 +125,22 @@ def test_theory_page_lists_partners_of_a_node(app_env: Path) -> None:
         "Alliance d'appui",
     }
     assert "Jeunes touchés" in texts(at)  # "feeds"
+
+
+def test_first_start_of_a_demo_builds_the_demo_store_through_the_pipeline(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MESURE_DEMO_BUILD", "1")
+    at = started()
+    assert at.title[0].value == "Catalogue des indicateurs communs"
+    from indicators.store import Store
+
+    sent = Store(app_env).query("submissions", org="ent-valmont")
+    assert len(sent) >= 2 and set(sent["uploaded_by"]) == {"demo:ent-valmont"}
+    assert sent["uploaded_at"].max() < pd.Timestamp("2026-11-23")  # the demo's own dates
+    again = started()  # the next visit opens the built store, without building again
+    assert not again.exception
+    assert len(Store(app_env).query("submissions", org="ent-valmont")) == len(sent)
 
 
 def test_broken_definition_on_first_start_is_explained(app_env: Path) -> None:

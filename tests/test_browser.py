@@ -51,7 +51,12 @@ def _serve(tmp: Path, demo: bool) -> Iterator[str]:
             path.read_text(encoding="utf-8").replace("demo: true", "demo: false"), encoding="utf-8"
         )
     port = _free_port()
-    env = {**os.environ, "MESURE_DB": str(tmp / "live.duckdb"), "MESURE_DATA": str(data)}
+    env = {
+        **os.environ,
+        "MESURE_DB": str(tmp / "live.duckdb"),
+        "MESURE_DATA": str(data),
+        "MESURE_DEMO_BUILD": "0",  # an empty store: the journeys start from no upload
+    }
     server = subprocess.Popen(
         [
             sys.executable,
