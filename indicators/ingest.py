@@ -80,6 +80,7 @@ class Preparation:
     tables: list[TableReading] = field(default_factory=list)
     hidden_sheets: tuple[str, ...] = ()
     template: str = ""  # the official template's version, when the file is one
+    reader_peak_mb: float = 0.0  # the read worker's peak memory
 
     @property
     def candidates(self) -> list[Candidate]:
@@ -142,6 +143,7 @@ def prepare(
     preparation = Preparation(name, file_digest(path), path.stat().st_size, organisation)
     workbook = read_workbook(path, name, limits)
     preparation.format = workbook.format
+    preparation.reader_peak_mb = workbook.reader_peak_mb
     preparation.hidden_sheets = workbook.hidden_sheets
     preparation.template = workbook.stamp.get("template_version", "")
     stamped = workbook.stamp.get("organisation")

@@ -18,6 +18,7 @@ import pickle
 import re
 import resource
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from indicators.cell_facts import cell_facts
@@ -133,11 +134,23 @@ def _short(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__).splitlines()[0][:200]
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory (Linux), 0 where it cannot be told."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run_task(task: str, args: list[str]) -> object:
     """The result of one task on an untrusted file."""
     path, fmt = Path(args[0]), args[1]
     if task == "read":
-        return read(path, fmt)
+        return replace(read(path, fmt), reader_peak_mb=peak_mb())
     if task == "annotate":
         from indicators.annotate import annotate_file
 

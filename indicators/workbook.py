@@ -141,3 +141,4 @@ class Workbook:
     skipped_sheets: tuple[str, ...] = ()  # chart sheets and other non-worksheets
     notes: tuple[str, ...] = ()
     stamp: dict[str, str] = field(default_factory=dict)  # from the official template's hidden sheet
+    reader_peak_mb: float = 0.0  # the worker's peak resident memory while reading, when known

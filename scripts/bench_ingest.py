@@ -11,7 +11,6 @@ peak memory of this process during the ingest and of the worker.
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from dataclasses import replace
@@ -80,11 +79,6 @@ def peak_mb() -> float:
     return _status_mb("VmHWM")
 
 
-def worker_mb() -> float:
-    """Peak resident memory of the largest child process so far (the read worker)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def calamine_alone(path: Path) -> float:
     start = time.perf_counter()
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -137,7 +131,8 @@ def main() -> None:
             print(f"  whole ingest:          {whole:.2f} s  (ratio {whole / raw:.1f}x)")
             print(
                 f"  peak memory of the ingest: this process {peak_mb():.0f} MB"
-                f" (of which {before:.0f} MB before it began), worker {worker_mb():.0f} MB"
+                f" (of which {before:.0f} MB before it began),"
+                f" worker {outcome.preparation.reader_peak_mb:.0f} MB"
             )
 
 
