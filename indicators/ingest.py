@@ -177,7 +177,7 @@ def prepare(
 
 
 def _position(cell: str) -> tuple[int, int]:
-    """(column, row) of an A1 reference, for reading order within a sheet; (-1, -1) for none."""
+    """(row, column) of an A1 reference, for reading order within a sheet; (-1, -1) for none."""
     if not cell:
         return (-1, -1)
     row, col = parse_cell_name(cell)
@@ -199,7 +199,6 @@ class _Checker:
         preparation: Preparation,
         previous: pd.DataFrame,
     ):
-        self.definition = definition
         self.preparation = preparation
         self.indicator_list = list(definition.indicators)
         self.indicator_index = {i.code: n for n, i in enumerate(self.indicator_list)}

@@ -257,6 +257,7 @@ class _Body:
         self.body = grid_of(sheet)[self.first :]
         self.rows = np.arange(len(self.body)) + self.first + sheet.origin[0]  # absolute rows
         self.blank = blank_codes(sheet.uniques)[self.body]
+        self.filled = ~self.blank | self._trouble()  # blank but flagged (#N/A) is not empty
         self.columns = reading.columns
         self.match_ids: dict[int, int] = {}  # id(Match) -> index in reading.matches
 
@@ -282,7 +283,6 @@ class _Body:
     def _live_rows(self) -> np.ndarray:
         """Data rows: not empty, not past the table's end, not a totals row nor a note."""
         values = self._by_kind(*VALUE_ROLES)
-        self.filled = ~self.blank | self._trouble()
         empty = ~self.filled[:, values].any(axis=1) & self.blank.all(axis=1)
         live = ~empty
         if len(empty) >= EMPTY_ROWS_END_TABLE:
@@ -319,47 +319,48 @@ class _Body:
         self.reading.periods.append((code, label))
         return len(self.reading.periods) - 1
 
+    def _column_ids(self, j: int, live: np.ndarray, make: Callable[[CellValue], int]) -> np.ndarray:
+        """Per body row, `make` of its cell in column `j` (called once per distinct value
+        of the live rows), -1 where the cell is blank."""
+        uniques = self.sheet.uniques
+        codes = self.body[:, j]
+        ids = np.full(len(uniques), -1, dtype=np.int64)
+        for code in np.unique(codes[live & ~self.blank[:, j]]):
+            ids[code] = make(uniques[code])
+        return np.where(self.blank[:, j], -1, ids[codes])
+
     def _row_keys(self, live: np.ndarray) -> dict[str, np.ndarray]:
         """Per body row: the id of each key its own cells give, and the column giving it."""
         n = len(self.body)
         keys: dict[str, np.ndarray] = {}
-        uniques = self.sheet.uniques
         for kind in ("indicator", "place"):
             found = np.full(n, -1, dtype=np.int64)
             source = np.full(n, -1, dtype=np.int64)
             best = np.full(n, -1.0)
             for j in self._by_kind(kind):
-                codes = self.body[:, j]
 
-                def match_of(raw: CellValue, kind: str = kind) -> Match:
-                    return self.context.vocabulary.match(kind, text_of(raw))
+                def match_id(raw: CellValue, kind: str = kind) -> int:
+                    return self._match_id(self.context.vocabulary.match(kind, text_of(raw)))
 
-                table = {
-                    int(code): match_of(uniques[code])
-                    for code in np.unique(codes[live & self.filled[:, j]])
-                }
-                ids = np.full(len(uniques), -1, dtype=np.int64)
-                sure = np.full(len(uniques), -1.0)
-                for code, match in table.items():
-                    ids[code] = self._match_id(match)
-                    sure[code] = match.confidence
-                confidence = np.where(self.blank[:, j], -1.0, sure[codes])
+                ids = self._column_ids(j, live, match_id)
+                sure = np.array([m.confidence for m in self.reading.matches] + [-1.0])
+                confidence = sure[ids]  # -1 (the last) for a blank cell
                 # Two columns may name the same thing (a code and a label): the surer one wins.
                 better = confidence > best
-                found = np.where(better, ids[codes], found)
+                found = np.where(better, ids, found)
                 source = np.where(better, self.columns[j].col, source)
                 best = np.maximum(best, confidence)
             keys[kind], keys[f"{kind}_col"] = found, source
         period = np.full(n, -1, dtype=np.int64)
         period_source = np.full(n, -1, dtype=np.int64)
         for j in self._by_kind("period"):
-            codes = self.body[:, j]
-            ids = np.full(len(uniques), -1, dtype=np.int64)
-            for code in np.unique(codes[live & ~self.blank[:, j]]):
-                raw = uniques[code]
-                ids[code] = self._period_id(self.context.period_of(raw), text_of(raw))
-            named = ~self.blank[:, j]  # the last period column that says something wins
-            period = np.where(named, ids[codes], period)
+
+            def period_id(raw: CellValue) -> int:
+                return self._period_id(self.context.period_of(raw), text_of(raw))
+
+            ids = self._column_ids(j, live, period_id)
+            named = ids >= 0  # the last period column that says something wins
+            period = np.where(named, ids, period)
             period_source = np.where(named, self.columns[j].col, period_source)
         keys["period"], keys["period_col"] = period, period_source
         keys["dimensions"] = self._row_dimensions(live)
@@ -369,21 +370,17 @@ class _Body:
         """Per body row: an id into `self.row_breakdowns`, the (dimension, category) it names."""
         self.row_breakdowns: list[dict[str, str]] = [{}]
         dims = self._by_kind("dimension")
-        n = len(self.body)
         if not dims:
-            return np.zeros(n, dtype=np.int64)
-        uniques = self.sheet.uniques
+            return np.zeros(len(self.body), dtype=np.int64)
         categories: list[str] = []
-        per_column = []
-        for j in dims:
-            codes = self.body[:, j]
-            ids = np.full(len(uniques), -1, dtype=np.int64)
-            for code in np.unique(codes[live & ~self.blank[:, j]]):
-                text = text_of(uniques[code])
-                match = self.context.vocabulary.match("dimension", text)
-                categories.append(match.target.split("=", 1)[1] if match.target else text)
-                ids[code] = len(categories) - 1
-            per_column.append(np.where(self.blank[:, j], -1, ids[codes]))
+
+        def category_id(raw: CellValue) -> int:
+            text = text_of(raw)
+            match = self.context.vocabulary.match("dimension", text)
+            categories.append(match.target.split("=", 1)[1] if match.target else text)
+            return len(categories) - 1
+
+        per_column = [self._column_ids(j, live, category_id) for j in dims]
         combos, inverse = np.unique(np.stack(per_column, axis=1), axis=0, return_inverse=True)
         self.row_breakdowns = []
         for combo in combos:

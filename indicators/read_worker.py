@@ -5,7 +5,7 @@ Run as `python -m indicators.read_worker TASK MEMORY_BYTES CPU_SECONDS ARGS...` 
 path written). It writes one pickled answer on standard output: ("ok", result) or
 ("refused", code, reason). A crash of
 the parser (a Rust panic aborts the process) is seen by the parent as a signal, never here.
-Only the standard library and python-calamine are imported, to start fast.
+Only the standard library and python-calamine are imported (xlrd too, for .xls), to start fast.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import csv
 import gc
 import io
 import pickle
-import re
 import resource
 import sys
 from dataclasses import replace
@@ -24,11 +23,6 @@ from pathlib import Path
 from indicators.cell_facts import cell_facts
 from indicators.workbook import CellValue, Sheet, Workbook
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_ATTR_R = re.compile(rb'\br="([A-Za-z$]+[0-9$]+)"')
-_ATTR_T = re.compile(rb'\bt="(\w+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-REL_OFFICE = "/officeDocument"
 CSV_DELIMITERS = ";,\t|"
 STAMP_SHEET = "_mesure"  # the hidden stamp of the official template (indicators.template)
 LISTS_SHEET = "Listes"  # the template's hidden sheet of drop-down values
