@@ -45,7 +45,7 @@ from indicators.model import GRADES, Commitment, Definition, Indicator, Organisa
 from indicators.problems import UnreadableFileError
 from indicators.setup import ensure_store, init_store
 from indicators.store import Store
-from indicators.template import ENTRY_SHEET, STAMP_SHEET, write_template
+from indicators.template import COLUMNS, ENTRY_SHEET, STAMP_SHEET, write_template
 from indicators.text import normalise
 
 DEMO_TODAY = dt.date(2026, 11, 23)  # the demo's "today": the data stop where partners were then
@@ -1237,17 +1237,18 @@ def _write_template(writer: _Writer, path: Path) -> None:
         writer.templates[upload.org.code] = path.read_bytes()
     book = openpyxl.load_workbook(io.BytesIO(writer.templates[upload.org.code]))
     sheet = book[ENTRY_SHEET]
+    at = {title: n for n, (title, _) in enumerate(COLUMNS, start=1)}  # the template's layout
     rows: dict[tuple[str, str, str], int] = {}
     free = 2
     for r in range(2, sheet.max_row + 1):
-        code = sheet.cell(row=r, column=1).value
+        code = sheet.cell(row=r, column=at["Code indicateur"]).value
         if code is None:
             break
         rows[
             (
                 str(code),
-                str(sheet.cell(row=r, column=3).value),
-                str(sheet.cell(row=r, column=5).value),
+                str(sheet.cell(row=r, column=at["Collège (UAI)"]).value),
+                str(sheet.cell(row=r, column=at["Période"]).value),
             )
         ] = r
         free = r + 1
@@ -1258,18 +1259,20 @@ def _write_template(writer: _Writer, path: Path) -> None:
         else:
             r, free = free, free + 1
             ind = writer.indicators[value.indicator]
-            sheet.cell(row=r, column=1, value=value.indicator)
-            sheet.cell(row=r, column=2, value=ind.label_fr)
-            sheet.cell(row=r, column=3, value=value.place)
-            sheet.cell(row=r, column=4, value=writer.places[value.place].name)
-            sheet.cell(row=r, column=5, value=value.period)
+            sheet.cell(row=r, column=at["Code indicateur"], value=value.indicator)
+            sheet.cell(row=r, column=at["Indicateur"], value=ind.label_fr)
+            sheet.cell(row=r, column=at["Collège (UAI)"], value=value.place)
+            sheet.cell(row=r, column=at["Collège"], value=writer.places[value.place].name)
+            sheet.cell(row=r, column=at["Période"], value=value.period)
             if value.disaggregation.startswith("sex="):
-                sheet.cell(row=r, column=6, value=value.disaggregation.removeprefix("sex="))
+                sheet.cell(
+                    row=r, column=at["Sexe"], value=value.disaggregation.removeprefix("sex=")
+                )
         if value.numerator is not None and value.denominator is not None:
-            sheet.cell(row=r, column=9, value=value.numerator)
-            sheet.cell(row=r, column=10, value=value.denominator)
+            sheet.cell(row=r, column=at["Numérateur"], value=value.numerator)
+            sheet.cell(row=r, column=at["Dénominateur"], value=value.denominator)
         else:
-            sheet.cell(row=r, column=8, value=writer.number(value, french=False))
+            sheet.cell(row=r, column=at["Valeur"], value=writer.number(value, french=False))
     stamp = book[STAMP_SHEET]
     for r in range(1, stamp.max_row + 1):
         if stamp.cell(row=r, column=1).value == "created":
