@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
-
-from indicators.store import Store
 
 ROLES = ("evaluator", "partner", "funder")
 
@@ -12,7 +11,9 @@ ROLES = ("evaluator", "partner", "funder")
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "catalogue": ("evaluator", "partner", "funder"),
     "theory": ("evaluator", "partner", "funder"),
+    "data": ("evaluator", "partner", "funder"),
     "upload": ("evaluator", "partner"),
+    "audit": ("evaluator",),
 }
 
 
@@ -24,25 +25,19 @@ class Viewer:
     role: str
     display_name: str
     organisation: str | None = None
-    anonymous: bool = False
-
-
-DEMO_EVALUATOR = Viewer("demo", "evaluator", "Évaluateur de démonstration", anonymous=True)
 
 
 class AccessDeniedError(Exception):
     """The viewer may not see what was asked."""
 
 
-def resolve_viewer(store: Store) -> Viewer | None:
-    """The viewer of a request, or None when nobody is admitted.
-
-    Accounts do not exist yet: only a demo initiative admits an anonymous evaluator.
-    """
-    initiative = store.initiative()
-    if initiative is not None and initiative["demo"]:
-        return DEMO_EVALUATOR
-    return None
+def command_line() -> Viewer:
+    """The person at the command line: whoever can read the store file is its administrator."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        user = "mesure"
+    return Viewer(f"cli:{user}", "evaluator", f"Ligne de commande ({user})")
 
 
 def can_view(viewer: Viewer | None, page: str) -> bool:
@@ -55,3 +50,17 @@ def require(viewer: Viewer | None, page: str) -> Viewer:
     if viewer is None or not can_view(viewer, page):
         raise AccessDeniedError(page)
     return viewer
+
+
+def require_role(viewer: Viewer | None, *roles: str) -> Viewer:
+    """The viewer, when their role is one of `roles`; AccessDeniedError otherwise."""
+    if viewer is None or viewer.role not in roles:
+        raise AccessDeniedError("/".join(roles))
+    return viewer
+
+
+def own_organisation(viewer: Viewer) -> str:
+    """A partner's own organisation; AccessDeniedError for a partner without one."""
+    if viewer.role != "partner" or not viewer.organisation:
+        raise AccessDeniedError("organisation")
+    return viewer.organisation

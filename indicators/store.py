@@ -29,6 +29,7 @@ from indicators.text import normalise
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
+STATEMENTS_DIR = SQL_DIR / "statements"
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 LOCK_RETRIES = 10
 
@@ -67,6 +68,16 @@ class LoadSummary:
     new_versions: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """One audit-log entry, written in the same transaction as the change it records."""
+
+    actor: str
+    action: str
+    target: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 def indicator_sheet(ind: Indicator) -> dict[str, Any]:
@@ -189,7 +200,33 @@ class Store:
     def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
         """Append one entry to the audit log."""
         with self._connect() as con:
-            _audit(con, actor, action, target, details)
+            _audit(con, self.clock(), actor, action, target, details)
+
+    def execute(
+        self, name: str, audit: Audit | None = None, **params: Any
+    ) -> list[tuple[Any, ...]]:
+        """Run `sql/statements/<name>.sql` with `$name` parameters in one transaction.
+
+        The audit entry, when given, is written in the same transaction: a change and its
+        record land together or not at all. Returns the rows the statement returns.
+        """
+        sql = (STATEMENTS_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        with self._transaction() as con:
+            cursor = con.execute(sql, params or None)
+            rows = cursor.fetchall()
+            if audit is not None:
+                _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
+        return rows
+
+    def setting(self, key: str, make: Callable[[], str]) -> str:
+        """The store's setting `key`, created with `make()` on first use (first writer wins)."""
+        with self._transaction() as con:
+            con.execute(
+                "insert into settings values ($key, $value) on conflict do nothing",
+                {"key": key, "value": make()},
+            )
+            rows = con.execute("select value from settings where key = $key", {"key": key})
+            return str(rows.fetchall()[0][0])
 
     # -- the definition -----------------------------------------------------------------
 
@@ -207,6 +244,7 @@ class Store:
             summary.counts.update(counts)
             _audit(
                 con,
+                self.clock(),
                 actor,
                 "definition.load",
                 definition.initiative.code,
@@ -304,6 +342,7 @@ class Store:
                 )
             _audit(
                 con,
+                self.clock(),
                 confirmed_by,
                 "mapping.confirm",
                 organisation,
@@ -380,6 +419,7 @@ class Store:
             con.unregister("incoming")
             _audit(
                 con,
+                self.clock(),
                 uploaded_by,
                 "submission.upload",
                 filename,
@@ -411,12 +451,17 @@ def _records(
 
 
 def _audit(
-    con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str, details: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    target: str,
+    details: dict[str, Any],
 ) -> None:
     con.execute(
         "insert into audit_log (logged_at, actor, action, target, details) values ($at, $a, $x, $t, $d)",
         {
-            "at": _now(),
+            "at": at,
             "a": actor,
             "x": action,
             "t": target,
