@@ -8,12 +8,16 @@ store already exists (without --force) or the initiative is not a demo.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from indicators import accounts
+from indicators.access import ROLES, command_line
+from indicators.accounts import AccountError
 from indicators.annotate import annotated_upload
 from indicators.definition import load_definition, read_definition
 from indicators.demo import DemoError, DemoSummary, build_demo
@@ -128,6 +132,33 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--files", type=Path, metavar="DOSSIER", help="garder les fichiers générés dans ce dossier"
     )
+    users = commands.add_parser(
+        "users",
+        parents=[common],
+        help="gérer les comptes : add, list, disable, enable, set-password",
+        description="Les mots de passe ne passent jamais sur la ligne de commande : ils sont"
+        " demandés deux fois au terminal, ou lus sur l'entrée standard avec --password-stdin."
+        " Codes de sortie : 0 fait, 1 refusé (le message dit pourquoi), 2 commande incorrecte.",
+    )
+    actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", parents=[common], help="créer un compte")
+    add.add_argument("username", metavar="IDENTIFIANT")
+    add.add_argument("--role", required=True, choices=ROLES, help="evaluator, partner, funder")
+    add.add_argument("--organisation", help="code de l'organisation (partenaires, financeurs)")
+    add.add_argument("--name", default="", help="nom affiché (défaut : l'identifiant)")
+    add.add_argument("--email", help="adresse (pour l'authentification unique)")
+    add.add_argument("--password-stdin", action="store_true", help="lire le mot de passe en entrée")
+    listing = actions.add_parser("list", parents=[common], help="lister les comptes")
+    listing.add_argument("--json", action="store_true", help="en JSON")
+    for name, text in (("disable", "désactiver un compte"), ("enable", "réactiver un compte")):
+        actions.add_parser(name, parents=[common], help=text).add_argument(
+            "username", metavar="IDENTIFIANT"
+        )
+    password = actions.add_parser(
+        "set-password", parents=[common], help="changer le mot de passe d'un compte"
+    )
+    password.add_argument("username", metavar="IDENTIFIANT")
+    password.add_argument("--password-stdin", action="store_true", help="le lire en entrée")
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
@@ -356,7 +387,66 @@ def _print_demo(s: DemoSummary, lang: str) -> None:
 
 
 def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'mesure')}"
+    return command_line().username
+
+
+def _password(from_stdin: bool, lang: str) -> str | None:
+    """The new password, typed twice at a terminal or read from standard input."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mot de passe : " if lang == "fr" else "Password: ")
+    second = getpass.getpass("Encore une fois : " if lang == "fr" else "Once more: ")
+    if first != second:
+        print(
+            "Les deux saisies diffèrent." if lang == "fr" else "The two entries differ.",
+            file=sys.stderr,
+        )
+        return None
+    return first
+
+
+def _users(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
+    store, admin = ensure_store(db, folder), command_line()
+    try:
+        if args.action == "list":
+            table = accounts.list_accounts(store, admin)
+            if args.json:
+                print(table.to_json(orient="records", date_format="iso", force_ascii=False))
+            else:
+                shown = table.drop(columns=["created_at", "updated_at"]).fillna("")
+                print(shown.to_string(index=False) if not table.empty else "(aucun compte)")
+            return EXIT_OK
+        if args.action in ("disable", "enable"):
+            done = accounts.set_disabled(store, admin, args.username, args.action == "disable")
+            state = "désactivé" if done.disabled else "actif"
+            print(
+                f"{done.username} : {state}" if lang == "fr" else f"{done.username}: {args.action}d"
+            )
+            return EXIT_OK
+        password = _password(args.password_stdin, lang)
+        if password is None:
+            return EXIT_REFUSED
+        if args.action == "add":
+            made = accounts.add_account(
+                store,
+                admin,
+                args.username,
+                args.name,
+                args.role,
+                password,
+                organisation=args.organisation,
+                email=args.email,
+            )
+            print(
+                f"{made.username} ({made.role}{', ' + made.organisation if made.organisation else ''})"
+            )
+        else:
+            accounts.set_password(store, admin, args.username, password)
+            print(f"{args.username} : mot de passe changé" if lang == "fr" else "password changed")
+        return EXIT_OK
+    except AccountError as refused:
+        print(refused.message(lang), file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -381,8 +471,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "demo":
             return _demo(db, folder, args, lang)
+        if args.command == "users":
+            return _users(db, folder, args, lang)
         if args.command == "export":
-            sys.stdout.write(observations_csv(ensure_store(db, folder), args.org))
+            sys.stdout.write(observations_csv(ensure_store(db, folder), command_line(), args.org))
             return EXIT_OK
         return _catalogue(db, folder, args.json, lang)
     except DefinitionError as exc:

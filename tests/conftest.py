@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.access import Viewer
 from indicators.setup import init_store
 from indicators.store import Store
 
@@ -51,3 +52,10 @@ def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, definition_dir: Pat
     monkeypatch.setenv("MESURE_DATA", str(definition_dir))
     monkeypatch.setenv("MESURE_DEMO_BUILD", "0")
     return db
+
+
+# Viewers of each role for the tests of `indicators` functions (no login needed there).
+EVALUATOR = Viewer("eva", "evaluator", "Éva Luation")
+PARTNER_A = Viewer("valmont", "partner", "Transports Valmont", "ent-valmont")
+PARTNER_B = Viewer("elan", "partner", "Association Élan", "asso-elan")
+FUNDER = Viewer("horizon", "funder", "Fondation Horizon", "fin-fondation")

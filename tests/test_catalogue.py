@@ -6,16 +6,17 @@ import pandas as pd
 import pytest
 
 from indicators import catalogue, theory
-from indicators.access import DEMO_EVALUATOR, AccessDeniedError, Viewer, can_view
+from indicators.access import AccessDeniedError, Viewer, can_view
 from indicators.checks import find_cycle, reachable, uai_check_letter
 from indicators.model import Link
 from indicators.store import Store
 from indicators.text import normalise
+from tests.conftest import EVALUATOR
 
 
 @pytest.fixture
 def table(store: Store) -> pd.DataFrame:
-    return catalogue.indicator_table(store, DEMO_EVALUATOR)
+    return catalogue.indicator_table(store, EVALUATOR)
 
 
 def codes(frame: pd.DataFrame) -> list[str]:
@@ -75,7 +76,7 @@ def test_sheet_facts_show_fraction_for_rates_only(table: pd.DataFrame) -> None:
 
 
 def test_theory_graph_lists_indicators_and_committed_partners(store: Store) -> None:
-    graph = theory.theory_graph(store, DEMO_EVALUATOR)
+    graph = theory.theory_graph(store, EVALUATOR)
     assert list(graph.indicators_of("OUT-JEUNES")["code"]) == ["jeunes-touches"]
     visits = graph.partners_of("ACT-VISITES")
     assert set(visits["organisation"]) == {"ent-valmont", "asso-elan", "appui"}
@@ -86,7 +87,7 @@ def test_theory_graph_lists_indicators_and_committed_partners(store: Store) -> N
 
 
 def test_theory_figure_has_every_node_and_link(store: Store) -> None:
-    graph = theory.theory_graph(store, DEMO_EVALUATOR)
+    graph = theory.theory_graph(store, EVALUATOR)
     figure = theory.theory_figure(graph, "en")
     drawn = [code for trace in figure.data for code in trace.customdata]
     assert sorted(drawn) == sorted(graph.nodes["code"])
@@ -122,7 +123,7 @@ def test_uai_check_letter() -> None:
 def test_access_denies_by_default(store: Store) -> None:
     stranger = Viewer("x", "visitor", "X")
     assert not can_view(stranger, "catalogue")
-    assert not can_view(DEMO_EVALUATOR, "no-such-page")
+    assert not can_view(EVALUATOR, "no-such-page")
     assert not can_view(None, "catalogue")
     with pytest.raises(AccessDeniedError):
         catalogue.indicator_table(store, stranger)

@@ -417,8 +417,8 @@ def test_export_observations_with_provenance_and_safe_cells(
 def test_confirmed_mapping_is_remembered_for_the_next_upload(
     tmp_path: Path, store: Store, definition: Definition
 ) -> None:
-    from indicators.access import DEMO_EVALUATOR
     from indicators.uploads import check_file, confirm_mappings, to_confirm
+    from tests.conftest import EVALUATOR
 
     path = write_workbook(
         tmp_path / "maison.xlsx",
@@ -429,23 +429,23 @@ def test_confirmed_mapping_is_remembered_for_the_next_upload(
             ]
         },
     )
-    first = check_file(store, DEMO_EVALUATOR, definition, ORG, path, path.name)
+    first = check_file(store, EVALUATOR, definition, ORG, path, path.name)
     assert first.blocked
     assert [(kind, label) for kind, label, _, _ in to_confirm(first)] == [
         ("indicator", "Sorties Tremplin")
     ]
     confirm_mappings(
         store,
-        DEMO_EVALUATOR,
+        EVALUATOR,
         definition,
         ORG,
         [("indicator", "Sorties Tremplin", "visites-entreprise")],
     )
-    again = check_file(store, DEMO_EVALUATOR, definition, ORG, path, path.name)
+    again = check_file(store, EVALUATOR, definition, ORG, path, path.name)
     assert not again.blocked and to_confirm(again) == []
     match = again.outcome.preparation.mappings[("indicator", "Sorties Tremplin")]  # type: ignore[union-attr]
     assert (match.target, match.method) == ("visites-entreprise", "memory")
-    other = check_file(store, DEMO_EVALUATOR, definition, "asso-elan", path, path.name)
+    other = check_file(store, EVALUATOR, definition, "asso-elan", path, path.name)
     assert other.blocked  # memory is per organisation
     with store._connect() as con:
         assert con.execute(

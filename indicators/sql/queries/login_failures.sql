@@ -1,5 +1,5 @@
--- failed logins since $since: for the account $username (counted after its last successful
--- login) and from the client address $client (all of them), each with the oldest one counted
+-- one row per call (a single row): the failed logins since $since for the account $username (counted after
+-- its last successful login) and from the client address $client, each with its oldest one
 with last_success as (
     select max(logged_at) as at
     from audit_log

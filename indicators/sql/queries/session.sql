@@ -1,4 +1,4 @@
--- the session whose id hashes to $id_hash, with its account
+-- one row per session whose id hashes to $id_hash (at most one), with its account
 select
     s.username,
     s.via,

@@ -1,0 +1,102 @@
+"""The stored values as each viewer may see them. Every read of values by a page goes here.
+
+- An evaluator sees every value with its provenance, and the collective figures as they are.
+- A partner sees its own organisation's values with their provenance, and of the others only
+  the collective figures, hidden where fewer than `MIN_ORGANISATIONS` organisations stand
+  behind them (a partner could subtract its own figure from a two-partner total) or where one
+  organisation weighs more than `DOMINANCE` of a sum.
+- A funder sees only the collective figures, hidden by the same rules, from accepted
+  submissions only; never a row of one organisation.
+Anyone else is refused (AccessDeniedError).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.access import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.store import Store
+
+MIN_ORGANISATIONS = 3  # INSEE's rule for business tables (DOMAIN.md)
+DOMINANCE = 0.85
+
+VALUE_COLUMNS = [
+    "organisation",
+    "indicator",
+    "indicator_version",
+    "place",
+    "period",
+    "disaggregation",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "raw_value",
+    "is_current",
+    "submission_id",
+    "filename",
+    "sheet",
+    "cell",
+    "uploaded_by",
+    "uploaded_at",
+]
+COLLECTIVE_COLUMNS = [
+    "indicator",
+    "label_fr",
+    "label_en",
+    "unit",
+    "rule",
+    "period",
+    "organisations",
+    "value",
+    "hidden",
+    "own",
+]
+
+
+def values(
+    store: Store, viewer: Viewer, organisation: str = "", *, history: bool = False
+) -> pd.DataFrame:
+    """Stored values with their provenance: an evaluator's choice of organisation (all when
+    empty), a partner's own only; current values unless `history`."""
+    require_role(viewer, "evaluator", "partner")
+    if viewer.role == "partner":
+        own = own_organisation(viewer)
+        if organisation not in ("", own):
+            raise AccessDeniedError(f"values:{organisation}")
+        organisation = own
+    frame = store.query("observations", org=organisation)
+    if not history:
+        frame = frame[frame["is_current"]]
+    return frame[VALUE_COLUMNS].reset_index(drop=True)
+
+
+def hidden_reason(organisations: int, largest_share: float | None) -> str:
+    """Why a collective figure is hidden from partners and funders ('' when it is shown)."""
+    if organisations < MIN_ORGANISATIONS:
+        return "few-organisations"
+    if largest_share is not None and not pd.isna(largest_share) and largest_share > DOMINANCE:
+        return "dominant"
+    return ""
+
+
+def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """One row per indicator x period: the figure of all organisations together.
+
+    `hidden` says why a figure is withheld from this viewer ('' when shown; its `value` is
+    then empty); `own` is a partner's own figure by the same rule (empty for other roles).
+    """
+    require_role(viewer, "evaluator", "partner", "funder")
+    own = own_organisation(viewer) if viewer.role == "partner" else ""
+    frame = store.query("collective", org=own, accepted_only=viewer.role == "funder")
+    if viewer.role == "evaluator":
+        frame["hidden"] = ""
+    else:
+        frame["hidden"] = [
+            hidden_reason(int(n), share)
+            for n, share in zip(frame["organisations"], frame["largest_share"], strict=True)
+        ]
+        frame.loc[frame["hidden"] != "", "value"] = None
+    if viewer.role != "partner":
+        frame["own"] = None
+    return frame[COLLECTIVE_COLUMNS]
