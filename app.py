@@ -1,15 +1,19 @@
-"""Mesure commune: the router. Pages are registered for the viewer's role only."""
+"""Mesure commune: the router. Pages are registered for the viewer's role only.
+
+Nobody signed in: every page is registered but hidden, behind the sign-in page, so that a deep
+link opens the sign-in form at its own address and, once signed in, the page itself.
+"""
 
 import streamlit as st
 
 import ui
-from indicators.access import can_view, resolve_viewer
+from indicators.access import can_view
 from indicators.i18n import t
 
 st.set_page_config(page_title="Mesure commune", page_icon=":material/insights:", layout="wide")
 
 lang = ui.current_lang()
-viewer = resolve_viewer(ui.open_store(lang))
+viewer = ui.current_viewer(ui.open_store(lang)).viewer
 
 SECTIONS = {
     "nav.section.definition": [
@@ -18,17 +22,27 @@ SECTIONS = {
     ],
     "nav.section.partners": [
         ("upload", "pages/deposer.py", "nav.upload", ":material/upload_file:"),
+        ("data", "pages/donnees.py", "nav.data", ":material/table_chart:"),
+    ],
+    "nav.section.follow": [
+        ("audit", "pages/journal.py", "nav.audit", ":material/history:"),
     ],
 }
-pages = {
-    t(section, lang): [
+if viewer is None:
+    login = st.Page("pages/connexion.py", title=t("nav.login", lang), icon=":material/login:")
+    hidden = [
         st.Page(path, title=t(title, lang), icon=icon)
-        for key, path, title, icon in entries
-        if can_view(viewer, key)
+        for entries in SECTIONS.values()
+        for _, path, title, icon in entries
     ]
-    for section, entries in SECTIONS.items()
-}
-pages = {section: entries for section, entries in pages.items() if entries}
-if not pages:
-    pages = {"": [st.Page("pages/connexion.py", title="Connexion", icon=":material/login:")]}
-st.navigation(pages).run()
+    st.navigation([login, *hidden], position="hidden").run()
+else:
+    pages = {
+        t(section, lang): [
+            st.Page(path, title=t(title, lang), icon=icon)
+            for key, path, title, icon in entries
+            if can_view(viewer, key)
+        ]
+        for section, entries in SECTIONS.items()
+    }
+    st.navigation({s: e for s, e in pages.items() if e}).run()

@@ -6,16 +6,19 @@ URL on a freshly started server before `app.py` has run, so it never relies on t
 
 from __future__ import annotations
 
+import math
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from indicators.access import Viewer, can_view, resolve_viewer
+from indicators import accounts, sessions
+from indicators.access import Viewer, can_view
+from indicators.accounts import Account, Security
 from indicators.definition import load_definition
-from indicators.demo import demo_wanted, ensure_demo_store
+from indicators.demo import DEMO_PASSWORD, demo_accounts, demo_wanted, ensure_demo_store
 from indicators.i18n import LANGUAGES, t
 from indicators.model import Definition
 from indicators.problems import DefinitionError
@@ -91,22 +94,174 @@ def open_store(lang: str) -> Store:
     raise AssertionError("unreachable")
 
 
+TOKEN = "_mesure_token"  # this browser tab's session cookie value, once known
+SET_COOKIE = "_mesure_set_cookie"  # a cookie to write (after a login) or clear (after a logout)
+REJECTED = "_mesure_rejected"  # a cookie already refused: not checked (nor audited) again
+ENDED = "_mesure_ended"  # why this tab's session just expired
+EXPIRED = ("idle", "absolute")
+
+
+def client_address() -> str:
+    """The address of the browser, for throttling and the audit log ('' when unknown)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # AppTest has no request
+
+
+def sso_configured() -> bool:
+    """True when an OIDC provider is configured in Streamlit's secrets (`[auth]`)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def sso_email() -> str:
+    """The e-mail of the person signed in through `st.login`, '' when nobody is."""
+    if not sso_configured() or not st.user.is_logged_in:
+        return ""
+    return str(st.user.get("email") or "")
+
+
+def _cookie(token: str | None, security: Security) -> None:
+    """Write (or, with None, clear) the session cookie in the browser."""
+    max_age = int(security.absolute.total_seconds()) if token else 0
+    st.html(
+        "<script>document.cookie = '"
+        f"{sessions.COOKIE}={token or ''}; Max-Age={max_age}; Path=/; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _sign_in(store: Store, account: Account, via: str) -> None:
+    token = sessions.open_session(store, account, via, client_address())
+    st.session_state[TOKEN] = token
+    st.session_state[SET_COOKIE] = token
+    st.rerun()
+
+
+def current_viewer(store: Store) -> sessions.Resolved:
+    """Who is looking: this tab's session, else the browser's cookie, else single sign-on."""
+    token = st.session_state.get(TOKEN)
+    if token is None:
+        cookie = st.context.cookies.get(sessions.COOKIE)
+        if isinstance(cookie, str) and cookie != st.session_state.get(REJECTED):
+            token = cookie
+    resolved = sessions.resolve(store, token)
+    if resolved.viewer is not None:
+        st.session_state[TOKEN] = token
+        return resolved
+    st.session_state.pop(TOKEN, None)
+    if token:
+        st.session_state[REJECTED] = token
+    if resolved.reason in EXPIRED:
+        st.session_state[ENDED] = resolved.reason  # said once on the sign-in form
+    if resolved.via == "sso" and resolved.reason in EXPIRED and sso_configured():
+        st.logout()  # or the identity provider's cookie would sign the person in again
+    return resolved
+
+
+def login_form(store: Store, lang: str) -> None:
+    """The sign-in form (and single sign-on when configured); no data is shown with it."""
+    security = Security.from_env()
+    if st.session_state.pop(SET_COOKIE, "x") is None:
+        _cookie(None, security)
+    st.title(t("login.title", lang))
+    ended = st.session_state.pop(ENDED, None)
+    if ended in EXPIRED:
+        st.info(t(f"login.expired_{ended}", lang))
+    email = sso_email()
+    if email:
+        account = accounts.account_for_email(store, email)
+        if account is not None:
+            _sign_in(store, account, "sso")
+        if st.session_state.get("_sso_refused") != email:  # audited once, not on every rerun
+            st.session_state["_sso_refused"] = email
+            store.audit(
+                email, "login.failure", email, client=client_address(), reason="sso_unknown"
+            )
+        st.error(t("login.sso_unknown", lang, email=email))
+        st.button(t("login.sso_logout", lang), on_click=st.logout)
+        st.stop()
+    st.caption(t("login.intro", lang))
+    with st.form("login"):
+        username = st.text_input(t("login.username", lang), autocomplete="username")
+        password = st.text_input(
+            t("login.password", lang), type="password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button(t("login.submit", lang), type="primary")
+    if submitted:
+        login = accounts.authenticate(store, username, password, client_address(), security)
+        if login.account is not None:
+            _sign_in(store, login.account, "password")
+        elif login.retry_after is not None:
+            minutes = max(1, math.ceil(login.retry_after.total_seconds() / 60))
+            st.error(t("login.throttled", lang, minutes=minutes))
+        else:
+            st.error(t("login.refused", lang))
+    if sso_configured():
+        st.button(t("login.sso", lang), on_click=st.login, icon=":material/key:")
+    initiative = store.initiative()
+    if initiative is not None and initiative["demo"]:
+        with st.expander(t("login.demo", lang)):
+            st.markdown(t("login.demo_intro", lang, password=DEMO_PASSWORD))
+            definition_ = definition(lang)
+            table(
+                {
+                    t("login.username", lang): [a[0] for a in demo_accounts(definition_)],
+                    t("column.type", lang): [
+                        t(f"role.{a[1]}", lang) for a in demo_accounts(definition_)
+                    ],
+                    t("column.organisation", lang): [a[3] for a in demo_accounts(definition_)],
+                }
+            )
+
+
+def _logout(store: Store) -> None:
+    sessions.close_session(store, st.session_state.pop(TOKEN, None))
+    st.session_state[SET_COOKIE] = None
+
+
+def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
+    if st.session_state.get(SET_COOKIE):
+        _cookie(st.session_state.pop(SET_COOKIE), Security.from_env())
+    box = st.sidebar.container(border=True)
+    box.markdown(t("login.signed_in", lang, name=viewer.display_name))
+    box.caption(
+        t(f"role.{viewer.role}", lang)
+        + (f" · {viewer.organisation}" if viewer.organisation else "")
+    )
+    box.button(
+        t("login.logout", lang),
+        on_click=_logout,
+        args=(store,),
+        icon=":material/logout:",
+        key="logout",
+    )
+
+
 def guard(page: str) -> tuple[Viewer, Store, str]:
-    """Resolve the viewer and stop the page unless they may open `page`."""
+    """Resolve the viewer and stop the page unless they may open `page`.
+
+    Nobody signed in: the sign-in form, and nothing else. Signed in without the right:
+    a refusal. A page can be run by URL before the router ever ran, so each page calls this.
+    """
     lang = language_switch()
     store = open_store(lang)
-    viewer = resolve_viewer(store)
-    if not can_view(viewer, page):
-        st.error(t("app.no_viewer", lang))
-        st.caption(t("app.no_viewer_hint", lang))
+    resolved = current_viewer(store)
+    viewer = resolved.viewer
+    if viewer is None:
+        login_form(store, lang)
         st.stop()
     assert viewer is not None
-    if viewer.anonymous:
-        st.sidebar.caption(t("app.demo_banner", lang))
+    _account_box(store, viewer, lang)
+    if not can_view(viewer, page):
+        st.error(t("app.no_viewer", lang))
+        st.stop()
     return viewer, store, lang
 
 
-def table(columns: dict[str, Iterable[object]]) -> None:
+def table(columns: Mapping[str, Iterable[object]]) -> None:
     """Draw a read-only table from {column title: values}, full width, without index."""
     st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
 

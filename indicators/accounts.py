@@ -130,7 +130,7 @@ def _account(row: dict[str, Any]) -> Account:
 
 def _credentials(store: Store, username: str = "", email: str = "") -> dict[str, Any] | None:
     rows = store.query("credentials", username=username, email=email)
-    return None if rows.empty else rows.iloc[0].to_dict()
+    return None if rows.empty else {str(k): v for k, v in rows.iloc[0].items()}
 
 
 def check_password(password: str) -> None:

@@ -39,6 +39,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators.access import Viewer
+from indicators.accounts import add_account
 from indicators.definition import load_definition
 from indicators.ingest import ingest
 from indicators.model import GRADES, Commitment, Definition, Indicator, Organisation, Period, Place
@@ -47,11 +49,24 @@ from indicators.setup import ensure_store, init_store
 from indicators.store import Store
 from indicators.template import COLUMNS, ENTRY_SHEET, STAMP_SHEET, write_template
 from indicators.text import normalise
+from indicators.uploads import review_submission
 
 DEMO_TODAY = dt.date(2026, 11, 23)  # the demo's "today": the data stop where partners were then
 SEED = 2026
 BUILD_ENV = "MESURE_DEMO_BUILD"  # "0": the app starts on an empty store even for a demo
 ACTOR = "demo"
+# The demo's accounts, one per role (and one partner per kind of organisation), all with the
+# same published password: the demo's data are invented. (username, role, organisation type)
+DEMO_PASSWORD = "demo-mesure"
+DEMO_ACCOUNTS = (
+    ("evaluation", "evaluator", "backbone"),
+    ("college", "partner", "school"),
+    ("entreprise", "partner", "company"),
+    ("association", "partner", "association"),
+    ("financeur", "funder", "funder"),
+)
+# Submissions received before this day are accepted by the demo's evaluator; later ones wait.
+ACCEPTED_BEFORE = dt.datetime(2025, 9, 1)
 
 Key = tuple[str, str, str, str]  # indicator, place, period, disaggregation
 Progress = Callable[[int, int, str], None]  # files done, files in all, the file being sent
@@ -298,6 +313,30 @@ def build_demo(
         return _build(db_path, definition, folder, progress, scale, today, files_dir)
 
 
+def demo_accounts(definition: Definition) -> list[tuple[str, str, str, str]]:
+    """(username, role, organisation code, display name) of the demo's accounts."""
+    found = []
+    for username, role, kind in DEMO_ACCOUNTS:
+        organisation = next((o for o in definition.organisations if o.type == kind), None)
+        if organisation is not None:
+            found.append((username, role, organisation.code, organisation.name))
+    return found
+
+
+def _review_and_open_accounts(store: Store, definition: Definition) -> None:
+    """Open the demo accounts; the demo evaluator accepts the submissions of past school years."""
+    admin = Viewer(ACTOR, "evaluator", "Démonstration")
+    for username, role, organisation, name in demo_accounts(definition):
+        add_account(store, admin, username, name, role, DEMO_PASSWORD, organisation)
+    evaluator = Viewer("evaluation", "evaluator", "Évaluation")
+    submissions = store.query("all_submissions")
+    past = submissions[
+        (submissions["status"] == "received") & (submissions["uploaded_at"] < ACCEPTED_BEFORE)
+    ]
+    for submission in past["id"].tolist():
+        review_submission(store, evaluator, int(submission), "accepted", "")
+
+
 def generate_demo(
     definition: Definition, folder: Path, *, scale: float = 1.0, today: dt.date = DEMO_TODAY
 ) -> list[DemoFile]:
@@ -374,6 +413,7 @@ def _build(
         try:
             init_store(scratch, folder, actor=ACTOR)
             summary = _send(scratch, definition, files, progress)
+            _review_and_open_accounts(Store(scratch), definition)
             summary.db = db_path
             scratch.replace(db_path)
         finally:

@@ -84,11 +84,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def hidden_note(code: str, lang: str = "fr") -> str:
+    """Why a collective figure is hidden, in words ('' when it is shown)."""
+    return HIDDEN_NOTES["en" if lang == "en" else "fr"].get(code, "")
+
+
 def collective_table(store: Store, viewer: Viewer, lang: str = "fr") -> pd.DataFrame:
     """The collective figures as this viewer may see them, with why any figure is hidden."""
     table = figures.collective(store, viewer)
-    notes = HIDDEN_NOTES["en" if lang == "en" else "fr"]
-    table["hidden"] = table["hidden"].map(lambda code: notes.get(code, ""))
+    table["hidden"] = table["hidden"].map(lambda code: hidden_note(code, lang))
     if viewer.role != "partner":
         table = table.drop(columns=["own"])
     return table.drop(columns=["label_en" if lang == "fr" else "label_fr"])

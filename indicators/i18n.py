@@ -7,19 +7,9 @@ LANGUAGES = ("fr", "en")
 TEXTS: dict[str, tuple[str, str]] = {
     "app.title": ("Mesure commune", "Mesure commune"),
     "app.language": ("Langue", "Language"),
-    "app.demo_banner": (
-        "Mode démonstration : vous êtes connecté·e en évaluateur anonyme.",
-        "Demo mode: you are signed in as an anonymous evaluator.",
-    ),
     "app.no_viewer": (
         "Connexion requise : cette page n'est accessible qu'aux comptes autorisés.",
         "Sign-in required: this page is only open to authorised accounts.",
-    ),
-    "app.no_viewer_hint": (
-        "Les comptes ne sont pas encore ouverts sur cette initiative ;"
-        " seule l'initiative de démonstration admet un visiteur anonyme.",
-        "Accounts are not open on this initiative yet; only the demo initiative admits an"
-        " anonymous visitor.",
     ),
     "app.store_error": (
         "La base de l'initiative ne peut pas être ouverte.",
@@ -107,6 +97,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "theory.fed_by": ("Alimenté par", "Fed by"),
     "theory.commitments": ("engagement(s)", "commitment(s)"),
     "nav.upload": ("Déposer", "Upload"),
+    "nav.login": ("Connexion", "Sign in"),
     "nav.section.partners": ("Partenaires", "Partners"),
     "upload.title": ("Déposer des classeurs", "Upload workbooks"),
     "upload.intro": (
@@ -171,6 +162,117 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.organisation": ("Organisation", "Organisation"),
     "column.type": ("Type", "Type"),
     "column.commitments": ("Engagements", "Commitments"),
+    "column.organisations": ("Organisations", "Organisations"),
+    "login.title": ("Connexion", "Sign in"),
+    "login.intro": (
+        "Connectez-vous avec le compte que l'équipe d'appui vous a ouvert.",
+        "Sign in with the account the backbone team opened for you.",
+    ),
+    "login.username": ("Identifiant", "Username"),
+    "login.password": ("Mot de passe", "Password"),
+    "login.submit": ("Se connecter", "Sign in"),
+    "login.refused": (
+        "Identifiant ou mot de passe incorrect, ou compte désactivé.",
+        "Wrong username or password, or the account is disabled.",
+    ),
+    "login.throttled": (
+        "Trop de tentatives échouées : réessayez dans {minutes} min.",
+        "Too many failed attempts: try again in {minutes} min.",
+    ),
+    "login.expired_idle": (
+        "Votre session a expiré après une période d'inactivité : reconnectez-vous.",
+        "Your session expired after a period of inactivity: please sign in again.",
+    ),
+    "login.expired_absolute": (
+        "Votre session a atteint sa durée maximale : reconnectez-vous.",
+        "Your session reached its maximum length: please sign in again.",
+    ),
+    "login.sso": ("Se connecter avec l'authentification unique", "Sign in with single sign-on"),
+    "login.sso_unknown": (
+        "Aucun compte actif ne correspond à l'adresse {email} : demandez à l'équipe d'appui"
+        " de l'enregistrer sur votre compte.",
+        "No active account has the address {email}: ask the backbone team to record it on"
+        " your account.",
+    ),
+    "login.sso_logout": ("Quitter l'authentification unique", "Leave single sign-on"),
+    "login.demo": ("Comptes de démonstration", "Demo accounts"),
+    "login.demo_intro": (
+        "Initiative de démonstration : chaque compte a le mot de passe `{password}`.",
+        "Demo initiative: every account has the password `{password}`.",
+    ),
+    "login.logout": ("Se déconnecter", "Sign out"),
+    "login.signed_in": ("Connecté·e : **{name}**", "Signed in: **{name}**"),
+    "role.evaluator": ("Évaluation", "Evaluator"),
+    "role.partner": ("Partenaire", "Partner"),
+    "role.funder": ("Financeur", "Funder"),
+    "nav.data": ("Données", "Data"),
+    "nav.audit": ("Journal d'audit", "Audit log"),
+    "nav.section.follow": ("Suivi", "Follow-up"),
+    "data.title": ("Données", "Data"),
+    "data.intro.evaluator": (
+        "Toutes les valeurs déposées, avec leur provenance (fichier, feuille, cellule, dépôt),"
+        " et les chiffres collectifs de l'initiative.",
+        "Every value uploaded, with its provenance (file, sheet, cell, upload), and the"
+        " initiative's collective figures.",
+    ),
+    "data.intro.partner": (
+        "Les valeurs de votre organisation, avec leur provenance, et les chiffres collectifs"
+        " de l'initiative (jamais ceux d'un autre partenaire).",
+        "Your organisation's values, with their provenance, and the initiative's collective"
+        " figures (never another partner's).",
+    ),
+    "data.intro.funder": (
+        "Les chiffres collectifs de l'initiative, sur les seules données acceptées par"
+        " l'équipe d'évaluation.",
+        "The initiative's collective figures, from data accepted by the evaluation team only.",
+    ),
+    "data.values": ("Valeurs déposées", "Uploaded values"),
+    "data.no_values": ("Aucune valeur pour l'instant.", "No value yet."),
+    "data.collective": ("Chiffres collectifs", "Collective figures"),
+    "data.no_collective": ("Aucun chiffre collectif pour l'instant.", "No collective figure yet."),
+    "data.hidden_note": (
+        "Un chiffre est masqué quand moins de {minimum} organisations y contribuent ou"
+        " qu'une seule en fait plus de {share} : sinon il révélerait la valeur d'un partenaire.",
+        "A figure is hidden when fewer than {minimum} organisations contribute to it or one of"
+        " them makes more than {share} of it: it would otherwise reveal a partner's value.",
+    ),
+    "data.indicator": ("Indicateur", "Indicator"),
+    "data.organisation": ("Organisation", "Organisation"),
+    "data.all": ("Toutes", "All"),
+    "data.chart": (
+        "{indicator} : chiffre collectif par période",
+        "{indicator}: collective figure by period",
+    ),
+    "data.own": ("Mon organisation", "My organisation"),
+    "data.initiative": ("Initiative", "Initiative"),
+    "data.download_xlsx": ("Télécharger (Excel)", "Download (Excel)"),
+    "data.download_csv": ("Télécharger (CSV)", "Download (CSV)"),
+    "column.indicator": ("Indicateur", "Indicator"),
+    "column.place": ("Lieu", "Place"),
+    "column.period": ("Période", "Period"),
+    "column.breakdown": ("Ventilation", "Breakdown"),
+    "column.number": ("Valeur", "Value"),
+    "column.unit": ("Unité", "Unit"),
+    "column.rule": ("Règle", "Rule"),
+    "column.hidden": ("Masqué", "Hidden"),
+    "column.own": ("Mon organisation", "My organisation"),
+    "column.when": ("Quand (UTC)", "When (UTC)"),
+    "column.actor": ("Qui", "Who"),
+    "column.action": ("Action", "Action"),
+    "column.details": ("Détails", "Details"),
+    "audit.title": ("Journal d'audit", "Audit log"),
+    "audit.intro": (
+        "Qui a fait quoi, et quand : connexions (échouées comprises), dépôts, rapprochements"
+        " confirmés, changements de la définition, exports, comptes.",
+        "Who did what, and when: logins (failed ones included), uploads, confirmed mappings,"
+        " definition changes, exports, accounts.",
+    ),
+    "audit.dates": ("Période", "Dates"),
+    "audit.actions": ("Actions", "Actions"),
+    "audit.actor": ("Personne (identifiant contient)", "Person (username contains)"),
+    "audit.count": ("{count} entrée(s)", "{count} entry(ies)"),
+    "audit.per_day": ("Entrées par jour", "Entries per day"),
+    "audit.none": ("Aucune entrée ne correspond.", "No entry matches."),
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {

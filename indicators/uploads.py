@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.access import AccessDeniedError, Viewer, require
+from indicators.access import AccessDeniedError, Viewer, require, require_role
 from indicators.annotate import annotated_upload
 from indicators.ingest import Outcome, ingest
 from indicators.model import Definition
 from indicators.problems import FileProblem, UnreadableFileError
-from indicators.store import Store
+from indicators.store import Audit, Store
 
 SEVERITY_LABELS = {
     "fr": {"error": "erreur", "warning": "alerte", "info": "info"},
@@ -112,6 +112,29 @@ def history(
 ) -> pd.DataFrame:
     """One row per file the organisation uploaded, newest first."""
     return store.query("submissions", org=_allowed(viewer, definition, organisation))
+
+
+def review_submission(
+    store: Store, viewer: Viewer, submission: int, decision: str, comment: str = ""
+) -> bool:
+    """An evaluator accepts or returns a submission (`decision`: accepted, returned); audited.
+
+    False when there is no such submission still open to review (refused or superseded).
+    """
+    require_role(viewer, "evaluator")
+    if decision not in ("accepted", "returned"):
+        raise ValueError(decision)
+    action = "submission.accept" if decision == "accepted" else "submission.return"
+    rows = store.execute(
+        "submission_review",
+        Audit(viewer.username, action, str(submission), {"comment": comment}),
+        id=submission,
+        status=decision,
+        comment=comment,
+        by=viewer.username,
+        at=store.clock(),
+    )
+    return bool(rows)
 
 
 def problems_frame(outcome: Outcome, lang: str) -> pd.DataFrame:

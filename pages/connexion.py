@@ -1,11 +1,12 @@
-"""Shown when nobody is admitted: says why, shows no data."""
+"""Connexion: the sign-in form; once signed in, the viewer's first page."""
 
 import streamlit as st
 
 import ui
-from indicators.i18n import t
 
 lang = ui.language_switch()
-st.title(t("app.title", lang))
-st.error(t("app.no_viewer", lang))
-st.caption(t("app.no_viewer_hint", lang))
+store = ui.open_store(lang)
+if ui.current_viewer(store).viewer is None:
+    ui.login_form(store, lang)
+else:
+    st.switch_page("pages/catalogue.py")

@@ -21,9 +21,13 @@ labels_of = {
 st.title(t("upload.title", lang))
 st.caption(t("upload.intro", lang))
 choices = uploads.organisations_for(viewer, definition)
-organisation = st.selectbox(
-    t("upload.organisation", lang), choices, format_func=lambda code: names.get(code, code)
-)
+if viewer.role == "partner":  # always the signed-in partner's own organisation
+    organisation = choices[0] if choices else None
+    st.markdown(f"**{t('upload.organisation', lang)}** : {names.get(organisation or '', '—')}")
+else:
+    organisation = st.selectbox(
+        t("upload.organisation", lang), choices, format_func=lambda code: names.get(code, code)
+    )
 if organisation is None:
     st.stop()
 

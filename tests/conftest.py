@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indicators.access import Viewer
+from indicators.accounts import Security
 from indicators.setup import init_store
 from indicators.store import Store
 
@@ -51,7 +52,43 @@ def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, definition_dir: Pat
     monkeypatch.setenv("MESURE_DB", str(db))
     monkeypatch.setenv("MESURE_DATA", str(definition_dir))
     monkeypatch.setenv("MESURE_DEMO_BUILD", "0")
+    for name, value in LIGHT_ARGON2.items():  # hashing as strong as the defaults is slow
+        monkeypatch.setenv(name, value)
     return db
+
+
+@pytest.fixture
+def app_store(app_env: Path, definition_dir: Path) -> Store:
+    """The app's store made beforehand, with one account per role (see ACCOUNTS)."""
+    created, _ = init_store(app_env, definition_dir, actor="test")
+    open_accounts(created)
+    return created
+
+
+def open_accounts(store: Store) -> None:
+    """Create the accounts of ACCOUNTS, each with the password PASSWORD."""
+    from indicators.access import command_line
+    from indicators.accounts import add_account
+
+    for viewer in ACCOUNTS.values():
+        add_account(
+            store,
+            command_line(),
+            viewer.username,
+            viewer.display_name,
+            viewer.role,
+            PASSWORD,
+            viewer.organisation,
+            security=FAST,
+        )
+
+
+def session_token(store: Store, username: str) -> str:
+    """The cookie value of a new session of `username`."""
+    from indicators.accounts import get_account
+    from indicators.sessions import open_session
+
+    return open_session(store, get_account(store, username), security=FAST)
 
 
 # Viewers of each role for the tests of `indicators` functions (no login needed there).
@@ -59,3 +96,11 @@ EVALUATOR = Viewer("eva", "evaluator", "Éva Luation")
 PARTNER_A = Viewer("valmont", "partner", "Transports Valmont", "ent-valmont")
 PARTNER_B = Viewer("elan", "partner", "Association Élan", "asso-elan")
 FUNDER = Viewer("horizon", "funder", "Fondation Horizon", "fin-fondation")
+ACCOUNTS = {"evaluator": EVALUATOR, "partner": PARTNER_A, "partner_b": PARTNER_B, "funder": FUNDER}
+PASSWORD = "correct horse battery"
+FAST = Security(time_cost=1, memory_kib=1024, parallelism=1)
+LIGHT_ARGON2 = {
+    "MESURE_ARGON2_TIME_COST": "1",
+    "MESURE_ARGON2_MEMORY_KIB": "1024",
+    "MESURE_ARGON2_PARALLELISM": "1",
+}

@@ -12,8 +12,8 @@ from indicators import accounts, sessions
 from indicators.access import AccessDeniedError, Viewer, command_line
 from indicators.accounts import AccountError, Security
 from indicators.store import Store
+from tests.conftest import FAST
 
-FAST = Security(time_cost=1, memory_kib=1024, parallelism=1)
 ADMIN = command_line()
 START = dt.datetime(2026, 3, 2, 9, 0)
 

@@ -1,7 +1,9 @@
-"""AppTest smoke and behaviour tests of every page, through the router and run directly."""
+"""AppTest of every page for every role, through the router and run directly; the sign-in."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -9,10 +11,20 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT
+import ui
+from indicators.access import PAGE_ROLES
+from indicators.store import Store
+from tests.conftest import ACCOUNTS, PASSWORD, PROJECT, session_token
 
-PAGES = ["pages/catalogue.py", "pages/theorie_du_changement.py", "pages/deposer.py"]
+PAGES = {
+    "catalogue": "pages/catalogue.py",
+    "theory": "pages/theorie_du_changement.py",
+    "upload": "pages/deposer.py",
+    "data": "pages/donnees.py",
+    "audit": "pages/journal.py",
+}
 TIMEOUT = 60
+ROLE_ACCOUNTS = {"evaluator": "eva", "partner": "valmont", "funder": "horizon"}
 
 
 def texts(at: AppTest) -> str:
@@ -22,75 +34,211 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def started(lang: str | None = None) -> AppTest:
+def started(
+    store: Store | None = None, username: str | None = None, lang: str | None = None
+) -> AppTest:
+    """The app run once, signed in as `username` when given (its session in this tab)."""
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
     if lang:
         at.query_params["lang"] = lang
+    if store is not None and username is not None:
+        at.session_state[ui.TOKEN] = session_token(store, username)
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def test_app_starts_on_the_catalogue_and_creates_the_store(app_env: Path) -> None:
+def audit_actions(store: Store) -> list[str]:
+    log = store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
+    return list(log["action"])[::-1]
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _not_demo() -> None:
+    data = Path(os.environ["MESURE_DATA"]) / "initiative.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("demo: true", "demo: false"))
+    ui._definition.clear()
+
+
+# -- nobody signed in ---------------------------------------------------------------------
+
+
+def test_the_app_starts_on_the_sign_in_form_and_creates_the_store(app_env: Path) -> None:
     assert not app_env.exists()
     at = started()
     assert app_env.is_file()
-    assert at.title[0].value == "Catalogue des indicateurs communs"
-    assert "7 indicateurs partagés" in texts(at)
-    assert "Mode démonstration" in texts(at) or any(
-        "démonstration" in c.value for c in at.sidebar.caption
-    )
+    assert at.title[0].value == "Connexion"
+    assert [e.label for e in at.text_input] == ["Identifiant", "Mot de passe"]
+    assert not at.dataframe or "Identifiant" in at.dataframe[0].value.columns  # demo accounts
+    assert "indicateurs partagés" not in texts(at)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_through_the_router(app_env: Path, page: str) -> None:
+@pytest.mark.parametrize("page", PAGES.values())
+def test_every_page_run_directly_asks_to_sign_in_and_shows_no_data(
+    app_env: Path, page: str
+) -> None:
+    _not_demo()  # a demo lists its demo accounts on the sign-in form
+    at = AppTest.from_file(str(PROJECT / page), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Connexion"
+    assert not at.get("plotly_chart") and not at.get("download_button")
+    shown = texts(at) + "".join(d.value.to_csv() for d in at.dataframe)
+    for secret in ("Visites entreprises", "Transports Valmont", "jeunes-touches"):
+        assert secret not in shown
+
+
+def test_a_demo_initiative_lists_its_demo_accounts_on_the_sign_in_form(app_env: Path) -> None:
     at = started()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    assert at.title and not at.error
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_run_directly_guards_itself(app_env: Path, page: str) -> None:
-    at = AppTest.from_file(str(PROJECT / page), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    assert at.title and not at.error
-
-
-def _not_demo(app_env: Path) -> None:
-    data = Path(os.environ["MESURE_DATA"])
-    path = data / "initiative.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("demo: true", "demo: false"), encoding="utf-8"
-    )
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_without_demo_a_page_run_directly_shows_no_data(app_env: Path, page: str) -> None:
-    _not_demo(app_env)
-    at = AppTest.from_file(str(PROJECT / page), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception
-    assert [e.value for e in at.error] == [
-        "Connexion requise : cette page n'est accessible qu'aux comptes autorisés."
+    accounts = at.dataframe[0].value
+    assert list(accounts["Identifiant"]) == [
+        "evaluation",
+        "college",
+        "entreprise",
+        "association",
+        "financeur",
     ]
-    assert not at.dataframe and not at.title and not at.get("plotly_chart")
-    assert "jeunes" not in texts(at).lower()
+    assert "`demo-mesure`" in texts(at)
+    _not_demo()
+    Store(app_env).path.unlink()
+    ui._store.clear()
+    closed = started()
+    assert not closed.dataframe and "demo-mesure" not in texts(closed)
 
 
-def test_without_demo_the_router_registers_no_data_page(app_env: Path) -> None:
-    _not_demo(app_env)
+# -- signing in and out -----------------------------------------------------------------
+
+
+def test_signing_in_opens_the_catalogue_and_is_audited(app_store: Store) -> None:
+    at = sign_in(started(), "Valmont", PASSWORD)
+    assert at.title[0].value == "Catalogue des indicateurs communs"
+    assert "Connecté·e : **Transports Valmont**" in [m.value for m in at.sidebar.markdown]
+    assert at.session_state[ui.TOKEN].startswith("v1.")
+    assert audit_actions(app_store)[-1] == "login.success"
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+    app_store: Store,
+) -> None:
+    at = sign_in(started(), "valmont", "not the password")
+    assert at.error[0].value == "Identifiant ou mot de passe incorrect, ou compte désactivé."
+    at = sign_in(started(), "nobody", "not the password")
+    assert at.error[0].value == "Identifiant ou mot de passe incorrect, ou compte désactivé."
+    assert audit_actions(app_store)[-2:] == ["login.failure", "login.failure"]
+
+
+def test_repeated_failures_are_throttled_even_with_the_right_password(
+    app_store: Store,
+) -> None:
     at = started()
-    assert at.error[0].value.startswith("Connexion requise")
-    with pytest.raises(Exception, match="catalogue"):
-        at.switch_page("pages/catalogue.py")
-        at.run()
+    for _ in range(5):
+        sign_in(at, "valmont", "wrong password")
+    sign_in(at, "valmont", PASSWORD)
+    assert at.error[0].value.startswith("Trop de tentatives échouées : réessayez dans 15 min")
+    assert at.title[0].value == "Connexion"
+    assert audit_actions(app_store)[-1] == "login.throttled"
 
 
-def test_catalogue_search_and_reference_sheet(app_env: Path) -> None:
+def test_a_disabled_account_cannot_sign_in(app_store: Store) -> None:
+    from indicators.access import command_line
+    from indicators.accounts import set_disabled
+
+    set_disabled(app_store, command_line(), "valmont")
+    at = sign_in(started(), "valmont", PASSWORD)
+    assert at.error and at.title[0].value == "Connexion"
+    log = app_store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
+    assert json.loads(log["details"].iloc[0])["reason"] == "disabled"
+
+
+def test_signing_out_ends_the_session(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    token = at.session_state[ui.TOKEN]
+    at.sidebar.button(key="logout").click().run()
+    assert at.title[0].value == "Connexion"
+    from indicators import sessions
+
+    assert sessions.resolve(app_store, token).reason == "ended"
+    assert audit_actions(app_store)[-1] == "logout"
+
+
+def test_an_idle_session_asks_to_sign_in_again(app_store: Store) -> None:
+    app_store.clock = lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+    at = started(app_store, "eva")
+    assert at.title[0].value == "Connexion"
+    assert at.info[0].value.startswith("Votre session a expiré après une période d'inactivité")
+
+
+def test_single_sign_on_maps_the_email_to_an_account(
+    app_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indicators.access import command_line
+    from indicators.accounts import add_account
+    from tests.conftest import FAST
+
+    add_account(
+        app_store,
+        command_line(),
+        "sso-user",
+        "Sam",
+        "evaluator",
+        PASSWORD,
+        email="sam@x.org",
+        security=FAST,
+    )
+    monkeypatch.setattr(ui, "sso_configured", lambda: True)
+    monkeypatch.setattr(ui, "sso_email", lambda: "Sam@X.org")
     at = started()
+    assert at.title[0].value == "Catalogue des indicateurs communs"
+    assert "Connecté·e : **Sam**" in [m.value for m in at.sidebar.markdown]
+    monkeypatch.setattr(ui, "sso_email", lambda: "stranger@x.org")
+    refused = started()
+    assert refused.error[0].value.startswith("Aucun compte actif ne correspond à l'adresse")
+    assert not refused.get("plotly_chart")
+
+
+# -- every page, every role -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLE_ACCOUNTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_each_role_opens_its_pages_and_only_those(app_store: Store, role: str, page: str) -> None:
+    at = started(app_store, ROLE_ACCOUNTS[role])
+    if role in PAGE_ROLES[page]:
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, at.exception
+        assert at.title and not at.error
+    else:
+        with pytest.raises(Exception, match="Could not find a navigation page"):
+            at.switch_page(PAGES[page]).run()
+
+
+@pytest.mark.parametrize("role", ROLE_ACCOUNTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_run_directly_checks_the_role_itself(
+    app_store: Store, role: str, page: str
+) -> None:
+    at = AppTest.from_file(str(PROJECT / PAGES[page]), default_timeout=TIMEOUT)
+    at.session_state[ui.TOKEN] = session_token(app_store, ROLE_ACCOUNTS[role])
+    at.run()
+    assert not at.exception, at.exception
+    if role in PAGE_ROLES[page]:
+        assert at.title and not at.error
+    else:
+        assert [e.value for e in at.error] == [
+            "Connexion requise : cette page n'est accessible qu'aux comptes autorisés."
+        ]
+        assert not at.dataframe and not at.get("plotly_chart")
+
+
+def test_catalogue_search_and_reference_sheet(app_store: Store) -> None:
+    at = started(app_store, "eva")
     at.text_input[0].input("brevet").run()
     assert "2 indicateur(s) trouvé(s)" in texts(at)
     assert sorted(at.selectbox[0].options) == [
@@ -106,14 +254,14 @@ def test_catalogue_search_and_reference_sheet(app_env: Path) -> None:
     assert not at.selectbox
 
 
-def test_catalogue_in_english(app_env: Path) -> None:
-    at = started("en")
+def test_catalogue_in_english(app_store: Store) -> None:
+    at = started(app_store, "eva", lang="en")
     assert at.title[0].value == "Common indicator catalogue"
     assert "7 indicators shared by every partner" in texts(at)
 
 
-def test_theory_page_lists_partners_of_a_node(app_env: Path) -> None:
-    at = started()
+def test_theory_page_lists_partners_of_a_node(app_store: Store) -> None:
+    at = started(app_store, "eva")
     at.switch_page("pages/theorie_du_changement.py").run()
     assert at.title[0].value == "Théorie du changement"
     assert at.get("plotly_chart")
@@ -127,17 +275,18 @@ def test_theory_page_lists_partners_of_a_node(app_env: Path) -> None:
     assert "Jeunes touchés" in texts(at)  # "feeds"
 
 
-def test_first_start_of_a_demo_builds_the_demo_store_through_the_pipeline(
+def test_first_start_of_a_demo_builds_the_demo_store_and_its_accounts(
     app_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MESURE_DEMO_BUILD", "1")
     at = started()
-    assert at.title[0].value == "Catalogue des indicateurs communs"
-    from indicators.store import Store
-
-    sent = Store(app_env).query("submissions", org="ent-valmont")
+    assert at.title[0].value == "Connexion"
+    store = Store(app_env)
+    sent = store.query("submissions", org="ent-valmont")
     assert len(sent) >= 2 and set(sent["uploaded_by"]) == {"demo:ent-valmont"}
     assert sent["uploaded_at"].max() < pd.Timestamp("2026-11-23")  # the demo's own dates
+    signed = sign_in(at, "entreprise", "demo-mesure")
+    assert "Connecté·e : **Transports Valmont**" in [m.value for m in signed.sidebar.markdown]
     again = started()  # the next visit opens the built store, without building again
     assert not again.exception
     assert len(Store(app_env).query("submissions", org="ent-valmont")) == len(sent)
@@ -157,23 +306,13 @@ def test_broken_definition_on_first_start_is_explained(app_env: Path) -> None:
     assert not app_env.exists()
 
 
-def test_upload_page_offers_the_template_and_shows_the_history(
-    app_env: Path, tmp_path: Path
-) -> None:
-    at = started()
-    at.switch_page("pages/deposer.py").run()
-    assert not at.exception, at.exception
-    assert at.title[0].value == "Déposer des classeurs"
-    assert at.get("download_button")  # the pre-filled template
-    assert "Aucun dépôt pour l'instant." in texts(at)
-    at.selectbox[0].set_value("ent-valmont").run()
+def _upload(store: Store, tmp_path: Path, organisation: str, name: str) -> None:
     from indicators.definition import load_definition
     from indicators.ingest import ingest
-    from indicators.store import Store
     from tests.workbooks import write_workbook
 
     upload = write_workbook(
-        tmp_path / "bilan-valmont.xlsx",
+        tmp_path / name,
         {
             "B": [
                 ["Indicateur", "Collège", "Période", "Valeur"],
@@ -182,8 +321,47 @@ def test_upload_page_offers_the_template_and_shows_the_history(
         },
     )
     definition = load_definition(Path(os.environ["MESURE_DATA"]))
-    assert ingest(Store(app_env), upload, definition, "ent-valmont", "demo").status == "received"
+    assert ingest(store, upload, definition, organisation, "test").status == "received"
+
+
+def test_upload_page_of_an_evaluator_chooses_the_organisation(
+    app_store: Store, tmp_path: Path
+) -> None:
+    at = started(app_store, "eva")
+    at.switch_page("pages/deposer.py").run()
+    assert at.title[0].value == "Déposer des classeurs"
+    assert at.get("download_button")  # the pre-filled template
+    assert "Aucun dépôt pour l'instant." in texts(at)
+    at.selectbox[0].set_value("ent-valmont").run()
+    _upload(app_store, tmp_path, "ent-valmont", "bilan-valmont.xlsx")
     at.run()
     history = at.dataframe[-1].value
     assert list(history["Fichier"]) == ["bilan-valmont.xlsx"]
     assert list(history["Valeurs en vigueur"]) == [1]
+
+
+def test_upload_page_of_a_partner_is_its_own_organisation_only(
+    app_store: Store, tmp_path: Path
+) -> None:
+    _upload(app_store, tmp_path, "asso-elan", "bilan-elan.xlsx")
+    at = started(app_store, "valmont")
+    at.query_params["org"] = "asso-elan"  # a URL parameter changes nothing
+    at.switch_page("pages/deposer.py").run()
+    assert not at.selectbox  # nothing to choose
+    assert "**Organisation qui dépose** : Transports Valmont" in texts(at)
+    assert "Aucun dépôt pour l'instant." in texts(at)
+
+
+def test_audit_page_reads_and_filters_the_log(app_store: Store) -> None:
+    sign_in(started(), "valmont", "wrong password")
+    at = started(app_store, "eva")
+    at.switch_page("pages/journal.py").run()
+    log = at.dataframe[0].value
+    assert {"connexion refusée", "connexion", "compte créé"} <= set(log["Action"])
+    at.multiselect[0].select("login.failure").run()
+    log = at.dataframe[0].value
+    assert set(log["Action"]) == {"connexion refusée"} and list(log["Qui"]) == ["valmont"]
+    assert "reason: wrong_password" in log["Détails"].iloc[0]
+    assert at.get("plotly_chart")
+    at.text_input[0].input("nobody-at-all").run()
+    assert at.info[0].value == "Aucune entrée ne correspond."

@@ -75,5 +75,5 @@ select
 from figures as f
 inner join rules as r on r.code = f.indicator
 inner join periods as p on p.code = f.period
-group by all
+group by f.indicator, r.label_fr, r.label_en, r.unit, r.rule, f.period
 order by f.indicator, min(p.start_date), f.period

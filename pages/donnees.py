@@ -1,0 +1,107 @@
+"""Données: the values each viewer may see, the collective figures, and their downloads."""
+
+from functools import partial
+
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from indicators import exports, figures
+from indicators.i18n import label, t
+
+viewer, store, lang = ui.guard("data")
+definition = ui.definition(lang)
+names = {o.code: o.name for o in definition.organisations}
+places = {p.code: p.name for p in definition.places}
+
+st.title(t("data.title", lang))
+st.caption(t(f"data.intro.{viewer.role}", lang))
+
+left, right, _ = st.columns([1, 1, 4])
+left.download_button(
+    t("data.download_xlsx", lang),
+    data=partial(exports.values_export, store, viewer, "xlsx", lang),
+    file_name="mesure-donnees.xlsx",
+    icon=":material/download:",
+    on_click="ignore",
+)
+right.download_button(
+    t("data.download_csv", lang),
+    data=partial(exports.values_export, store, viewer, "csv", lang),
+    file_name="mesure-donnees.csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
+
+collective = figures.collective(store, viewer)
+st.subheader(t("data.collective", lang))
+st.caption(
+    t("data.hidden_note", lang, minimum=figures.MIN_ORGANISATIONS, share=f"{figures.DOMINANCE:.0%}")
+)
+if collective.empty:
+    st.info(t("data.no_collective", lang))
+else:
+    labels = dict(zip(collective["indicator"], collective[f"label_{lang}"], strict=False))
+    code = st.selectbox(
+        t("data.indicator", lang), list(labels), format_func=lambda c: f"{labels[c]} ({c})"
+    )
+    chosen = collective[collective["indicator"] == code]
+    figure = go.Figure(
+        go.Bar(x=chosen["period"], y=chosen["value"], name=t("data.initiative", lang))
+    )
+    if viewer.role == "partner":
+        figure.add_trace(
+            go.Scatter(
+                x=chosen["period"],
+                y=chosen["own"],
+                mode="markers+lines",
+                name=t("data.own", lang),
+                marker={"size": 10},
+            )
+        )
+    figure.update_layout(
+        title=t("data.chart", lang, indicator=labels[code]),
+        height=320,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        yaxis_title=label("unit", chosen["unit"].iloc[0], lang),
+    )
+    st.plotly_chart(figure, width="stretch")
+    columns = {
+        t("column.indicator", lang): collective[f"label_{lang}"],
+        t("column.period", lang): collective["period"],
+        t("column.organisations", lang): collective["organisations"],
+        t("column.number", lang): collective["value"].round(2),
+        t("column.unit", lang): collective["unit"].map(lambda u: label("unit", u, lang)),
+        t("column.hidden", lang): collective["hidden"].map(lambda c: exports.hidden_note(c, lang)),
+    }
+    if viewer.role == "partner":
+        columns[t("column.own", lang)] = collective["own"].round(2)
+    ui.table(columns)
+
+if viewer.role in ("evaluator", "partner"):
+    st.subheader(t("data.values", lang))
+    organisation = ""
+    if viewer.role == "evaluator":
+        organisation = st.selectbox(
+            t("data.organisation", lang),
+            ["", *sorted(names, key=names.__getitem__)],
+            format_func=lambda c: names.get(c, c) if c else t("data.all", lang),
+        )
+    values = figures.values(store, viewer, organisation)
+    if values.empty:
+        st.info(t("data.no_values", lang))
+    else:
+        ui.table(
+            {
+                t("column.organisation", lang): values["organisation"].map(names),
+                t("column.indicator", lang): values["indicator"],
+                t("column.place", lang): values["place"].map(lambda p: places.get(p, p)),
+                t("column.period", lang): values["period"],
+                t("column.breakdown", lang): values["disaggregation"],
+                t("column.number", lang): values["value"],
+                t("column.file", lang): values["filename"],
+                t("column.sheet", lang): values["sheet"],
+                t("column.cell", lang): values["cell"],
+                t("column.at", lang): values["uploaded_at"],
+            }
+        )

@@ -1,0 +1,54 @@
+"""Journal d'audit: who did what and when, filtered by dates, actions and person."""
+
+import datetime as dt
+
+import plotly.express as px
+import streamlit as st
+
+import ui
+from indicators import journal
+from indicators.i18n import t
+
+viewer, store, lang = ui.guard("audit")
+
+st.title(t("audit.title", lang))
+st.caption(t("audit.intro", lang))
+today = store.clock().date()
+dates_col, actions_col, actor_col = st.columns([2, 3, 2])
+dates = dates_col.date_input(
+    t("audit.dates", lang), value=(today - dt.timedelta(days=30), today), format="DD/MM/YYYY"
+)
+since, until = (dates[0], dates[-1]) if isinstance(dates, tuple) and dates else (today, today)
+actions = actions_col.multiselect(
+    t("audit.actions", lang),
+    list(journal.ACTIONS),
+    format_func=lambda a: journal.action_label(a, lang),
+    placeholder=t("data.all", lang),
+)
+actor = actor_col.text_input(t("audit.actor", lang))
+
+log = journal.read_log(store, viewer, since, until, actions, actor)
+st.markdown(t("audit.count", lang, count=len(log)))
+if log.empty:
+    st.info(t("audit.none", lang))
+    st.stop()
+counts = journal.per_day(log, lang)
+figure = px.bar(
+    counts,
+    x="day",
+    y="entries",
+    color="action",
+    title=t("audit.per_day", lang),
+    labels={"day": "", "entries": "", "action": t("column.action", lang)},
+)
+figure.update_layout(height=280, margin={"l": 0, "r": 0, "t": 40, "b": 0})
+st.plotly_chart(figure, width="stretch")
+ui.table(
+    {
+        t("column.when", lang): log["logged_at"],
+        t("column.actor", lang): log["actor"],
+        t("column.action", lang): log["action"].map(lambda a: journal.action_label(a, lang)),
+        t("column.target", lang): log["target"],
+        t("column.details", lang): log["details"],
+    }
+)
