@@ -1,4 +1,5 @@
-"""Mesure commune: the router. Pages are registered for the viewer's role only.
+"""Mesure commune: the router. Pages are registered, and listed in the menu, for the viewer's
+role only.
 
 Nobody signed in: every page is registered but hidden, behind the sign-in page, so that a deep
 link opens the sign-in form at its own address and, once signed in, the page itself.
@@ -37,7 +38,7 @@ if viewer is None:
     ]
     st.navigation([login, *hidden], position="hidden").run()
 else:
-    pages = {
+    sections = {
         t(section, lang): [
             st.Page(path, title=t(title, lang), icon=icon)
             for key, path, title, icon in entries
@@ -45,4 +46,11 @@ else:
         ]
         for section, entries in SECTIONS.items()
     }
-    st.navigation({s: e for s, e in pages.items() if e}).run()
+    sections = {section: pages for section, pages in sections.items() if pages}
+    current = st.navigation(sections, position="hidden")
+    with st.sidebar:
+        for section, pages in sections.items():
+            st.caption(section)
+            for page in pages:
+                st.page_link(page)
+    current.run()

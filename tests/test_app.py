@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import ui
 from indicators.access import PAGE_ROLES
 from indicators.store import Store
-from tests.conftest import ACCOUNTS, PASSWORD, PROJECT, session_token
+from tests.conftest import PASSWORD, PROJECT, session_token
 
 PAGES = {
     "catalogue": "pages/catalogue.py",

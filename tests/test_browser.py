@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import PROJECT, copy_definition
+from indicators.sessions import COOKIE
+from indicators.setup import init_store
+from tests.conftest import LIGHT_ARGON2, PASSWORD, PROJECT, copy_definition, open_accounts
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -29,6 +31,7 @@ pytestmark = [
         not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"
     ),
 ]
+PAGE_URLS = ("/catalogue", "/theorie_du_changement", "/deposer", "/donnees", "/journal", "/")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -43,19 +46,24 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(tmp: Path, demo: bool) -> Iterator[str]:
+def _serve(tmp: Path, demo: bool, **env_more: str) -> Iterator[str]:
     data = copy_definition(tmp / "definition")
     if not demo:
         path = data / "initiative.yaml"
         path.write_text(
             path.read_text(encoding="utf-8").replace("demo: true", "demo: false"), encoding="utf-8"
         )
+    # The store and its accounts exist before the server starts; it holds no upload yet.
+    store, _ = init_store(tmp / "live.duckdb", data, actor="test")
+    open_accounts(store)
     port = _free_port()
     env = {
         **os.environ,
-        "MESURE_DB": str(tmp / "live.duckdb"),
+        **LIGHT_ARGON2,
+        "MESURE_DB": str(store.path),
         "MESURE_DATA": str(data),
-        "MESURE_DEMO_BUILD": "0",  # an empty store: the journeys start from no upload
+        "MESURE_DEMO_BUILD": "0",
+        **env_more,
     }
     server = subprocess.Popen(
         [
@@ -102,6 +110,12 @@ def closed_server(tmp_path: Path) -> Iterator[str]:
     yield from _serve(tmp_path, demo=False)
 
 
+@pytest.fixture
+def hasty_server(tmp_path: Path) -> Iterator[str]:
+    """Sessions end after 4 seconds without use."""
+    yield from _serve(tmp_path, demo=False, MESURE_IDLE_MINUTES=str(4 / 60))
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
@@ -112,15 +126,108 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def test_deep_link_on_a_fresh_server_then_search_and_switch_language(
-    browser: Browser, demo_server: str
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def signed_in_as(page: Page, name: str) -> None:
+    page.get_by_text(f"Connecté·e : {name}").wait_for(timeout=30_000)
+
+
+def session_cookie(context: BrowserContext) -> str:
+    return next((c["value"] for c in context.cookies() if c["name"] == COOKIE), "")
+
+
+def test_an_anonymous_visitor_of_every_page_url_on_a_fresh_server_sees_only_the_sign_in(
+    browser: Browser, closed_server: str
 ) -> None:
-    page = browser.new_page()
     # The very first request of this server is a deep link to a page, not to the router.
-    page.goto(f"{demo_server}/theorie_du_changement")
-    page.get_by_role("heading", name="Théorie du changement").wait_for(timeout=30_000)
-    page.get_by_text("Jeunes touchés").first.wait_for()
+    for path in PAGE_URLS:
+        page = browser.new_page()
+        page.goto(f"{closed_server}{path}")
+        page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+        page.get_by_label("Mot de passe").wait_for()
+        body = page.inner_text("body")
+        for secret in ("Jeunes touchés", "jeunes-touches", "Transports Valmont", "Visites"):
+            assert secret not in body, (path, secret)
+        assert page.locator("[data-testid=stPageLink]").count() == 0  # no menu either
+        page.close()
+
+
+def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
+    browser: Browser, closed_server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{closed_server}/donnees")  # a deep link, before signing in
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Données").wait_for(timeout=30_000)  # the page asked for
+    signed_in_as(page, "Éva Luation")
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600
+    page.reload()
+    signed_in_as(page, "Éva Luation")
+    other = context.new_page()  # a new tab, on a deep link
+    other.goto(f"{closed_server}/journal")
+    other.get_by_role("heading", name="Journal d'audit").wait_for(timeout=30_000)
+    other.get_by_role("button", name="Se déconnecter").click()
+    other.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    other.wait_for_function(f"!document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    page.reload()  # the first tab is signed out too
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    context.close()
+
+
+def test_a_tampered_or_replayed_cookie_is_refused(browser: Browser, closed_server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(closed_server)
+    sign_in(page, "valmont")
+    signed_in_as(page, "Transports Valmont")
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    good = session_cookie(context)
+    session_id = good.split(".")[1]
+    forged = good.replace(session_id, session_id[::-1])
+    for value in (forged, good[:-3] + "AAA"):
+        context.add_cookies([{"name": COOKIE, "value": value, "url": closed_server}])
+        page.goto(f"{closed_server}/donnees")
+        page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+        assert "Transports Valmont" not in page.inner_text("body")
+    context.add_cookies([{"name": COOKIE, "value": good, "url": closed_server}])
+    page.goto(f"{closed_server}/donnees")
+    signed_in_as(page, "Transports Valmont")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    context.add_cookies([{"name": COOKIE, "value": good, "url": closed_server}])  # replayed
+    page.goto(f"{closed_server}/donnees")
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    assert "Transports Valmont" not in page.inner_text("body")
+    context.close()
+
+
+def test_an_idle_session_expires_and_says_so(browser: Browser, hasty_server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(hasty_server)
+    sign_in(page, "horizon")
+    signed_in_as(page, "Fondation Horizon")
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    page.wait_for_timeout(5_000)
+    page.reload()
+    page.get_by_text("Votre session a expiré après une période d'inactivité").wait_for(
+        timeout=30_000
+    )
+    context.close()
+
+
+def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_server: str) -> None:
+    page = browser.new_page()
     page.goto(f"{demo_server}/catalogue")
+    sign_in(page, "eva")
     page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
     page.get_by_label("Rechercher").fill("brevet")
     page.get_by_label("Rechercher").press("Enter")
@@ -128,16 +235,6 @@ def test_deep_link_on_a_fresh_server_then_search_and_switch_language(
     page.goto(f"{demo_server}/catalogue?lang=en")
     page.get_by_role("heading", name="Common indicator catalogue").wait_for(timeout=30_000)
     page.close()
-
-
-def test_closed_initiative_shows_no_data_on_any_url(browser: Browser, closed_server: str) -> None:
-    for path in ("/theorie_du_changement", "/catalogue", "/"):
-        page = browser.new_page()
-        page.goto(f"{closed_server}{path}")
-        page.get_by_text("Connexion requise").first.wait_for(timeout=30_000)
-        body = page.inner_text("body")
-        assert "Jeunes touchés" not in body and "jeunes-touches" not in body
-        page.close()
 
 
 def test_upload_a_faulty_workbook_then_the_corrected_one(
@@ -166,9 +263,9 @@ def test_upload_a_faulty_workbook_then_the_corrected_one(
     )
     page = browser.new_page()
     page.goto(f"{demo_server}/deposer")
+    sign_in(page, "valmont")  # a partner uploads for its own organisation, without choosing
     page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
-    page.get_by_label("Organisation qui dépose").click()
-    page.get_by_role("option", name="Transports Valmont").click()
+    page.get_by_text("Transports Valmont").first.wait_for(timeout=15_000)
     page.get_by_text("Aucun dépôt pour l'instant.").wait_for(timeout=15_000)
     page.locator("input[type=file]").set_input_files(str(faulty))
     page.get_by_text("Ce fichier a des erreurs").wait_for(timeout=30_000)  # the table is a canvas
