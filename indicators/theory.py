@@ -35,11 +35,19 @@ def theory_graph(store: Store, viewer: Viewer) -> TheoryGraph:
     """The theory of change with what measures and what feeds each node."""
     require(viewer, "theory")
     indicators = store.query("indicators")[["code", "label_fr", "label_en", "node", "type"]]
+    partners = store.query("node_partners")
+    if viewer.role not in ("evaluator", "partner"):
+        # A funder reads how many organisations of each type feed a node, not who they are.
+        partners = (
+            partners.groupby(["node", "type"], as_index=False)
+            .agg(organisations=("organisation", "nunique"), commitments=("commitments", "sum"))
+            .sort_values(["node", "organisations"], ascending=[True, False])
+        )
     return TheoryGraph(
         nodes=store.query("toc_nodes"),
         links=store.query("toc_links"),
         indicators=indicators,
-        partners=store.query("node_partners"),
+        partners=partners,
     )
 
 
@@ -90,10 +98,17 @@ def node_hover(graph: TheoryGraph, code: str, lang: str) -> str:
     lines.append(f"{t('theory.indicators', lang)} : {len(indicators)}")
     lines += [f"  • {name}" for name in indicators[f"label_{lang}"].head(6)]
     partners = graph.partners_of(code)
-    lines.append(f"{t('theory.partners', lang)} : {len(partners)}")
-    lines += [f"  • {name}" for name in partners["name"].head(6)]
-    if len(partners) > 6:
-        lines.append(f"  … (+{len(partners) - 6})")
+    if "name" in partners:
+        lines.append(f"{t('theory.partners', lang)} : {len(partners)}")
+        lines += [f"  • {name}" for name in partners["name"].head(6)]
+        if len(partners) > 6:
+            lines.append(f"  … (+{len(partners) - 6})")
+    else:  # counted by type (a funder's view)
+        lines.append(f"{t('theory.partners', lang)} : {int(partners['organisations'].sum())}")
+        lines += [
+            f"  • {label('organisation_type', kind, lang)} : {n}"
+            for kind, n in zip(partners["type"], partners["organisations"], strict=True)
+        ]
     return "<br>".join(lines)
 
 

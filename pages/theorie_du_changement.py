@@ -44,15 +44,22 @@ with left:
 with right:
     st.markdown(f"#### {t('theory.partners', lang)}")
     partners = graph.partners_of(code)
+    kinds = partners["type"].map(lambda c: label("organisation_type", c, lang))
     if partners.empty:
         st.info(t("theory.no_partner", lang))
-    else:
+    elif "name" in partners:
         ui.table(
             {
                 t("column.organisation", lang): partners["name"],
-                t("column.type", lang): partners["type"].map(
-                    lambda c: label("organisation_type", c, lang)
-                ),
+                t("column.type", lang): kinds,
+                t("column.commitments", lang): partners["commitments"],
+            }
+        )
+    else:  # a funder: organisations counted by type
+        ui.table(
+            {
+                t("column.type", lang): kinds,
+                t("column.organisations", lang): partners["organisations"],
                 t("column.commitments", lang): partners["commitments"],
             }
         )

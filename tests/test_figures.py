@@ -1,0 +1,199 @@
+"""Collective figures on hand-computed cases, what each role gets of them, and safe exports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from indicators import exports, figures
+from indicators.definition import load_definition
+from indicators.ingest import ingest
+from indicators.store import Store
+from indicators.uploads import review_submission
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A
+from tests.workbooks import write_workbook
+
+HEADER = ["Indicateur", "Collège", "Période", "Valeur", "Numérateur", "Dénominateur"]
+PERIOD = "2024-2025-T1"
+
+
+def send(
+    store: Store,
+    definition_dir: Path,
+    tmp: Path,
+    organisation: str,
+    rows: list[list[object]],
+    name: str | None = None,
+    accept: bool = True,
+) -> None:
+    path = write_workbook(tmp / (name or f"{organisation}.xlsx"), {"Bilan": [HEADER, *rows]})
+    outcome = ingest(store, path, load_definition(definition_dir), organisation, organisation)
+    assert outcome.status == "received", outcome.preparation.problems
+    if accept:
+        submission = int(store.query("submissions", org=organisation)["id"].iloc[0])
+        assert review_submission(store, EVALUATOR, submission, "accepted")
+
+
+def figure(store: Store, viewer: object, indicator: str) -> pd.Series:
+    table = figures.collective(store, viewer)  # type: ignore[arg-type]
+    return table[(table["indicator"] == indicator) & (table["period"] == PERIOD)].iloc[0]
+
+
+def test_sums_by_rule_and_hides_a_figure_of_fewer_than_three_organisations(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        [
+            ["Nb jeunes touchés", "0950001K", "T1 2024-2025", 40, None, None],
+            ["Nb jeunes touchés", "0950002L", "T1 2024-2025", 20, None, None],
+        ],
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "asso-elan",
+        [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 30, None, None]],
+    )
+    shown = figure(store, EVALUATOR, "jeunes-touches")
+    assert (shown["value"], shown["organisations"], shown["hidden"]) == (90, 2, "")
+    for viewer in (PARTNER_A, FUNDER):
+        hidden = figure(store, viewer, "jeunes-touches")
+        assert hidden["hidden"] == "few-organisations" and pd.isna(hidden["value"])
+    assert figure(store, PARTNER_A, "jeunes-touches")["own"] == 60  # A's two schools
+    assert pd.isna(figure(store, FUNDER, "jeunes-touches")["own"])
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "clg-0950001k",
+        [["Nb jeunes touchés", "0950001K", "T1 2024-2025", 10, None, None]],
+    )
+    assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 100
+
+
+def test_a_sum_dominated_by_one_organisation_is_hidden(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    for organisation, value in (("ent-valmont", 900), ("asso-elan", 50), ("clg-0950001k", 50)):
+        send(
+            store,
+            definition_dir,
+            tmp_path,
+            organisation,
+            [["Nb jeunes touchés", "0950002L", "T1 2024-2025", value, None, None]],
+        )
+    hidden = figure(store, FUNDER, "jeunes-touches")
+    assert hidden["hidden"] == "dominant" and pd.isna(hidden["value"])  # 900 / 1000 > 85 %
+    assert figure(store, EVALUATOR, "jeunes-touches")["value"] == 1000
+
+
+def test_rates_are_numerators_over_denominators_and_scores_a_mean_of_rows(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    rate = "Part des élèves ayant un projet d'avenir"
+    score = "Score de confiance en soi"
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        [
+            [rate, "0950001K", "T1 2024-2025", 50, 10, 20],
+            [score, "0950001K", "T1 2024-2025", 6, None, None],
+            [score, "0950002L", "T1 2024-2025", 8, None, None],
+        ],
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "asso-elan",
+        [
+            [rate, "0950002L", "T1 2024-2025", 90, 90, 100],
+            [score, "0950002L", "T1 2024-2025", 4, None, None],
+        ],
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "clg-0950001k",
+        [[rate, "0950001K", "T1 2024-2025", 0, 0, 80]],
+    )
+    # (10 + 90 + 0) / (20 + 100 + 80) = 50 %, not the mean of 50, 90 and 0 (46.7)
+    assert figure(store, FUNDER, "taux-projet-avenir")["value"] == pytest.approx(50)
+    assert figure(store, PARTNER_A, "taux-projet-avenir")["own"] == pytest.approx(50)
+    # the mean of the three rows (6, 8, 4), not of the two organisations' means (7 and 4)
+    assert figure(store, EVALUATOR, "score-confiance")["value"] == pytest.approx(6)
+
+
+def test_funders_see_only_accepted_submissions(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    for organisation in ("ent-valmont", "asso-elan"):
+        send(
+            store,
+            definition_dir,
+            tmp_path,
+            organisation,
+            [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 10, None, None]],
+        )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "clg-0950001k",
+        [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 10, None, None]],
+        accept=False,
+    )
+    assert figure(store, FUNDER, "jeunes-touches")["organisations"] == 2  # hidden, too few
+    assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 30
+
+
+def test_exports_write_user_text_as_text_never_as_a_formula(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 10, None, None]],
+        name="=HYPERLINK(1)+2.xlsx",
+    )
+    book_bytes = exports.values_export(store, EVALUATOR, "xlsx")
+    with zipfile.ZipFile(io.BytesIO(book_bytes)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and all(b"<f>" not in archive.read(n) for n in sheets)
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    cells = [c for row in book["Valeurs"].iter_rows() for c in row if c.value]
+    file_cells = [c for c in cells if "HYPERLINK" in str(c.value)]
+    assert [(c.value, c.data_type) for c in file_cells] == [("'=HYPERLINK(1)+2.xlsx", "s")]
+    text = exports.values_export(store, EVALUATOR, "csv").decode("utf-8-sig")
+    assert ",'=HYPERLINK(1)+2.xlsx," in text and ",=HYPERLINK" not in text
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        frame = exports.safe_frame(pd.DataFrame({"a": [f"{start}1", "ok", None], "n": [-1, 2, 3]}))
+        assert list(frame["a"])[:2] == [f"'{start}1", "ok"] and list(frame["n"]) == [-1, 2, 3]
+
+
+def test_every_export_is_audited(store: Store, definition_dir: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    exports.values_export(store, PARTNER_A, "csv")
+    exports.observations_csv(store, EVALUATOR, "asso-elan")
+    log = store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
+    log = log[log["action"] == "export"]
+    assert list(zip(log["actor"], log["target"], strict=True)) == [
+        ("eva", "observations.csv"),
+        ("valmont", "values.csv"),
+    ]

@@ -1,0 +1,97 @@
+"""The audit log: every action of the app writes its entry; evaluators read and filter it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from indicators import accounts, exports, journal, sessions, uploads
+from indicators.access import AccessDeniedError, command_line
+from indicators.definition import load_definition
+from indicators.setup import init_store
+from indicators.store import Store
+from tests.conftest import EVALUATOR, FAST, FUNDER, PARTNER_A, open_accounts
+from tests.workbooks import write_workbook
+
+DAY = dt.date.today()
+
+
+def test_every_action_writes_who_when_what(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    definition = load_definition(definition_dir)
+    open_accounts(store)  # account.add
+    admin = command_line()
+    login = accounts.authenticate(store, "valmont", "correct horse battery", "c", FAST)
+    assert login.account is not None
+    token = sessions.open_session(store, login.account, client="c", security=FAST)
+    accounts.authenticate(store, "valmont", "wrong", "c", FAST)  # login.failure
+    for _ in range(FAST.max_failures):
+        accounts.authenticate(store, "elan", "wrong", "c", FAST)
+    accounts.authenticate(store, "elan", "wrong", "c", FAST)  # login.throttled
+    sessions.resolve(store, "v1.forged.1.sig", FAST)  # session.rejected
+    path = write_workbook(
+        tmp_path / "bilan.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb visites", "0950002L", "T1 2024-2025", 3],
+            ]
+        },
+    )
+    uploads.confirm_upload(store, PARTNER_A, definition, "ent-valmont", path, "bilan.xlsx")
+    uploads.confirm_mappings(
+        store,
+        PARTNER_A,
+        definition,
+        "ent-valmont",
+        [("indicator", "Nb sorties", "visites-entreprise")],
+    )
+    submission = int(store.query("submissions", org="ent-valmont")["id"].iloc[0])
+    uploads.review_submission(store, EVALUATOR, submission, "returned", "Le T1 manque")
+    uploads.review_submission(store, EVALUATOR, submission, "accepted")
+    exports.values_export(store, PARTNER_A, "xlsx")
+    accounts.set_password(store, admin, "valmont", "another long password", FAST)
+    accounts.set_disabled(store, admin, "valmont")
+    accounts.set_disabled(store, admin, "valmont", disabled=False)
+    accounts.authenticate(  # account.rehash: stronger parameters than the hash's
+        store,
+        "valmont",
+        "another long password",
+        security=accounts.Security(time_cost=2, memory_kib=1024, parallelism=1),
+    )
+    token = sessions.open_session(store, accounts.get_account(store, "valmont"), security=FAST)
+    sessions.close_session(store, token)  # logout
+    token = sessions.open_session(store, accounts.get_account(store, "valmont"), security=FAST)
+    store.clock = lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
+    sessions.resolve(store, token, FAST)  # session.expired
+    init_store(store.path, definition_dir, actor="eva")  # definition.load
+    log = journal.read_log(store, EVALUATOR, DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1))
+    assert set(log["action"]) == set(journal.ACTIONS)  # every action, and no unnamed one
+    upload = log[log["action"] == "submission.upload"].iloc[0]
+    assert (upload["actor"], upload["target"]) == ("valmont", "bilan.xlsx")
+    assert "organisation: ent-valmont" in upload["details"]
+    returned = log[log["action"] == "submission.return"].iloc[0]
+    assert returned["actor"] == "eva" and "comment: Le T1 manque" in returned["details"]
+    assert log["logged_at"].is_monotonic_decreasing  # newest first
+
+
+def test_the_log_is_filtered_by_action_person_and_day(store: Store) -> None:
+    open_accounts(store)
+    accounts.authenticate(store, "valmont", "wrong", "c", FAST)
+    accounts.authenticate(store, "elan", "wrong", "c", FAST)
+    around = (DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1))
+    failures = journal.read_log(store, EVALUATOR, *around, actions=["login.failure"])
+    assert sorted(failures["actor"]) == ["elan", "valmont"]
+    assert list(journal.read_log(store, EVALUATOR, *around, actor="VALM")["action"]) == [
+        "login.failure"
+    ]
+    assert journal.read_log(
+        store, EVALUATOR, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=2)
+    ).empty
+    counts = journal.per_day(failures, "en")
+    assert list(counts["action"]) == ["failed login"] and list(counts["entries"]) == [2]
+    with pytest.raises(AccessDeniedError):
+        journal.read_log(store, FUNDER, *around)

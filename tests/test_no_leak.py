@@ -1,0 +1,325 @@
+"""Nothing leaks: every page and every export, as partner A, as a funder, and as nobody.
+
+Three organisations report the same indicator with values found nowhere else (11873 for
+partner A, 14729 for partner B, 12953 for the school); B also has a file name, an uploader and a
+confirmed mapping of its own. Partner A may see its own value and the collective figure (39555)
+but nothing of B or of the school alone; the funder sees the collective figure only, never a
+row of one organisation; a viewer of an unknown role is refused by every scoped function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from indicators import accounts, catalogue, exports, figures, journal, theory, uploads
+from indicators.access import PAGE_ROLES, AccessDeniedError, Viewer
+from indicators.definition import load_definition
+from indicators.ingest import ingest
+from indicators.model import Definition
+from indicators.store import Store
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, PROJECT, session_token
+from tests.workbooks import write_workbook
+
+PAGES = {
+    "catalogue": "pages/catalogue.py",
+    "theory": "pages/theorie_du_changement.py",
+    "upload": "pages/deposer.py",
+    "data": "pages/donnees.py",
+    "audit": "pages/journal.py",
+}
+SCHOOL = "clg-0950001k"
+SENT = {  # organisation: (file name, uploader, value)
+    "ent-valmont": ("valmont-bilan-a.xlsx", "valmont", 11873),
+    "asso-elan": ("elan-secret-bilan.xlsx", "elan-secret-uploader", 14729),
+    SCHOOL: ("tilleuls-secret-bilan.xlsx", "tilleuls-secret-uploader", 12953),
+}
+B_MAPPING = "Libellé secret d'Élan"
+OF_B = ["elan-secret", "14729", "Libellé secret", "Libelle secret"]
+OF_SCHOOL = ["tilleuls-secret", "12953"]
+OF_A = ["valmont-bilan-a", "11873"]
+COLLECTIVE = "39555"
+GUEST = Viewer("guest", "visitor", "Visiteur", "ent-valmont")
+
+
+@pytest.fixture
+def shared(app_store: Store, tmp_path: Path) -> Store:
+    """The app's store with what A, B and the school sent, accepted by an evaluator."""
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
+    for organisation, (name, uploader, value) in SENT.items():
+        path = write_workbook(
+            tmp_path / name,
+            {
+                "Bilan": [
+                    ["Indicateur", "Collège", "Période", "Valeur"],
+                    ["Nb jeunes touchés", "0950002L", "T1 2024-2025", value],
+                ]
+            },
+        )
+        outcome = ingest(app_store, path, definition, organisation, uploader)
+        assert outcome.status == "received", outcome.preparation.problems
+    uploads.confirm_mappings(
+        app_store,
+        PARTNER_B,
+        definition,
+        "asso-elan",
+        [("indicator", B_MAPPING, "visites-entreprise")],
+    )
+    for submission in app_store.query("all_submissions")["id"]:
+        assert uploads.review_submission(app_store, EVALUATOR, int(submission), "accepted")
+    return app_store
+
+
+def rendered(at: AppTest) -> str:
+    """Everything an AppTest run put on the page: texts, tables, charts, widgets' options."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> Iterator[Any]:
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    for node in walk(at._tree):
+        if node.type in ("arrow_data_frame", "dataframe"):
+            parts.append(node.value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+    return "\n".join(parts)
+
+
+def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
+    """What `viewer` sees on `page`: first as it opens, then with each choice of its first
+    selectbox (an indicator, a node)."""
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    at.session_state[ui.TOKEN] = session_token(store, viewer.username)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    yield rendered(at)
+    if at.selectbox:
+        for option in list(at.selectbox[0].options)[:12]:
+            at.selectbox[0].select_index(list(at.selectbox[0].options).index(option)).run()
+            assert not at.exception, at.exception
+            yield rendered(at)
+
+
+def spreadsheet_text(data: bytes | str) -> str:
+    """The text of a CSV, or of every cell of every sheet of an xlsx."""
+    if isinstance(data, str):
+        return data
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return data.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    )
+
+
+def exports_of(
+    store: Store, viewer: Viewer, definition: Definition
+) -> dict[str, Callable[[], Any]]:
+    """Every export the app offers, as `viewer` would get it."""
+    made: dict[str, Callable[[], Any]] = {
+        "values.xlsx": lambda: exports.values_export(store, viewer, "xlsx"),
+        "values.csv": lambda: exports.values_export(store, viewer, "csv"),
+        "values.xlsx.en": lambda: exports.values_export(store, viewer, "xlsx", "en"),
+        "collective": lambda: exports.collective_table(store, viewer).to_csv(),
+    }
+    if viewer.role in ("evaluator", "partner"):
+        made["observations.csv"] = lambda: exports.observations_csv(store, viewer)
+    if viewer.role == "partner":
+        own = viewer.organisation or ""
+        made["history"] = lambda: uploads.history(store, viewer, definition, own).to_csv()
+        made["template"] = lambda: ui.template_bytes(own)
+    return made
+
+
+# -- partner A ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [k for k, roles in PAGE_ROLES.items() if "partner" in roles])
+def test_partner_a_sees_nothing_of_partner_b_on_any_page(shared: Store, page: str) -> None:
+    seen_own = seen_collective = False
+    for shown in visit(shared, PARTNER_A, PAGES[page]):
+        for secret in [*OF_B, *OF_SCHOOL]:
+            assert secret not in shown, (page, secret)
+        seen_own |= "11873" in shown
+        seen_collective |= COLLECTIVE in shown
+    if page == "data":  # the test can fail: A's own value and the collective figure are there
+        assert seen_own and seen_collective
+
+
+def test_partner_a_sees_nothing_of_partner_b_in_any_export(shared: Store) -> None:
+    definition = ui._definition(os.environ["MESURE_DATA"])
+    made = exports_of(shared, PARTNER_A, definition)
+    assert set(made) >= {"values.xlsx", "values.csv", "observations.csv", "history", "template"}
+    for name, export in made.items():
+        text = spreadsheet_text(export())
+        for secret in [*OF_B, *OF_SCHOOL]:
+            assert secret not in text, (name, secret)
+    values = spreadsheet_text(made["values.xlsx"]())
+    assert "valmont-bilan-a.xlsx" in values and COLLECTIVE in values and "11873" in values
+
+
+def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
+    definition = ui._definition(os.environ["MESURE_DATA"])
+    path = write_workbook(
+        Path(os.environ["MESURE_DB"]).with_name("a.xlsx"),
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb visites", "0950002L", "T2 2024-2025", 1],
+            ]
+        },
+    )
+    attempts: list[Callable[[], object]] = [
+        lambda: figures.values(shared, PARTNER_A, "asso-elan"),
+        lambda: exports.observations_csv(shared, PARTNER_A, "asso-elan"),
+        lambda: uploads.history(shared, PARTNER_A, definition, "asso-elan"),
+        lambda: uploads.check_upload(shared, PARTNER_A, definition, "asso-elan", path, "a.xlsx"),
+        lambda: uploads.confirm_upload(shared, PARTNER_A, definition, "asso-elan", path, "a.xlsx"),
+        lambda: uploads.confirm_mappings(
+            shared, PARTNER_A, definition, "asso-elan", [("indicator", "x", "jeunes-touches")]
+        ),
+        lambda: uploads.review_submission(shared, PARTNER_A, 1, "accepted"),
+        lambda: journal.read_log(shared, PARTNER_A, dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
+        lambda: accounts.list_accounts(shared, PARTNER_A),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AccessDeniedError):
+            attempt()
+    assert set(figures.values(shared, PARTNER_B)["organisation"]) == {"asso-elan"}
+
+
+def test_an_upload_is_always_the_signed_in_partners_own(shared: Store, tmp_path: Path) -> None:
+    """Even a template made for B, or a file naming B, lands under the uploader's organisation."""
+    definition = ui._definition(os.environ["MESURE_DATA"])
+    template_of_b = tmp_path / "modele-elan.xlsx"
+    template_of_b.write_bytes(ui.template_bytes("asso-elan"))
+    book = openpyxl.load_workbook(template_of_b)
+    sheet = book["Saisie"]
+    value_column = [c.value for c in sheet[1]].index("Valeur") + 1
+    sheet.cell(row=2, column=value_column, value=5.5)  # B's first pre-filled row (a score)
+    book.save(template_of_b)
+    organisation = uploads.organisations_for(PARTNER_A, definition)
+    assert organisation == ["ent-valmont"]
+    done = uploads.confirm_upload(
+        shared, PARTNER_A, definition, organisation[0], template_of_b, "modele-elan.xlsx"
+    )
+    assert done.created == 1
+    assert "template-other-organisation" in {p.code for p in done.preparation.problems}
+    stored = figures.values(shared, EVALUATOR)
+    assert set(stored.loc[stored["filename"] == "modele-elan.xlsx", "organisation"]) == {
+        "ent-valmont"
+    }
+
+
+# -- the funder ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [k for k, roles in PAGE_ROLES.items() if "funder" in roles])
+def test_a_funder_sees_no_row_of_one_organisation_on_any_page(shared: Store, page: str) -> None:
+    seen_collective = False
+    for shown in visit(shared, FUNDER, PAGES[page]):
+        for secret in [*OF_A, *OF_B, *OF_SCHOOL, "valmont-bilan", ".xlsx"]:
+            assert secret not in shown, (page, secret)
+        seen_collective |= COLLECTIVE in shown
+    if page == "data":
+        assert seen_collective
+
+
+def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -> None:
+    definition = ui._definition(os.environ["MESURE_DATA"])
+    for name, export in exports_of(shared, FUNDER, definition).items():
+        text = spreadsheet_text(export())
+        for secret in [*OF_A, *OF_B, *OF_SCHOOL, ".xlsx", "uploaded_by", "Bilan"]:
+            assert secret not in text, (name, secret)
+    assert COLLECTIVE in spreadsheet_text(exports.values_export(shared, FUNDER, "xlsx"))
+    for attempt in (
+        lambda: figures.values(shared, FUNDER),
+        lambda: exports.observations_csv(shared, FUNDER),
+    ):
+        with pytest.raises(AccessDeniedError):
+            attempt()
+
+
+def test_a_funder_sees_only_accepted_data(shared: Store, tmp_path: Path) -> None:
+    definition = ui._definition(os.environ["MESURE_DATA"])
+    path = write_workbook(
+        tmp_path / "late.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb jeunes touchés", "0950001K", "T1 2024-2025", 50],
+            ]
+        },
+    )
+    for organisation in ("ent-valmont", "asso-elan", SCHOOL):
+        outcome = ingest(shared, path, definition, organisation, "x")  # received, not accepted
+        assert outcome.status == "received", outcome.preparation.problems
+    by_period = figures.collective(shared, FUNDER).set_index("period")["value"]
+    assert by_period["2024-2025-T1"] == 39555  # the new values wait for an evaluator
+    evaluator = figures.collective(shared, EVALUATOR).set_index("period")["value"]
+    assert evaluator["2024-2025-T1"] == 39555 + 3 * 50
+
+
+# -- nobody and an unknown role --------------------------------------------------------------
+
+
+def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: Store) -> None:
+    definition = ui._definition(os.environ["MESURE_DATA"])
+    path = Path(os.environ["MESURE_DB"])
+    calls: list[Callable[[], object]] = [
+        lambda: catalogue.indicator_table(shared, GUEST),
+        lambda: catalogue.indicator_history(shared, GUEST, "jeunes-touches"),
+        lambda: theory.theory_graph(shared, GUEST),
+        lambda: figures.values(shared, GUEST),
+        lambda: figures.collective(shared, GUEST),
+        lambda: exports.values_export(shared, GUEST, "xlsx"),
+        lambda: exports.collective_table(shared, GUEST),
+        lambda: exports.observations_csv(shared, GUEST),
+        lambda: uploads.organisations_for(GUEST, definition),
+        lambda: uploads.history(shared, GUEST, definition, "ent-valmont"),
+        lambda: uploads.check_upload(shared, GUEST, definition, "ent-valmont", path, "x"),
+        lambda: uploads.check_file(shared, GUEST, definition, "ent-valmont", path, "x"),
+        lambda: uploads.confirm_upload(shared, GUEST, definition, "ent-valmont", path, "x"),
+        lambda: uploads.confirm_mappings(shared, GUEST, definition, "ent-valmont", []),
+        lambda: uploads.review_submission(shared, GUEST, 1, "accepted"),
+        lambda: journal.read_log(shared, GUEST, dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
+        lambda: accounts.list_accounts(shared, GUEST),
+        lambda: accounts.add_account(shared, GUEST, "x", "x", "partner", "long enough pw"),
+        lambda: accounts.set_disabled(shared, GUEST, "valmont"),
+        lambda: accounts.set_password(shared, GUEST, "valmont", "long enough pw"),
+    ]
+    for call in calls:
+        with pytest.raises(AccessDeniedError):
+            call()
+
+
+def test_every_function_that_takes_a_viewer_is_in_the_refusal_test() -> None:
+    """A new scoped function must be added to the test above (deny by default, proven)."""
+    import ast
+    import inspect
+
+    tested = inspect.getsource(test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function)
+    for path in sorted((PROJECT / "indicators").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                kinds = [ast.unparse(a.annotation) for a in node.args.args if a.annotation]
+                if "Viewer" in kinds and path.stem != "access":
+                    assert f"{path.stem}.{node.name}(" in tested, f"{path.stem}.{node.name}"
