@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators import read_worker
+from indicators.formula_guard import safe_cell
 from indicators.model import GRADES, Definition, Indicator, Period
 
 TEMPLATE_VERSION = "1"
@@ -94,7 +95,7 @@ def write_template(definition: Definition, organisation: str, out: Path) -> Path
             _help(indicator),
         ]
         for col, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=col, value=value)
+            sheet.cell(row=r, column=col, value=safe_cell(value))  # definition text is typed
     last = len(rows) + 1 + EXTRA_ROWS
     for r in range(2, last + 1):
         for col in range(1, len(COLUMNS)):
@@ -134,7 +135,7 @@ def _lists(book: openpyxl.Workbook, sheet: Worksheet, definition: Definition, la
     for index, (column, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(index)
         for r, value in enumerate(values, start=1):
-            lists.cell(row=r, column=index, value=value)
+            lists.cell(row=r, column=index, value=safe_cell(value))
         validation = DataValidation(
             type="list",
             formula1=f"={LISTS_SHEET}!${letter}$1:${letter}${len(values)}",
