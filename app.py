@@ -13,41 +13,48 @@ from indicators.i18n import t
 
 st.set_page_config(page_title="Mesure commune", page_icon=":material/insights:", layout="wide")
 
+st.session_state[ui.ROUTED] = True
 lang = ui.current_lang()
 viewer = ui.current_viewer(ui.open_store(lang)).viewer
+wanted = st.session_state.pop(ui.WANTED, None)  # a page asked for before the router ran
 
 SECTIONS = {
     "nav.section.definition": [
-        ("catalogue", "pages/catalogue.py", "nav.catalogue", ":material/menu_book:"),
-        ("theory", "pages/theorie_du_changement.py", "nav.theory", ":material/account_tree:"),
+        ("catalogue", "nav.catalogue", ":material/menu_book:"),
+        ("theory", "nav.theory", ":material/account_tree:"),
     ],
     "nav.section.partners": [
-        ("upload", "pages/deposer.py", "nav.upload", ":material/upload_file:"),
-        ("data", "pages/donnees.py", "nav.data", ":material/table_chart:"),
+        ("upload", "nav.upload", ":material/upload_file:"),
+        ("data", "nav.data", ":material/table_chart:"),
     ],
     "nav.section.follow": [
-        ("audit", "pages/journal.py", "nav.audit", ":material/history:"),
+        ("audit", "nav.audit", ":material/history:"),
     ],
 }
 if viewer is None:
     login = st.Page("pages/connexion.py", title=t("nav.login", lang), icon=":material/login:")
     hidden = [
-        st.Page(path, title=t(title, lang), icon=icon)
+        st.Page(ui.PAGE_FILES[key], title=t(title, lang), icon=icon)
         for entries in SECTIONS.values()
-        for _, path, title, icon in entries
+        for key, title, icon in entries
     ]
-    st.navigation([login, *hidden], position="hidden").run()
+    current = st.navigation([login, *hidden], position="hidden")
+    if wanted:
+        st.switch_page(wanted, query_params=ui.language_params())
+    current.run()
 else:
     sections = {
         t(section, lang): [
-            st.Page(path, title=t(title, lang), icon=icon)
-            for key, path, title, icon in entries
+            st.Page(ui.PAGE_FILES[key], title=t(title, lang), icon=icon)
+            for key, title, icon in entries
             if can_view(viewer, key)
         ]
         for section, entries in SECTIONS.items()
     }
     sections = {section: pages for section, pages in sections.items() if pages}
     current = st.navigation(sections, position="hidden")
+    if wanted in {file for key, file in ui.PAGE_FILES.items() if can_view(viewer, key)}:
+        st.switch_page(wanted, query_params=ui.language_params())
     with st.sidebar:
         for section, pages in sections.items():
             st.caption(section)

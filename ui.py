@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from indicators import accounts, sessions
 from indicators.access import Viewer, can_view
@@ -36,6 +37,12 @@ def current_lang() -> str:
     """The interface language: the `lang` URL parameter, French by default."""
     lang = st.query_params.get("lang", "fr")
     return lang if lang in LANGUAGES else "fr"
+
+
+def language_params() -> dict[str, str] | None:
+    """The URL parameters that keep the language across a page switch (none for French)."""
+    lang = current_lang()
+    return {"lang": lang} if lang != "fr" else None
 
 
 def language_switch() -> str:
@@ -98,6 +105,16 @@ TOKEN = "_mesure_token"  # this browser tab's session cookie value, once known
 SET_COOKIE = "_mesure_set_cookie"  # a cookie to write (after a login) or clear (after a logout)
 REJECTED = "_mesure_rejected"  # a cookie already refused: not checked (nor audited) again
 ENDED = "_mesure_ended"  # why this tab's session just expired
+ROUTED = "_mesure_routed"  # the router (app.py) ran in this tab
+WANTED = "_mesure_wanted"  # the page a tab asked for before the router ever ran
+# Page key -> its file, in the order of the menu. app.py registers them.
+PAGE_FILES = {
+    "catalogue": "pages/catalogue.py",
+    "theory": "pages/theorie_du_changement.py",
+    "upload": "pages/deposer.py",
+    "data": "pages/donnees.py",
+    "audit": "pages/journal.py",
+}
 EXPIRED = ("idle", "absolute")
 
 
@@ -240,12 +257,29 @@ def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
     )
 
 
+def through_the_router(page: str) -> None:
+    """Send a page opened by URL before the router ever ran through app.py, which opens it.
+
+    On a freshly started server Streamlit serves pages/ by itself until some tab has run
+    st.navigation: such a tab would have neither the menu nor the layout. Where there is no
+    router to go through (a page tested alone), the page goes on; its guard still holds.
+    """
+    if st.session_state.get(ROUTED):
+        return
+    st.session_state[WANTED] = PAGE_FILES.get(page)
+    try:
+        st.switch_page("app.py", query_params=language_params())
+    except StreamlitAPIException:
+        st.session_state.pop(WANTED, None)
+
+
 def guard(page: str) -> tuple[Viewer, Store, str]:
     """Resolve the viewer and stop the page unless they may open `page`.
 
     Nobody signed in: the sign-in form, and nothing else. Signed in without the right:
     a refusal. A page can be run by URL before the router ever ran, so each page calls this.
     """
+    through_the_router(page)
     lang = language_switch()
     store = open_store(lang)
     resolved = current_viewer(store)

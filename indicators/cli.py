@@ -20,7 +20,7 @@ from indicators.access import ROLES, command_line
 from indicators.accounts import AccountError
 from indicators.annotate import annotated_upload
 from indicators.definition import load_definition, read_definition
-from indicators.demo import DemoError, DemoSummary, build_demo
+from indicators.demo import DEMO_PASSWORD, DemoError, DemoSummary, build_demo
 from indicators.exports import observations_csv
 from indicators.ingest import ingest
 from indicators.problems import DefinitionError, DefinitionProblem, UnreadableFileError
@@ -361,20 +361,24 @@ def _print_demo(s: DemoSummary, lang: str) -> None:
         print(f"Demo store built: {s.db}")
         print(
             f"{s.files} files from {s.organisations} organisations sent in {s.seconds:.0f} s:"
-            f" {s.received} accepted ({s.late} late), {s.unchanged} unchanged,"
-            f" {s.rejected} refused then {s.corrected} corrected."
+            f" {s.received} received ({s.late} late), {s.unchanged} unchanged,"
+            f" {s.rejected} refused then {s.corrected} corrected;"
+            f" {s.reviewed} of past school years accepted by the evaluator."
         )
         print(f"{s.values} current values, {s.superseded} replaced ones kept in the history.")
+        print(f"Accounts: {', '.join(s.accounts)} (password {DEMO_PASSWORD}).")
     else:
         print(f"Base de démonstration créée : {s.db}")
         print(
             f"{s.files} fichiers de {s.organisations} organisations déposés en {s.seconds:.0f} s :"
-            f" {s.received} acceptés (dont {s.late} en retard), {s.unchanged} inchangés,"
-            f" {s.rejected} refusés puis {s.corrected} corrigés."
+            f" {s.received} reçus (dont {s.late} en retard), {s.unchanged} inchangés,"
+            f" {s.rejected} refusés puis {s.corrected} corrigés ;"
+            f" {s.reviewed} des années passées acceptés par l'évaluation."
         )
         print(
             f"{s.values} valeurs en vigueur, {s.superseded} remplacées gardées dans l'historique."
         )
+        print(f"Comptes : {', '.join(s.accounts)} (mot de passe {DEMO_PASSWORD}).")
     if s.surprises:
         print(
             "WARNING: the pipeline did not read the files as they were written:"

@@ -49,7 +49,7 @@ from indicators.setup import ensure_store, init_store
 from indicators.store import Store
 from indicators.template import COLUMNS, ENTRY_SHEET, STAMP_SHEET, write_template
 from indicators.text import normalise
-from indicators.uploads import review_submission
+from indicators.uploads import review_submissions
 
 DEMO_TODAY = dt.date(2026, 11, 23)  # the demo's "today": the data stop where partners were then
 SEED = 2026
@@ -250,6 +250,8 @@ class DemoSummary:
     values: int = 0  # current values in the store
     superseded: int = 0  # values replaced by a later upload, kept in the history
     seconds: float = 0.0
+    reviewed: int = 0  # submissions of past school years accepted by the demo's evaluator
+    accounts: list[str] = field(default_factory=list)  # usernames of the demo accounts
     surprises: list[str] = field(default_factory=list)  # where the pipeline disagreed with the plan
     sent: list[tuple[DemoFile, str]] = field(default_factory=list)  # each file and its status
 
@@ -323,18 +325,21 @@ def demo_accounts(definition: Definition) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def _review_and_open_accounts(store: Store, definition: Definition) -> None:
-    """Open the demo accounts; the demo evaluator accepts the submissions of past school years."""
+def _review_and_open_accounts(store: Store, definition: Definition) -> tuple[list[str], int]:
+    """Open the demo accounts; the demo evaluator accepts the submissions of past school years.
+
+    Returns the usernames and the number of submissions accepted."""
     admin = Viewer(ACTOR, "evaluator", "Démonstration")
-    for username, role, organisation, name in demo_accounts(definition):
+    opened = demo_accounts(definition)
+    for username, role, organisation, name in opened:
         add_account(store, admin, username, name, role, DEMO_PASSWORD, organisation)
     evaluator = Viewer("evaluation", "evaluator", "Évaluation")
     submissions = store.query("all_submissions")
     past = submissions[
         (submissions["status"] == "received") & (submissions["uploaded_at"] < ACCEPTED_BEFORE)
     ]
-    for submission in past["id"].tolist():
-        review_submission(store, evaluator, int(submission), "accepted", "")
+    accepted = review_submissions(store, evaluator, [int(i) for i in past["id"]], "accepted")
+    return [a[0] for a in opened], len(accepted)
 
 
 def generate_demo(
@@ -413,7 +418,9 @@ def _build(
         try:
             init_store(scratch, folder, actor=ACTOR)
             summary = _send(scratch, definition, files, progress)
-            _review_and_open_accounts(Store(scratch), definition)
+            summary.accounts, summary.reviewed = _review_and_open_accounts(
+                Store(scratch), definition
+            )
             summary.db = db_path
             scratch.replace(db_path)
         finally:

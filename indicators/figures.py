@@ -97,6 +97,6 @@ def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
             for n, share in zip(frame["organisations"], frame["largest_share"], strict=True)
         ]
         frame.loc[frame["hidden"] != "", "value"] = None
-    if viewer.role != "partner":
-        frame["own"] = None
+    frame["own"] = pd.to_numeric(frame["own"], errors="coerce") if own else float("nan")
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     return frame[COLLECTIVE_COLUMNS]

@@ -121,20 +121,30 @@ def review_submission(
 
     False when there is no such submission still open to review (refused or superseded).
     """
+    return bool(review_submissions(store, viewer, [submission], decision, comment))
+
+
+def review_submissions(
+    store: Store, viewer: Viewer, submissions: list[int], decision: str, comment: str = ""
+) -> list[int]:
+    """Accept or return several submissions at once (one transaction, one audit entry);
+    return the ids that were still open to review."""
     require_role(viewer, "evaluator")
     if decision not in ("accepted", "returned"):
         raise ValueError(decision)
     action = "submission.accept" if decision == "accepted" else "submission.return"
+    target = str(submissions[0]) if len(submissions) == 1 else f"{len(submissions)} dépôts"
+    details = {"comment": comment, "submissions": submissions if len(submissions) > 1 else None}
     rows = store.execute(
         "submission_review",
-        Audit(viewer.username, action, str(submission), {"comment": comment}),
-        id=submission,
+        Audit(viewer.username, action, target, details),
+        ids=[int(s) for s in submissions],
         status=decision,
         comment=comment,
         by=viewer.username,
         at=store.clock(),
     )
-    return bool(rows)
+    return [int(r[0]) for r in rows]
 
 
 def problems_frame(outcome: Outcome, lang: str) -> pd.DataFrame:

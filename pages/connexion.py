@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 
 lang = ui.language_switch()
+ui.through_the_router("login")
 store = ui.open_store(lang)
 if ui.current_viewer(store).viewer is None:
     ui.login_form(store, lang)

@@ -17,15 +17,15 @@ places = {p.code: p.name for p in definition.places}
 st.title(t("data.title", lang))
 st.caption(t(f"data.intro.{viewer.role}", lang))
 
-left, right, _ = st.columns([1, 1, 4])
-left.download_button(
+downloads = st.container(horizontal=True)
+downloads.download_button(
     t("data.download_xlsx", lang),
     data=partial(exports.values_export, store, viewer, "xlsx", lang),
     file_name="mesure-donnees.xlsx",
     icon=":material/download:",
     on_click="ignore",
 )
-right.download_button(
+downloads.download_button(
     t("data.download_csv", lang),
     data=partial(exports.values_export, store, viewer, "csv", lang),
     file_name="mesure-donnees.csv",

@@ -162,10 +162,14 @@ def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
 ) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{closed_server}/donnees")  # a deep link, before signing in
+    # The server's very first request: a deep link, before signing in.
+    page.goto(f"{closed_server}/donnees")
     sign_in(page, "eva")
     page.get_by_role("heading", name="Données").wait_for(timeout=30_000)  # the page asked for
     signed_in_as(page, "Éva Luation")
+    assert page.url.endswith("/donnees")
+    # through the router, even on a fresh server: the menu of the role is there
+    page.get_by_role("link", name="Journal d'audit").wait_for(timeout=15_000)
     page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
     cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
     assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600

@@ -299,6 +299,7 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: uploads.confirm_upload(shared, GUEST, definition, "ent-valmont", path, "x"),
         lambda: uploads.confirm_mappings(shared, GUEST, definition, "ent-valmont", []),
         lambda: uploads.review_submission(shared, GUEST, 1, "accepted"),
+        lambda: uploads.review_submissions(shared, GUEST, [1, 2], "returned"),
         lambda: journal.read_log(shared, GUEST, dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
         lambda: accounts.list_accounts(shared, GUEST),
         lambda: accounts.add_account(shared, GUEST, "x", "x", "partner", "long enough pw"),

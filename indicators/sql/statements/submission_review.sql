@@ -1,5 +1,5 @@
--- an evaluator accepts or returns one received submission, with a comment
+-- an evaluator accepts or returns submissions $ids (still open to review), with a comment
 update submissions
 set status = $status, review_comment = $comment, reviewed_by = $by, reviewed_at = $at
-where id = $id and status in ('received', 'accepted', 'returned')
+where list_contains($ids, id) and status in ('received', 'accepted', 'returned')
 returning id
