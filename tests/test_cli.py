@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -155,3 +156,76 @@ def test_environment_variables_choose_store_and_data(
     monkeypatch.setenv("MESURE_DATA", str(definition_dir))
     code, _, _ = run(capsys, "init")
     assert code == EXIT_OK and db.is_file()
+
+
+def test_users_add_list_disable_enable_and_set_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import io
+
+    from tests.conftest import LIGHT_ARGON2
+
+    for name, value in LIGHT_ARGON2.items():
+        monkeypatch.setenv(name, value)
+    data = copy_definition(tmp_path / "definition")
+    where = ["--db", str(tmp_path / "m.duckdb"), "--data", str(data)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    code, out, _ = run(
+        capsys,
+        "users",
+        "add",
+        "Lea",
+        "--role",
+        "partner",
+        "--organisation",
+        "ent-valmont",
+        "--name",
+        "Léa Martin",
+        "--email",
+        "lea@valmont.fr",
+        "--password-stdin",
+        *where,
+    )
+    assert (code, out.strip()) == (EXIT_OK, "lea (partner, ent-valmont)")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(
+        capsys,
+        "users",
+        "add",
+        "leo",
+        "--role",
+        "funder",
+        "--organisation",
+        "fin-fondation",
+        "--password-stdin",
+        *where,
+    )
+    assert code == EXIT_REFUSED and "au moins 10 caractères" in err
+    code, out, _ = run(capsys, "users", "list", "--json", *where)
+    listed = json.loads(out)
+    assert [(u["username"], u["role"], u["disabled"]) for u in listed] == [
+        ("lea", "partner", False)
+    ]
+    assert "hash" not in out and "argon2" not in out
+    assert run(capsys, "users", "disable", "lea", *where)[:2] == (EXIT_OK, "lea : désactivé\n")
+    assert json.loads(run(capsys, "users", "list", "--json", *where)[1])[0]["disabled"] is True
+    assert run(capsys, "users", "enable", "lea", *where)[0] == EXIT_OK
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    assert run(capsys, "users", "set-password", "lea", "--password-stdin", *where)[0] == EXIT_OK
+    code, _, err = run(capsys, "users", "disable", "nobody", *where)
+    assert code == EXIT_REFUSED and "Aucun compte « nobody »" in err
+    with pytest.raises(SystemExit) as usage:
+        main(["users", "add", "x", "--role", "admin", *where])
+    assert usage.value.code == EXIT_USAGE
+
+    from indicators import accounts
+    from indicators.store import Store
+
+    store = Store(tmp_path / "m.duckdb")
+    assert accounts.authenticate(store, "lea", "another long password").account is not None
+    log = store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
+    assert {"account.add", "account.disable", "account.enable", "account.password"} <= set(
+        log["action"]
+    )
+    actors = set(log.loc[log["action"].str.startswith("account."), "actor"])
+    assert len(actors) == 1 and actors.pop().startswith("cli:")  # who ran the command

@@ -302,3 +302,30 @@ def test_cli_demo(tmp_path: Path, definition_dir: Path, capsys: pytest.CaptureFi
     path.write_text(path.read_text(encoding="utf-8").replace("demo: true", "demo: false"))
     assert main([*args, "--force"]) == EXIT_USAGE
     assert "demo: false" in capsys.readouterr().err
+
+
+def test_the_demo_opens_one_account_per_role_and_accepts_past_school_years(
+    built: tuple[DemoSummary, Path],
+) -> None:
+    from indicators import accounts, figures
+    from indicators.access import Viewer, command_line
+    from indicators.demo import ACCEPTED_BEFORE, DEMO_PASSWORD
+
+    summary, db = built
+    store = Store(db)
+    assert summary.accounts == ["evaluation", "college", "entreprise", "association", "financeur"]
+    listed = accounts.list_accounts(store, command_line()).set_index("username")
+    assert listed.loc["financeur", "role"] == "funder"
+    assert listed.loc["entreprise", "organisation"] == "ent-transports-valmont"
+    login = accounts.authenticate(store, "college", DEMO_PASSWORD)
+    assert login.account is not None and login.account.organisation == "clg-0950243y"
+    submissions = store.query("all_submissions")
+    past = submissions[submissions["uploaded_at"] < ACCEPTED_BEFORE]
+    assert set(past["status"]) <= {"accepted", "superseded"} and summary.reviewed > 0
+    assert set(submissions.loc[submissions["uploaded_at"] >= ACCEPTED_BEFORE, "status"]) <= {
+        "received",
+        "superseded",
+    }
+    funder = Viewer("financeur", "funder", "F", "fin-fonds-egalite")
+    periods = set(figures.collective(store, funder)["period"])
+    assert periods and all(p.startswith(("2023-2024", "2024-2025")) for p in periods)

@@ -32,3 +32,12 @@ def test_readme_documents_every_exit_code() -> None:
 def test_data_readme_gives_the_exact_csv_columns() -> None:
     for key, columns in CSV_COLUMNS.items():
         assert f"`{','.join(columns)}`" in DATA_README, FILES[key]
+
+
+def test_readme_lists_the_demo_accounts_and_their_password() -> None:
+    from indicators.definition import load_definition
+    from indicators.demo import DEMO_PASSWORD, demo_accounts
+
+    assert f"`{DEMO_PASSWORD}`" in README
+    for username, _, _, name in demo_accounts(load_definition(PROJECT / "data")):
+        assert f"| `{username}` |" in README and name in README
