@@ -239,6 +239,22 @@ def _logout(store: Store) -> None:
     st.session_state[SET_COOKIE] = None
 
 
+def _watch_session(store: Store) -> None:
+    """Check the session every little while without counting it as a use: a tab left open
+    falls back to the sign-in form when its session expires, rather than keep showing data."""
+    every = max(5.0, min(60.0, Security.from_env().idle.total_seconds() / 4))
+
+    @st.fragment(run_every=every)
+    def watch() -> None:
+        resolved = sessions.resolve(store, st.session_state.get(TOKEN), touch=False)
+        if resolved.viewer is None:
+            if resolved.reason in EXPIRED:
+                st.session_state[ENDED] = resolved.reason
+            st.rerun(scope="app")
+
+    watch()
+
+
 def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
     if st.session_state.get(SET_COOKIE):
         _cookie(st.session_state.pop(SET_COOKIE), Security.from_env())
@@ -289,6 +305,7 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
         st.stop()
     assert viewer is not None
     _account_box(store, viewer, lang)
+    _watch_session(store)
     if not can_view(viewer, page):
         st.error(t("app.no_viewer", lang))
         st.stop()

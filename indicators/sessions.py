@@ -96,8 +96,12 @@ def _parse(store: Store, token: str) -> tuple[str, dt.datetime] | None:
     return parts[1], expires
 
 
-def resolve(store: Store, token: str | None, security: Security | None = None) -> Resolved:
-    """The viewer of a cookie value, when its session is still open; ends it when it expired."""
+def resolve(
+    store: Store, token: str | None, security: Security | None = None, *, touch: bool = True
+) -> Resolved:
+    """The viewer of a cookie value, when its session is still open; ends it when it expired.
+
+    `touch=False` checks without counting as a use (a timer watching an idle tab)."""
     if not token:
         return Resolved(None, "none")
     security = security or Security.from_env()
@@ -123,7 +127,7 @@ def resolve(store: Store, token: str | None, security: Security | None = None) -
     if reason:
         _end(store, session_id, row["username"], reason, "session.expired")
         return Resolved(None, reason, row["via"])
-    if now - row["last_seen_at"] >= TOUCH_EVERY:
+    if touch and now - row["last_seen_at"] >= TOUCH_EVERY:
         store.execute("session_touch", id_hash=_hash(session_id), at=now)
     viewer = Viewer(row["username"], row["role"], row["display_name"], row["organisation"] or None)
     return Resolved(viewer, "ok", row["via"])

@@ -296,3 +296,12 @@ def test_a_cookie_signed_by_another_store_is_refused(store: Store, clock: Clock)
     other = Store(store.path.with_name("other.duckdb"))
     other.migrate()
     assert sessions._parse(other, token) is None
+
+
+def test_a_watching_timer_does_not_keep_a_session_alive(store: Store, clock: Clock) -> None:
+    token = _session(store)
+    for _ in range(6):
+        clock.advance(minutes=5)
+        assert sessions.resolve(store, token, FAST, touch=False).reason == "ok"
+    clock.advance(minutes=1)
+    assert sessions.resolve(store, token, FAST, touch=False).reason == "idle"

@@ -216,15 +216,18 @@ def test_a_tampered_or_replayed_cookie_is_refused(browser: Browser, closed_serve
 def test_an_idle_session_expires_and_says_so(browser: Browser, hasty_server: str) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(hasty_server)
+    page.goto(f"{hasty_server}/donnees")
     sign_in(page, "horizon")
     signed_in_as(page, "Fondation Horizon")
     page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
-    page.wait_for_timeout(5_000)
-    page.reload()
+    # Left alone, the tab falls back to the sign-in form by itself: no data stays on screen.
     page.get_by_text("Votre session a expiré après une période d'inactivité").wait_for(
         timeout=30_000
     )
+    assert page.get_by_role("heading", name="Données").count() == 0
+    page.reload()  # and the cookie no longer signs anyone in
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    assert "Fondation Horizon" not in page.inner_text("body")
     context.close()
 
 
