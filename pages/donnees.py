@@ -18,20 +18,14 @@ st.title(t("data.title", lang))
 st.caption(t(f"data.intro.{viewer.role}", lang))
 
 downloads = st.container(horizontal=True)
-downloads.download_button(
-    t("data.download_xlsx", lang),
-    data=partial(exports.values_export, store, viewer, "xlsx", lang),
-    file_name="mesure-donnees.xlsx",
-    icon=":material/download:",
-    on_click="ignore",
-)
-downloads.download_button(
-    t("data.download_csv", lang),
-    data=partial(exports.values_export, store, viewer, "csv", lang),
-    file_name="mesure-donnees.csv",
-    icon=":material/download:",
-    on_click="ignore",
-)
+for fmt, title in (("xlsx", "data.download_xlsx"), ("csv", "data.download_csv")):
+    downloads.download_button(
+        t(title, lang),
+        data=partial(exports.values_export, store, viewer, fmt, lang),  # made on click, audited
+        file_name=f"mesure-donnees.{fmt}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 collective = figures.collective(store, viewer)
 st.subheader(t("data.collective", lang))

@@ -16,13 +16,7 @@ from indicators.access import PAGE_ROLES
 from indicators.store import Store
 from tests.conftest import PASSWORD, PROJECT, session_token
 
-PAGES = {
-    "catalogue": "pages/catalogue.py",
-    "theory": "pages/theorie_du_changement.py",
-    "upload": "pages/deposer.py",
-    "data": "pages/donnees.py",
-    "audit": "pages/journal.py",
-}
+PAGES = ui.PAGE_FILES
 TIMEOUT = 60
 ROLE_ACCOUNTS = {"evaluator": "eva", "partner": "valmont", "funder": "horizon"}
 

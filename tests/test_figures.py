@@ -39,6 +39,11 @@ def send(
         assert review_submission(store, EVALUATOR, submission, "accepted")
 
 
+def reached(place: str, value: float) -> list[object]:
+    """One row of young people reached at `place` in T1."""
+    return ["Nb jeunes touchés", place, "T1 2024-2025", value, None, None]
+
+
 def figure(store: Store, viewer: object, indicator: str) -> pd.Series:
     table = figures.collective(store, viewer)  # type: ignore[arg-type]
     return table[(table["indicator"] == indicator) & (table["period"] == PERIOD)].iloc[0]
@@ -53,8 +58,8 @@ def test_sums_by_rule_and_hides_a_figure_of_fewer_than_three_organisations(
         tmp_path,
         "ent-valmont",
         [
-            ["Nb jeunes touchés", "0950001K", "T1 2024-2025", 40, None, None],
-            ["Nb jeunes touchés", "0950002L", "T1 2024-2025", 20, None, None],
+            reached("0950001K", 40),
+            reached("0950002L", 20),
         ],
     )
     send(
@@ -62,7 +67,7 @@ def test_sums_by_rule_and_hides_a_figure_of_fewer_than_three_organisations(
         definition_dir,
         tmp_path,
         "asso-elan",
-        [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 30, None, None]],
+        [reached("0950002L", 30)],
     )
     shown = figure(store, EVALUATOR, "jeunes-touches")
     assert (shown["value"], shown["organisations"], shown["hidden"]) == (90, 2, "")
@@ -76,7 +81,7 @@ def test_sums_by_rule_and_hides_a_figure_of_fewer_than_three_organisations(
         definition_dir,
         tmp_path,
         "clg-0950001k",
-        [["Nb jeunes touchés", "0950001K", "T1 2024-2025", 10, None, None]],
+        [reached("0950001K", 10)],
     )
     assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 100
 
@@ -146,14 +151,14 @@ def test_funders_see_only_accepted_submissions(
             definition_dir,
             tmp_path,
             organisation,
-            [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 10, None, None]],
+            [reached("0950002L", 10)],
         )
     send(
         store,
         definition_dir,
         tmp_path,
         "clg-0950001k",
-        [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 10, None, None]],
+        [reached("0950002L", 10)],
         accept=False,
     )
     assert figure(store, FUNDER, "jeunes-touches")["organisations"] == 2  # hidden, too few
@@ -168,7 +173,7 @@ def test_exports_write_user_text_as_text_never_as_a_formula(
         definition_dir,
         tmp_path,
         "ent-valmont",
-        [["Nb jeunes touchés", "0950002L", "T1 2024-2025", 10, None, None]],
+        [reached("0950002L", 10)],
         name="=HYPERLINK(1)+2.xlsx",
     )
     book_bytes = exports.values_export(store, EVALUATOR, "xlsx")

@@ -31,13 +31,7 @@ from indicators.store import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, PROJECT, session_token
 from tests.workbooks import write_workbook
 
-PAGES = {
-    "catalogue": "pages/catalogue.py",
-    "theory": "pages/theorie_du_changement.py",
-    "upload": "pages/deposer.py",
-    "data": "pages/donnees.py",
-    "audit": "pages/journal.py",
-}
+PAGES = ui.PAGE_FILES
 SCHOOL = "clg-0950001k"
 SENT = {  # organisation: (file name, uploader, value)
     "ent-valmont": ("valmont-bilan-a.xlsx", "valmont", 11873),
