@@ -158,7 +158,8 @@ def _sign_in(store: Store, account: Account, via: str) -> None:
 
 
 def current_viewer(store: Store) -> sessions.Resolved:
-    """Who is looking: this tab's session, else the browser's cookie, else single sign-on."""
+    """Who is looking: this tab's session, else the browser's cookie (nobody otherwise;
+    single sign-on goes through the sign-in form)."""
     token = st.session_state.get(TOKEN)
     if token is None:
         cookie = st.context.cookies.get(sessions.COOKIE)
@@ -222,14 +223,12 @@ def login_form(store: Store, lang: str) -> None:
     if initiative is not None and initiative["demo"]:
         with st.expander(t("login.demo", lang)):
             st.markdown(t("login.demo_intro", lang, password=DEMO_PASSWORD))
-            definition_ = definition(lang)
+            demo = demo_accounts(definition(lang))
             table(
                 {
-                    t("login.username", lang): [a[0] for a in demo_accounts(definition_)],
-                    t("column.type", lang): [
-                        t(f"role.{a[1]}", lang) for a in demo_accounts(definition_)
-                    ],
-                    t("column.organisation", lang): [a[3] for a in demo_accounts(definition_)],
+                    t("login.username", lang): [a[0] for a in demo],
+                    t("column.type", lang): [t(f"role.{a[1]}", lang) for a in demo],
+                    t("column.organisation", lang): [a[3] for a in demo],
                 }
             )
 

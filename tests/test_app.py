@@ -359,3 +359,16 @@ def test_audit_page_reads_and_filters_the_log(app_store: Store) -> None:
     assert at.get("plotly_chart")
     at.text_input[0].input("nobody-at-all").run()
     assert at.info[0].value == "Aucune entrée ne correspond."
+
+
+def test_the_sign_in_form_speaks_english_too(app_store: Store) -> None:
+    at = started(lang="en")
+    assert at.title[0].value == "Sign in"
+    assert [e.label for e in at.text_input] == ["Username", "Password"]
+    at.text_input[0].input("valmont")
+    at.text_input[1].input("wrong password")
+    at.button[0].click().run()
+    assert at.error[0].value == "Wrong username or password, or the account is disabled."
+    signed = sign_in(at, "valmont", PASSWORD)
+    assert signed.title[0].value == "Common indicator catalogue"
+    assert "Sign out" in [b.label for b in signed.sidebar.button]
