@@ -31,8 +31,11 @@ SECTIONS = {
         ("audit", "nav.audit", ":material/history:"),
     ],
 }
+# The sign-in page is always the default page ("/"): a default page answers only at "/", and
+# every other page must keep its own address for links and bookmarks. Signed in, it opens the
+# first page of the menu.
+login = st.Page("pages/connexion.py", title=t("nav.login", lang), icon=":material/login:")
 if viewer is None:
-    login = st.Page("pages/connexion.py", title=t("nav.login", lang), icon=":material/login:")
     hidden = [
         st.Page(ui.PAGE_FILES[key], title=t(title, lang), icon=icon)
         for entries in SECTIONS.values()
@@ -52,7 +55,9 @@ else:
         for section, entries in SECTIONS.items()
     }
     sections = {section: pages for section, pages in sections.items() if pages}
-    current = st.navigation(sections, position="hidden")
+    current = st.navigation(
+        [login, *(page for pages in sections.values() for page in pages)], position="hidden"
+    )
     if wanted in {file for key, file in ui.PAGE_FILES.items() if can_view(viewer, key)}:
         st.switch_page(wanted, query_params=ui.language_params())
     with st.sidebar:

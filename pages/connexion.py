@@ -10,4 +10,4 @@ store = ui.open_store(lang)
 if ui.current_viewer(store).viewer is None:
     ui.login_form(store, lang)
 else:
-    st.switch_page("pages/catalogue.py")
+    st.switch_page(ui.PAGE_FILES["catalogue"], query_params=ui.language_params())

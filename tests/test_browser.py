@@ -129,7 +129,7 @@ def browser() -> Iterator[Browser]:
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
     page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("textbox", name="Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
 
 
@@ -175,6 +175,9 @@ def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
     assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600
     page.reload()
     signed_in_as(page, "Éva Luation")
+    page.goto(f"{closed_server}/catalogue")  # the first page of the menu keeps its address
+    page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
+    assert "/catalogue" in page.url and page.get_by_text("Page not found").count() == 0
     other = context.new_page()  # a new tab, on a deep link
     other.goto(f"{closed_server}/journal")
     other.get_by_role("heading", name="Journal d'audit").wait_for(timeout=30_000)
@@ -233,14 +236,18 @@ def test_an_idle_session_expires_and_says_so(browser: Browser, hasty_server: str
 
 def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_server: str) -> None:
     page = browser.new_page()
+    page.goto(f"{demo_server}/catalogue?lang=en")  # signing in, in English
+    page.get_by_role("heading", name="Sign in").wait_for(timeout=30_000)
+    page.get_by_label("Username").fill("eva")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("heading", name="Common indicator catalogue").wait_for(timeout=30_000)
+    page.get_by_text("Signed in: Éva Luation").wait_for()
     page.goto(f"{demo_server}/catalogue")
-    sign_in(page, "eva")
     page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
     page.get_by_label("Rechercher").fill("brevet")
     page.get_by_label("Rechercher").press("Enter")
     page.get_by_text("2 indicateur(s) trouvé(s)").wait_for(timeout=15_000)
-    page.goto(f"{demo_server}/catalogue?lang=en")
-    page.get_by_role("heading", name="Common indicator catalogue").wait_for(timeout=30_000)
     page.close()
 
 
