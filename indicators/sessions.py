@@ -16,6 +16,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,11 +40,16 @@ class Resolved:
     via: str = ""
 
 
+_KEYS: dict[Path, bytes] = {}  # the signing key of each store, read once per process
+
+
 def _key(store: Store) -> bytes:
     configured = os.environ.get("MESURE_SECRET_KEY", "")
     if configured:
         return configured.encode()
-    return store.setting("session_key", lambda: secrets.token_urlsafe(48)).encode()
+    if store.path not in _KEYS:
+        _KEYS[store.path] = store.setting("session_key", lambda: secrets.token_urlsafe(48)).encode()
+    return _KEYS[store.path]
 
 
 def _sign(key: bytes, payload: str) -> str:
