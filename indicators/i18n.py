@@ -98,7 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "theory.commitments": ("engagement(s)", "commitment(s)"),
     "nav.upload": ("Déposer", "Upload"),
     "nav.login": ("Connexion", "Sign in"),
-    "nav.section.partners": ("Partenaires", "Partners"),
+    "nav.section.partners": ("Données des partenaires", "Partners' data"),
     "upload.title": ("Déposer des classeurs", "Upload workbooks"),
     "upload.intro": (
         "Déposez vos classeurs Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) ou CSV. Ils sont"
