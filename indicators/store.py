@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +43,12 @@ def data_dir() -> Path:
 def default_db_path() -> Path:
     """The store file: `MESURE_DB`, else `data/mesure.duckdb` in the project."""
     return Path(os.environ.get("MESURE_DB") or PROJECT_DIR / "data" / "mesure.duckdb")
+
+
+def query_sql(name: str) -> str:
+    """The SQL of `sql/queries/<name>.sql`, each `{{other}}` replaced by `(<other's SQL>)`."""
+    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: f"(\n{query_sql(m.group(1))}\n)", sql)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -192,8 +199,11 @@ class Store:
     # -- queries ------------------------------------------------------------------------
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run `sql/queries/<name>.sql` with `$name` parameters; return a DataFrame."""
-        sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        """Run `sql/queries/<name>.sql` with `$name` parameters; return a DataFrame.
+
+        A query may build on another: `{{other}}` stands for the relation of `other.sql`.
+        """
+        sql = query_sql(name)
         with self._connect() as con:
             return con.execute(sql, params or None).df()
 

@@ -22,7 +22,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from indicators import accounts, catalogue, exports, figures, journal, theory, uploads
+from indicators import (
+    accounts,
+    catalogue,
+    exports,
+    figures,
+    journal,
+    synchronisation,
+    theory,
+    uploads,
+)
 from indicators.access import PAGE_ROLES, AccessDeniedError, Viewer
 from indicators.definition import load_definition
 from indicators.ingest import ingest
@@ -43,6 +52,7 @@ OF_B = ["elan-secret", "14729", "Libellé secret", "Libelle secret"]
 OF_SCHOOL = ["tilleuls-secret", "12953"]
 OF_A = ["valmont-bilan-a", "11873"]
 COLLECTIVE = "39555"
+TODAY = dt.date(2025, 10, 1)
 GUEST = Viewer("guest", "visitor", "Visiteur", "ent-valmont")
 
 
@@ -295,6 +305,12 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: uploads.review_submission(shared, GUEST, 1, "accepted"),
         lambda: uploads.review_submissions(shared, GUEST, [1, 2], "returned"),
         lambda: journal.read_log(shared, GUEST, dt.date(2000, 1, 1), dt.date(2100, 1, 1)),
+        lambda: synchronisation.expected_reports(shared, GUEST, TODAY),
+        lambda: synchronisation.missing_reports(shared, GUEST, TODAY),
+        lambda: synchronisation.rates(shared, GUEST, TODAY),
+        lambda: synchronisation.statuses(shared, GUEST, TODAY),
+        lambda: synchronisation.consistency(shared, GUEST, TODAY, ["2024-2025-T1"]),
+        lambda: synchronisation.freshness(shared, GUEST, TODAY),
         lambda: accounts.list_accounts(shared, GUEST),
         lambda: accounts.add_account(shared, GUEST, "x", "x", "partner", "long enough pw"),
         lambda: accounts.set_disabled(shared, GUEST, "valmont"),

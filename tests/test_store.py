@@ -250,3 +250,11 @@ def test_every_query_file_states_its_grain() -> None:
     for path in sorted(QUERIES_DIR.glob("*.sql")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("-- one row per"), path.name
+
+
+def test_a_query_can_build_on_another() -> None:
+    from indicators.store import QUERIES_DIR, query_sql
+
+    for path in sorted(QUERIES_DIR.glob("*.sql")):
+        assert "{{" not in query_sql(path.stem), path.name
+    assert "commitment_indicators" in query_sql("sync_rates")  # expected_reports, inlined

@@ -1,0 +1,90 @@
+-- one row per expected report: organisation x indicator x place x period that a commitment makes
+-- due (a term indicator every term of the committed school years, a yearly one once), with when
+-- a value for it first arrived (a value for a school counts for its territory) and its status
+-- on $today: not_yet_due (period not over), due (over, before its due date), overdue, received.
+with commitment_indicators as (
+    select id, organisation, unnest(indicators) as indicator from commitments
+),
+
+commitment_places as (
+    select id, unnest(places) as place from commitments
+),
+
+commitment_years as (
+    select id, unnest(periods) as school_year from commitments
+),
+
+expected as (
+    select distinct
+        ci.organisation,
+        ci.indicator,
+        cp.place,
+        p.code as period
+    from commitment_indicators as ci
+    inner join commitment_places as cp on cp.id = ci.id
+    inner join commitment_years as cy on cy.id = ci.id
+    inner join indicator_versions as iv
+        on iv.code = ci.indicator and iv.valid_to is null and iv.retired_at is null
+    inner join periods as p
+        on (iv.frequency = 'term' and p.kind = 'term' and p.parent = cy.school_year)
+        or (iv.frequency <> 'term' and p.code = cy.school_year)
+),
+
+arrivals as (
+    select
+        o.organisation,
+        o.indicator,
+        o.place,
+        o.period,
+        min(s.uploaded_at) as received_at
+    from observations as o
+    inner join submissions as s on s.id = o.submission_id
+    group by o.organisation, o.indicator, o.place, o.period
+),
+
+matched as (
+    select
+        e.organisation,
+        e.indicator,
+        e.place,
+        e.period,
+        min(a.received_at) as received_at
+    from expected as e
+    left join places as reported on true
+    left join arrivals as a
+        on a.organisation = e.organisation
+        and a.indicator = e.indicator
+        and a.period = e.period
+        and a.place = reported.code
+        and (reported.code = e.place or reported.parent = e.place)
+    group by e.organisation, e.indicator, e.place, e.period
+)
+
+select
+    m.organisation,
+    org.name as organisation_name,
+    org.type as organisation_type,
+    m.indicator,
+    m.place,
+    coalesce(case when pl.kind = 'territory' then pl.code else pl.parent end, m.place)
+        as territory,
+    m.period,
+    p.kind as period_kind,
+    p.start_date,
+    p.end_date,
+    p.due_date,
+    m.received_at,
+    m.received_at is not null as received,
+    m.received_at is not null and cast(m.received_at as date) <= p.due_date as on_time,
+    p.end_date < $today as is_due,
+    case
+        when m.received_at is not null then 'received'
+        when p.end_date >= $today then 'not_yet_due'
+        when p.due_date >= $today then 'due'
+        else 'overdue'
+    end as status
+from matched as m
+inner join organisations as org on org.code = m.organisation
+inner join periods as p on p.code = m.period
+left join places as pl on pl.code = m.place
+order by m.organisation, p.start_date, m.indicator, m.place

@@ -1,0 +1,234 @@
+"""Synchronisation analytics on a small initiative whose every figure is computed by hand.
+
+The fixture's commitments make 6 reports expected:
+- ent-valmont: visites-entreprise and jeunes-touches (term indicators) at two schools for
+  T1 2024-2025 (due 2025-01-15): 4 reports;
+- asso-elan: score-confiance (yearly) at 0950002L for 2024-2025 (due 2025-09-30): 1 report;
+- appui: visites-entreprise for the territory T-NORD, T1: 1 report.
+The school clg-0950001k has no commitment: nothing is expected of it.
+
+What arrives: Valmont sends 2 reports on 10 January (on time), a third on 1 February (late),
+then corrects the first on 1 March (a superseding upload: the report still arrived on time);
+its fourth report never comes. Appui reports for one school of its territory on 12 January.
+Élan sends nothing. The school sends a value nobody expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators import synchronisation as sync
+from indicators.access import AccessDeniedError
+from indicators.definition import load_definition
+from indicators.ingest import ingest
+from indicators.store import Store
+from indicators.uploads import review_submissions
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
+from tests.workbooks import write_workbook
+
+AFTER_ALL = dt.date(2025, 10, 1)
+T1 = "2024-2025-T1"
+YEAR = "2024-2025"
+
+
+def send(
+    store: Store,
+    definition_dir: Path,
+    tmp: Path,
+    organisation: str,
+    day: str,
+    rows: list[tuple[str, str, float]],
+    name: str,
+) -> None:
+    store.clock = lambda: dt.datetime.fromisoformat(day)
+    path = write_workbook(
+        tmp / name,
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                *[[i, place, "T1 2024-2025", v] for i, place, v in rows],
+            ]
+        },
+    )
+    outcome = ingest(store, path, load_definition(definition_dir), organisation, organisation)
+    assert outcome.status == "received", outcome.preparation.problems
+
+
+@pytest.fixture
+def reported(store: Store, definition_dir: Path, tmp_path: Path) -> Store:
+    visits, reached = "Nb visites", "Nb jeunes touchés"
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        "2025-01-10T09:00",
+        [(visits, "0950001K", 3), (reached, "0950001K", 40)],
+        "v1.xlsx",
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "appui",
+        "2025-01-12T09:00",
+        [(visits, "0950002L", 2)],
+        "a1.xlsx",
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        "2025-02-01T09:00",
+        [(visits, "0950002L", 5)],
+        "v2.xlsx",
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        "2025-03-01T09:00",
+        [(visits, "0950001K", 4)],
+        "v3.xlsx",
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "clg-0950001k",
+        "2025-01-05T09:00",
+        [(visits, "0950001K", 1)],
+        "c1.xlsx",
+    )
+    return store
+
+
+def rate(table: pd.DataFrame, dimension: str, member: str, period: str) -> tuple[int, int, int]:
+    row = table[
+        (table["dimension"] == dimension)
+        & (table["member"] == member)
+        & (table["period"] == period)
+    ].iloc[0]
+    return int(row["expected"]), int(row["received"]), int(row["on_time"])
+
+
+def test_expected_reports_come_from_commitments(reported: Store) -> None:
+    reports = sync.expected_reports(reported, EVALUATOR, AFTER_ALL)
+    assert sorted(
+        zip(
+            reports["organisation"],
+            reports["indicator"],
+            reports["place"],
+            reports["period"],
+            strict=True,
+        )
+    ) == [
+        ("appui", "visites-entreprise", "T-NORD", T1),
+        ("asso-elan", "score-confiance", "0950002L", YEAR),
+        ("ent-valmont", "jeunes-touches", "0950001K", T1),
+        ("ent-valmont", "jeunes-touches", "0950002L", T1),
+        ("ent-valmont", "visites-entreprise", "0950001K", T1),
+        ("ent-valmont", "visites-entreprise", "0950002L", T1),
+    ]
+    first = reports[
+        (reports["indicator"] == "visites-entreprise") & (reports["place"] == "0950001K")
+    ].iloc[0]
+    # superseded on 1 March, but the report first arrived on 10 January: on time
+    assert first["received_at"] == pd.Timestamp("2025-01-10T09:00") and first["on_time"]
+    territory = reports[reports["place"] == "T-NORD"].iloc[0]
+    assert territory["received"] and territory["territory"] == "T-NORD"
+
+
+def test_completeness_and_timeliness_by_hand(reported: Store) -> None:
+    table = sync.rates(reported, EVALUATOR, AFTER_ALL)
+    assert rate(table, "initiative", "*", T1) == (5, 4, 3)  # 80 %, 60 %
+    assert rate(table, "initiative", "*", YEAR) == (1, 0, 0)
+    assert rate(table, "organisation", "ent-valmont", T1) == (4, 3, 2)
+    assert rate(table, "organisation", "appui", T1) == (1, 1, 1)
+    assert rate(table, "organisation_type", "company", T1) == (4, 3, 2)
+    assert rate(table, "territory", "T-NORD", T1) == (5, 4, 3)  # schools count for it
+    assert rate(table, "indicator", "visites-entreprise", T1) == (3, 3, 2)
+    row = table[(table["dimension"] == "initiative") & (table["period"] == T1)].iloc[0]
+    assert (row["completeness"], row["timeliness"]) == (0.8, 0.6)
+    assert "clg-0950001k" not in set(table["member"])  # nothing expected of it: not counted
+
+
+def test_periods_not_over_are_not_yet_counted(reported: Store) -> None:
+    in_term = sync.rates(reported, EVALUATOR, dt.date(2024, 11, 1))
+    assert in_term.empty  # no period is over on 1 November 2024
+    summer = sync.rates(reported, EVALUATOR, dt.date(2025, 9, 15))
+    assert rate(summer, "initiative", "*", T1) == (5, 4, 3)
+    assert rate(summer, "initiative", "*", YEAR) == (1, 0, 0)
+
+
+def test_reporting_status_of_each_partner_and_period(reported: Store) -> None:
+    def status(today: dt.date) -> dict[tuple[str, str], str]:
+        table = sync.statuses(reported, EVALUATOR, today)
+        return dict(
+            zip(
+                zip(table["organisation"], table["period"], strict=True),
+                table["status"],
+                strict=True,
+            )
+        )
+
+    assert status(AFTER_ALL) == {
+        ("appui", T1): "submitted",
+        ("ent-valmont", T1): "submitted",
+        ("asso-elan", YEAR): "overdue",  # a missing report
+    }
+    assert status(dt.date(2025, 9, 15))[("asso-elan", YEAR)] == "due"
+    assert status(dt.date(2025, 6, 1))[("asso-elan", YEAR)] == "not_yet_due"
+    valmont = reported.query("submissions", org="ent-valmont")["id"].tolist()
+    review_submissions(reported, EVALUATOR, valmont, "returned", "Il manque les jeunes du Moulin")
+    table = sync.statuses(reported, EVALUATOR, AFTER_ALL).set_index(["organisation", "period"])
+    assert table.loc[("ent-valmont", T1), "status"] == "returned"
+    assert table.loc[("ent-valmont", T1), "review_comment"] == "Il manque les jeunes du Moulin"
+    review_submissions(reported, EVALUATOR, valmont, "accepted")
+    assert sync.statuses(reported, PARTNER_A, AFTER_ALL)["status"].tolist() == ["accepted"]
+
+
+def test_consistency_freshness_and_the_reminder(reported: Store) -> None:
+    window = sync.consistency(reported, EVALUATOR, AFTER_ALL, [T1, YEAR])
+    # Valmont and Appui reported in T1, nobody in the school year: 0 of 2 in every period
+    initiative = window[window["dimension"] == "initiative"]
+    assert initiative[["reporting_any", "reporting_every"]].values.tolist() == [[2, 0]]
+    one = sync.consistency(reported, FUNDER, AFTER_ALL, [T1]).set_index(["dimension", "member"])
+    assert one.loc[("initiative", "*"), "consistency"] == 1.0
+    fresh = sync.freshness(reported, EVALUATOR, AFTER_ALL).set_index("organisation")
+    assert fresh.loc["ent-valmont", "age_days"] == (AFTER_ALL - dt.date(2025, 3, 1)).days
+    assert fresh["latest_upload"].isna().tolist() == [True, False, False]  # Élan, oldest first
+    missing = sync.missing_reports(reported, PARTNER_A, AFTER_ALL, "ent-valmont")
+    assert list(zip(missing["indicator"], missing["place"], missing["period"], strict=True)) == [
+        ("jeunes-touches", "0950002L", T1)
+    ]
+
+
+def test_each_role_sees_its_share(reported: Store) -> None:
+    mine = sync.rates(reported, PARTNER_A, AFTER_ALL)
+    assert set(zip(mine["dimension"], mine["member"], strict=True)) == {
+        ("initiative", "*"),
+        ("organisation", "ent-valmont"),
+    }
+    assert set(sync.statuses(reported, PARTNER_B, AFTER_ALL)["organisation"]) == {"asso-elan"}
+    assert set(sync.expected_reports(reported, PARTNER_A, AFTER_ALL)["organisation"]) == {
+        "ent-valmont"
+    }
+    funder = sync.rates(reported, FUNDER, AFTER_ALL)
+    assert "organisation" not in set(funder["dimension"]) and not funder.empty
+    refused: list[Callable[[], object]] = [
+        lambda: sync.statuses(reported, FUNDER, AFTER_ALL),
+        lambda: sync.freshness(reported, FUNDER, AFTER_ALL),
+        lambda: sync.missing_reports(reported, FUNDER, AFTER_ALL),
+        lambda: sync.missing_reports(reported, PARTNER_A, AFTER_ALL, "asso-elan"),
+    ]
+    for call in refused:
+        with pytest.raises(AccessDeniedError):
+            call()
