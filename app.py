@@ -28,6 +28,7 @@ SECTIONS = {
         ("data", "nav.data", ":material/table_chart:"),
     ],
     "nav.section.follow": [
+        ("sync", "nav.sync", ":material/sync_alt:"),
         ("audit", "nav.audit", ":material/history:"),
     ],
 }

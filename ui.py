@@ -113,6 +113,7 @@ PAGE_FILES = {
     "theory": "pages/theorie_du_changement.py",
     "upload": "pages/deposer.py",
     "data": "pages/donnees.py",
+    "sync": "pages/synchronisation.py",
     "audit": "pages/journal.py",
 }
 EXPIRED = ("idle", "absolute")

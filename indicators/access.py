@@ -13,6 +13,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "theory": ("evaluator", "partner", "funder"),
     "data": ("evaluator", "partner", "funder"),
     "upload": ("evaluator", "partner"),
+    "sync": ("evaluator", "partner", "funder"),
     "audit": ("evaluator",),
 }
 

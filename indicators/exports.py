@@ -6,6 +6,7 @@ nothing more), is audited, and neutralises text a spreadsheet would run as a for
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -13,7 +14,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from indicators import figures
+from indicators import figures, synchronisation
 from indicators.access import Viewer
 from indicators.formula_guard import safe_cell
 from indicators.store import Store
@@ -124,3 +125,24 @@ def observations_csv(store: Store, viewer: Viewer, organisation: str = "") -> st
         viewer.username, "export", "observations.csv", organisation=organisation, rows=len(frame)
     )
     return csv_text(frame)
+
+
+def reminder_export(
+    store: Store, viewer: Viewer, today: dt.date, organisation: str, lang: str = "fr"
+) -> bytes:
+    """The reports an organisation still owes, as a workbook to attach to a reminder."""
+    missing = synchronisation.missing_reports(store, viewer, today, organisation)
+    label = "indicator_label_en" if lang == "en" else "indicator_label_fr"
+    columns = {
+        "indicator": "Indicateur" if lang == "fr" else "Indicator",
+        label: "Libellé" if lang == "fr" else "Label",
+        "place": "Lieu" if lang == "fr" else "Place",
+        "place_name": "Nom du lieu" if lang == "fr" else "Place name",
+        "period": "Période" if lang == "fr" else "Period",
+        "due_date": "Date limite" if lang == "fr" else "Due date",
+    }
+    table = missing[list(columns)].rename(columns=columns)
+    store.audit(
+        viewer.username, "export", "reminder.xlsx", organisation=organisation, rows=len(table)
+    )
+    return xlsx_bytes({"Rapports manquants" if lang == "fr" else "Missing reports": table})

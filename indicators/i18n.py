@@ -260,6 +260,76 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.actor": ("Qui", "Who"),
     "column.action": ("Action", "Action"),
     "column.details": ("Détails", "Details"),
+    "nav.sync": ("Synchronisation", "Synchronisation"),
+    "sync.title": ("Synchronisation des acteurs", "Synchronisation between actors"),
+    "sync.intro": (
+        "Qui rend compte de quoi, à temps, sur les définitions communes : les rapports attendus"
+        " découlent des engagements de chaque partenaire ; un rapport est reçu dès qu'une valeur"
+        " est arrivée, à temps si elle est arrivée avant la date limite de la période.",
+        "Who reports what, on time, on the common definitions: the expected reports follow from"
+        " each partner's commitments; a report is received once a value has arrived, on time if"
+        " it arrived by the period's due date.",
+    ),
+    "sync.year": ("Année scolaire", "School year"),
+    "sync.territory": ("Territoire", "Territory"),
+    "sync.heatmap": (
+        "Statut de chaque partenaire, par période",
+        "Each partner's status, by period",
+    ),
+    "sync.counts": ("Partenaires par statut et par période", "Partners by status and period"),
+    "sync.rates": (
+        "Complétude et ponctualité au fil des périodes",
+        "Completeness and timeliness over time",
+    ),
+    "sync.completeness": ("Complétude", "Completeness"),
+    "sync.timeliness": ("Ponctualité", "Timeliness"),
+    "sync.goal": ("objectif {name} : {goal:.0%}", "{name} goal: {goal:.0%}"),
+    "sync.mine": ("{name} (mon organisation)", "{name} (my organisation)"),
+    "sync.initiative": ("{name} (initiative)", "{name} (initiative)"),
+    "sync.index": ("Indice de synchronisation", "Synchronisation index"),
+    "sync.index_initiative": ("Indice de l'initiative", "Initiative's index"),
+    "sync.index_formula": (
+        "Sur les périodes closes : complétude = rapports reçus / attendus ; ponctualité = reçus"
+        " à temps / attendus ; régularité = périodes avec un rapport / périodes avec des rapports"
+        " attendus ; fraîcheur = 1 − âge des dernières données / 365 jours. L'indice de"
+        " l'initiative est la moyenne de ceux des partenaires.",
+        "Over the periods that are over: completeness = reports received / expected; timeliness"
+        " = received on time / expected; regularity = periods with a report / periods with"
+        " reports expected; freshness = 1 − age of the latest data / 365 days. The initiative's"
+        " index is the mean of the partners'.",
+    ),
+    "sync.missing": ("Rapports manquants", "Missing reports"),
+    "sync.missing_none": ("Aucun rapport manquant.", "No missing report."),
+    "sync.reminder": ("Relance à envoyer", "Reminder to send"),
+    "sync.reminder_text": (
+        "Bonjour,\n\nIl nous manque {count} rapport(s) de {name} pour Mesure commune :\n"
+        "{lines}\n\nVous pouvez les déposer sur la page « Déposer » (le modèle pré-rempli y est"
+        " proposé). Merci !",
+        "Hello,\n\nWe are missing {count} report(s) from {name} for Mesure commune:\n{lines}\n\n"
+        "You can upload them on the 'Upload' page (the pre-filled template is offered there)."
+        " Thank you!",
+    ),
+    "sync.reminder_xlsx": ("Liste à envoyer (Excel)", "List to send (Excel)"),
+    "sync.review": ("Revue des dépôts", "Review of submissions"),
+    "sync.review_intro": (
+        "Accepter un dépôt le rend visible aux financeurs ; le renvoyer, avec un commentaire,"
+        " le signale au partenaire.",
+        "Accepting a submission makes it visible to funders; returning it, with a comment,"
+        " tells the partner.",
+    ),
+    "sync.submission": ("Dépôt", "Submission"),
+    "sync.comment": ("Commentaire pour le partenaire", "Comment for the partner"),
+    "sync.accept": ("Accepter", "Accept"),
+    "sync.return": ("Renvoyer", "Return"),
+    "sync.reviewed": ("Dépôt {status}.", "Submission {status}."),
+    "sync.nothing": (
+        "Aucun rapport n'était encore attendu sur cette année.",
+        "No report was expected yet for this year.",
+    ),
+    "column.expected": ("Attendus", "Expected"),
+    "column.received": ("Reçus", "Received"),
+    "column.due": ("Date limite", "Due date"),
+    "column.comment": ("Commentaire", "Comment"),
     "audit.title": ("Journal d'audit", "Audit log"),
     "audit.intro": (
         "Qui a fait quoi, et quand : connexions (échouées comprises), dépôts, rapprochements"
@@ -276,6 +346,21 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "submission_status": {
+        "received": ("reçu", "received"),
+        "accepted": ("accepté", "accepted"),
+        "returned": ("renvoyé", "returned"),
+        "superseded": ("remplacé", "superseded"),
+        "refused": ("refusé", "refused"),
+    },
+    "sync_status": {
+        "not_yet_due": ("pas encore dû", "not yet due"),
+        "due": ("attendu", "due"),
+        "overdue": ("en retard", "overdue"),
+        "submitted": ("déposé", "submitted"),
+        "returned": ("renvoyé", "returned"),
+        "accepted": ("accepté", "accepted"),
+    },
     "level": {
         "activity": ("Activité", "Activity"),
         "output": ("Réalisation", "Output"),

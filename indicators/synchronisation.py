@@ -20,7 +20,18 @@ import pandas as pd
 from indicators.access import AccessDeniedError, Viewer, own_organisation, require_role
 from indicators.store import Store
 
+# The synchronisation index of a partner, 0 to 100, and its weights (shown on the page).
+WEIGHTS = {"completeness": 0.4, "timeliness": 0.3, "regularity": 0.2, "freshness": 0.1}
+FRESH_DAYS = 365  # data this old or older scores 0 on freshness
 STATUSES = ("not_yet_due", "due", "overdue", "submitted", "returned", "accepted")
+STATUS_COLOURS = {
+    "not_yet_due": "#e8e8e8",
+    "due": "#f2cf5b",
+    "overdue": "#d9534f",
+    "submitted": "#8fbce6",
+    "returned": "#f0883e",
+    "accepted": "#4c9a5b",
+}
 DIMENSIONS = ("initiative", "organisation", "organisation_type", "territory", "indicator")
 
 
@@ -51,6 +62,30 @@ def missing_reports(
     return missing.sort_values(["organisation", "due_date", "indicator", "place"]).reset_index(
         drop=True
     )
+
+
+def status_counts(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """period, status, partners: how many partners are in each status, period by period (a
+    collective figure every role may read)."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    table = store.query("reporting_status", today=today)
+    counted = table.groupby(["period", "start_date", "status"], as_index=False).agg(
+        partners=("organisation", "count")
+    )
+    return counted.sort_values(["start_date", "period", "status"]).reset_index(drop=True)
+
+
+def reminder_text(missing: pd.DataFrame, name: str, lang: str = "fr") -> str:
+    """The text of a reminder listing `missing` reports (one line each), in `lang`."""
+    from indicators.i18n import t
+
+    label = "indicator_label_en" if lang == "en" else "indicator_label_fr"
+    lines = "\n".join(
+        f"- {row[label]} · {row['place_name']} · {row['period']}"
+        f" ({'due' if lang == 'en' else 'attendu le'} {row['due_date']:%d/%m/%Y})"
+        for _, row in missing.iterrows()
+    )
+    return t("sync.reminder_text", lang, count=len(missing), name=name, lines=lines)
 
 
 def rates(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
@@ -90,3 +125,69 @@ def consistency(store: Store, viewer: Viewer, today: dt.date, periods: list[str]
 def freshness(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """The date of each committed organisation's latest upload and its age in days."""
     return _own_rows(store.query("freshness", today=today), viewer)
+
+
+def partner_index(statuses_: pd.DataFrame, freshness_: pd.DataFrame) -> pd.DataFrame:
+    """Each organisation's synchronisation index from its statuses and freshness (pure).
+
+    Over the periods that are over: completeness = received / expected reports, timeliness =
+    on time / expected, regularity = periods with a report / periods with reports expected;
+    freshness = 1 - age of the latest data / FRESH_DAYS (0 at worst, 0 with no data).
+    index = 100 x (0.4 completeness + 0.3 timeliness + 0.2 regularity + 0.1 freshness).
+    """
+    over = statuses_[~statuses_["status"].eq("not_yet_due")]
+    if over.empty:
+        return pd.DataFrame(
+            columns=["organisation", "organisation_name", "organisation_type", *WEIGHTS, "index"]
+        )
+    grouped = over.groupby(["organisation", "organisation_name", "organisation_type"])
+    table = grouped.agg(
+        expected=("expected", "sum"),
+        received=("received", "sum"),
+        on_time=("on_time", "sum"),
+        periods=("period", "count"),
+        reported=("received", lambda r: int((r > 0).sum())),
+    ).reset_index()
+    table["completeness"] = table["received"] / table["expected"]
+    table["timeliness"] = table["on_time"] / table["expected"]
+    table["regularity"] = table["reported"] / table["periods"]
+    ages = freshness_.set_index("organisation")["age_days"].astype("Float64")
+    age = table["organisation"].map(ages).astype(float)
+    table["freshness"] = (1 - age / FRESH_DAYS).clip(lower=0).fillna(0.0)
+    table["index"] = 100 * sum(weight * table[name] for name, weight in WEIGHTS.items())
+    return table.sort_values("index", ascending=False).reset_index(drop=True)
+
+
+def sync_index(store: Store, viewer: Viewer, today: dt.date) -> tuple[pd.DataFrame, float]:
+    """(each organisation's index as the viewer may see it, the initiative's index): an
+    evaluator every organisation, a partner its own, a funder none; the initiative's index is
+    the mean of all organisations' indexes."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    table = partner_index(
+        store.query("reporting_status", today=today), store.query("freshness", today=today)
+    )
+    overall = float(table["index"].mean()) if not table.empty else float("nan")
+    if viewer.role == "funder":
+        table = table.iloc[0:0]
+    elif viewer.role == "partner":
+        table = table[table["organisation"] == own_organisation(viewer)]
+    return table.reset_index(drop=True), overall
+
+
+def status_grid(statuses_: pd.DataFrame) -> pd.DataFrame:
+    """Organisations (grouped by type, then by name) x periods (in time order) of statuses."""
+    ordered = statuses_.sort_values(["organisation_type", "organisation_name", "start_date"])
+    periods = list(dict.fromkeys(statuses_.sort_values(["start_date", "period"])["period"]))
+    grid = ordered.pivot_table(
+        index="organisation", columns="period", values="status", aggfunc="first", sort=False
+    )
+    return grid.reindex(columns=periods).fillna("")
+
+
+def status_colorscale() -> list[tuple[float, str]]:
+    """A plotly colour scale giving each status (as its index in STATUSES) its colour."""
+    scale: list[tuple[float, str]] = []
+    step = 1 / len(STATUSES)
+    for i, status in enumerate(STATUSES):
+        scale += [(i * step, STATUS_COLOURS[status]), ((i + 1) * step, STATUS_COLOURS[status])]
+    return scale

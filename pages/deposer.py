@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from indicators import uploads
+from indicators import i18n, uploads
 from indicators.i18n import t
 
 viewer, store, lang = ui.guard("upload")
@@ -167,7 +167,10 @@ else:
             t("column.file", lang): past["filename"],
             t("column.by", lang): past["uploaded_by"],
             t("column.at", lang): past["uploaded_at"],
-            t("column.status", lang): past["status"],
+            t("column.status", lang): past["status"].map(
+                lambda s: i18n.label("submission_status", s, lang)
+            ),
+            t("column.comment", lang): past["review_comment"].fillna(""),
             t("column.values", lang): past["current_values"],
         }
     )

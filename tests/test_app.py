@@ -369,3 +369,58 @@ def test_the_sign_in_form_speaks_english_too(app_store: Store) -> None:
     at.text_input[1].input("wrong password")
     at.button[0].click().run()
     assert at.error[0].value == "Wrong username or password, or the account is disabled."
+
+
+def _reported(store: Store, tmp_path: Path) -> None:
+    """Valmont sends one of its four T1 reports; nothing else arrives."""
+    clock = store.clock
+    store.clock = lambda: dt.datetime(2025, 1, 10, 9)
+    _upload(store, tmp_path, "ent-valmont", "bilan-valmont.xlsx")
+    store.clock = clock
+
+
+def test_synchronisation_page_for_an_evaluator_reviews_and_the_partner_sees_it(
+    app_store: Store, tmp_path: Path
+) -> None:
+    _reported(app_store, tmp_path)
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["sync"]).run()
+    assert at.title[0].value == "Synchronisation des acteurs"
+    charts = at.get("plotly_chart")
+    heatmap = json.loads(charts[0].proto.spec)["data"][0]
+    assert heatmap["type"] == "heatmap"
+    assert any("Transports Valmont" in y for y in heatmap["y"])
+    assert "déposé" in {cell for row in heatmap["text"] for cell in row}  # Valmont's T1
+    assert "en retard" in {cell for row in heatmap["text"] for cell in row}  # Élan's year
+    assert at.get("latex")  # the index formula
+    reminder = at.code[0].value  # the first organisation that owes reports: Appui
+    assert "1 rapport(s) de Alliance d'appui" in reminder and "15/01/2025" in reminder
+    at.selectbox(key="review_org").set_value("ent-valmont").run()
+    at.text_input[0].input("Il manque les jeunes du Moulin")
+    at.button[1].click().run()  # Renvoyer
+    assert not at.exception, at.exception
+    assert at.success[-1].value == "Dépôt renvoyé."
+    partner = started(app_store, "valmont")
+    partner.switch_page(PAGES["upload"]).run()
+    history = partner.dataframe[-1].value
+    assert list(history["Statut"]) == ["renvoyé"]
+    assert list(history["Commentaire"]) == ["Il manque les jeunes du Moulin"]
+    partner.switch_page(PAGES["sync"]).run()
+    grid = json.loads(partner.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert len(grid["y"]) == 1 and "Transports Valmont" in grid["y"][0]  # its own row only
+    assert "renvoyé" in grid["text"][0]
+    assert "Association Élan" not in texts(partner)
+
+
+def test_synchronisation_page_for_a_funder_shows_collective_figures_only(
+    app_store: Store, tmp_path: Path
+) -> None:
+    _reported(app_store, tmp_path)
+    at = started(app_store, "horizon")
+    at.switch_page(PAGES["sync"]).run()
+    assert not at.exception, at.exception
+    kinds = [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
+    assert "heatmap" not in kinds and "bar" in kinds
+    shown = texts(at) + "".join(str(c.proto) for c in at.get("plotly_chart"))
+    assert "Transports Valmont" not in shown and "Association Élan" not in shown
+    assert not at.get("download_button")

@@ -149,6 +149,7 @@ def exports_of(
         own = viewer.organisation or ""
         made["history"] = lambda: uploads.history(store, viewer, definition, own).to_csv()
         made["template"] = lambda: ui.template_bytes(own)
+        made["reminder"] = lambda: exports.reminder_export(store, viewer, TODAY, own)
     return made
 
 
@@ -311,6 +312,9 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: synchronisation.statuses(shared, GUEST, TODAY),
         lambda: synchronisation.consistency(shared, GUEST, TODAY, ["2024-2025-T1"]),
         lambda: synchronisation.freshness(shared, GUEST, TODAY),
+        lambda: synchronisation.sync_index(shared, GUEST, TODAY),
+        lambda: synchronisation.status_counts(shared, GUEST, TODAY),
+        lambda: exports.reminder_export(shared, GUEST, TODAY, "ent-valmont"),
         lambda: accounts.list_accounts(shared, GUEST),
         lambda: accounts.add_account(shared, GUEST, "x", "x", "partner", "long enough pw"),
         lambda: accounts.set_disabled(shared, GUEST, "valmont"),

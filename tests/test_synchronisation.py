@@ -232,3 +232,19 @@ def test_each_role_sees_its_share(reported: Store) -> None:
     for call in refused:
         with pytest.raises(AccessDeniedError):
             call()
+
+
+def test_the_synchronisation_index_by_hand(reported: Store) -> None:
+    table, overall = sync.sync_index(reported, EVALUATOR, AFTER_ALL)
+    row = table.set_index("organisation").loc["ent-valmont"]
+    # 3/4 received, 2/4 on time, 1 of 1 period reported, data 214 days old
+    freshness = 1 - (AFTER_ALL - dt.date(2025, 3, 1)).days / 365
+    expected = 100 * (0.4 * 0.75 + 0.3 * 0.5 + 0.2 * 1 + 0.1 * freshness)
+    assert row["index"] == pytest.approx(expected)
+    elan = table.set_index("organisation").loc["asso-elan"]
+    assert elan["index"] == 0  # nothing arrived, and no data at all
+    assert overall == pytest.approx(table["index"].mean()) and len(table) == 3
+    own, same = sync.sync_index(reported, PARTNER_A, AFTER_ALL)
+    assert list(own["organisation"]) == ["ent-valmont"] and same == overall
+    none, again = sync.sync_index(reported, FUNDER, AFTER_ALL)
+    assert none.empty and again == overall

@@ -65,7 +65,10 @@ select
     org.name as organisation_name,
     org.type as organisation_type,
     m.indicator,
+    iv.label_fr as indicator_label_fr,
+    iv.label_en as indicator_label_en,
     m.place,
+    coalesce(pl.name, m.place) as place_name,
     coalesce(case when pl.kind = 'territory' then pl.code else pl.parent end, m.place)
         as territory,
     m.period,
@@ -87,4 +90,6 @@ from matched as m
 inner join organisations as org on org.code = m.organisation
 inner join periods as p on p.code = m.period
 left join places as pl on pl.code = m.place
+inner join indicator_versions as iv
+    on iv.code = m.indicator and iv.valid_to is null and iv.retired_at is null
 order by m.organisation, p.start_date, m.indicator, m.place

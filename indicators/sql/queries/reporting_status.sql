@@ -32,7 +32,8 @@ counted as (
         count(*) as expected,
         count(*) filter (where received) as received,
         count(*) filter (where on_time) as on_time,
-        max(received_at) as last_received_at
+        max(received_at) as last_received_at,
+        list(distinct territory order by territory) as territories
     from reports
     group by organisation, period
 )

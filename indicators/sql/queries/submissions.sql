@@ -5,6 +5,7 @@ select
     s.uploaded_by,
     s.uploaded_at,
     s.status,
+    s.review_comment,
     s.sha256,
     count(o.id) filter (where o.is_current) as current_values,
     count(o.id) as values_sent

@@ -1,0 +1,234 @@
+"""Synchronisation: who reports what, on time; statuses, rates against the goals, the index,
+what is missing, and (evaluators) the review of submissions."""
+
+from functools import partial
+
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from indicators import exports, uploads
+from indicators import synchronisation as sync
+from indicators.i18n import label, t
+
+viewer, store, lang = ui.guard("sync")
+definition = ui.definition(lang)
+today = store.clock().date()
+initiative = definition.initiative
+names = {o.code: o.name for o in definition.organisations}
+parents = {p.code: p.parent or p.code for p in definition.periods}
+years = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
+
+st.title(t("sync.title", lang))
+st.caption(t("sync.intro", lang))
+year_col, territory_col = st.columns([1, 2])
+year = year_col.selectbox(t("sync.year", lang), list(reversed(years)))
+territories = [p.code for p in definition.places if p.kind == "territory"]
+places = {p.code: p.name for p in definition.places}
+territory = territory_col.selectbox(
+    t("sync.territory", lang),
+    ["", *territories],
+    format_func=lambda c: places.get(c, c) if c else t("data.all", lang),
+)
+
+rates = sync.rates(store, viewer, today)
+rates = rates[rates["period"].map(parents) == year]
+if rates.empty and viewer.role == "funder":
+    st.info(t("sync.nothing", lang))
+
+# -- the heatmap (evaluators: every partner; a partner: its own row) ---------------------------
+if viewer.role in ("evaluator", "partner"):
+    statuses = sync.statuses(store, viewer, today)
+    statuses = statuses[statuses["period"].map(parents) == year]
+    if territory:
+        statuses = statuses[statuses["territories"].map(lambda ts: territory in list(ts))]
+    st.subheader(t("sync.heatmap", lang))
+    if statuses.empty:
+        st.info(t("sync.nothing", lang))
+    else:
+        kinds = {
+            o: f"{label('organisation_type', k, lang)} · {n}"
+            for o, k, n in zip(
+                statuses["organisation"],
+                statuses["organisation_type"],
+                statuses["organisation_name"],
+                strict=True,
+            )
+        }
+        grid = sync.status_grid(statuses)
+        codes = {s: i for i, s in enumerate(sync.STATUSES)}
+        figure = go.Figure(
+            go.Heatmap(
+                z=grid.map(lambda s: codes.get(s)).values,
+                x=list(grid.columns),
+                y=[kinds[o] for o in grid.index],
+                text=grid.map(lambda s: label("sync_status", s, lang) if s else "").values,
+                texttemplate="%{text}",
+                hovertemplate="%{y}<br>%{x} : %{text}<extra></extra>",
+                colorscale=sync.status_colorscale(),
+                zmin=-0.5,
+                zmax=len(sync.STATUSES) - 0.5,
+                showscale=False,
+                xgap=2,
+                ygap=2,
+            )
+        )
+        figure.update_layout(
+            height=120 + 26 * len(grid),
+            margin={"l": 0, "r": 0, "t": 10, "b": 0},
+            yaxis={"autorange": "reversed"},
+        )
+        st.plotly_chart(figure, width="stretch")
+
+# -- how many partners in each status (a collective figure for everyone) ---------------------
+counts = sync.status_counts(store, viewer, today)
+counts = counts[counts["period"].map(parents) == year]
+if not counts.empty and viewer.role != "evaluator":
+    st.subheader(t("sync.counts", lang))
+    bars = go.Figure(
+        [
+            go.Bar(
+                x=counts.loc[counts["status"] == status, "period"],
+                y=counts.loc[counts["status"] == status, "partners"],
+                name=label("sync_status", status, lang),
+                marker_color=sync.STATUS_COLOURS[status],
+            )
+            for status in sync.STATUSES
+            if (counts["status"] == status).any()
+        ]
+    )
+    bars.update_layout(barmode="stack", height=300, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    st.plotly_chart(bars, width="stretch")
+
+# -- completeness and timeliness against the goals ------------------------------------------
+st.subheader(t("sync.rates", lang))
+lines = go.Figure()
+goals = {"completeness": initiative.completeness_goal, "timeliness": initiative.timeliness_goal}
+for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
+    name = t(f"sync.{measure}", lang)
+    for dimension, member, caption in (
+        ("initiative", "*", t("sync.initiative", lang, name=name)),
+        ("organisation", viewer.organisation or "", t("sync.mine", lang, name=name)),
+    ):
+        part = rates[(rates["dimension"] == dimension) & (rates["member"] == member)]
+        if not part.empty and (dimension == "initiative" or viewer.role == "partner"):
+            lines.add_trace(
+                go.Scatter(
+                    x=part["period"],
+                    y=part[measure],
+                    name=caption,
+                    mode="lines+markers",
+                    line={"dash": dash, "width": 3 if dimension == "organisation" else 2},
+                )
+            )
+    lines.add_hline(
+        y=goals[measure],
+        line_dash="dash",
+        line_color="grey",
+        annotation_text=t("sync.goal", lang, name=name, goal=goals[measure]),
+    )
+lines.update_layout(
+    height=340, yaxis={"tickformat": ".0%", "range": [0, 1.05]}, margin={"t": 10, "b": 0}
+)
+st.plotly_chart(lines, width="stretch")
+
+# -- the index --------------------------------------------------------------------------------
+st.subheader(t("sync.index", lang))
+index, overall = sync.sync_index(store, viewer, today)
+st.latex(
+    r"\text{indice} = 100 \times (0{,}4\,\text{complétude} + 0{,}3\,\text{ponctualité}"
+    r" + 0{,}2\,\text{régularité} + 0{,}1\,\text{fraîcheur})"
+    if lang == "fr"
+    else r"\text{index} = 100 \times (0.4\,\text{completeness} + 0.3\,\text{timeliness}"
+    r" + 0.2\,\text{regularity} + 0.1\,\text{freshness})"
+)
+st.caption(t("sync.index_formula", lang))
+metric_cols = st.columns(4)
+metric_cols[0].metric(t("sync.index_initiative", lang), f"{overall:.0f}")
+if viewer.role == "partner" and not index.empty:
+    metric_cols[1].metric(names.get(viewer.organisation or "", ""), f"{index['index'].iloc[0]:.0f}")
+if viewer.role == "evaluator" and not index.empty:
+    ranked = index.sort_values("index")
+    ranking = go.Figure(
+        go.Bar(
+            x=ranked["index"],
+            y=ranked["organisation_name"],
+            orientation="h",
+            customdata=ranked[list(sync.WEIGHTS)].values,
+            hovertemplate="%{y}: %{x:.0f}<br>C %{customdata[0]:.0%} · P %{customdata[1]:.0%}"
+            " · R %{customdata[2]:.0%} · F %{customdata[3]:.0%}<extra></extra>",
+        )
+    )
+    ranking.add_vline(x=overall, line_dash="dash", line_color="grey")
+    ranking.update_layout(height=120 + 16 * len(ranked), margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    st.plotly_chart(ranking, width="stretch")
+
+# -- what is missing, ready to send -------------------------------------------------------------
+if viewer.role in ("evaluator", "partner"):
+    st.subheader(t("sync.missing", lang))
+    if viewer.role == "evaluator":
+        owing = sorted(set(sync.missing_reports(store, viewer, today)["organisation"]))
+        organisation = st.selectbox(
+            t("data.organisation", lang), owing, format_func=lambda c: names.get(c, c)
+        )
+    else:
+        organisation = viewer.organisation
+    missing = sync.missing_reports(store, viewer, today, organisation) if organisation else None
+    if missing is None or missing.empty:
+        st.success(t("sync.missing_none", lang))
+    else:
+        ui.table(
+            {
+                t("column.indicator", lang): missing[f"indicator_label_{lang}"],
+                t("column.place", lang): missing["place_name"],
+                t("column.period", lang): missing["period"],
+                t("column.due", lang): missing["due_date"],
+            }
+        )
+        assert organisation is not None
+        st.markdown(f"**{t('sync.reminder', lang)}**")
+        st.code(sync.reminder_text(missing, names.get(organisation, organisation), lang), None)
+        st.download_button(
+            t("sync.reminder_xlsx", lang),
+            data=partial(exports.reminder_export, store, viewer, today, organisation, lang),
+            file_name=f"rapports-manquants-{organisation}.xlsx",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+# -- the review of submissions (evaluators) --------------------------------------------------------
+if viewer.role == "evaluator":
+    st.subheader(t("sync.review", lang))
+    st.caption(t("sync.review_intro", lang))
+    choices = uploads.organisations_for(viewer, definition)
+    reviewed_org = st.selectbox(
+        t("data.organisation", lang),
+        choices,
+        format_func=lambda c: names.get(c, c),
+        key="review_org",
+    )
+    history = uploads.history(store, viewer, definition, reviewed_org) if reviewed_org else None
+    open_ = (
+        history[history["status"].isin(["received", "accepted", "returned"])]
+        if (history is not None)
+        else None
+    )
+    if open_ is None or open_.empty:
+        st.caption(t("upload.no_history", lang))
+    else:
+        files = dict(zip(open_["id"], open_["filename"], strict=True))
+        states = dict(zip(open_["id"], open_["status"], strict=True))
+        with st.form("review"):
+            chosen = st.selectbox(
+                t("sync.submission", lang),
+                list(files),
+                format_func=lambda i: f"{files[i]} · {label('sync_status', states[i], lang)}",
+            )
+            comment = st.text_input(t("sync.comment", lang))
+            accept, send_back = st.columns(2)
+            accepted = accept.form_submit_button(t("sync.accept", lang), type="primary")
+            returned = send_back.form_submit_button(t("sync.return", lang))
+        if accepted or returned:
+            decision = "accepted" if accepted else "returned"
+            uploads.review_submission(store, viewer, int(chosen), decision, comment)
+            st.success(t("sync.reviewed", lang, status=label("sync_status", decision, lang)))
