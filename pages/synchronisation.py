@@ -18,11 +18,14 @@ initiative = definition.initiative
 names = {o.code: o.name for o in definition.organisations}
 parents = {p.code: p.parent or p.code for p in definition.periods}
 years = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
+over = [parents[p.code] for p in definition.periods if p.end < today]  # periods already over
 
 st.title(t("sync.title", lang))
 st.caption(t("sync.intro", lang))
 year_col, territory_col = st.columns([1, 2])
-year = year_col.selectbox(t("sync.year", lang), list(reversed(years)))
+choices_years = list(reversed(years))
+latest_over = next((i for i, y in enumerate(choices_years) if y in over), 0)
+year = year_col.selectbox(t("sync.year", lang), choices_years, index=latest_over)
 territories = [p.code for p in definition.places if p.kind == "territory"]
 places = {p.code: p.name for p in definition.places}
 territory = territory_col.selectbox(
@@ -128,7 +131,10 @@ for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
         annotation_text=t("sync.goal", lang, name=name, goal=goals[measure]),
     )
 lines.update_layout(
-    height=340, yaxis={"tickformat": ".0%", "range": [0, 1.05]}, margin={"t": 10, "b": 0}
+    height=380,
+    yaxis={"tickformat": ".0%", "range": [0, 1.05]},
+    margin={"t": 10, "b": 0},
+    legend={"orientation": "h", "y": -0.15},
 )
 st.plotly_chart(lines, width="stretch")
 

@@ -276,8 +276,12 @@ def test_upload_a_faulty_workbook_then_the_corrected_one(
         },
     )
     page = browser.new_page()
-    page.goto(f"{demo_server}/deposer")
-    sign_in(page, "valmont")  # a partner uploads for its own organisation, without choosing
+    page.goto(f"{demo_server}/synchronisation")
+    sign_in(page, "valmont")
+    heatmap = page.locator(".js-plotly-plot").first
+    heatmap.get_by_text("en retard").wait_for(timeout=30_000)  # its T1 reports never came
+    assert heatmap.get_by_text("déposé").count() == 0
+    page.goto(f"{demo_server}/deposer")  # a partner uploads for its own organisation
     page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
     page.get_by_text("Transports Valmont").first.wait_for(timeout=15_000)
     page.get_by_text("Aucun dépôt pour l'instant.").wait_for(timeout=15_000)
@@ -289,4 +293,8 @@ def test_upload_a_faulty_workbook_then_the_corrected_one(
     page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=30_000)
     # the history table is drawn on a canvas; its cells exist for screen readers
     page.locator("[role=gridcell]", has_text="bilan-corrige.xlsx").last.wait_for(state="attached")
+    page.get_by_role("link", name="Synchronisation").click()  # its cell in the heatmap changed
+    heatmap = page.locator(".js-plotly-plot").first
+    heatmap.get_by_text("déposé").wait_for(timeout=30_000)
+    assert heatmap.get_by_text("en retard").count() == 0
     page.close()
