@@ -114,6 +114,7 @@ PAGE_FILES = {
     "upload": "pages/deposer.py",
     "data": "pages/donnees.py",
     "sync": "pages/synchronisation.py",
+    "quality": "pages/qualite.py",
     "audit": "pages/journal.py",
 }
 EXPIRED = ("idle", "absolute")

@@ -326,6 +326,32 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aucun rapport n'était encore attendu sur cette année.",
         "No report was expected yet for this year.",
     ),
+    "nav.quality": ("Qualité des données", "Data quality"),
+    "quality.title": ("Qualité des données", "Data quality"),
+    "quality.intro": (
+        "Par partenaire : dépôts enregistrés et refusés pour erreurs, alertes par dépôt, valeurs"
+        " corrigées par un dépôt suivant, rapports arrivés après la date limite, et conformité"
+        " aux définitions communes (part des valeurs trouvées par leur code ou leur libellé,"
+        " gardées telles qu'écrites, sur la version courante de l'indicateur).",
+        "Per partner: uploads stored and refused for errors, warnings per upload, values"
+        " corrected by a later upload, reports that arrived after their due date, and conformity"
+        " to the common definitions (share of values found by their code or label, stored as"
+        " written, on the indicator's current version).",
+    ),
+    "quality.conformity_chart": ("Les conformités les plus basses", "The lowest conformity"),
+    "quality.problems_chart": (
+        "Dépôts refusés et alertes par dépôt",
+        "Refused uploads and warnings per upload",
+    ),
+    "quality.none": ("Aucun dépôt pour l'instant.", "No upload yet."),
+    "column.uploads": ("Dépôts", "Uploads"),
+    "column.refused": ("Refusés", "Refused"),
+    "column.warnings_per_upload": ("Alertes par dépôt", "Warnings per upload"),
+    "column.corrected": ("Valeurs corrigées", "Values corrected"),
+    "column.late": ("Rapports en retard", "Late reports"),
+    "column.conformity": ("Conformité", "Conformity"),
+    "column.mapped": ("Rapprochées par ressemblance", "Matched by resemblance"),
+    "column.converted": ("Converties", "Rescaled"),
     "column.expected": ("Attendus", "Expected"),
     "column.received": ("Reçus", "Received"),
     "column.due": ("Date limite", "Due date"),

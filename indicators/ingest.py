@@ -717,6 +717,16 @@ class _Table:
             )
         return ~(over | negative | too_high | outside)  # type: ignore[no-any-return]
 
+    def _converted(
+        self, codes: np.ndarray, values: np.ndarray, numerators: np.ndarray
+    ) -> np.ndarray:
+        """True for each value whose cell held a number at another scale than the one stored
+        (not a rate computed from its numerator's cell and its denominator)."""
+        plain = per_code(codes, self.uniques, _plain_number, float)
+        with np.errstate(invalid="ignore"):
+            from_numerator = np.isclose(plain, numerators)
+        return np.asarray(_rescaled(plain, values) & ~from_numerator)
+
     def _frame(self, groups: pd.DataFrame) -> pd.DataFrame:
         """The candidates of this table, with what the checks across sheets need.
 
@@ -736,6 +746,11 @@ class _Table:
             ids = groups[f"{kind}_id"].to_numpy(dtype=np.int64)
             return _categorical(ids, list(checker.key_ids[kind]))
 
+        # how each indicator label was matched (the last entry: a cell without a label)
+        method_codes, methods = pd.factorize(
+            np.array([m.method for m in self.reading.matches] + [""], dtype=object)
+        )
+
         return pd.DataFrame(
             {
                 "indicator": _categorical(ind, checker.indicator_codes),
@@ -749,6 +764,12 @@ class _Table:
                 "unit": _categorical(unit_codes[ind], list(unit_texts)),
                 "raw_value": _categorical(raw_codes, list(raw_texts)),
                 "sheet": _categorical(np.zeros(len(main), dtype=np.int64), [self.sheet.name]),
+                "mapping": _categorical(method_codes[cells["indicator"][main]], list(methods)),
+                "converted": self._converted(
+                    codes,
+                    groups["result"].to_numpy(dtype=float),
+                    groups["numerator"].to_numpy(dtype=float),
+                ),
                 "row": cells["row"][main],
                 "col": cells["col"][main],
                 "header": _categorical(header_codes[cells["column"][main]], list(header_texts)),
@@ -758,6 +779,12 @@ class _Table:
                 "disaggregation_id": groups["disaggregation_id"].to_numpy(dtype=np.int64),
             }
         )
+
+
+def _rescaled(plain: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """True where a number in a cell was stored at another scale (0.45 stored as 45 %)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(~np.isnan(plain) & ~np.isnan(value) & ~np.isclose(plain, value))
 
 
 def _plain_number(raw: object) -> float:
@@ -787,12 +814,23 @@ CANDIDATE_COLUMNS = [
     "sheet",
     "row",
     "col",
+    "mapping",
+    "converted",
 ]
+
+
+def problem_counts(problems: list[CellProblem]) -> dict[str, dict[str, int]]:
+    """The problems of a file counted by severity and by code, as an upload keeps them."""
+    counts: dict[str, dict[str, int]] = {"severity": {}, "code": {}}
+    for problem in problems:
+        for key, value in (("severity", problem.severity), ("code", problem.code)):
+            counts[key][value] = counts[key].get(value, 0) + 1
+    return counts
 
 
 def no_candidates() -> pd.DataFrame:
     """An empty table of candidates, with the right columns and types."""
-    types = {"indicator_version": "int64", "row": "int64", "col": "int64"}
+    types = {"indicator_version": "int64", "row": "int64", "col": "int64", "converted": "bool"}
     types |= {c: "float64" for c in ("value", "numerator", "denominator")}
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in CANDIDATE_COLUMNS})
 
@@ -856,6 +894,14 @@ def ingest(
         previous=store.current_values(organisation),
     )
     frame = preparation.frame
+    if preparation.errors and not dry_run:  # nothing is stored; the attempt is remembered
+        store.audit(
+            uploaded_by,
+            "submission.refused",
+            preparation.file,
+            organisation=organisation,
+            **problem_counts(preparation.problems),
+        )
     if preparation.errors:
         counts = store.classify_values(organisation, frame)
         return Outcome("rejected", preparation, **counts)
@@ -864,6 +910,7 @@ def ingest(
     done = store.load_values(
         organisation,
         frame,
+        problems=problem_counts(preparation.problems),
         filename=preparation.file,
         sha256=preparation.sha256,
         size=preparation.size,

@@ -19,6 +19,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "session.expired": ("session expirée", "session expired"),
     "session.rejected": ("cookie de session refusé", "session cookie refused"),
     "submission.upload": ("dépôt", "upload"),
+    "submission.refused": ("dépôt refusé (erreurs)", "upload refused (errors)"),
     "submission.accept": ("dépôt accepté", "submission accepted"),
     "submission.return": ("dépôt renvoyé", "submission returned"),
     "mapping.confirm": ("rapprochement confirmé", "mapping confirmed"),

@@ -389,6 +389,7 @@ class Store:
         size: int,
         uploaded_by: str,
         received_at: dt.datetime | None = None,
+        problems: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Store one upload's values in a single transaction: all of them or nothing.
 
@@ -405,8 +406,8 @@ class Store:
                 return {"status": "unchanged", "submission": None, **counts}
             row = con.execute(
                 "insert into submissions (organisation, filename, sha256, size_bytes, uploaded_by,"
-                " uploaded_at, status) values ($org, $file, $sha, $size, $by, $at, 'received')"
-                " returning id",
+                " uploaded_at, status, problems)"
+                " values ($org, $file, $sha, $size, $by, $at, 'received', $problems) returning id",
                 {
                     "org": organisation,
                     "file": filename,
@@ -414,6 +415,7 @@ class Store:
                     "size": size,
                     "by": uploaded_by,
                     "at": now,
+                    "problems": json.dumps(problems or {}),
                 },
             ).fetchall()
             submission = int(row[0][0])
@@ -702,9 +704,9 @@ _CHANGED_SQL = {
     "insert": (
         "insert into observations (submission_id, indicator, indicator_version, organisation,"  # noqa: S608
         " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
-        " cell, is_current)"
+        " cell, is_current, mapping, converted)"
         " select $sub, indicator, indicator_version, $org, place, period, disaggregation, value,"
-        " numerator, denominator, unit, raw_value, sheet, " + _A1 + ", true"
+        " numerator, denominator, unit, raw_value, sheet, " + _A1 + ", true, mapping, converted"
         " from (" + _MATCHED + ") where not same or current_id is null"
     ),
 }

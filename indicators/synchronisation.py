@@ -122,6 +122,20 @@ def consistency(store: Store, viewer: Viewer, today: dt.date, periods: list[str]
     return store.query("sync_consistency", today=today, periods=list(periods))
 
 
+def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """Each organisation's share of current values on the common definitions: found by code
+    or label, stored as written, on the catalogue's current version (see `conformity.sql`)."""
+    return _own_rows(store.query("conformity"), viewer)
+
+
+def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """Per organisation: uploads stored and refused, warnings and notes per upload, values
+    corrected later, reports received late, and its conformity (evaluators; a partner its own)."""
+    quality = store.query("data_quality", today=today)
+    shares = store.query("conformity")[["organisation", "conformity", "mapped", "converted"]]
+    return _own_rows(quality.merge(shares, on="organisation", how="left"), viewer)
+
+
 def freshness(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """The date of each committed organisation's latest upload and its age in days."""
     return _own_rows(store.query("freshness", today=today), viewer)

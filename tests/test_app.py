@@ -424,3 +424,14 @@ def test_synchronisation_page_for_a_funder_shows_collective_figures_only(
     shown = texts(at) + "".join(str(c.proto) for c in at.get("plotly_chart"))
     assert "Transports Valmont" not in shown and "Association Élan" not in shown
     assert not at.get("download_button")
+
+
+def test_data_quality_page_lists_each_partner(app_store: Store, tmp_path: Path) -> None:
+    _reported(app_store, tmp_path)
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["quality"]).run()
+    assert at.title[0].value == "Qualité des données"
+    table = at.dataframe[0].value.set_index("Organisation")
+    assert table.loc["Transports Valmont", "Dépôts"] == 1
+    assert table.loc["Transports Valmont", "Conformité"] == 100
+    assert len(at.get("plotly_chart")) == 2

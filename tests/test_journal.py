@@ -42,6 +42,16 @@ def test_every_action_writes_who_when_what(
         },
     )
     uploads.confirm_upload(store, PARTNER_A, definition, "ent-valmont", path, "bilan.xlsx")
+    faulty = write_workbook(
+        tmp_path / "faux.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb visites", "0950002L", "T1 2024-2025", "beaucoup"],
+            ]
+        },
+    )
+    uploads.confirm_upload(store, PARTNER_A, definition, "ent-valmont", faulty, "faux.xlsx")
     uploads.confirm_mappings(
         store,
         PARTNER_A,
@@ -73,6 +83,8 @@ def test_every_action_writes_who_when_what(
     upload = log[log["action"] == "submission.upload"].iloc[0]
     assert (upload["actor"], upload["target"]) == ("valmont", "bilan.xlsx")
     assert "organisation: ent-valmont" in upload["details"]
+    refused = log[log["action"] == "submission.refused"].iloc[0]
+    assert refused["target"] == "faux.xlsx" and "'error': 1" in refused["details"]
     returned = log[log["action"] == "submission.return"].iloc[0]
     assert returned["actor"] == "eva" and "comment: Le T1 manque" in returned["details"]
     assert log["logged_at"].is_monotonic_decreasing  # newest first

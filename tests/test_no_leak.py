@@ -312,6 +312,8 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: synchronisation.statuses(shared, GUEST, TODAY),
         lambda: synchronisation.consistency(shared, GUEST, TODAY, ["2024-2025-T1"]),
         lambda: synchronisation.freshness(shared, GUEST, TODAY),
+        lambda: synchronisation.conformity(shared, GUEST),
+        lambda: synchronisation.data_quality(shared, GUEST, TODAY),
         lambda: synchronisation.sync_index(shared, GUEST, TODAY),
         lambda: synchronisation.status_counts(shared, GUEST, TODAY),
         lambda: exports.reminder_export(shared, GUEST, TODAY, "ent-valmont"),

@@ -248,3 +248,56 @@ def test_the_synchronisation_index_by_hand(reported: Store) -> None:
     assert list(own["organisation"]) == ["ent-valmont"] and same == overall
     none, again = sync.sync_index(reported, FUNDER, AFTER_ALL)
     assert none.empty and again == overall
+
+
+def test_conformity_counts_values_mapped_by_resemblance_or_rescaled(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    definition = load_definition(definition_dir)
+    path = write_workbook(
+        tmp_path / "taux.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb visites", "0950001K", "T1 2024-2025", 3],  # an alias: conforming
+                ["visites-entreprise", "0950002L", "T1 2024-2025", 4],  # the code
+                ["Part des élèves ayant un projet d'avenir", "0950001K", "2024-2025", 0.45],
+                ["Part des élèves ayant un projet d'avenir", "0950002L", "2024-2025", 0.5],
+            ]
+        },
+    )
+    done = ingest(store, path, definition, "ent-valmont", "valmont")
+    assert done.status == "received", done.preparation.problems
+    row = sync.conformity(store, PARTNER_A).iloc[0]
+    # the two rates were written as fractions and stored as 45 % and 50 %: rescaled
+    assert (row["values_count"], row["conforming"], row["converted"]) == (4, 2, 2)
+    assert row["conformity"] == 0.5 and row["unknown"] == 0
+    stored = store.query("submissions", org="ent-valmont")
+    assert stored["id"].size == 1
+    assert sync.conformity(store, PARTNER_B).empty
+
+
+def test_data_quality_per_partner_by_hand(
+    reported: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    definition = load_definition(definition_dir)
+    faulty = write_workbook(
+        tmp_path / "faux.xlsx",
+        {
+            "B": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb visites", "0950002L", "T1 2024-2025", "beaucoup"],
+            ]
+        },
+    )
+    assert ingest(reported, faulty, definition, "asso-elan", "elan").status == "rejected"
+    quality = sync.data_quality(reported, EVALUATOR, AFTER_ALL).set_index("organisation")
+    valmont = quality.loc["ent-valmont"]
+    # three files stored; the one of 1 March replaced a value; one of its reports came late
+    assert (valmont["uploads"], valmont["refused"], valmont["corrected"]) == (3, 0, 1)
+    assert (valmont["received_reports"], valmont["late_reports"]) == (3, 1)
+    assert valmont["conformity"] == 1.0
+    elan = quality.loc["asso-elan"]
+    assert (elan["uploads"], elan["refused"]) == (0, 1)
+    assert list(quality.index[:1]) == ["asso-elan"]  # refusals first
+    assert list(sync.data_quality(reported, PARTNER_B, AFTER_ALL)["organisation"]) == ["asso-elan"]
