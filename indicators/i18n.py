@@ -286,17 +286,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync.goal": ("objectif {name} : {goal:.0%}", "{name} goal: {goal:.0%}"),
     "sync.mine": ("{name} (mon organisation)", "{name} (my organisation)"),
     "sync.initiative": ("{name} (initiative)", "{name} (initiative)"),
+    "sync.compare_by": ("Comparer par", "Compare by"),
+    "sync.by.initiative": ("Initiative", "Initiative"),
+    "sync.by.organisation_type": ("Type de partenaire", "Partner type"),
+    "sync.by.territory": ("Territoire", "Territory"),
+    "sync.by.indicator": ("Indicateur", "Indicator"),
     "sync.index": ("Indice de synchronisation", "Synchronisation index"),
     "sync.index_initiative": ("Indice de l'initiative", "Initiative's index"),
     "sync.index_formula": (
         "Sur les périodes closes : complétude = rapports reçus / attendus ; ponctualité = reçus"
         " à temps / attendus ; régularité = périodes avec un rapport / périodes avec des rapports"
-        " attendus ; fraîcheur = 1 − âge des dernières données / 365 jours. L'indice de"
-        " l'initiative est la moyenne de ceux des partenaires.",
+        " attendus ; conformité = part des valeurs sur les définitions communes ; fraîcheur = 1 −"
+        " âge des dernières données / 365 jours. L'indice de l'initiative est la moyenne de"
+        " ceux des partenaires.",
         "Over the periods that are over: completeness = reports received / expected; timeliness"
         " = received on time / expected; regularity = periods with a report / periods with"
-        " reports expected; freshness = 1 − age of the latest data / 365 days. The initiative's"
-        " index is the mean of the partners'.",
+        " reports expected; conformity = share of values on the common definitions; freshness ="
+        " 1 − age of the latest data / 365 days. The initiative's index is the mean of the"
+        " partners'.",
     ),
     "sync.missing": ("Rapports manquants", "Missing reports"),
     "sync.missing_none": ("Aucun rapport manquant.", "No missing report."),
@@ -352,6 +359,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.conformity": ("Conformité", "Conformity"),
     "column.mapped": ("Rapprochées par ressemblance", "Matched by resemblance"),
     "column.converted": ("Converties", "Rescaled"),
+    "column.old_version": (
+        "Indicateurs sur une ancienne version",
+        "Indicators on an older version",
+    ),
     "column.expected": ("Attendus", "Expected"),
     "column.received": ("Reçus", "Received"),
     "column.due": ("Date limite", "Due date"),

@@ -18,10 +18,17 @@ import datetime as dt
 import pandas as pd
 
 from indicators.access import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.model import Definition
 from indicators.store import Store
 
 # The synchronisation index of a partner, 0 to 100, and its weights (shown on the page).
-WEIGHTS = {"completeness": 0.4, "timeliness": 0.3, "regularity": 0.2, "freshness": 0.1}
+WEIGHTS = {
+    "completeness": 0.35,
+    "timeliness": 0.25,
+    "regularity": 0.15,
+    "conformity": 0.15,
+    "freshness": 0.10,
+}
 FRESH_DAYS = 365  # data this old or older scores 0 on freshness
 STATUSES = ("not_yet_due", "due", "overdue", "submitted", "returned", "accepted")
 STATUS_COLOURS = {
@@ -132,7 +139,9 @@ def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """Per organisation: uploads stored and refused, warnings and notes per upload, values
     corrected later, reports received late, and its conformity (evaluators; a partner its own)."""
     quality = store.query("data_quality", today=today)
-    shares = store.query("conformity")[["organisation", "conformity", "mapped", "converted"]]
+    shares = store.query("conformity")[
+        ["organisation", "conformity", "mapped", "converted", "old_version", "old_indicators"]
+    ]
     return _own_rows(quality.merge(shares, on="organisation", how="left"), viewer)
 
 
@@ -141,13 +150,18 @@ def freshness(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     return _own_rows(store.query("freshness", today=today), viewer)
 
 
-def partner_index(statuses_: pd.DataFrame, freshness_: pd.DataFrame) -> pd.DataFrame:
-    """Each organisation's synchronisation index from its statuses and freshness (pure).
+def partner_index(
+    statuses_: pd.DataFrame, freshness_: pd.DataFrame, conformity_: pd.DataFrame
+) -> pd.DataFrame:
+    """Each organisation's synchronisation index from its statuses, freshness and conformity
+    (pure).
 
     Over the periods that are over: completeness = received / expected reports, timeliness =
     on time / expected, regularity = periods with a report / periods with reports expected;
+    conformity = share of its current values on the common definitions (0 with no value);
     freshness = 1 - age of the latest data / FRESH_DAYS (0 at worst, 0 with no data).
-    index = 100 x (0.4 completeness + 0.3 timeliness + 0.2 regularity + 0.1 freshness).
+    index = 100 x (0.35 completeness + 0.25 timeliness + 0.15 regularity + 0.15 conformity
+    + 0.10 freshness).
     """
     over = statuses_[~statuses_["status"].eq("not_yet_due")]
     if over.empty:
@@ -168,6 +182,8 @@ def partner_index(statuses_: pd.DataFrame, freshness_: pd.DataFrame) -> pd.DataF
     ages = freshness_.set_index("organisation")["age_days"].astype("Float64")
     age = table["organisation"].map(ages).astype(float)
     table["freshness"] = (1 - age / FRESH_DAYS).clip(lower=0).fillna(0.0)
+    shares = conformity_.set_index("organisation")["conformity"].astype("Float64")
+    table["conformity"] = table["organisation"].map(shares).astype(float).fillna(0.0)
     table["index"] = 100 * sum(weight * table[name] for name, weight in WEIGHTS.items())
     return table.sort_values("index", ascending=False).reset_index(drop=True)
 
@@ -178,7 +194,9 @@ def sync_index(store: Store, viewer: Viewer, today: dt.date) -> tuple[pd.DataFra
     the mean of all organisations' indexes."""
     require_role(viewer, "evaluator", "partner", "funder")
     table = partner_index(
-        store.query("reporting_status", today=today), store.query("freshness", today=today)
+        store.query("reporting_status", today=today),
+        store.query("freshness", today=today),
+        store.query("conformity"),
     )
     overall = float(table["index"].mean()) if not table.empty else float("nan")
     if viewer.role == "funder":
@@ -205,3 +223,46 @@ def status_colorscale() -> list[tuple[float, str]]:
     for i, status in enumerate(STATUSES):
         scale += [(i * step, STATUS_COLOURS[status]), ((i + 1) * step, STATUS_COLOURS[status])]
     return scale
+
+
+INDEX_WORDS = {
+    "fr": {
+        "index": "indice",
+        "completeness": "complétude",
+        "timeliness": "ponctualité",
+        "regularity": "régularité",
+        "conformity": "conformité",
+        "freshness": "fraîcheur",
+    },
+    "en": {name: name for name in ("index", *WEIGHTS)},
+}
+
+
+def index_formula(lang: str = "fr") -> str:
+    """The index's formula in LaTeX, from WEIGHTS, in `lang`."""
+    words = INDEX_WORDS["en" if lang == "en" else "fr"]
+
+    def number(weight: float) -> str:
+        text = f"{weight:g}"
+        return text.replace(".", "{,}") if lang != "en" else text
+
+    terms = " + ".join(
+        rf"{number(weight)}\,\text{{{words[name]}}}" for name, weight in WEIGHTS.items()
+    )
+    return rf"\text{{{words['index']}}} = 100 \times ({terms})"
+
+
+def member_label(dimension: str, member: str, definition: Definition, lang: str = "fr") -> str:
+    """The words for a member of a dimension of `rates` (a type, a territory, an indicator)."""
+    from indicators.i18n import label
+
+    if dimension == "organisation_type":
+        return label("organisation_type", member, lang)
+    if dimension == "territory":
+        return next((p.name for p in definition.places if p.code == member), member)
+    if dimension == "indicator":
+        found = next((i for i in definition.indicators if i.code == member), None)
+        return member if found is None else (found.label_en if lang == "en" else found.label_fr)
+    if dimension == "organisation":
+        return next((o.name for o in definition.organisations if o.code == member), member)
+    return member

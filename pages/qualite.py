@@ -70,5 +70,6 @@ ui.table(
         t("column.conformity", lang): (100 * quality["conformity"]).round(0),
         t("column.mapped", lang): quality["mapped"],
         t("column.converted", lang): quality["converted"],
+        t("column.old_version", lang): quality["old_indicators"].fillna(""),
     }
 )

@@ -105,16 +105,35 @@ if not counts.empty and viewer.role != "evaluator":
 
 # -- completeness and timeliness against the goals ------------------------------------------
 st.subheader(t("sync.rates", lang))
-lines = go.Figure()
 goals = {"completeness": initiative.completeness_goal, "timeliness": initiative.timeliness_goal}
+by = "initiative"
+if viewer.role != "partner":  # groups of partners; a partner compares itself to the initiative
+    by = (
+        st.segmented_control(
+            t("sync.compare_by", lang),
+            ["initiative", "organisation_type", "territory", "indicator"],
+            default="initiative",
+            format_func=lambda d: t(f"sync.by.{d}", lang),
+            key="compare_by",
+        )
+        or "initiative"
+    )
+lines = go.Figure()
 for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
     name = t(f"sync.{measure}", lang)
-    for dimension, member, caption in (
-        ("initiative", "*", t("sync.initiative", lang, name=name)),
-        ("organisation", viewer.organisation or "", t("sync.mine", lang, name=name)),
-    ):
+    if by == "initiative":
+        series = [("initiative", "*", t("sync.initiative", lang, name=name))]
+        if viewer.role == "partner":
+            mine = t("sync.mine", lang, name=name)
+            series.append(("organisation", viewer.organisation or "", mine))
+    else:
+        members = sorted(set(rates.loc[rates["dimension"] == by, "member"]))
+        series = [
+            (by, m, f"{name} · {sync.member_label(by, m, definition, lang)}") for m in members
+        ]
+    for dimension, member, caption in series:
         part = rates[(rates["dimension"] == dimension) & (rates["member"] == member)]
-        if not part.empty and (dimension == "initiative" or viewer.role == "partner"):
+        if not part.empty:
             lines.add_trace(
                 go.Scatter(
                     x=part["period"],
@@ -131,7 +150,7 @@ for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
         annotation_text=t("sync.goal", lang, name=name, goal=goals[measure]),
     )
 lines.update_layout(
-    height=380,
+    height=420,
     yaxis={"tickformat": ".0%", "range": [0, 1.05]},
     margin={"t": 10, "b": 0},
     legend={"orientation": "h", "y": -0.15},
@@ -141,13 +160,7 @@ st.plotly_chart(lines, width="stretch")
 # -- the index --------------------------------------------------------------------------------
 st.subheader(t("sync.index", lang))
 index, overall = sync.sync_index(store, viewer, today)
-st.latex(
-    r"\text{indice} = 100 \times (0{,}4\,\text{complétude} + 0{,}3\,\text{ponctualité}"
-    r" + 0{,}2\,\text{régularité} + 0{,}1\,\text{fraîcheur})"
-    if lang == "fr"
-    else r"\text{index} = 100 \times (0.4\,\text{completeness} + 0.3\,\text{timeliness}"
-    r" + 0.2\,\text{regularity} + 0.1\,\text{freshness})"
-)
+st.latex(sync.index_formula(lang))
 st.caption(t("sync.index_formula", lang))
 metric_cols = st.columns(4)
 metric_cols[0].metric(t("sync.index_initiative", lang), f"{overall:.0f}")
@@ -161,8 +174,12 @@ if viewer.role == "evaluator" and not index.empty:
             y=ranked["organisation_name"],
             orientation="h",
             customdata=ranked[list(sync.WEIGHTS)].values,
-            hovertemplate="%{y}: %{x:.0f}<br>C %{customdata[0]:.0%} · P %{customdata[1]:.0%}"
-            " · R %{customdata[2]:.0%} · F %{customdata[3]:.0%}<extra></extra>",
+            hovertemplate="%{y}: %{x:.0f}<br>"
+            + " · ".join(
+                f"{sync.INDEX_WORDS[lang][name]} %{{customdata[{i}]:.0%}}"
+                for i, name in enumerate(sync.WEIGHTS)
+            )
+            + "<extra></extra>",
         )
     )
     ranking.add_vline(x=overall, line_dash="dash", line_color="grey")

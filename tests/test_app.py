@@ -435,3 +435,19 @@ def test_data_quality_page_lists_each_partner(app_store: Store, tmp_path: Path) 
     assert table.loc["Transports Valmont", "Dépôts"] == 1
     assert table.loc["Transports Valmont", "Conformité"] == 100
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_synchronisation_rates_compare_groups_of_partners(app_store: Store, tmp_path: Path) -> None:
+    _reported(app_store, tmp_path)
+    at = started(app_store, "horizon")
+    at.switch_page(PAGES["sync"]).run()
+
+    def traces() -> set[str]:
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        return {d.get("name", "") for s in specs for d in s["data"] if d["type"] == "scatter"}
+
+    assert traces() == {"Complétude (initiative)", "Ponctualité (initiative)"}
+    at.segmented_control(key="compare_by").set_value("territory").run()
+    assert traces() == {"Complétude · Territoire Nord", "Ponctualité · Territoire Nord"}
+    at.segmented_control(key="compare_by").set_value("organisation_type").run()
+    assert "Complétude · Entreprise" in traces()

@@ -237,9 +237,10 @@ def test_each_role_sees_its_share(reported: Store) -> None:
 def test_the_synchronisation_index_by_hand(reported: Store) -> None:
     table, overall = sync.sync_index(reported, EVALUATOR, AFTER_ALL)
     row = table.set_index("organisation").loc["ent-valmont"]
-    # 3/4 received, 2/4 on time, 1 of 1 period reported, data 214 days old
+    # 3/4 received, 2/4 on time, 1 of 1 period reported, all 3 values conforming, data 214
+    # days old
     freshness = 1 - (AFTER_ALL - dt.date(2025, 3, 1)).days / 365
-    expected = 100 * (0.4 * 0.75 + 0.3 * 0.5 + 0.2 * 1 + 0.1 * freshness)
+    expected = 100 * (0.35 * 0.75 + 0.25 * 0.5 + 0.15 * 1 + 0.15 * 1 + 0.10 * freshness)
     assert row["index"] == pytest.approx(expected)
     elan = table.set_index("organisation").loc["asso-elan"]
     assert elan["index"] == 0  # nothing arrived, and no data at all
@@ -301,3 +302,23 @@ def test_data_quality_per_partner_by_hand(
     assert (elan["uploads"], elan["refused"]) == (0, 1)
     assert list(quality.index[:1]) == ["asso-elan"]  # refusals first
     assert list(sync.data_quality(reported, PARTNER_B, AFTER_ALL)["organisation"]) == ["asso-elan"]
+
+
+def test_values_on_an_older_version_of_their_indicator_are_not_conforming(
+    reported: Store, definition_dir: Path
+) -> None:
+    from indicators.setup import init_store
+
+    path = definition_dir / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    version: 1\n", "    version: 2\n", 1).replace(
+            "organisées pour des groupes d'élèves.", "organisées pour des classes entières.", 1
+        ),
+        encoding="utf-8",
+    )
+    init_store(reported.path, definition_dir)  # the catalogue moves to version 2
+    row = sync.conformity(reported, PARTNER_A).iloc[0]
+    # Valmont's two current visit values are on version 1; its reached value is not
+    assert (row["values_count"], row["old_version"], row["conforming"]) == (3, 2, 1)
+    assert row["old_indicators"] == "visites-entreprise"

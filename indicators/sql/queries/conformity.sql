@@ -26,8 +26,12 @@ select
     count(*) filter (where v.mapping in ('words', 'similar', 'memory')) as mapped,
     count(*) filter (where v.converted) as converted,
     count(*) filter (where v.old_version) as old_version,
-    list(distinct v.indicator order by v.indicator) filter (where v.old_version)
-        as old_indicators,
+    coalesce(
+        array_to_string(
+            list(distinct v.indicator order by v.indicator) filter (where v.old_version), ', '
+        ),
+        ''
+    ) as old_indicators,
     count(*) filter (where coalesce(v.mapping, '') = '') as unknown,
     count(*) filter (
         where v.mapping in ('code', 'label') and not v.converted and not v.old_version
