@@ -287,6 +287,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync.mine": ("{name} (mon organisation)", "{name} (my organisation)"),
     "sync.initiative": ("{name} (initiative)", "{name} (initiative)"),
     "sync.compare_by": ("Comparer par", "Compare by"),
+    "sync.consistency": ("Régularité (%)", "Consistency (%)"),
+    "sync.consistency_help": (
+        "parmi les partenaires qui ont rendu compte sur au moins une période close de l'année,"
+        " la part qui l'a fait sur toutes.",
+        "of the partners that reported in at least one period of the year that is over, the"
+        " share that reported in all of them.",
+    ),
+    "column.member": ("Groupe", "Group"),
+    "column.reporting_any": ("Ont rendu compte", "Reported"),
+    "column.reporting_every": ("À chaque période", "In every period"),
+    "column.age_days": ("Âge des dernières données (jours)", "Age of the latest data (days)"),
     "sync.by.initiative": ("Initiative", "Initiative"),
     "sync.by.organisation_type": ("Type de partenaire", "Partner type"),
     "sync.by.territory": ("Territoire", "Territory"),

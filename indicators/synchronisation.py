@@ -142,7 +142,11 @@ def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     shares = store.query("conformity")[
         ["organisation", "conformity", "mapped", "converted", "old_version", "old_indicators"]
     ]
-    return _own_rows(quality.merge(shares, on="organisation", how="left"), viewer)
+    ages = store.query("freshness", today=today)[["organisation", "age_days"]]
+    merged = quality.merge(shares, on="organisation", how="left").merge(
+        ages, on="organisation", how="left"
+    )
+    return _own_rows(merged, viewer)
 
 
 def freshness(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:

@@ -67,6 +67,7 @@ ui.table(
         t("column.warnings_per_upload", lang): quality["warnings_per_upload"].round(1),
         t("column.corrected", lang): quality["corrected"],
         t("column.late", lang): quality["late_reports"],
+        t("column.age_days", lang): quality["age_days"],
         t("column.conformity", lang): (100 * quality["conformity"]).round(0),
         t("column.mapped", lang): quality["mapped"],
         t("column.converted", lang): quality["converted"],

@@ -157,6 +157,27 @@ lines.update_layout(
 )
 st.plotly_chart(lines, width="stretch")
 
+# -- consistency over the year's periods that are over -------------------------------------
+window = sorted({p for p in rates["period"]})
+steady = sync.consistency(store, viewer, today, window)
+if not steady.empty:
+    st.markdown(f"**{t('sync.consistency', lang)}** — {t('sync.consistency_help', lang)}")
+    shown = steady if viewer.role != "partner" else steady[steady["dimension"] == "initiative"]
+    ui.table(
+        {
+            t("sync.compare_by", lang): shown["dimension"].map(lambda d: t(f"sync.by.{d}", lang)),
+            t("column.member", lang): [
+                t("sync.by.initiative", lang)
+                if d == "initiative"
+                else sync.member_label(d, m, definition, lang)
+                for d, m in zip(shown["dimension"], shown["member"], strict=True)
+            ],
+            t("column.reporting_any", lang): shown["reporting_any"],
+            t("column.reporting_every", lang): shown["reporting_every"],
+            t("sync.consistency", lang): (100 * shown["consistency"]).round(0),
+        }
+    )
+
 # -- the index --------------------------------------------------------------------------------
 st.subheader(t("sync.index", lang))
 index, overall = sync.sync_index(store, viewer, today)

@@ -434,6 +434,7 @@ def test_data_quality_page_lists_each_partner(app_store: Store, tmp_path: Path) 
     table = at.dataframe[0].value.set_index("Organisation")
     assert table.loc["Transports Valmont", "Dépôts"] == 1
     assert table.loc["Transports Valmont", "Conformité"] == 100
+    assert (table["Âge des dernières données (jours)"] > 600).all()
     assert len(at.get("plotly_chart")) == 2
 
 
@@ -451,3 +452,8 @@ def test_synchronisation_rates_compare_groups_of_partners(app_store: Store, tmp_
     assert traces() == {"Complétude · Territoire Nord", "Ponctualité · Territoire Nord"}
     at.segmented_control(key="compare_by").set_value("organisation_type").run()
     assert "Complétude · Entreprise" in traces()
+    steady = at.dataframe[0].value
+    initiative = steady[steady["Comparer par"] == "Initiative"]
+    assert list(initiative["Ont rendu compte"]) == [1] and list(initiative["Régularité (%)"]) == [
+        100
+    ]

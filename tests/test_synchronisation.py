@@ -197,9 +197,11 @@ def test_reporting_status_of_each_partner_and_period(reported: Store) -> None:
 
 def test_consistency_freshness_and_the_reminder(reported: Store) -> None:
     window = sync.consistency(reported, EVALUATOR, AFTER_ALL, [T1, YEAR])
-    # Valmont and Appui reported in T1, nobody in the school year: 0 of 2 in every period
+    # Valmont and Appui owed reports in T1 only and sent some: both reported in every period
+    # they owed; Élan owed the school year and sent nothing: not counted as reporting at all
     initiative = window[window["dimension"] == "initiative"]
-    assert initiative[["reporting_any", "reporting_every"]].values.tolist() == [[2, 0]]
+    assert initiative[["reporting_any", "reporting_every"]].values.tolist() == [[2, 2]]
+    assert sync.consistency(reported, EVALUATOR, dt.date(2024, 11, 1), [T1]).empty  # not over
     one = sync.consistency(reported, FUNDER, AFTER_ALL, [T1]).set_index(["dimension", "member"])
     assert one.loc[("initiative", "*"), "consistency"] == 1.0
     fresh = sync.freshness(reported, EVALUATOR, AFTER_ALL).set_index("organisation")
@@ -322,3 +324,42 @@ def test_values_on_an_older_version_of_their_indicator_are_not_conforming(
     # Valmont's two current visit values are on version 1; its reached value is not
     assert (row["values_count"], row["old_version"], row["conforming"]) == (3, 2, 1)
     assert row["old_indicators"] == "visites-entreprise"
+
+
+def test_consistency_counts_a_partner_that_missed_a_period_it_owed(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    from indicators.setup import init_store
+
+    commitments = definition_dir / "commitments.csv"
+    commitments.write_text(
+        commitments.read_text(encoding="utf-8")
+        + "C4,asso-elan,ACT-VISITES,OUT-JEUNES,0950002L,,,,2024-2025,ongoing,reunions-parents\n",
+        encoding="utf-8",
+    )
+    init_store(store.path, definition_dir)  # Élan now owes T1 (meetings) and the year (score)
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "asso-elan",
+        "2025-01-10T09:00",
+        [("Rencontres avec les parents", "0950002L", 2)],
+        "e1.xlsx",
+    )
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "ent-valmont",
+        "2025-01-10T09:00",
+        [("Nb visites", "0950001K", 3)],
+        "v1.xlsx",
+    )
+    window = sync.consistency(store, EVALUATOR, AFTER_ALL, [T1, YEAR]).set_index(
+        ["dimension", "member"]
+    )["consistency"]
+    # Élan reported in T1 but not for the year; Valmont in T1, the only period it owed
+    assert window[("initiative", "*")] == 0.5
+    assert window[("organisation_type", "association")] == 0.0
+    assert window[("organisation_type", "company")] == 1.0
