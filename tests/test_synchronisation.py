@@ -256,7 +256,17 @@ def test_the_synchronisation_index_by_hand(reported: Store) -> None:
 def test_conformity_counts_values_mapped_by_resemblance_or_rescaled(
     store: Store, definition_dir: Path, tmp_path: Path
 ) -> None:
+    from indicators.uploads import confirm_mappings
+
     definition = load_definition(definition_dir)
+    # a label of the partner's own, confirmed once: matched from its memory from then on
+    confirm_mappings(
+        store,
+        PARTNER_A,
+        definition,
+        "ent-valmont",
+        [("indicator", "Sorties en entreprise", "visites-entreprise")],
+    )
     path = write_workbook(
         tmp_path / "taux.xlsx",
         {
@@ -266,6 +276,7 @@ def test_conformity_counts_values_mapped_by_resemblance_or_rescaled(
                 ["visites-entreprise", "0950002L", "T1 2024-2025", 4],  # the code
                 ["Part des élèves ayant un projet d'avenir", "0950001K", "2024-2025", 0.45],
                 ["Part des élèves ayant un projet d'avenir", "0950002L", "2024-2025", 0.5],
+                ["Sorties en entreprise", "0950001K", "2024-2025", 2],
             ]
         },
     )
@@ -273,8 +284,8 @@ def test_conformity_counts_values_mapped_by_resemblance_or_rescaled(
     assert done.status == "received", done.preparation.problems
     row = sync.conformity(store, PARTNER_A).iloc[0]
     # the two rates were written as fractions and stored as 45 % and 50 %: rescaled
-    assert (row["values_count"], row["conforming"], row["converted"]) == (4, 2, 2)
-    assert row["conformity"] == 0.5 and row["unknown"] == 0
+    assert (row["values_count"], row["conforming"], row["converted"], row["mapped"]) == (5, 2, 2, 1)
+    assert row["conformity"] == 0.4 and row["unknown"] == 0
     stored = store.query("submissions", org="ent-valmont")
     assert stored["id"].size == 1
     assert sync.conformity(store, PARTNER_B).empty
