@@ -58,12 +58,13 @@ class Security:
                 return default
             return value if value > 0 else default
 
+        minute, hour = dt.timedelta(minutes=1), dt.timedelta(hours=1)
         return cls(
-            idle=dt.timedelta(minutes=number("MESURE_IDLE_MINUTES", 30)),
-            absolute=dt.timedelta(hours=number("MESURE_SESSION_HOURS", 12)),
+            idle=minute * number("MESURE_IDLE_MINUTES", base.idle / minute),
+            absolute=hour * number("MESURE_SESSION_HOURS", base.absolute / hour),
             max_failures=int(number("MESURE_MAX_FAILURES", base.max_failures)),
-            client_max_failures=int(number("MESURE_CLIENT_MAX_FAILURES", 20)),
-            window=dt.timedelta(minutes=number("MESURE_LOCK_MINUTES", 15)),
+            client_max_failures=int(number("MESURE_CLIENT_MAX_FAILURES", base.client_max_failures)),
+            window=minute * number("MESURE_LOCK_MINUTES", base.window / minute),
             time_cost=int(number("MESURE_ARGON2_TIME_COST", base.time_cost)),
             memory_kib=int(number("MESURE_ARGON2_MEMORY_KIB", base.memory_kib)),
             parallelism=int(number("MESURE_ARGON2_PARALLELISM", base.parallelism)),

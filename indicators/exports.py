@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from indicators import figures, synchronisation
 from indicators.access import Viewer
 from indicators.formula_guard import safe_cell
+from indicators.i18n import t
 from indicators.store import Store
 
 FORMATS = ("xlsx", "csv")
@@ -134,12 +135,12 @@ def reminder_export(
     missing = synchronisation.missing_reports(store, viewer, today, organisation)
     label = "indicator_label_en" if lang == "en" else "indicator_label_fr"
     columns = {
-        "indicator": "Indicateur" if lang == "fr" else "Indicator",
-        label: "Libellé" if lang == "fr" else "Label",
-        "place": "Lieu" if lang == "fr" else "Place",
+        "indicator": t("column.indicator", lang),
+        label: t("sheet.label", lang),
+        "place": t("column.place", lang),
         "place_name": "Nom du lieu" if lang == "fr" else "Place name",
-        "period": "Période" if lang == "fr" else "Period",
-        "due_date": "Date limite" if lang == "fr" else "Due date",
+        "period": t("column.period", lang),
+        "due_date": t("column.due", lang),
     }
     table = missing[list(columns)].rename(columns=columns)
     store.audit(

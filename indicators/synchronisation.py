@@ -18,6 +18,7 @@ import datetime as dt
 import pandas as pd
 
 from indicators.access import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.i18n import label, t
 from indicators.model import Definition
 from indicators.store import Store
 
@@ -84,11 +85,9 @@ def status_counts(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
 
 def reminder_text(missing: pd.DataFrame, name: str, lang: str = "fr") -> str:
     """The text of a reminder listing `missing` reports (one line each), in `lang`."""
-    from indicators.i18n import t
-
-    label = "indicator_label_en" if lang == "en" else "indicator_label_fr"
+    column = "indicator_label_en" if lang == "en" else "indicator_label_fr"
     lines = "\n".join(
-        f"- {row[label]} · {row['place_name']} · {row['period']}"
+        f"- {row[column]} · {row['place_name']} · {row['period']}"
         f" ({'due' if lang == 'en' else 'attendu le'} {row['due_date']:%d/%m/%Y})"
         for _, row in missing.iterrows()
     )
@@ -258,8 +257,6 @@ def index_formula(lang: str = "fr") -> str:
 
 def member_label(dimension: str, member: str, definition: Definition, lang: str = "fr") -> str:
     """The words for a member of a dimension of `rates` (a type, a territory, an indicator)."""
-    from indicators.i18n import label
-
     if dimension == "organisation_type":
         return label("organisation_type", member, lang)
     if dimension == "territory":
