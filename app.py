@@ -15,7 +15,7 @@ st.set_page_config(page_title="Mesure commune", page_icon=":material/insights:",
 
 st.session_state[ui.ROUTED] = True
 lang = ui.current_lang()
-viewer = ui.current_viewer(ui.open_store(lang)).viewer
+viewer = ui.routed_viewer(ui.open_store(lang)).viewer
 wanted = st.session_state.pop(ui.WANTED, None)  # a page asked for before the router ran
 
 SECTIONS = {

@@ -107,6 +107,7 @@ REJECTED = "_mesure_rejected"  # a cookie already refused: not checked (nor audi
 ENDED = "_mesure_ended"  # why this tab's session just expired
 ROUTED = "_mesure_routed"  # the router (app.py) ran in this tab
 WANTED = "_mesure_wanted"  # the page a tab asked for before the router ever ran
+RESOLVED = "_mesure_resolved"  # the router's check of this run's session, for the page to use
 # Page key -> its file, in the order of the menu. app.py registers them.
 PAGE_FILES = {
     "catalogue": "pages/catalogue.py",
@@ -159,9 +160,23 @@ def _sign_in(store: Store, account: Account, via: str) -> None:
     st.rerun()
 
 
+def routed_viewer(store: Store) -> sessions.Resolved:
+    """The router's own check of the session, handed to the page of the same run (one check
+    a run, not two)."""
+    st.session_state[RESOLVED] = resolved = _check_session(store)
+    return resolved
+
+
 def current_viewer(store: Store) -> sessions.Resolved:
-    """Who is looking: this tab's session, else the browser's cookie (nobody otherwise;
-    single sign-on goes through the sign-in form)."""
+    """Who is looking: what the router found in this run, else a check of its own (a page
+    run without the router)."""
+    handed: sessions.Resolved | None = st.session_state.pop(RESOLVED, None)
+    return handed if handed is not None else _check_session(store)
+
+
+def _check_session(store: Store) -> sessions.Resolved:
+    """This tab's session, else the browser's cookie (nobody otherwise; single sign-on goes
+    through the sign-in form)."""
     token = st.session_state.get(TOKEN)
     if token is None:
         cookie = st.context.cookies.get(sessions.COOKIE)

@@ -210,14 +210,15 @@ if viewer.role == "evaluator" and not index.empty:
 # -- what is missing, ready to send -------------------------------------------------------------
 if viewer.role in ("evaluator", "partner"):
     st.subheader(t("sync.missing", lang))
+    owed = sync.missing_reports(store, viewer, today)  # a partner's own only
+    organisation = viewer.organisation
     if viewer.role == "evaluator":
-        owing = sorted(set(sync.missing_reports(store, viewer, today)["organisation"]))
         organisation = st.selectbox(
-            t("data.organisation", lang), owing, format_func=lambda c: names.get(c, c)
+            t("data.organisation", lang),
+            sorted(set(owed["organisation"])),
+            format_func=lambda c: names.get(c, c),
         )
-    else:
-        organisation = viewer.organisation
-    missing = sync.missing_reports(store, viewer, today, organisation) if organisation else None
+    missing = owed[owed["organisation"] == organisation] if organisation else None
     if missing is None or missing.empty:
         st.success(t("sync.missing_none", lang))
     else:
