@@ -25,6 +25,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "mapping.confirm": ("rapprochement confirmé", "mapping confirmed"),
     "definition.load": ("définition chargée", "definition loaded"),
     "export": ("export", "export"),
+    "note.add": ("note du journal d'apprentissage", "learning log note"),
     "account.add": ("compte créé", "account created"),
     "account.disable": ("compte désactivé", "account disabled"),
     "account.enable": ("compte réactivé", "account enabled"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import accounts, exports, journal, sessions, uploads
+from indicators import accounts, exports, journal, learning, sessions, uploads
 from indicators.access import AccessDeniedError, command_line
 from indicators.definition import load_definition
 from indicators.setup import init_store
@@ -63,6 +63,7 @@ def test_every_action_writes_who_when_what(
     uploads.review_submission(store, EVALUATOR, submission, "returned", "Le T1 manque")
     uploads.review_submission(store, EVALUATOR, submission, "accepted")
     exports.values_export(store, PARTNER_A, "xlsx")
+    learning.add_note(store, PARTNER_A, "Visites reportées", learning.Subject(node="ACT-VISITES"))
     accounts.set_password(store, admin, "valmont", "another long password", FAST)
     accounts.set_disabled(store, admin, "valmont")
     accounts.set_disabled(store, admin, "valmont", disabled=False)

@@ -28,6 +28,8 @@ from indicators import (
     exports,
     figures,
     journal,
+    learning,
+    progress,
     synchronisation,
     theory,
     uploads,
@@ -321,6 +323,13 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: accounts.add_account(shared, GUEST, "x", "x", "partner", "long enough pw"),
         lambda: accounts.set_disabled(shared, GUEST, "valmont"),
         lambda: accounts.set_password(shared, GUEST, "valmont", "long enough pw"),
+        lambda: progress.figures(shared, GUEST),
+        lambda: progress.progress(shared, GUEST),
+        lambda: progress.node_statuses(shared, GUEST, progress.progress(shared, EVALUATOR), "x"),
+        lambda: progress.contributors(shared, GUEST),
+        lambda: progress.trace(shared, GUEST, "jeunes-touches", "*", "2024-2025"),
+        lambda: learning.add_note(shared, GUEST, "x", learning.Subject(node="ACT-VISITES")),
+        lambda: learning.notes(shared, GUEST),
     ]
     for call in calls:
         with pytest.raises(AccessDeniedError):
