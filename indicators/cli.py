@@ -15,10 +15,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from indicators import accounts
+from indicators import accounts, i18n, progress
 from indicators.access import ROLES, command_line
 from indicators.accounts import AccountError
 from indicators.annotate import annotated_upload
+from indicators.curves import number
 from indicators.definition import load_definition, read_definition
 from indicators.demo import DEMO_PASSWORD, DemoError, DemoSummary, build_demo
 from indicators.exports import observations_csv
@@ -162,6 +163,15 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
+    progress = commands.add_parser(
+        "progress",
+        parents=[common],
+        help="progrès des indicateurs et statut des nœuds pour une année",
+    )
+    progress.add_argument(
+        "--year", default="", help="année scolaire (défaut : la dernière chiffrée)"
+    )
+    progress.add_argument("--scope", default="*", help="lieu : * (l'initiative), territoire ou UAI")
     export.add_argument("what", choices=["observations"])
     export.add_argument("--org", default="", help="une seule organisation (défaut : toutes)")
     export.add_argument("--format", choices=["csv"], default="csv")
@@ -453,6 +463,44 @@ def _users(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
         return EXIT_REFUSED
 
 
+def _progress(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
+    store = ensure_store(db, folder)
+    viewer = command_line()
+    if args.scope != progress.SCOPE_ALL and args.scope not in set(
+        store.query("places_list")["code"]
+    ):
+        print(
+            f"Unknown place '{args.scope}'."
+            if lang == "en"
+            else f"Lieu inconnu : « {args.scope} » (voir data/places.csv).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    table = progress.progress(store, viewer, scope=args.scope)
+    year = args.year or progress.latest_year(table)
+    if year not in set(table["period"]):
+        print(
+            f"Unknown school year '{year}'."
+            if lang == "en"
+            else f"Année scolaire inconnue : « {year} » (voir data/periods.csv).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    units = dict(zip(*store.query("indicators")[["code", "unit"]].T.values, strict=True))
+    print(f"{year} · {args.scope}")
+    for row in table[table["period"] == year].itertuples():
+        unit = str(units[row.indicator])
+        value = number(float(row.value), unit, lang)  # type: ignore[arg-type]
+        expected = number(float(row.expected), unit, lang)  # type: ignore[arg-type]
+        state = i18n.label("progress_status", str(row.status), lang)
+        print(f"{row.indicator:<36} {value:>12} {expected:>12}  {state}")
+    nodes = progress.node_statuses(store, viewer, table, year)
+    print()
+    for code, node in nodes.items():
+        print(f"{code:<20} {i18n.label('progress_status', node.status, lang)}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -477,6 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(db, folder, args, lang)
         if args.command == "users":
             return _users(db, folder, args, lang)
+        if args.command == "progress":
+            return _progress(db, folder, args, lang)
         if args.command == "export":
             sys.stdout.write(observations_csv(ensure_store(db, folder), command_line(), args.org))
             return EXIT_OK

@@ -80,10 +80,192 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sheet.valid_to": ("Remplacée le", "Replaced on"),
     "theory.title": ("Théorie du changement", "Theory of change"),
     "theory.intro": (
-        "Des activités à l'impact : chaque nœud liste ses indicateurs et les partenaires"
-        " engagés. Survolez un nœud pour le détail.",
-        "From activities to impact: each node lists its indicators and the committed"
-        " partners. Hover over a node for details.",
+        "Des activités à l'impact : chaque nœud prend la couleur de son statut, calculé à partir"
+        " de ses indicateurs et des nœuds qui l'alimentent. Cliquez sur un nœud (ou"
+        " choisissez-le plus bas) pour voir ses courbes, les partenaires qui y contribuent et son"
+        " journal d'apprentissage.",
+        "From activities to impact: each node takes the colour of its status, computed from its"
+        " indicators and from the nodes that feed it. Click a node (or choose it below) to see"
+        " its curves, the partners who contribute to it and its learning log.",
+    ),
+    "progress.status": ("Statut", "Status"),
+    "progress.scope": ("Périmètre", "Scope"),
+    "progress.whole": ("Toute l'initiative", "The whole initiative"),
+    "progress.year": ("Année scolaire", "School year"),
+    "progress.view": ("Affichage", "View"),
+    "progress.view_graph": ("Graphe", "Graph"),
+    "progress.view_table": ("Tableau", "Table"),
+    "progress.funder_note": (
+        "Chiffres des seuls dépôts acceptés par l'équipe d'évaluation ; un chiffre porté par"
+        " moins de 3 organisations, ou dominé par l'une d'elles, est masqué.",
+        "Figures from submissions accepted by the evaluation team only; a figure from fewer"
+        " than 3 organisations, or dominated by one of them, is hidden.",
+    ),
+    "progress.rule_title": ("Comment le statut est décidé", "How the status is decided"),
+    "progress.rule_text": (
+        "Chaque année après l'année de référence, la valeur de l'indicateur est comparée à ce"
+        " qui était attendu : la cible de l'année, ou à défaut le point de la droite qui va de"
+        " la valeur de référence à la cible suivante (après la dernière cible, cette cible)."
+        " « Mieux » veut dire plus haut, ou plus bas pour un indicateur dont la baisse est"
+        " recherchée.\n\n"
+        "- **Atteint** : la valeur atteint ou dépasse la valeur attendue.\n"
+        "- **En bonne voie** : pas encore, mais au moins {share} % du chemin attendu depuis la"
+        " référence est parcouru (sans cible : mieux que la référence).\n"
+        "- **Hors trajectoire** : un progrès, mais moins de {share} % du chemin attendu.\n"
+        "- **Pas de progrès** : pas mieux que la référence.\n"
+        "- **Pas de données** : aucune valeur pour l'année (ou un chiffre masqué).\n"
+        "- **Non évalué** : indicateur de suivi sans sens de progression, année de référence,"
+        " ou ni cible ni référence.\n\n"
+        "La **référence** est celle que déclare l'initiative, sinon la première valeur connue."
+        " La **prévision** (méthode Results-Based Accountability) dit où irait la courbe si rien"
+        " ne changeait : la droite des moindres carrés des 3 dernières valeurs jusqu'à la"
+        " référence, une droite plate s'il n'y en a qu'une. La courbe **a tourné** quand la"
+        " valeur fait mieux que la prévision.\n\n"
+        "Le statut d'un **nœud** : chaque indicateur du nœud et chaque nœud qui l'alimente"
+        " compte une fois (atteint 3, en bonne voie 2, hors trajectoire 1, pas de progrès 0) ;"
+        " la moyenne est arrondie au statut le plus proche, à égalité vers le moins bon.",
+        "Each year after the baseline year, the indicator's value is compared with what was"
+        " expected: the year's target, or else the point on the straight line from the baseline"
+        ' to the next target (after the last target, that target). "Better" means higher, or'
+        " lower for an indicator meant to fall.\n\n"
+        "- **Met**: the value reaches or passes the expected value.\n"
+        "- **On track**: not yet, but at least {share} % of the expected way since the baseline"
+        " is covered (without a target: better than the baseline).\n"
+        "- **Off track**: progress, but less than {share} % of the expected way.\n"
+        "- **No progress**: no better than the baseline.\n"
+        "- **No data**: no value for the year (or a hidden figure).\n"
+        "- **Unrated**: a monitoring indicator with no direction, the baseline year, or neither"
+        " target nor baseline.\n\n"
+        "The **baseline** is the one the initiative declares, else the first value known. The"
+        " **forecast** (Results-Based Accountability) says where the curve would go if nothing"
+        " changed: the least-squares line through the last 3 values up to the baseline, a flat"
+        " line when there is only one. The curve **turned** when the value does better than the"
+        " forecast.\n\n"
+        "A **node**'s status: each of its indicators and each node feeding it counts once (met 3,"
+        " on track 2, off track 1, no progress 0); the mean is rounded to the nearest status,"
+        " ties going to the worse.",
+    ),
+    "progress.node": ("Nœud", "Node"),
+    "progress.node_status_short": ("Statut du nœud", "Node status"),
+    "progress.actual": ("Valeur", "Value"),
+    "progress.own": ("Mon organisation", "My organisation"),
+    "progress.baseline": ("Référence", "Baseline"),
+    "progress.target": ("Cible", "Target"),
+    "progress.expected": ("Trajectoire attendue", "Expected path"),
+    "progress.forecast": ("Prévision sans changement", "Forecast without change"),
+    "progress.turned": ("Courbe tournée", "Curve turned"),
+    "progress.turned_yes": (
+        "La courbe a tourné : la valeur fait mieux que la prévision sans changement.",
+        "The curve turned: the value does better than the forecast without change.",
+    ),
+    "progress.turned_no": (
+        "La courbe n'a pas tourné : la valeur ne fait pas mieux que la prévision sans changement.",
+        "The curve has not turned: the value does no better than the forecast without change.",
+    ),
+    "progress.click": (
+        "Cliquez sur un nœud du graphe pour l'ouvrir.",
+        "Click a node of the graph to open it.",
+    ),
+    "progress.metric_help": (
+        "Valeur de l'année sur le périmètre choisi, agrégée selon les règles de l'indicateur.",
+        "The year's value on the chosen scope, aggregated by the indicator's rules.",
+    ),
+    "progress.rule_sentence": (
+        "Agrégation : dans le temps, {time} ; entre partenaires et lieux, {space} ;"
+        " dédoublonnage : {dedup}.",
+        "Aggregation: over time, {time}; across partners and places, {space};"
+        " de-duplication: {dedup}.",
+    ),
+    "progress.facts": (
+        "{organisations} organisation(s), {units} valeur(s) retenue(s)",
+        "{organisations} organisation(s), {units} value(s) counted",
+    ),
+    "progress.facts_none": (
+        "{units} valeurs que la règle « non agrégeable » ne permet pas de réunir en un chiffre :"
+        " ventilez par territoire ou par collège",
+        "{units} values that the rule \"not aggregated\" does not combine into one figure:"
+        " break them down by territory or school",
+    ),
+    "progress.facts_dropped": (
+        "{dropped} valeur(s) écartée(s) par le dédoublonnage (somme brute {gross})",
+        "{dropped} value(s) left out by de-duplication (gross sum {gross})",
+    ),
+    "progress.facts_without_base": (
+        "{n} taux donné(s) sans numérateur ni dénominateur, hors du calcul : demandez-les aux"
+        " partenaires",
+        "{n} rate(s) given without numerator and denominator, left out: ask partners for them",
+    ),
+    "progress.node_status": ("Statut consolidé : {status}.", "Rolled-up status: {status}."),
+    "progress.node_own": ("Ses indicateurs : {items}.", "Its indicators: {items}."),
+    "progress.node_fed": ("Nœuds qui l'alimentent : {items}.", "Nodes feeding it: {items}."),
+    "progress.breakdown": ("Ventiler", "Break down"),
+    "progress.by.none": ("Ensemble", "Overall"),
+    "progress.by.territory": ("Par territoire", "By territory"),
+    "progress.by.school": ("Par collège", "By school"),
+    "progress.by.sex": ("Par sexe", "By sex"),
+    "progress.by.grade": ("Par niveau", "By grade"),
+    "progress.no_breakdown": (
+        "Pas de chiffre à montrer pour cette ventilation (aucune donnée, ou des chiffres"
+        " masqués parce que trop peu d'organisations y contribuent).",
+        "No figure to show for this breakdown (no data, or figures hidden because too few"
+        " organisations contribute).",
+    ),
+    "progress.trace_title": ("D'où vient ce chiffre ?", "Where does this figure come from?"),
+    "progress.trace_none": (
+        "Aucune valeur derrière ce chiffre pour l'année choisie.",
+        "No value behind this figure for the chosen year.",
+    ),
+    "progress.trace_others": (
+        "Et {n} valeur(s) d'autres partenaires, qui ne vous sont pas montrées.",
+        "And {n} value(s) of other partners, not shown to you.",
+    ),
+    "progress.part": ("Prise en compte", "Part"),
+    "progress.part.counted": ("comptée", "counted"),
+    "progress.part.time_rule": (
+        "non retenue par la règle dans le temps",
+        "not used by the rule over time",
+    ),
+    "progress.part.deduplicated": (
+        "écartée : une valeur plus grande compte les mêmes jeunes",
+        "left out: a larger value counts the same young people",
+    ),
+    "progress.part.no_base": (
+        "écartée : taux sans numérateur ni dénominateur",
+        "left out: rate without numerator and denominator",
+    ),
+    "progress.contributors": ("Partenaires qui y contribuent", "Contributing partners"),
+    "progress.how": ("Comment", "How"),
+    "progress.direct": ("engagement sur ce nœud", "commitment on this node"),
+    "progress.indirect": ("par les liens du graphe", "through the graph's links"),
+    "progress.actions": ("Actions", "Actions"),
+    "progress.log": ("Journal d'apprentissage", "Learning log"),
+    "progress.log_intro": (
+        "L'histoire derrière la courbe : ce qui a été observé et décidé. Visible par l'équipe"
+        " d'évaluation et tous les partenaires (sauf les notes réservées à l'équipe).",
+        "The story behind the curve: what was observed and decided. Seen by the evaluation team"
+        " and every partner (except notes kept for the team).",
+    ),
+    "progress.log_empty": (
+        "Aucune note pour ce nœud. Ajoutez la première ci-dessous.",
+        "No note on this node yet. Add the first one below.",
+    ),
+    "progress.about": ("À propos de", "About"),
+    "progress.about_node": ("Le nœud dans son ensemble", "The node as a whole"),
+    "progress.kind": ("Type", "Kind"),
+    "progress.kind.note": ("Note", "Note"),
+    "progress.kind.decision": ("Décision", "Decision"),
+    "progress.note": ("Texte", "Text"),
+    "progress.note_year": ("Concerne l'année {year}", "About the year {year}"),
+    "progress.team_only": ("réservée à l'équipe d'évaluation", "kept for the evaluation team"),
+    "progress.add_note": ("Ajouter au journal", "Add to the log"),
+    "progress.note_added": ("Note ajoutée au journal.", "Note added to the log."),
+    "progress.hidden.few-organisations": (
+        "Chiffre masqué : moins de 3 organisations y contribuent.",
+        "Figure hidden: fewer than 3 organisations contribute to it.",
+    ),
+    "progress.hidden.dominant": (
+        "Chiffre masqué : une organisation en fait plus de 85 %.",
+        "Figure hidden: one organisation makes more than 85 % of it.",
     ),
     "theory.choose": ("Détail d'un nœud", "Node details"),
     "theory.indicators": ("Indicateurs", "Indicators"),
@@ -152,6 +334,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.severity": ("Gravité", "Severity"),
     "column.sheet": ("Feuille", "Sheet"),
     "column.cell": ("Cellule", "Cell"),
+    "column.submission": ("Dépôt n°", "Submission #"),
     "column.value": ("Valeur lue", "Value read"),
     "column.problem": ("Problème", "Problem"),
     "column.hint": ("Comment corriger", "How to fix"),
@@ -394,6 +577,14 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "progress_status": {
+        "met": ("Atteint", "Met"),
+        "on_track": ("En bonne voie", "On track"),
+        "off_track": ("Hors trajectoire", "Off track"),
+        "no_progress": ("Pas de progrès", "No progress"),
+        "no_data": ("Pas de données", "No data"),
+        "unrated": ("Non évalué", "Unrated"),
+    },
     "submission_status": {
         "received": ("reçu", "received"),
         "accepted": ("accepté", "accepted"),

@@ -9,11 +9,14 @@ the log is a history, and each note is audited as it is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from indicators.access import Viewer, require_role
+from indicators.i18n import t
 from indicators.store import Audit, Store
 
 KINDS = ("note", "decision")
@@ -148,3 +151,22 @@ def _check_subject(store: Store, subject: Subject) -> None:
 
 
 _KIND_FR = {"indicator": "indicateur", "node": "nœud", "period": "période", "place": "lieu"}
+
+
+def heading(
+    note: Mapping[Any, Any], names: Mapping[str, str], periods: Mapping[str, str], lang: str
+) -> str:
+    """One note's heading line: kind, subject, period, author (and organisation), day, and
+    whether it is kept for the team. `names` label indicators and nodes, `periods` periods."""
+    subject = note["indicator"] or note["node"] or note["place"]
+    kind = t(f"progress.kind.{note['kind']}", lang)
+    parts = [f"**{kind}**", names.get(subject, subject)]
+    if note["period"]:
+        parts.append(periods.get(note["period"], note["period"]))
+    who = str(note["author_name"])
+    if note["organisation_name"]:
+        who += f" ({note['organisation_name']})"
+    parts += [who, f"{note['created_at']:%d/%m/%Y}"]
+    if note["visibility"] == "team":
+        parts.append(t("progress.team_only", lang))
+    return " · ".join(parts)

@@ -375,7 +375,7 @@ def progress(
     table = pd.DataFrame(rows, columns=[c for c in PROGRESS_COLUMNS if c not in FIGURE_COLUMNS])
     behind = chosen[["indicator", "period", *FIGURE_COLUMNS]]
     table = table.merge(behind, on=["indicator", "period"], how="left")
-    table["hidden"] = table["hidden"].fillna("")
+    table["hidden"] = [h if isinstance(h, str) else "" for h in table["hidden"]]
     for column in ("organisations", "units", "dropped", "without_base"):
         table[column] = table[column].fillna(0).astype(int)
     return table[PROGRESS_COLUMNS]
@@ -483,3 +483,37 @@ def trace(
         others = int((cells["organisation"] != own).sum())
         cells = cells[cells["organisation"] == own]
     return Trace(cells[TRACE_COLUMNS].reset_index(drop=True), others)
+
+
+BREAKDOWNS = ("territory", "school", "sex", "grade")
+
+
+def breakdown(
+    frame: pd.DataFrame,
+    indicator: str,
+    by: str,
+    scope: str,
+    years: Sequence[str],
+    places: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One indicator's figures over `years` by member of `by`: each territory or school (of
+    the `scope` territory when `places` maps schools to territories), or each category of a
+    dimension ('sex', 'grade') at `scope`. Columns member, period, value; members with no
+    figure shown are left out. `frame` is `figures` for the viewer."""
+    rows = frame[(frame["indicator"] == indicator) & frame["period"].isin(years)]
+    if by in ("territory", "school"):
+        rows = rows[(rows["scope_kind"] == by) & (rows["disaggregation"] == "")]
+        if by == "school" and scope != SCOPE_ALL and places is not None:
+            rows = rows[rows["scope"].map(lambda s: places.get(s) == scope or s == scope)]
+        members = rows["scope"]
+    else:
+        rows = rows[
+            (rows["scope"] == scope)
+            & rows["disaggregation"].str.fullmatch(rf"{by}=[^;=]+", na=False)
+        ]
+        members = rows["disaggregation"].str.split("=").str[1]
+    out = pd.DataFrame(
+        {"member": members, "period": rows["period"], "value": rows["value"]}
+    ).reset_index(drop=True)
+    shown = out.groupby("member")["value"].transform(lambda v: v.notna().any())
+    return out[shown.astype(bool)].reset_index(drop=True)

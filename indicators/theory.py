@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,6 +11,7 @@ import plotly.graph_objects as go
 from indicators.access import Viewer, require
 from indicators.i18n import label, t
 from indicators.model import LEVELS
+from indicators.progress import STATUS_COLOURS, STATUSES, NodeStatus
 from indicators.store import Store
 
 
@@ -35,7 +37,8 @@ def theory_graph(store: Store, viewer: Viewer) -> TheoryGraph:
     """The theory of change with what measures and what feeds each node."""
     require(viewer, "theory")
     indicators = store.query("indicators")[["code", "label_fr", "label_en", "node", "type"]]
-    partners = store.query("node_partners")
+    partners = store.query("node_contributors")
+    partners = partners[partners["direct"]].drop(columns=["direct", "action_types"])
     if viewer.role not in ("evaluator", "partner"):
         # A funder reads how many organisations of each type feed a node, not who they are.
         partners = (
@@ -112,12 +115,14 @@ def node_hover(graph: TheoryGraph, code: str, lang: str) -> str:
     return "<br>".join(lines)
 
 
-LEVEL_COLOURS = ("#8e9aaf", "#4c78a8", "#f58518", "#54a24b", "#b279a2")
-
-
-def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
-    """The theory of change drawn level by level, links as arrows, nodes coloured by level."""
+def theory_figure(
+    graph: TheoryGraph, lang: str, statuses: Mapping[str, NodeStatus] | None = None
+) -> go.Figure:
+    """The theory of change drawn level by level, links as arrows, each node coloured by its
+    rolled-up progress status (`statuses`; no data where missing). A node's code is its
+    point's customdata, so that a click on it can select it."""
     pos = layout(graph.nodes, graph.links)
+    statuses = statuses or {}
     figure = go.Figure()
     for source, target in zip(graph.links["source"], graph.links["target"], strict=True):
         (x0, y0), (x1, y1) = pos[source], pos[target]
@@ -139,8 +144,11 @@ def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
             startstandoff=14,
             text="",
         )
-    for rank, level in enumerate(LEVELS):
-        rows = graph.nodes[graph.nodes["level_rank"] == rank]
+    status_of = {
+        str(c): statuses[c].status if c in statuses else "no_data" for c in graph.nodes["code"]
+    }
+    for state in STATUSES:
+        rows = graph.nodes[graph.nodes["code"].map(status_of) == state]
         if rows.empty:
             continue
         codes = list(rows["code"])
@@ -149,18 +157,22 @@ def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
                 x=[pos[c][0] for c in codes],
                 y=[pos[c][1] for c in codes],
                 mode="markers+text",
-                name=label("level", level, lang),
+                name=label("progress_status", state, lang),
                 marker={
                     # the more partners committed to a node, the bigger it is drawn
                     "size": [18 + 4 * len(graph.partners_of(c)) ** 0.5 for c in codes],
-                    "color": LEVEL_COLOURS[rank],
-                    "line": {"width": 1, "color": "white"},
+                    "color": STATUS_COLOURS[state],
+                    "line": {"width": 1.5, "color": "#4a4f57"},
                 },
                 text=[_wrap(str(v)) for v in rows[f"label_{lang}"]],
                 textposition="bottom center",
                 textfont={"size": 11},
                 customdata=codes,
-                hovertext=[node_hover(graph, c, lang) for c in codes],
+                hovertext=[
+                    f"{node_hover(graph, c, lang)}<br>"
+                    f"{t('progress.status', lang)} : {label('progress_status', status_of[c], lang)}"
+                    for c in codes
+                ],
                 hoverinfo="text",
             )
         )
@@ -177,6 +189,7 @@ def theory_figure(graph: TheoryGraph, lang: str) -> go.Figure:
             "zeroline": False,
         },
         plot_bgcolor="white",
+        clickmode="event+select",
     )
     return figure
 

@@ -15,6 +15,7 @@ import ui
 from indicators.access import PAGE_ROLES
 from indicators.store import Store
 from tests.conftest import PASSWORD, PROJECT, session_token
+from tests.stored import reported
 
 PAGES = ui.PAGE_FILES
 TIMEOUT = 60
@@ -254,19 +255,93 @@ def test_catalogue_in_english(app_store: Store) -> None:
     assert "7 indicators shared by every partner" in texts(at)
 
 
-def test_theory_page_lists_partners_of_a_node(app_store: Store) -> None:
-    at = started(app_store, "eva")
+def open_theory(store: Store, username: str, node: str = "ACT-VISITES") -> AppTest:
+    at = started(store, username)
     at.switch_page("pages/theorie_du_changement.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="toc_node").set_value(node).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_traces(at: AppTest) -> list[str]:
+    names = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        names += [str(trace.get("name", "")) for trace in spec["data"]]
+    return names
+
+
+def test_theory_page_for_an_evaluator_traces_figures_to_cells_and_keeps_a_log(
+    app_store: Store,
+) -> None:
+    reported(app_store)
+    at = open_theory(app_store, "eva")
     assert at.title[0].value == "Théorie du changement"
-    assert at.get("plotly_chart")
-    at.selectbox[0].set_value("ACT-VISITES").run()
-    partners = at.dataframe[1].value
-    assert set(partners["Organisation"]) == {
+    assert at.metric[0].value == "15"  # 3 + 2 + 10 visits in 2024-2025
+    assert {"Valeur", "Référence"} <= set(chart_traces(at))
+    shown = texts(at)
+    assert "Agrégation : dans le temps, somme ; entre partenaires et lieux, somme" in shown
+    assert "3 organisation(s), 3 valeur(s) retenue(s)." in shown
+    cells = next(d.value for d in at.dataframe if "Cellule" in d.value)
+    assert set(cells["Organisation"]) == {
         "Transports Valmont",
         "Association Élan",
         "Alliance d'appui",
     }
-    assert "Jeunes touchés" in texts(at)  # "feeds"
+    assert set(cells["Prise en compte"]) == {"comptée"}
+    contributors = next(d.value for d in at.dataframe if "Comment" in d.value)
+    assert "Transports Valmont" in set(contributors["Organisation"])
+    at.text_area[0].set_value("Les visites du T1 ont démarré tard.")
+    at.checkbox[0].check()  # about the chosen year
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Les visites du T1 ont démarré tard." in [e.value for e in at.text]
+    notes = app_store.query("notes", team=True)
+    assert (notes["author"].iloc[0], notes["period"].iloc[0]) == ("eva", "2024-2025")
+
+
+def test_theory_page_empty_note_is_refused_with_a_message(app_store: Store) -> None:
+    at = open_theory(app_store, "eva")
+    at.button[0].click().run()
+    assert "La note est vide" in " ".join(e.value for e in at.error)
+    assert app_store.query("notes", team=True).empty
+
+
+def test_theory_page_for_a_partner_shows_its_own_curve_and_cells_only(app_store: Store) -> None:
+    reported(app_store)
+    at = open_theory(app_store, "valmont")
+    assert "Mon organisation" in chart_traces(at)
+    cells = next(d.value for d in at.dataframe if "Cellule" in d.value)
+    assert set(cells["Organisation"]) == {"Transports Valmont"}
+    assert "Et 2 valeur(s) d'autres partenaires" in texts(at)
+    at.selectbox(key="toc_node").set_value("OUT-JEUNES").run()
+    # jeunes-touches: two organisations behind the figure, hidden from a partner
+    assert "Chiffre masqué : moins de 3 organisations y contribuent." in texts(at)
+    assert at.metric[0].value == "—"
+
+
+def test_theory_page_for_a_funder_reads_accepted_figures_without_names_or_cells(
+    app_store: Store,
+) -> None:
+    reported(app_store, status="accepted")
+    at = open_theory(app_store, "horizon")
+    assert at.metric[0].value == "15"
+    assert not any("Cellule" in d.value for d in at.dataframe)  # no trace
+    assert "Journal d'apprentissage" not in texts(at) and not at.text_area
+    contributors = next(d.value for d in at.dataframe if "Type" in d.value)
+    assert "Organisation" not in contributors
+    assert not at.exception
+
+
+def test_theory_page_table_view(app_store: Store) -> None:
+    reported(app_store)
+    at = open_theory(app_store, "eva")
+    at.segmented_control(key="toc_view").set_value("table").run()
+    assert not at.exception, at.exception
+    activities = at.dataframe[0].value
+    visits = activities[activities["Indicateurs"] == "Visites d'entreprise organisées"].iloc[0]
+    assert (visits["Valeur"], visits["Statut"]) == ("15", "Non évalué")  # its own baseline
 
 
 def test_first_start_of_a_demo_builds_the_demo_store_and_its_accounts(

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,9 @@ import pytest
 
 from indicators.sessions import COOKIE
 from indicators.setup import init_store
+from indicators.store import Store
 from tests.conftest import LIGHT_ARGON2, PASSWORD, PROJECT, copy_definition, open_accounts
+from tests.stored import reported
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -46,7 +48,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(tmp: Path, demo: bool, **env_more: str) -> Iterator[str]:
+def _serve(
+    tmp: Path, demo: bool, prepare: Callable[[Store], None] | None = None, **env_more: str
+) -> Iterator[str]:
     data = copy_definition(tmp / "definition")
     if not demo:
         path = data / "initiative.yaml"
@@ -56,6 +60,8 @@ def _serve(tmp: Path, demo: bool, **env_more: str) -> Iterator[str]:
     # The store and its accounts exist before the server starts; it holds no upload yet.
     store, _ = init_store(tmp / "live.duckdb", data, actor="test")
     open_accounts(store)
+    if prepare is not None:
+        prepare(store)
     port = _free_port()
     env = {
         **os.environ,
@@ -114,6 +120,12 @@ def closed_server(tmp_path: Path) -> Iterator[str]:
 def hasty_server(tmp_path: Path) -> Iterator[str]:
     """Sessions end after 4 seconds without use."""
     yield from _serve(tmp_path, demo=False, MESURE_IDLE_MINUTES=str(4 / 60))
+
+
+@pytest.fixture
+def reported_server(tmp_path: Path) -> Iterator[str]:
+    """Visits reported by three organisations for 2024-2025 (see test_app.reported)."""
+    yield from _serve(tmp_path, demo=False, prepare=reported)
 
 
 @pytest.fixture(scope="module")
@@ -297,4 +309,33 @@ def test_upload_a_faulty_workbook_then_the_corrected_one(
     heatmap = page.locator(".js-plotly-plot").first
     heatmap.get_by_text("déposé").wait_for(timeout=30_000)
     assert heatmap.get_by_text("en retard").count() == 0
+    page.close()
+
+
+def test_open_a_node_of_the_theory_of_change_and_see_its_curve(
+    browser: Browser, reported_server: str
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{reported_server}/theorie_du_changement")
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Théorie du changement").wait_for(timeout=30_000)
+    graph = page.locator(".js-plotly-plot").first
+    graph.locator("path.point").first.wait_for(timeout=30_000)
+    # the point of node ACT-VISITES: its trace and index, read from the figure's own data
+    where = graph.evaluate(
+        """gd => { for (const [t, trace] of gd.data.entries()) {
+                     const i = (trace.customdata || []).indexOf('ACT-VISITES');
+                     if (i >= 0) return [t, i]; } return null; }"""
+    )
+    assert where is not None
+    trace, index = where
+    graph.locator(".scatterlayer .trace").nth(trace).locator("path.point").nth(index).click(
+        force=True
+    )
+    page.get_by_role("heading", name="Visites d'entreprise · Activité").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Visites d'entreprise organisées").wait_for()
+    curve = page.locator(".js-plotly-plot").nth(1)
+    curve.locator(".legendtext", has_text="Valeur").wait_for(timeout=30_000)
+    assert curve.locator(".scatterlayer path.point").count() >= 1  # the 2024-2025 point
+    page.get_by_text("15", exact=True).first.wait_for()  # the year's figure
     page.close()

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from indicators.cli import EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
+from indicators.store import Store
 from tests.conftest import copy_definition
+from tests.stored import reported
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -229,3 +231,21 @@ def test_users_add_list_disable_enable_and_set_password(
     )
     actors = set(log.loc[log["action"].str.startswith("account."), "actor"])
     assert len(actors) == 1 and actors.pop().startswith("cli:")  # who ran the command
+
+
+def test_progress_prints_each_indicator_and_node_status(
+    capsys: pytest.CaptureFixture[str], store: Store, definition_dir: Path
+) -> None:
+    reported(store)
+    where = ("--db", str(store.path), "--data", str(definition_dir))
+    code, out, _ = run(capsys, "progress", *where)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2024-2025 · *"
+    visits = next(line for line in lines if line.startswith("visites-entreprise "))
+    assert visits.split()[1] == "15" and visits.endswith("Non évalué")  # its own baseline
+    assert any(line.startswith("IMP-EGALITE ") for line in lines)
+    code, _, err = run(capsys, "progress", "--year", "2031-2032", *where)
+    assert code == 2 and "Année scolaire inconnue" in err
+    code, _, err = run(capsys, "progress", "--scope", "X", "--lang", "en", *where)
+    assert code == 2 and "Unknown place 'X'" in err

@@ -14,7 +14,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pytest
 import yaml
@@ -25,6 +24,7 @@ from indicators.access import AccessDeniedError, Viewer
 from indicators.setup import init_store
 from indicators.store import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
+from tests.stored import Sender
 
 Y0, Y1, Y2 = "2023-2024", "2024-2025", "2025-2026"
 T1, T2, T3 = (f"{Y1}-T{n}" for n in (1, 2, 3))
@@ -100,65 +100,6 @@ def plan_dir(tmp_path: Path) -> Path:
         yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8"
     )
     return folder
-
-
-class Sender:
-    """Writes submissions and their values straight into the store, one cell per value."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.day = dt.datetime(2025, 9, 1, 9)
-
-    def __call__(
-        self,
-        organisation: str,
-        rows: list[tuple[Any, ...]],
-        status: str = "received",
-    ) -> int:
-        """rows: (indicator, place, period, value[, numerator, denominator[, disaggregation]])"""
-        self.day += dt.timedelta(hours=1)
-        with duckdb.connect(str(self.store.path)) as con:
-            inserted = con.execute(
-                "insert into submissions (organisation, filename, sha256, size_bytes,"
-                " uploaded_by, uploaded_at, status) values (?, ?, 'x', 1, ?, ?, ?) returning id",
-                [
-                    organisation,
-                    f"{organisation}-{self.day:%H}.xlsx",
-                    organisation,
-                    self.day,
-                    status,
-                ],
-            ).fetchall()
-            submission = inserted[0][0]
-            for n, row in enumerate(rows, start=2):
-                indicator, place, period, value, *rest = row
-                numerator, denominator = [*rest, None, None][:2]
-                breakdown = rest[2] if len(rest) > 2 else ""
-                unit = con.execute(
-                    "select unit from indicator_versions where code = ? and valid_to is null",
-                    [indicator],
-                ).fetchall()[0][0]
-                con.execute(
-                    "insert into observations (submission_id, indicator, indicator_version,"
-                    " organisation, place, period, disaggregation, value, numerator,"
-                    " denominator, unit, raw_value, sheet, cell) values"
-                    " (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Bilan', ?)",
-                    [
-                        submission,
-                        indicator,
-                        organisation,
-                        place,
-                        period,
-                        breakdown,
-                        value,
-                        numerator,
-                        denominator,
-                        unit,
-                        str(value),
-                        f"D{n}",
-                    ],
-                )
-        return int(submission)
 
 
 @pytest.fixture
