@@ -31,21 +31,19 @@ def number(value: float, unit: str, lang: str) -> str:
     return text
 
 
-def curve_figure(
-    rows: pd.DataFrame, labels: Mapping[str, str], unit: str, lang: str, *, own: bool
-) -> go.Figure:
+def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.Figure:
     """One indicator's turn-the-curve chart: its history, the partner's own where `own`, the
     baseline, the targets and the line expected to them, and the forecast without change.
-    `rows` are `progress.progress` rows of one indicator and scope; `labels` name the years."""
+    `rows` are `progress.progress` rows of one indicator and scope, the years by code."""
     rows = rows.sort_values("position")
-    x = [labels.get(p, p) for p in rows["period"]]
+    x = list(rows["period"])
     figure = go.Figure()
     expected = rows.dropna(subset=["expected"])
     if len(expected) > 1:
         figure.add_trace(
             go.Scatter(
-                x=[labels.get(p, p) for p in expected["period"]],
-                y=expected["expected"],
+                x=list(expected["period"]),
+                y=expected["expected"].tolist(),
                 mode="lines",
                 name=t("progress.expected", lang),
                 line={"color": TARGET, "dash": "dot", "width": 1.5},
@@ -55,8 +53,8 @@ def curve_figure(
     if not ahead.empty:
         figure.add_trace(
             go.Scatter(
-                x=[labels.get(p, p) for p in ahead["period"]],
-                y=ahead["forecast"],
+                x=list(ahead["period"]),
+                y=ahead["forecast"].tolist(),
                 mode="lines",
                 name=t("progress.forecast", lang),
                 line={"color": FORECAST, "dash": "dash", "width": 2},
@@ -66,8 +64,8 @@ def curve_figure(
     if not goals.empty:
         figure.add_trace(
             go.Scatter(
-                x=[labels.get(p, p) for p in goals["period"]],
-                y=goals["target"],
+                x=list(goals["period"]),
+                y=goals["target"].tolist(),
                 mode="markers",
                 name=t("progress.target", lang),
                 marker={"symbol": "diamond", "size": 12, "color": TARGET},
@@ -77,8 +75,8 @@ def curve_figure(
     if not base.empty and not math.isnan(float(base["baseline"].iloc[0])):
         figure.add_trace(
             go.Scatter(
-                x=[labels.get(p, p) for p in base["period"]],
-                y=base["baseline"],
+                x=list(base["period"]),
+                y=base["baseline"].tolist(),
                 mode="markers",
                 name=t("progress.baseline", lang),
                 marker={"symbol": "star", "size": 14, "color": BASELINE},
@@ -87,7 +85,7 @@ def curve_figure(
     figure.add_trace(
         go.Scatter(
             x=x,
-            y=rows["value"],
+            y=rows["value"].tolist(),
             mode="lines+markers",
             name=t("progress.actual", lang),
             line={"color": ACTUAL, "width": 3},
@@ -104,7 +102,7 @@ def curve_figure(
         figure.add_trace(
             go.Scatter(
                 x=x,
-                y=rows["own"],
+                y=rows["own"].tolist(),
                 mode="lines+markers",
                 name=t("progress.own", lang),
                 line={"color": OWN, "width": 2},
@@ -121,12 +119,10 @@ def curve_figure(
     return figure
 
 
-def breakdown_figure(
-    frame: pd.DataFrame, labels: Mapping[str, str], years: Sequence[str], unit: str, lang: str
-) -> go.Figure:
+def breakdown_figure(frame: pd.DataFrame, years: Sequence[str], unit: str, lang: str) -> go.Figure:
     """One line per member (a territory, a school, a sex, a grade) over the school years."""
     figure = go.Figure()
-    x = [labels.get(y, y) for y in years]
+    x = list(years)
     for member, rows in frame.groupby("member", sort=False):
         by_year = dict(zip(rows["period"], rows["value"], strict=True))
         figure.add_trace(

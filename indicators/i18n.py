@@ -183,7 +183,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "progress.facts_none": (
         "{units} valeurs que la règle « non agrégeable » ne permet pas de réunir en un chiffre :"
         " ventilez par territoire ou par collège",
-        "{units} values that the rule \"not aggregated\" does not combine into one figure:"
+        '{units} values that the rule "not aggregated" does not combine into one figure:'
         " break them down by territory or school",
     ),
     "progress.facts_dropped": (

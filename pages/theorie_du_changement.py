@@ -122,9 +122,7 @@ else:
             left, right = st.columns([3, 2])
             with left:
                 st.plotly_chart(
-                    curves.curve_figure(
-                        rows, year_labels, unit, lang, own=viewer.role == "partner"
-                    ),
+                    curves.curve_figure(rows, unit, lang, own=viewer.role == "partner"),
                     width="stretch",
                     key=f"curve_{indicator}",
                 )
@@ -178,7 +176,7 @@ else:
                         place_names.get(m) or categories.get((by, m), m) for m in split["member"]
                     ]
                     st.plotly_chart(
-                        curves.breakdown_figure(split, {}, years, unit, lang),
+                        curves.breakdown_figure(split, years, unit, lang),
                         width="stretch",
                         key=f"split_{indicator}",
                     )

@@ -50,8 +50,8 @@ SENT = {  # organisation: (file name, uploader, value)
     SCHOOL: ("tilleuls-secret-bilan.xlsx", "tilleuls-secret-uploader", 12953),
 }
 B_MAPPING = "Libellé secret d'Élan"
-OF_B = ["elan-secret", "14729", "Libellé secret", "Libelle secret"]
-OF_SCHOOL = ["tilleuls-secret", "12953"]
+OF_B = ["elan-secret", "14729", "14 729", "Libellé secret", "Libelle secret"]
+OF_SCHOOL = ["tilleuls-secret", "12953", "12 953"]
 OF_A = ["valmont-bilan-a", "11873"]
 COLLECTIVE = "39555"
 TODAY = dt.date(2025, 10, 1)
@@ -106,7 +106,7 @@ def rendered(at: AppTest) -> str:
 
 def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
     """What `viewer` sees on `page`: first as it opens, then with each choice of its first
-    selectbox (an indicator, a node)."""
+    selectbox (an indicator, a place), and on the theory of change with each node."""
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
     at.session_state[ui.TOKEN] = session_token(store, viewer.username)
     at.run()
@@ -116,6 +116,12 @@ def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
     if at.selectbox:
         for option in list(at.selectbox[0].options)[:12]:
             at.selectbox[0].select_index(list(at.selectbox[0].options).index(option)).run()
+            assert not at.exception, at.exception
+            yield rendered(at)
+    nodes = [s for s in at.selectbox if s.key == "toc_node"]
+    if nodes:  # the theory of change: every node, with its curves, trace and contributors
+        for option in list(nodes[0].options):
+            at.selectbox(key="toc_node").set_value(option.rsplit("(", 1)[1].rstrip(")")).run()
             assert not at.exception, at.exception
             yield rendered(at)
 
