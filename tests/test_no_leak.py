@@ -9,14 +9,17 @@ row of one organisation; a viewer of an unknown role is refused by every scoped 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
+import json
 import os
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -101,7 +104,22 @@ def rendered(at: AppTest) -> str:
         proto = getattr(node, "proto", None)
         if proto is not None:
             parts.append(str(proto))
+            if node.type == "plotly_chart":
+                parts.append(json.dumps(_decoded(json.loads(proto.spec))))
     return "\n".join(parts)
+
+
+def _decoded(spec: Any) -> Any:
+    """A plotly spec with its typed arrays (`{"dtype", "bdata"}`, base64) as plain numbers,
+    so that a number a chart draws can be searched for as text."""
+    if isinstance(spec, dict):
+        if "bdata" in spec and "dtype" in spec:
+            raw = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"]))
+            return [float(x) if raw.dtype.kind == "f" else int(x) for x in raw]
+        return {k: _decoded(v) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_decoded(v) for v in spec]
+    return spec
 
 
 def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
