@@ -29,6 +29,7 @@ SECTIONS = {
     ],
     "nav.section.follow": [
         ("sync", "nav.sync", ":material/sync_alt:"),
+        ("coordination", "nav.coordination", ":material/hub:"),
         ("quality", "nav.quality", ":material/fact_check:"),
         ("audit", "nav.audit", ":material/history:"),
     ],

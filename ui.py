@@ -115,6 +115,7 @@ PAGE_FILES = {
     "upload": "pages/deposer.py",
     "data": "pages/donnees.py",
     "sync": "pages/synchronisation.py",
+    "coordination": "pages/coordination.py",
     "quality": "pages/qualite.py",
     "audit": "pages/journal.py",
 }

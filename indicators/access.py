@@ -14,6 +14,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "data": ("evaluator", "partner", "funder"),
     "upload": ("evaluator", "partner"),
     "sync": ("evaluator", "partner", "funder"),
+    "coordination": ("evaluator", "partner", "funder"),
     "quality": ("evaluator",),
     "audit": ("evaluator",),
 }

@@ -444,6 +444,126 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.action": ("Action", "Action"),
     "column.details": ("Détails", "Details"),
     "nav.sync": ("Synchronisation", "Synchronisation"),
+    "nav.coordination": ("Coordination", "Coordination"),
+    "coordination.title": ("Coordination des actions", "Coordination of actions"),
+    "coordination.intro": (
+        "Qui fait quoi, où, quand et pour qui (5W) d'après les engagements, avec ce qui a été"
+        " déclaré : les lieux et les publics que personne ne couvre, les actions qui se"
+        " superposent, la couverture des besoins et le réseau des partenaires.",
+        "Who does what, where, when and for whom (5W) from the commitments, with what was"
+        " reported: places and publics nobody covers, actions that overlap, how far needs are"
+        " covered, and the partner network.",
+    ),
+    "coordination.all_territories": ("Tous les territoires", "All territories"),
+    "coordination.dimension": ("Colonnes", "Columns"),
+    "coordination.by.node": ("Effets et réalisations", "Outcomes and outputs"),
+    "coordination.by.action_type": ("Types d'action", "Action types"),
+    "coordination.matrix": ("Présence des partenaires", "Partners' presence"),
+    "coordination.matrix_help": (
+        "Nombre d'organisations qui agissent dans chaque lieu pour chaque effet (en l'alimentant"
+        " par leurs actions) ou type d'action. Rouge : personne (un manque) ; jaune : une seule"
+        " (couverture fragile). Choisissez un territoire pour voir ses collèges.",
+        "Number of organisations acting in each place for each outcome (feeding it through their"
+        " actions) or action type. Red: nobody (a gap); yellow: a single one (fragile"
+        " coverage). Choose a territory to see its schools.",
+    ),
+    "coordination.partners": ("Partenaires", "Partners"),
+    "coordination.gaps_count": ("Cases sans aucun partenaire", "Cells with no partner"),
+    "coordination.fragile_count": ("Cases portées par un seul", "Cells carried by one alone"),
+    "coordination.gaps": ("Ce que personne ne couvre", "What nobody covers"),
+    "coordination.no_coverage_gap": (
+        "Chaque effet est couvert dans chaque collège pour chaque niveau.",
+        "Every outcome is covered in every school for every grade.",
+    ),
+    "coordination.coverage_gaps": (
+        "{n} couple(s) effet × collège où au moins un niveau n'est couvert par aucune action :",
+        "{n} outcome × school pair(s) where at least one grade is covered by no action:",
+    ),
+    "coordination.grades": ("Niveaux sans action", "Grades without action"),
+    "coordination.grade": ("Niveau", "Grade"),
+    "coordination.advice_gap": (
+        "À faire : proposer ces collèges et niveaux aux partenaires qui mènent déjà une action"
+        " sur cet effet ailleurs, ou chercher un nouveau partenaire.",
+        "To do: offer these schools and grades to the partners who already serve this outcome"
+        " elsewhere, or look for a new partner.",
+    ),
+    "coordination.schools_without": (
+        "{n} collège(s) sans action d'aucun partenaire (hors le collège lui-même) : les"
+        " actions à l'échelle de leur territoire sont comptées à part.",
+        "{n} school(s) without any partner's action (besides the school itself): actions for"
+        " their whole territory are counted apart.",
+    ),
+    "coordination.territory_wide": (
+        "Partenaires à l'échelle du territoire",
+        "Partners for the whole territory",
+    ),
+    "coordination.targets_without": (
+        "{n} cible(s) sans action engagée qui en rende compte cette année :",
+        "{n} target(s) without a committed action reporting on it this year:",
+    ),
+    "coordination.silent": (
+        "{n} engagement(s) dont le compte rendu est échu sans aucune valeur déposée :",
+        "{n} commitment(s) whose report is due with no value uploaded:",
+    ),
+    "coordination.overlaps": ("Actions qui se superposent", "Overlapping actions"),
+    "coordination.no_overlap": (
+        "Aucune superposition : jamais deux partenaires pour la même action, le même collège et"
+        " le même niveau.",
+        "No overlap: never two partners for the same action, school and grade.",
+    ),
+    "coordination.overlaps_intro": (
+        "{n} cas où plusieurs partenaires mènent le même type d'action pour le même collège et"
+        " le même niveau. La portée dédoublonnée retient le plus grand nombre déclaré : la"
+        " somme peut compter deux fois les mêmes jeunes.",
+        "{n} cases where several partners run the same action type for the same school and"
+        " grade. The de-duplicated reach keeps the largest number reported: the sum may count"
+        " the same young people twice.",
+    ),
+    "coordination.gross": ("Somme déclarée", "Sum reported"),
+    "coordination.deduplicated": ("Portée dédoublonnée", "De-duplicated reach"),
+    "coordination.advice": ("À faire", "To do"),
+    "coordination.advice_overlap": (
+        "se coordonner : calendrier commun, ou répartir les classes",
+        "coordinate: a shared calendar, or split the classes",
+    ),
+    "coordination.advice_overlap_counted": (
+        "se coordonner ; jusqu'à {n} jeune(s) peut-être comptés deux fois : croiser les listes",
+        "coordinate; up to {n} young people possibly counted twice: compare the lists",
+    ),
+    "coordination.need": ("Besoins et portée", "Need and reach"),
+    "coordination.need_help": (
+        "Part des élèves inscrits (besoin) touchés par au moins une action ({indicator}, par"
+        " niveau quand il est déclaré ainsi, sinon pour tout le collège). En rouge : moins de la"
+        " moitié.",
+        "Share of enrolled pupils (the need) reached by at least one action ({indicator}, by"
+        " grade where reported so, else for the whole school). In red: under half.",
+    ),
+    "coordination.coverage_axis": ("Couverture (%)", "Coverage (%)"),
+    "coordination.no_need": (
+        "Pas de couverture à montrer : effectifs inconnus, aucune valeur, ou chiffres masqués"
+        " parce que trop peu d'organisations y contribuent.",
+        "No coverage to show: unknown enrolment, no value, or figures hidden because too few"
+        " organisations contribute.",
+    ),
+    "coordination.network": ("Réseau des partenaires", "Partner network"),
+    "coordination.network_help": (
+        "Deux partenaires sont reliés quand ils servent le même effet dans un même collège ; le"
+        " trait s'épaissit avec le nombre de collèges partagés. Un partenaire isolé est dessiné"
+        " creux.",
+        "Two partners are linked when they serve the same outcome in the same school; the line"
+        " thickens with the number of schools shared. An isolated partner is drawn hollow.",
+    ),
+    "coordination.no_network": ("Aucune action dans un collège.", "No action in a school."),
+    "coordination.isolated": (
+        "Partenaires isolés (seuls sur leurs effets dans leurs collèges) : {names}.",
+        "Isolated partners (alone on their outcomes in their schools): {names}.",
+    ),
+    "coordination.fragile": (
+        "{n} effet(s) porté(s) par un seul partenaire dans un collège (couverture fragile) :",
+        "{n} outcome(s) carried by a single partner in a school (fragile coverage):",
+    ),
+    "coordination.schools_n": ("{n} collège(s)", "{n} school(s)"),
+    "coordination.links_n": ("{n} lien(s)", "{n} link(s)"),
     "sync.title": ("Synchronisation des acteurs", "Synchronisation between actors"),
     "sync.intro": (
         "Qui rend compte de quoi, à temps, sur les définitions communes : les rapports attendus"

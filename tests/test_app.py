@@ -532,3 +532,37 @@ def test_synchronisation_rates_compare_groups_of_partners(app_store: Store, tmp_
     assert list(initiative["Ont rendu compte"]) == [1] and list(initiative["Régularité (%)"]) == [
         100
     ]
+
+
+def test_coordination_page_for_each_role(app_store: Store) -> None:
+    reported(app_store)
+    for username, names_shown in (("eva", True), ("valmont", True), ("horizon", False)):
+        at = started(app_store, username)
+        at.switch_page("pages/coordination.py").run()
+        assert not at.exception, at.exception
+        assert at.title[0].value == "Coordination des actions"
+        assert at.get("plotly_chart")  # the matrix
+        at.selectbox(key="coord_territory").set_value("T-NORD").run()
+        assert not at.exception, at.exception
+        shown = texts(at)
+        assert "Présence des partenaires" in shown
+        frames = "".join(d.value.to_csv() for d in at.dataframe)
+        assert ("Transports Valmont" in frames) is names_shown  # overlaps name partners
+        assert ("Réseau des partenaires" in shown) is names_shown
+
+
+def test_coordination_matrix_follows_the_territory_and_the_dimension(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    at.switch_page("pages/coordination.py").run()
+    first = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert first["y"] == ["Territoire Nord"]
+    at.selectbox(key="coord_territory").set_value("T-NORD").run()
+    schools = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert schools["y"] == ["Collège des Tilleuls", "Collège du Moulin"]
+    at.segmented_control(key="coord_dimension").set_value("action_type").run()
+    actions = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert actions["x"] == ["Rencontres avec les parents", "Visites d'entreprise"]
+    # the fixture's commitments: Valmont's visits at both schools, Élan's at the Moulin; no
+    # parent meeting anywhere
+    assert actions["z"] == [[0, 1], [0, 2]]
+    assert at.metric[0].value == "2"  # two cells without any partner

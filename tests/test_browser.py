@@ -339,3 +339,25 @@ def test_open_a_node_of_the_theory_of_change_and_see_its_curve(
     assert curve.locator(".scatterlayer path.point").count() >= 1  # the 2024-2025 point
     page.get_by_text("15", exact=True).first.wait_for()  # the year's figure
     page.close()
+
+
+def test_filter_the_coordination_matrix_by_territory(
+    browser: Browser, reported_server: str
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{reported_server}/coordination")
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Coordination des actions").wait_for(timeout=30_000)
+    matrix = page.locator(".js-plotly-plot").first
+    matrix.locator(".heatmaplayer").wait_for(timeout=30_000)
+    assert matrix.evaluate("gd => gd.data[0].y") == ["Territoire Nord"]
+    page.locator("[data-testid=stSelectbox]").nth(1).click()  # year, territory, type
+    page.get_by_role("option", name="Territoire Nord").click()
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd && gd.data && gd.data[0].y.length === 2; }",
+        timeout=30_000,
+    )
+    rows = page.locator(".js-plotly-plot").first.evaluate("gd => gd.data[0].y")
+    assert rows == ["Collège des Tilleuls", "Collège du Moulin"]
+    page.close()

@@ -1,0 +1,89 @@
+-- one row per 5W record, commitment x place x school year: who (organisation, type), what
+-- (action type, node served), where (place, its kind, its territory), when (school year, the
+-- commitment's status), for whom (grades and sex, empty = all; targeted: the commitment's
+-- number spread evenly over its places); and what was reported: `reported`, the organisation's
+-- yearly figures on the commitment's indicators at the place (for a territory, at it or one of
+-- its schools); `reached`, the largest of them among indicators counting people.
+-- $accepted_only: values of accepted submissions only.
+with records as (
+    select
+        c.id as commitment,
+        c.organisation,
+        o.name as organisation_name,
+        o.type as organisation_type,
+        c.action_type,
+        c.node,
+        unnest(c.places) as place,
+        c.grades,
+        c.sex,
+        c.targeted / len(c.places) as targeted,
+        c.periods,
+        c.status,
+        c.indicators
+    from commitments as c
+    inner join organisations as o on o.code = c.organisation
+),
+
+yearly as (
+    select r.* exclude (periods), unnest(r.periods) as period
+    from records as r
+),
+
+located as (
+    select
+        y.*,
+        pl.kind as place_kind,
+        pl.name as place_name,
+        case when pl.kind = 'territory' then pl.code else pl.parent end as territory
+    from yearly as y
+    inner join places as pl on pl.code = y.place
+),
+
+units as (
+    select u.*, pu.parent as place_parent, iv.unit as indicator_unit
+    from {{progress_units}} as u
+    inner join places as pu on pu.code = u.place
+    inner join indicator_versions as iv
+        on iv.code = u.indicator and iv.valid_to is null and iv.retired_at is null
+    where u.disaggregation = ''
+),
+
+by_indicator as (
+    select
+        l.commitment,
+        l.place,
+        l.period,
+        u.indicator,
+        any_value(u.indicator_unit) as indicator_unit,
+        sum(u.value) as total
+    from located as l
+    inner join units as u
+        on u.organisation = l.organisation
+        and u.period = l.period
+        and list_contains(l.indicators, u.indicator)
+        and (u.place = l.place or (l.place_kind = 'territory' and u.place_parent = l.place))
+    group by all
+),
+
+reported as (
+    select
+        commitment,
+        place,
+        period,
+        count(*) as reported,
+        max(total) filter (where indicator_unit = 'person') as reached
+    from by_indicator
+    group by all
+)
+
+select
+    l.* exclude (indicators),
+    l.indicators,
+    p.end_date,
+    p.due_date,
+    coalesce(r.reported, 0) as reported,
+    r.reached
+from located as l
+inner join periods as p on p.code = l.period
+left join reported as r using (commitment, place, period)
+order by l.period, l.territory, l.place, l.action_type, l.organisation

@@ -1,0 +1,174 @@
+"""Coordination: who does what where (the 5W), the gaps nobody covers, the overlaps, need
+against reach, and the partner network."""
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+import ui
+from indicators import coordination as co
+from indicators import coordination_view as view
+from indicators.i18n import label, t
+
+viewer, store, lang = ui.guard("coordination")
+definition = ui.definition(lang)
+today = store.clock().date()
+places = {p.code: p.name for p in definition.places}
+names = {o.code: o.name for o in definition.organisations}
+nodes = {n.code: n.label_fr if lang == "fr" else n.label_en for n in definition.nodes}
+years = [p.code for p in definition.periods if p.kind == "school_year"]
+# the last school year over: the one with reports to read (a later one can still be chosen)
+over = [p.code for p in definition.periods if p.kind == "school_year" and p.end < today]
+current = over[-1] if over else years[0]
+
+st.title(t("coordination.title", lang))
+st.caption(t("coordination.intro", lang))
+year_col, territory_col, type_col, dimension_col = st.columns([1, 2, 1, 1])
+year = year_col.selectbox(
+    t("progress.year", lang),
+    list(reversed(years)),
+    index=list(reversed(years)).index(current),
+    key="coord_year",
+)
+territories = [p.code for p in definition.places if p.kind == "territory"]
+territory = territory_col.selectbox(
+    t("sync.territory", lang),
+    ["", *territories],
+    format_func=lambda c: places.get(c, c) if c else t("coordination.all_territories", lang),
+    key="coord_territory",
+)
+kinds = sorted({o.type for o in definition.organisations} - {"funder", "backbone"})
+kind = type_col.selectbox(
+    t("column.type", lang),
+    ["", *kinds],
+    format_func=lambda k: label("organisation_type", k, lang) if k else t("data.all", lang),
+    key="coord_type",
+)
+dimension = (
+    dimension_col.segmented_control(
+        t("coordination.dimension", lang),
+        list(co.DIMENSIONS),
+        default="node",
+        format_func=lambda d: t(f"coordination.by.{d}", lang),
+        key="coord_dimension",
+    )
+    or "node"
+)
+
+# -- the matrix: places x outcomes or action types --------------------------------------------
+grid = co.presence(store, viewer, year, dimension, territory=territory, organisation_type=kind)
+members = {m: nodes.get(m, m) for m in dict.fromkeys(grid["member"])}
+st.subheader(t("coordination.matrix", lang))
+st.caption(t("coordination.matrix_help", lang))
+st.plotly_chart(view.matrix_figure(grid, members, lang), width="stretch", key="coord_matrix")
+empty = grid[grid["partners"] == 0]
+alone = grid[grid["partners"] == co.FRAGILE]
+left, right = st.columns(2)
+left.metric(t("coordination.gaps_count", lang), len(empty))
+right.metric(t("coordination.fragile_count", lang), len(alone))
+
+# -- gaps ---------------------------------------------------------------------------------------
+st.subheader(t("coordination.gaps", lang))
+found = co.gaps(store, viewer, year, today, territory=territory)
+if found.coverage.empty:
+    st.success(t("coordination.no_coverage_gap", lang))
+else:
+    st.markdown(t("coordination.coverage_gaps", lang, n=len(found.coverage)))
+    ui.table(
+        {
+            t("progress.node", lang): found.coverage["node"].map(nodes),
+            t("column.place", lang): found.coverage["school_name"],
+            t("coordination.grades", lang): found.coverage["grades"].map(", ".join),
+        }
+    )
+    st.caption(t("coordination.advice_gap", lang))
+if not found.schools.empty:
+    st.warning(t("coordination.schools_without", lang, n=len(found.schools)))
+    ui.table(
+        {
+            t("column.place", lang): found.schools["school_name"],
+            t("coordination.territory_wide", lang): found.schools["territory_wide"],
+        }
+    )
+if not found.targets.empty:
+    st.warning(t("coordination.targets_without", lang, n=len(found.targets)))
+    ui.table(
+        {
+            t("column.indicator", lang): found.targets["indicator"],
+            t("column.place", lang): found.targets["place"].map(lambda p: places.get(p, p)),
+            t("progress.target", lang): found.targets["value"],
+        }
+    )
+if not found.silent.empty:
+    st.warning(t("coordination.silent", lang, n=len(found.silent)))
+    ui.table(
+        {
+            t("column.organisation", lang): found.silent["organisation_name"],
+            t("progress.actions", lang): found.silent["action_type"].map(nodes),
+            t("column.place", lang): found.silent["place_name"],
+            t("column.due", lang): found.silent["due_date"],
+        }
+    )
+
+# -- overlaps -----------------------------------------------------------------------------------
+st.subheader(t("coordination.overlaps", lang))
+crossing = co.overlaps(store, viewer, year, territory=territory)
+if crossing.empty:
+    st.info(t("coordination.no_overlap", lang))
+else:
+    st.markdown(t("coordination.overlaps_intro", lang, n=len(crossing)))
+    columns: dict[str, Iterable[object]] = {
+        t("progress.actions", lang): crossing["action_type"].map(nodes),
+        t("column.place", lang): crossing["place_name"],
+        t("coordination.grade", lang): crossing["grade"],
+        t("coordination.partners", lang): crossing["partners"],
+    }
+    if "organisations" in crossing:
+        columns[t("column.organisations", lang)] = crossing["organisations"].map(
+            lambda os: ", ".join(names.get(o, o) for o in os)
+        )
+    if "own_reach" in crossing:
+        columns[t("column.own", lang)] = crossing["own_reach"]
+    columns[t("coordination.gross", lang)] = crossing["gross"]
+    columns[t("coordination.deduplicated", lang)] = crossing["deduplicated"]
+    columns[t("coordination.advice", lang)] = [
+        view.overlap_advice(row, lang) for row in crossing.to_dict("records")
+    ]
+    ui.table(columns)
+
+# -- need and reach -----------------------------------------------------------------------------
+st.subheader(t("coordination.need", lang))
+reach = co.need_and_reach(store, viewer, year, territory=territory)
+if reach["coverage"].notna().any():
+    st.caption(t("coordination.need_help", lang, indicator=co.REACH_INDICATOR))
+    st.plotly_chart(view.need_figure(reach, lang), width="stretch", key="coord_need")
+else:
+    st.info(t("coordination.no_need", lang))
+
+# -- the partner network (the shared plan: not for funders) ---------------------------------------
+if viewer.role in ("evaluator", "partner"):
+    st.subheader(t("coordination.network", lang))
+    net = co.network(store, viewer, year, territory=territory)
+    st.caption(t("coordination.network_help", lang))
+    if net.organisations.empty:
+        st.info(t("coordination.no_network", lang))
+    else:
+        st.plotly_chart(
+            view.network_figure(net.organisations, net.links, lang),
+            width="stretch",
+            key="coord_network",
+        )
+        isolated = net.organisations[net.organisations["links"] == 0]
+        if not isolated.empty:
+            st.warning(t("coordination.isolated", lang, names=", ".join(isolated["name"])))
+        if not net.fragile.empty:
+            st.markdown(t("coordination.fragile", lang, n=len(net.fragile)))
+            ui.table(
+                {
+                    t("column.place", lang): net.fragile["place"].map(places),
+                    t("progress.node", lang): net.fragile["member"].map(nodes),
+                    t("column.organisation", lang): net.fragile["organisations"].map(
+                        lambda os: ", ".join(names.get(o, o) for o in os)
+                    ),
+                }
+            )

@@ -1,0 +1,200 @@
+"""Gaps in coordination on a small initiative where each gap and overlap is known in advance.
+
+The fixture initiative (territory T-NORD, schools 0950001K and 0950002L) gets a third school,
+0950003M, the four grades 6e to 3e, and these commitments for 2024-2025:
+
+| id | who | action -> node served | where | grades |
+|---|---|---|---|---|
+| C1 | Valmont | visits -> young people reached | 0950001K, 0950002L | 3e |
+| C2 | Élan | visits -> young people reached | 0950001K | 3e, 4e |
+| C3 | Élan | parents -> career projection | 0950002L | all |
+| C4 | the backbone | parents -> parents | the whole territory | all |
+| C5 | the school 0950001K | parents -> career projection | 0950001K | all |
+
+Visits lead to young people reached, then confidence, career projection, brevet success;
+parent meetings to career projection, then brevet success. What they report: Valmont 40 young
+people in 0950001K (nothing in 0950002L), Élan 25 there, the school 5 parent meetings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators import coordination as co
+from indicators.access import AccessDeniedError, Viewer
+from indicators.setup import init_store
+from indicators.store import Store
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, copy_definition
+from tests.stored import Sender
+
+YEAR, T1 = "2024-2025", "2024-2025-T1"
+K, L, M, NORD = "0950001K", "0950002L", "0950003M", "T-NORD"
+TODAY = dt.date(2025, 10, 1)  # the year's reports were due on 30 September
+
+COMMITMENTS = f"""id,organisation,action_type,node,places,grades,sex,targeted,periods,status,indicators
+C1,ent-valmont,ACT-VISITES,OUT-JEUNES,{K};{L},3e,,60,{YEAR},ongoing,visites-entreprise;jeunes-touches
+C2,asso-elan,ACT-VISITES,OUT-JEUNES,{K},3e;4e,,40,{YEAR},ongoing,jeunes-touches
+C3,asso-elan,ACT-PARENTS,INT-PROJET,{L},,,20,{YEAR},planned,reunions-parents
+C4,appui,ACT-PARENTS,ACT-PARENTS,{NORD},,,,{YEAR},ongoing,reunions-parents
+C5,clg-0950001k,ACT-PARENTS,INT-PROJET,{K},,,,{YEAR},ongoing,reunions-parents
+"""
+SCHOOL_M = f"{M},school,Collège des Acacias,{NORD},{M},REP,95585,,90,90,90,90\n"
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Store:
+    folder = copy_definition(tmp_path / "plan")
+    (folder / "commitments.csv").write_text(COMMITMENTS, encoding="utf-8")
+    with (folder / "places.csv").open("a", encoding="utf-8") as places:
+        places.write(SCHOOL_M)
+    dimensions = (folder / "disaggregations.yaml").read_text(encoding="utf-8")
+    grades = "".join(
+        f"      - {{code: {g}, label_fr: {g}, label_en: {g}}}\n" for g in ("6e", "5e", "4e")
+    )
+    (folder / "disaggregations.yaml").write_text(
+        dimensions.replace(
+            "    categories:\n      - {code: 3e", f"    categories:\n{grades}      - {{code: 3e"
+        ),
+        encoding="utf-8",
+    )
+    store, _ = init_store(tmp_path / "plan.duckdb", folder, actor="test")
+    send = Sender(store)
+    send("ent-valmont", [("jeunes-touches", K, T1, 40)])
+    send("asso-elan", [("jeunes-touches", K, T1, 25)])
+    send("clg-0950001k", [("reunions-parents", K, T1, 5)])
+    return store
+
+
+def cells(grid: pd.DataFrame) -> dict[tuple[str, str], int]:
+    return {
+        (p, m): int(n)
+        for p, m, n in zip(grid["place"], grid["member"], grid["partners"], strict=True)
+    }
+
+
+def test_the_5w_records_spread_commitments_over_places_and_years(plan: Store) -> None:
+    records = co.records(plan, EVALUATOR, YEAR)
+    assert sorted(zip(records["commitment"], records["place"], strict=True)) == [
+        ("C1", K), ("C1", L), ("C2", K), ("C3", L), ("C4", NORD), ("C5", K)
+    ]  # fmt: skip
+    c1 = records[records["commitment"] == "C1"].set_index("place")
+    assert c1.loc[K, "targeted"] == 30  # 60 spread over two schools
+    assert (c1.loc[K, "reported"], c1.loc[K, "reached"]) == (1, 40)
+    assert c1.loc[L, "reported"] == 0 and math.isnan(c1.loc[L, "reached"])
+    assert list(c1.loc[K, "grades"]) == ["3e"] and c1.loc[K, "territory"] == NORD
+
+
+def test_presence_by_outcome_counts_every_node_an_action_feeds(plan: Store) -> None:
+    schools = cells(co.presence(plan, EVALUATOR, YEAR, "node", territory=NORD))
+    assert schools[(K, "OUT-JEUNES")] == 2 and schools[(K, "INT-PROJET")] == 3
+    assert schools[(L, "OUT-JEUNES")] == 1  # Valmont alone: fragile
+    assert schools[(L, "INT-PROJET")] == 2  # Valmont through young people reached, Élan
+    assert schools[(M, "OUT-JEUNES")] == 0  # the backbone acts for the territory, not here
+    territory = cells(co.presence(plan, EVALUATOR, YEAR, "node"))
+    assert territory[(NORD, "INT-PROJET")] == 4 and territory[(NORD, "OUT-JEUNES")] == 2
+
+
+def test_presence_by_action_type_and_partner_type(plan: Store) -> None:
+    by_action = cells(co.presence(plan, EVALUATOR, YEAR, "action_type", territory=NORD))
+    assert by_action[(K, "ACT-VISITES")] == 2 and by_action[(K, "ACT-PARENTS")] == 1
+    assert by_action[(M, "ACT-VISITES")] == 0
+    companies = co.presence(
+        plan, EVALUATOR, YEAR, "action_type", territory=NORD, organisation_type="company"
+    )
+    assert cells(companies)[(K, "ACT-VISITES")] == 1
+    grid = co.presence(plan, EVALUATOR, YEAR, "action_type")
+    assert grid.set_index("member").loc["ACT-VISITES", "organisations"] == (
+        "asso-elan",
+        "ent-valmont",
+    )
+
+
+def test_coverage_gaps_name_the_grades_nobody_serves(plan: Store) -> None:
+    found = co.gaps(plan, EVALUATOR, YEAR, TODAY)
+    coverage = {(r.node, r.school): r.grades for r in found.coverage.itertuples()}
+    assert coverage == {
+        ("OUT-JEUNES", K): ("6e", "5e"),
+        ("OUT-JEUNES", L): ("6e", "5e", "4e"),
+        ("OUT-JEUNES", M): ("6e", "5e", "4e", "3e"),
+        ("INT-CONFIANCE", K): ("6e", "5e"),
+        ("INT-CONFIANCE", L): ("6e", "5e", "4e"),
+        ("INT-CONFIANCE", M): ("6e", "5e", "4e", "3e"),
+    }
+
+
+def test_schools_targets_and_commitments_left_without_action(plan: Store) -> None:
+    found = co.gaps(plan, EVALUATOR, YEAR, TODAY)
+    assert list(found.schools["school"]) == [M] and list(found.schools["territory_wide"]) == [1]
+    assert list(zip(found.targets["indicator"], found.targets["place"], strict=True)) == [
+        ("taux-reussite-dnb", "*")  # the school's jeunes-touches target has C1 and C2 on it
+    ]
+    silent = set(zip(found.silent["commitment"], found.silent["place"], strict=True))
+    assert silent == {("C1", L), ("C3", L), ("C4", NORD)}
+    assert co.gaps(plan, EVALUATOR, YEAR, dt.date(2025, 9, 1)).silent.empty  # not yet due
+    mine = co.gaps(plan, PARTNER_A, YEAR, TODAY).silent
+    assert set(mine["commitment"]) == {"C1"}
+    assert co.gaps(plan, FUNDER, YEAR, TODAY).silent.empty
+
+
+def test_overlaps_with_each_reach_and_the_deduplicated_one(plan: Store) -> None:
+    found = co.overlaps(plan, EVALUATOR, YEAR)
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert (row["action_type"], row["place"], row["grade"], row["partners"]) == (
+        "ACT-VISITES", K, "3e", 2
+    )  # fmt: skip
+    assert (row["gross"], row["deduplicated"], row["double_counted"]) == (65, 40, 25)
+    assert dict(row["reach"]) == {"Transports Valmont": 40, "Association Élan": 25}
+
+
+def test_a_partner_sees_its_own_reach_in_an_overlap_and_a_funder_counts(plan: Store) -> None:
+    row = co.overlaps(plan, PARTNER_A, YEAR).iloc[0]
+    assert row["own_reach"] == 40 and "reach" not in row
+    assert math.isnan(row["gross"]) and math.isnan(row["deduplicated"])  # two: 65 - 40 = Élan
+    funder = co.overlaps(plan, FUNDER, YEAR)
+    assert "organisations" not in funder and int(funder["partners"].iloc[0]) == 2
+    assert "organisations" not in co.presence(plan, FUNDER, YEAR)
+
+
+def test_need_and_reach(plan: Store) -> None:
+    rows = co.need_and_reach(plan, EVALUATOR, YEAR).set_index("school")
+    # 0950001K: 445 pupils, 40 young people reached (the largest report, max per school)
+    assert (rows.loc[K, "pupils"], rows.loc[K, "reached"]) == (445, 40)
+    assert rows.loc[K, "coverage"] == pytest.approx(40 / 445)
+    assert rows.loc[M, "pupils"] == 360 and math.isnan(rows.loc[M, "coverage"])
+    assert L not in rows.index  # its enrolment is unknown
+    hidden = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school")
+    assert hidden.loc[K, "hidden"] == "few-organisations" and math.isnan(hidden.loc[K, "reached"])
+
+
+def test_partner_network_isolated_partners_and_fragile_coverage(plan: Store) -> None:
+    net = co.network(plan, EVALUATOR, YEAR)
+    links = {(r.source, r.target): (r.schools, r.shared_nodes) for r in net.links.itertuples()}
+    assert links == {("asso-elan", "ent-valmont"): (1, ("OUT-JEUNES",))}
+    degree = dict(zip(net.organisations["code"], net.organisations["links"], strict=True))
+    assert degree == {"clg-0950001k": 0, "asso-elan": 1, "ent-valmont": 1}
+    fragile = set(zip(net.fragile["place"], net.fragile["member"], strict=True))
+    assert fragile == {(L, "OUT-JEUNES"), (L, "INT-CONFIANCE")}
+    with pytest.raises(AccessDeniedError):
+        co.network(plan, FUNDER, YEAR)
+
+
+def test_unknown_roles_are_refused(plan: Store) -> None:
+    stranger = Viewer("x", "visitor", "X")
+    for call in (
+        lambda: co.records(plan, stranger),
+        lambda: co.presence(plan, stranger, YEAR),
+        lambda: co.gaps(plan, stranger, YEAR, TODAY),
+        lambda: co.overlaps(plan, stranger, YEAR),
+        lambda: co.need_and_reach(plan, stranger, YEAR),
+        lambda: co.network(plan, stranger, YEAR),
+    ):
+        with pytest.raises(AccessDeniedError):
+            call()
+    with pytest.raises(AccessDeniedError):
+        co.records(plan, FUNDER)
