@@ -82,11 +82,11 @@ def test_the_5w_records_spread_commitments_over_places_and_years(plan: Store) ->
     assert sorted(zip(records["commitment"], records["place"], strict=True)) == [
         ("C1", K), ("C1", L), ("C2", K), ("C3", L), ("C4", NORD), ("C5", K)
     ]  # fmt: skip
-    c1 = records[records["commitment"] == "C1"].set_index("place")
-    assert c1.loc[K, "targeted"] == 30  # 60 spread over two schools
-    assert (c1.loc[K, "reported"], c1.loc[K, "reached"]) == (1, 40)
-    assert c1.loc[L, "reported"] == 0 and math.isnan(c1.loc[L, "reached"])
-    assert list(c1.loc[K, "grades"]) == ["3e"] and c1.loc[K, "territory"] == NORD
+    c1 = records[records["commitment"] == "C1"].set_index("place").to_dict("index")
+    assert c1[K]["targeted"] == 30  # 60 spread over two schools
+    assert (c1[K]["reported"], c1[K]["reached"]) == (1, 40)
+    assert c1[L]["reported"] == 0 and math.isnan(c1[L]["reached"])
+    assert list(c1[K]["grades"]) == ["3e"] and c1[K]["territory"] == NORD
 
 
 def test_presence_by_outcome_counts_every_node_an_action_feeds(plan: Store) -> None:
@@ -162,20 +162,27 @@ def test_a_partner_sees_its_own_reach_in_an_overlap_and_a_funder_counts(plan: St
 
 
 def test_need_and_reach(plan: Store) -> None:
-    rows = co.need_and_reach(plan, EVALUATOR, YEAR).set_index("school")
+    rows = co.need_and_reach(plan, EVALUATOR, YEAR).set_index("school").to_dict("index")
     # 0950001K: 445 pupils, 40 young people reached (the largest report, max per school)
-    assert (rows.loc[K, "pupils"], rows.loc[K, "reached"]) == (445, 40)
-    assert rows.loc[K, "coverage"] == pytest.approx(40 / 445)
-    assert rows.loc[M, "pupils"] == 360 and math.isnan(rows.loc[M, "coverage"])
-    assert L not in rows.index  # its enrolment is unknown
-    hidden = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school")
-    assert hidden.loc[K, "hidden"] == "few-organisations" and math.isnan(hidden.loc[K, "reached"])
+    assert (rows[K]["pupils"], rows[K]["reached"]) == (445, 40)
+    assert rows[K]["coverage"] == pytest.approx(40 / 445)
+    assert rows[M]["pupils"] == 360 and math.isnan(rows[M]["coverage"])
+    assert L not in rows  # its enrolment is unknown
+    hidden = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school").to_dict("index")
+    assert hidden[K]["hidden"] == "few-organisations" and math.isnan(hidden[K]["reached"])
 
 
 def test_partner_network_isolated_partners_and_fragile_coverage(plan: Store) -> None:
     net = co.network(plan, EVALUATOR, YEAR)
-    links = {(r.source, r.target): (r.schools, r.shared_nodes) for r in net.links.itertuples()}
-    assert links == {("asso-elan", "ent-valmont"): (1, ("OUT-JEUNES",))}
+    links = net.links.to_dict("records")
+    assert links == [
+        {
+            "source": "asso-elan",
+            "target": "ent-valmont",
+            "schools": 1,
+            "shared_nodes": ("OUT-JEUNES",),
+        }
+    ]
     degree = dict(zip(net.organisations["code"], net.organisations["links"], strict=True))
     assert degree == {"clg-0950001k": 0, "asso-elan": 1, "ent-valmont": 1}
     fragile = set(zip(net.fragile["place"], net.fragile["member"], strict=True))
