@@ -116,6 +116,7 @@ PAGE_FILES = {
     "data": "pages/donnees.py",
     "sync": "pages/synchronisation.py",
     "coordination": "pages/coordination.py",
+    "synthesis": "pages/synthese.py",
     "quality": "pages/qualite.py",
     "audit": "pages/journal.py",
 }

@@ -445,6 +445,85 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.details": ("Détails", "Details"),
     "nav.sync": ("Synchronisation", "Synchronisation"),
     "nav.coordination": ("Coordination", "Coordination"),
+    "nav.synthesis": ("Synthèse", "Summary"),
+    "synthesis.title": ("Synthèse pour les financeurs", "Summary for funders"),
+    "synthesis.intro": (
+        "Les chiffres publiés par l'équipe d'évaluation pour une année scolaire, sur les seules"
+        " données acceptées. Ils ne changent qu'à la publication suivante. Les petits effectifs"
+        " sont protégés : voir la note en bas de page.",
+        "The figures the evaluation team published for a school year, from accepted data only."
+        " They change only at the next publication. Small numbers are protected: see the note"
+        " at the bottom.",
+    ),
+    "synthesis.scope": ("Périmètre", "Scope"),
+    "synthesis.none": (
+        "Aucune année publiée pour l'instant : l'équipe d'évaluation publie une année quand ses"
+        " données sont acceptées.",
+        "No year published yet: the evaluation team publishes a year once its data is accepted.",
+    ),
+    "synthesis.published_on": ("publiée le {when}", "published on {when}"),
+    "synthesis.preview": ("aperçu non publié", "unpublished preview"),
+    "synthesis.publish": ("Publier l'année {year}", "Publish the year {year}"),
+    "synthesis.publish_help": (
+        "Fige les tableaux de l'année pour les financeurs (données acceptées seulement)."
+        " Ils ne changeront plus jusqu'à la prochaine publication.",
+        "Freezes the year's tables for funders (accepted data only). They will not change"
+        " until the next publication.",
+    ),
+    "synthesis.published": ("Année {year} publiée.", "Year {year} published."),
+    "synthesis.live": (
+        "Voir l'aperçu à jour (non publié)",
+        "See the up-to-date preview (unpublished)",
+    ),
+    "synthesis.reached": ("Jeunes touchés", "Young people reached"),
+    "synthesis.pupils": ("Élèves inscrits", "Pupils enrolled"),
+    "synthesis.schools": ("Collèges avec au moins une action", "Schools with at least one action"),
+    "synthesis.hours": ("Heures de mentorat et d'ateliers", "Hours of mentoring and workshops"),
+    "synthesis.internships": ("Stages de 3e trouvés", "Year-9 internships found"),
+    "synthesis.partners_of": ("Partenaires : {kind}", "Partners: {kind}"),
+    "synthesis.hidden": ("masqué", "hidden"),
+    "synthesis.total": ("Total", "Total"),
+    "synthesis.measure": ("Mesure", "Measure"),
+    "synthesis.field": ("Champ", "Field"),
+    "synthesis.reach_title": (
+        "Jeunes touchés par lieu et par sexe",
+        "Young people reached by place and sex",
+    ),
+    "synthesis.reach_sentence": (
+        "{total} jeunes touchés en {year} ({girls} filles, {boys} garçons).",
+        "{total} young people reached in {year} ({girls} girls, {boys} boys).",
+    ),
+    "synthesis.progress_title": ("Progrès des effets", "Progress of the outcomes"),
+    "synthesis.progress_sentence": (
+        "{met} effet(s) atteint(s), {on_track} en bonne voie, {off} hors trajectoire ou sans"
+        " progrès, sur {rated} évalué(s).",
+        "{met} outcome(s) met, {on_track} on track, {off} off track or without progress, out of"
+        " {rated} rated.",
+    ),
+    "synthesis.sync_title": ("Synchronisation de l'alliance", "Synchronisation of the alliance"),
+    "synthesis.completeness": ("Complétude", "Completeness"),
+    "synthesis.timeliness": ("Ponctualité", "Timeliness"),
+    "synthesis.pack_xlsx": ("Dossier financeur (Excel)", "Funder pack (Excel)"),
+    "synthesis.pack_pdf": ("Rapport financeur (PDF)", "Funder report (PDF)"),
+    "synthesis.sheet_headline": ("Synthèse", "Summary"),
+    "synthesis.sheet_reach": ("Jeunes touchés", "Young people reached"),
+    "synthesis.sheet_progress": ("Progrès", "Progress"),
+    "synthesis.sheet_need": ("Besoins et portée", "Need and reach"),
+    "synthesis.sheet_sync": ("Synchronisation", "Synchronisation"),
+    "synthesis.sheet_definitions": ("Définitions", "Definitions"),
+    "synthesis.sheet_note": ("Note", "Note"),
+    "synthesis.note": (
+        "Protection des petits effectifs (les données concernent des mineurs) : un effectif de"
+        " 1 à {threshold} − 1 jeunes est affiché « < {threshold} » ; « · » masque une case qui,"
+        " avec un total publié, révélerait une case masquée ; « s » masque un chiffre porté par"
+        " moins de 3 organisations ou dont l'une fait plus de 85 %. Données acceptées par"
+        " l'équipe d'évaluation seulement.",
+        "Small numbers are protected (the data concerns minors): a count of 1 to {threshold} − 1"
+        ' young people is shown as "< {threshold}"; "·" hides a cell that, with a published'
+        ' total, would reveal a hidden one; "s" hides a figure from fewer than 3'
+        " organisations or one of which makes more than 85 %. Data accepted by the evaluation"
+        " team only.",
+    ),
     "coordination.title": ("Coordination des actions", "Coordination of actions"),
     "coordination.intro": (
         "Qui fait quoi, où, quand et pour qui (5W) d'après les engagements, avec ce qui a été"
@@ -697,6 +776,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "sex": {"F": ("Filles", "Girls"), "M": ("Garçons", "Boys")},
     "progress_status": {
         "met": ("Atteint", "Met"),
         "on_track": ("En bonne voie", "On track"),

@@ -26,6 +26,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "definition.load": ("définition chargée", "definition loaded"),
     "export": ("export", "export"),
     "note.add": ("note du journal d'apprentissage", "learning log note"),
+    "summary.publish": ("synthèse publiée pour les financeurs", "summary published for funders"),
     "account.add": ("compte créé", "account created"),
     "account.disable": ("compte désactivé", "account disabled"),
     "account.enable": ("compte réactivé", "account enabled"),

@@ -229,6 +229,24 @@ def rollup(
 # -- the figures, as each viewer may see them -------------------------------------------------
 
 
+def _hidden_reasons(frame: pd.DataFrame) -> list[str]:
+    return [
+        "" if backbone else hidden_reason(int(n), share)
+        for n, share, backbone in zip(
+            frame["organisations"], frame["largest_share"], frame["backbone_only"], strict=True
+        )
+    ]
+
+
+def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
+    """Figures of accepted submissions only, each with the reason it would be hidden from a
+    funder, its value kept: the input of the published tables, whose suppression decides what
+    shows (see synthesis). Never displayed as such."""
+    frame = store.query("progress", indicator=indicator, accepted_only=True, org="")
+    frame["hidden"] = _hidden_reasons(frame)
+    return frame
+
+
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     """Every figure (indicator x scope x period x disaggregation) this viewer may see.
 
@@ -240,12 +258,7 @@ def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     frame = store.query("progress", indicator=indicator, accepted_only=accepted_only, org="")
     frame["hidden"] = ""
     if viewer.role != "evaluator":
-        frame["hidden"] = [
-            "" if backbone else hidden_reason(int(n), share)
-            for n, share, backbone in zip(
-                frame["organisations"], frame["largest_share"], frame["backbone_only"], strict=True
-            )
-        ]
+        frame["hidden"] = _hidden_reasons(frame)
         shown = frame["hidden"] == ""
         for column in ("value", "numerator", "denominator", "gross", "largest_share"):
             frame[column] = frame[column].where(shown)

@@ -228,6 +228,23 @@ class Store:
                 _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
         return rows
 
+    def publish(self, period: str, tables: list[tuple[str, str, str]], audit: Audit) -> int:
+        """Freeze the funders' summary of `period`: one publication and its tables (scope,
+        name, JSON payload), with its audit entry, in one transaction; the publication's id."""
+        with self._transaction() as con:
+            rows = con.execute(
+                "insert into publications (period, published_at, published_by)"
+                " values ($period, $at, $by) returning id",
+                {"period": period, "at": self.clock(), "by": audit.actor},
+            ).fetchall()
+            publication = int(rows[0][0])
+            con.executemany(
+                "insert into publication_tables values (?, ?, ?, ?)",
+                [[publication, scope, name, payload] for scope, name, payload in tables],
+            )
+            _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
+        return publication
+
     def setting(self, key: str, make: Callable[[], str]) -> str:
         """The store's setting `key`, created with `make()` on first use (first writer wins)."""
         with self._transaction() as con:

@@ -566,3 +566,35 @@ def test_coordination_matrix_follows_the_territory_and_the_dimension(app_store: 
     # parent meeting anywhere
     assert actions["z"] == [[0, 1], [0, 2]]
     assert at.metric[0].value == "2"  # two cells without any partner
+
+
+def test_synthesis_page_funder_waits_for_a_publication_then_reads_it(app_store: Store) -> None:
+    reported(app_store, status="accepted")
+    funder = started(app_store, "horizon")
+    funder.switch_page("pages/synthese.py").run()
+    assert not funder.exception, funder.exception
+    assert "Aucune année publiée" in texts(funder)
+    evaluator = started(app_store, "eva")
+    evaluator.switch_page("pages/synthese.py").run()
+    assert not evaluator.exception, evaluator.exception
+    evaluator.selectbox(key="synthesis_publish_year").set_value("2024-2025").run()
+    evaluator.button(key="synthesis_publish").click().run()
+    assert not evaluator.exception, evaluator.exception
+    assert "Année 2024-2025 publiée." in [s.value for s in evaluator.success]
+    funder = started(app_store, "horizon")
+    funder.switch_page("pages/synthese.py").run()
+    assert not funder.exception, funder.exception
+    shown = {m.label: m.value for m in funder.metric}
+    assert shown["Collèges avec au moins une action"] == "2"
+    assert "Protection des petits effectifs" in texts(funder)
+    assert len(funder.get("download_button")) == 2
+    assert not funder.toggle  # no live preview for funders
+    funder.selectbox(key="synthesis_scope").set_value("T-NORD").run()  # a fixed table
+    assert not funder.exception, funder.exception
+    assert "T-NORD" in texts(funder)
+
+
+def test_synthesis_page_is_not_in_a_partners_navigation(app_store: Store) -> None:
+    at = started(app_store, "valmont")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/synthese.py")

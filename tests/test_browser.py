@@ -361,3 +361,36 @@ def test_filter_the_coordination_matrix_by_territory(
     rows = page.locator(".js-plotly-plot").first.evaluate("gd => gd.data[0].y")
     assert rows == ["Collège des Tilleuls", "Collège du Moulin"]
     page.close()
+
+
+def _published(store: Store) -> None:
+    """Accepted values and a publication of 2024-2025 (see test_synthesis)."""
+    import datetime as dt
+
+    from indicators import synthesis
+    from tests.conftest import EVALUATOR
+
+    reported(store, status="accepted")
+    synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
+
+
+@pytest.fixture
+def published_server(tmp_path: Path) -> Iterator[str]:
+    yield from _serve(tmp_path, demo=False, prepare=_published)
+
+
+def test_a_funder_downloads_the_funder_pack(
+    browser: Browser, published_server: str, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{published_server}/synthese")
+    sign_in(page, "horizon")
+    page.get_by_role("heading", name="Synthèse pour les financeurs").wait_for(timeout=30_000)
+    for name, magic in (("Dossier financeur (Excel)", b"PK"), ("Rapport financeur (PDF)", b"%PDF")):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=name).click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.read_bytes().startswith(magic), name
+        assert saved.name.startswith("mesure-commune-2024-2025-initiative-fr")
+    page.close()

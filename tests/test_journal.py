@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import accounts, exports, journal, learning, sessions, uploads
+from indicators import accounts, exports, journal, learning, sessions, synthesis, uploads
 from indicators.access import AccessDeniedError, command_line
 from indicators.definition import load_definition
 from indicators.setup import init_store
@@ -64,6 +64,7 @@ def test_every_action_writes_who_when_what(
     uploads.review_submission(store, EVALUATOR, submission, "accepted")
     exports.values_export(store, PARTNER_A, "xlsx")
     learning.add_note(store, PARTNER_A, "Visites reportées", learning.Subject(node="ACT-VISITES"))
+    synthesis.publish(store, EVALUATOR, "2024-2025", DAY)  # summary.publish
     accounts.set_password(store, admin, "valmont", "another long password", FAST)
     accounts.set_disabled(store, admin, "valmont")
     accounts.set_disabled(store, admin, "valmont", disabled=False)

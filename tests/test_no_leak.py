@@ -33,8 +33,10 @@ from indicators import (
     figures,
     journal,
     learning,
+    pack,
     progress,
     synchronisation,
+    synthesis,
     theory,
     uploads,
 )
@@ -354,6 +356,11 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: coordination.overlaps(shared, GUEST, "2024-2025"),
         lambda: coordination.need_and_reach(shared, GUEST, "2024-2025"),
         lambda: coordination.network(shared, GUEST, "2024-2025"),
+        lambda: synthesis.publish(shared, GUEST, "2024-2025", TODAY),
+        lambda: synthesis.published_years(shared, GUEST),
+        lambda: synthesis.summary(shared, GUEST, "2024-2025", "*", TODAY),
+        lambda: pack.workbook(shared, GUEST, published(shared), "fr"),
+        lambda: pack.pdf(shared, GUEST, published(shared), "fr"),
         lambda: progress.figures(shared, GUEST),
         lambda: progress.progress(shared, GUEST),
         lambda: progress.node_statuses(shared, GUEST, progress.progress(shared, EVALUATOR), "x"),
@@ -365,6 +372,13 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
     for call in calls:
         with pytest.raises(AccessDeniedError):
             call()
+
+
+def published(store: Store) -> synthesis.Summary:
+    """An evaluator's preview of 2024-2025, for the refusal test of the pack."""
+    return synthesis.Summary(
+        "2024-2025", "*", synthesis.build(store, "2024-2025", "*", TODAY), None, 11
+    )
 
 
 def test_every_function_that_takes_a_viewer_is_in_the_refusal_test() -> None:

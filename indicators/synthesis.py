@@ -1,0 +1,199 @@
+"""The funders' summary (page Synthèse): fixed, pre-computed tables for a school year and a
+scope (the whole initiative or one territory), frozen when an evaluator publishes the year.
+
+Funders read only published tables: a figure they saw does not change under them until the next
+publication, and they get fixed tables rather than free filters (two overlapping queries could
+be subtracted to re-identify a small group). The tables are computed as a funder sees the data:
+accepted submissions only, aggregates of fewer than 3 organisations or dominated by one hidden,
+and counts of young people protected by small-cell suppression (see suppression.py).
+
+Tables: `headline` (young people reached, schools with an action, partners by type, hours,
+internships), `reach` (young people reached by place and sex), `progress` (each indicator's
+value, expected value and status; `nodes`, each node's status), `need` (pupils against young
+people reached, by place), `sync` (completeness and timeliness).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators import coordination, progress, synchronisation
+from indicators.access import AccessDeniedError, Viewer, require_role
+from indicators.store import Audit, Store
+from indicators.suppression import Suppressed, small, suppress
+
+PUBLISHER = Viewer("publication", "funder", "Publication")  # the data as a funder sees it
+SEXES = ("F", "M")
+HOURS = ("heures-mentorat", "heures-ateliers")
+INTERNSHIPS = "stages-3e-trouves"
+TABLES = ("headline", "reach", "reach_hidden", "progress", "nodes", "need", "sync")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The funders' tables of one school year and scope, and when they were published."""
+
+    year: str
+    scope: str
+    tables: dict[str, pd.DataFrame]
+    published_at: dt.datetime | None  # None: a live preview (evaluators only)
+    threshold: int
+
+    def reach(self) -> Suppressed:
+        """Young people reached by place x sex, with totals, protected."""
+        cells = self.tables["reach"].set_index("place")
+        hidden = self.tables["reach_hidden"].set_index("place")
+        return suppress(cells, self.threshold, hidden=hidden)
+
+
+def threshold(store: Store) -> int:
+    """The initiative's suppression threshold (counts below it are shown as "< threshold")."""
+    initiative = store.initiative() or {}
+    return int(initiative.get("suppression_threshold") or 11)
+
+
+def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.DataFrame]:
+    """Every table of the summary of `year` for `scope`, computed as a funder sees the data."""
+    viewer = PUBLISHER
+    places = store.query("places_list")
+    if scope == progress.SCOPE_ALL:
+        members = places[places["kind"] == "territory"]
+    else:
+        members = places[(places["kind"] == "school") & (places["parent"] == scope)]
+    every = progress.accepted_figures(store)
+    every = every[(every["period"] == year)]
+    found = every[every["indicator"] == coordination.REACH_INDICATOR]
+    reach_rows, hidden_rows = [], []
+    for code, name in zip(members["code"], members["name"], strict=True):
+        row: dict[str, object] = {"place": name}
+        why: dict[str, object] = {"place": name}
+        for sex in SEXES:
+            cell = found[(found["scope"] == code) & (found["disaggregation"] == f"sex={sex}")]
+            row[sex] = float(cell["value"].iloc[0]) if len(cell) else float("nan")
+            why[sex] = str(cell["hidden"].iloc[0]) if len(cell) else ""
+        reach_rows.append(row)
+        hidden_rows.append(why)
+    columns = ["place", *SEXES]
+    reach = pd.DataFrame(reach_rows, columns=columns)
+    reach_hidden = pd.DataFrame(hidden_rows, columns=columns)
+
+    def figure(indicator: str, where: str = scope) -> tuple[float, str]:
+        rows = every[
+            (every["indicator"] == indicator)
+            & (every["scope"] == where)
+            & (every["disaggregation"] == "")
+        ]
+        if rows.empty:
+            return float("nan"), ""
+        return float(rows["value"].iloc[0]), str(rows["hidden"].iloc[0])
+
+    reached, reached_hidden = figure(coordination.REACH_INDICATOR)
+    hours = [figure(code) for code in HOURS]
+    internships, internships_hidden = figure(INTERNSHIPS)
+    records = store.query("coordination_records", indicator="", org="", accepted_only=True)
+    records = records[records["period"] == year]
+    if scope != progress.SCOPE_ALL:
+        records = records[records["territory"] == scope]
+    at_schools = records[records["place_kind"] == "school"]
+    headline = [
+        ("reached", reached, reached_hidden),
+        ("schools", float(at_schools["place"].nunique()), ""),
+        ("hours", sum(h for h, _ in hours), next((w for _, w in hours if w), "")),
+        ("internships", internships, internships_hidden),
+    ]
+    by_type = records.groupby("organisation_type")["organisation"].nunique()
+    headline += [(f"partners:{kind}", float(n), "") for kind, n in by_type.items()]
+    table = progress.progress(store, viewer, scope=scope)
+    table = table[table["period"] == year]
+    nodes = progress.node_statuses(store, viewer, table, year)
+    pupils = store.query("enrolment")
+    need_rows = []
+    for code, name in zip(members["code"], members["name"], strict=True):
+        enrolled = pupils.loc[(pupils["school"] == code) | (pupils["territory"] == code), "pupils"]
+        reached_here, hidden_here = figure(coordination.REACH_INDICATOR, code)
+        need_rows.append((name, float(enrolled.sum()), reached_here, hidden_here))
+    need = pd.DataFrame(need_rows, columns=["place", "pupils", "reached", "hidden"])
+    rates = synchronisation.rates(store, viewer, today)
+    rates = rates[rates["period"].isin(_periods_of(store, year))]
+    member = "initiative" if scope == progress.SCOPE_ALL else "territory"
+    rates = rates[(rates["dimension"] == member) & rates["member"].isin(("*", scope))]
+    return {
+        "headline": pd.DataFrame(headline, columns=["measure", "value", "hidden"]),
+        "reach": reach,
+        "reach_hidden": reach_hidden,
+        "progress": table[
+            ["indicator", "value", "hidden", "baseline", "expected", "forecast", "status", "turned"]
+        ].reset_index(drop=True),
+        "nodes": pd.DataFrame(
+            [(code, state.own, state.status) for code, state in nodes.items()],
+            columns=["node", "own", "status"],
+        ),
+        "need": need,
+        "sync": rates[
+            ["period", "expected", "received", "on_time", "completeness", "timeliness"]
+        ].reset_index(drop=True),
+    }
+
+
+def _periods_of(store: Store, year: str) -> set[str]:
+    periods = store.query("periods_list")
+    return set(periods.loc[(periods["code"] == year) | (periods["parent"] == year), "code"])
+
+
+def scopes(store: Store) -> list[str]:
+    """The fixed scopes of the summary: the whole initiative, then each territory."""
+    places = store.query("places_list")
+    return [progress.SCOPE_ALL, *places.loc[places["kind"] == "territory", "code"]]
+
+
+def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
+    """Freeze the summary of `year` for every scope (evaluators only); the publication id."""
+    require_role(viewer, "evaluator")
+    tables = [
+        (scope, name, frame.to_json(orient="split", date_format="iso"))
+        for scope in scopes(store)
+        for name, frame in build(store, year, scope, today).items()
+    ]
+    return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, {}))
+
+
+def published_years(store: Store, viewer: Viewer) -> list[str]:
+    """The school years with a publication, newest first."""
+    require_role(viewer, "evaluator", "funder")
+    return list(dict.fromkeys(store.query("publications")["period"]))
+
+
+def summary(
+    store: Store, viewer: Viewer, year: str, scope: str, today: dt.date, *, live: bool = False
+) -> Summary | None:
+    """The summary of `year` for `scope`: the latest publication (None when the year was never
+    published), or for an evaluator with `live`, the tables as they would be published now."""
+    require_role(viewer, "evaluator", "funder")
+    if scope not in scopes(store):
+        raise AccessDeniedError(f"summary:{scope}")  # fixed tables only
+    if live:
+        require_role(viewer, "evaluator")
+        return Summary(year, scope, build(store, year, scope, today), None, threshold(store))
+    rows = store.query("publication_tables", period=year)
+    rows = rows[rows["scope"] == scope]
+    if rows.empty:
+        return None
+    tables = {
+        str(name): pd.read_json(io.StringIO(str(payload)), orient="split")
+        for name, payload in zip(rows["name"], rows["payload"], strict=True)
+    }
+    at = pd.Timestamp(rows["published_at"].iloc[0]).to_pydatetime()
+    return Summary(year, scope, tables, at, threshold(store))
+
+
+def protected_count(value: float, hidden: str, limit: int) -> tuple[float, str]:
+    """A headline count as it may be shown: its value, or why it is hidden."""
+    if hidden:
+        return float("nan"), hidden
+    if small(value, limit):
+        return float("nan"), "small-count"
+    return value, ""

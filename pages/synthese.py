@@ -1,0 +1,114 @@
+"""Synthèse: the funders' read-only summary of a published school year, charts first, and the
+funder pack (workbook and PDF); evaluators preview and publish."""
+
+import streamlit as st
+
+import ui
+from indicators import pack, synthesis
+from indicators import synthesis_view as view
+from indicators.i18n import t
+
+viewer, store, lang = ui.guard("synthesis")
+definition = ui.definition(lang)
+today = store.clock().date()
+places = {p.code: p.name for p in definition.places}
+nodes = {n.code: n.label_fr if lang == "fr" else n.label_en for n in definition.nodes}
+
+st.title(t("synthesis.title", lang))
+st.caption(t("synthesis.intro", lang))
+
+years = synthesis.published_years(store, viewer)
+if viewer.role == "evaluator":
+    closed = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
+    with st.container(border=True):
+        chosen = st.selectbox(
+            t("progress.year", lang), list(reversed(closed)), key="synthesis_publish_year"
+        )
+        st.caption(t("synthesis.publish_help", lang))
+        if st.button(t("synthesis.publish", lang, year=chosen), key="synthesis_publish"):
+            with st.spinner():
+                synthesis.publish(store, viewer, chosen, today)
+            st.success(t("synthesis.published", lang, year=chosen))
+            years = synthesis.published_years(store, viewer)
+if not years and viewer.role != "evaluator":
+    st.info(t("synthesis.none", lang))
+    st.stop()
+
+year_col, scope_col = st.columns(2)
+live = viewer.role == "evaluator" and st.toggle(t("synthesis.live", lang), key="synthesis_live")
+choices = (
+    years
+    if not live
+    else list(
+        reversed(
+            [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
+        )
+    )
+)
+if not choices:
+    st.info(t("synthesis.none", lang))
+    st.stop()
+year = year_col.selectbox(t("progress.year", lang), choices, key="synthesis_year")
+scope = scope_col.selectbox(
+    t("synthesis.scope", lang),
+    synthesis.scopes(store),
+    format_func=lambda s: t("progress.whole", lang) if s == "*" else places.get(s, s),
+    key="synthesis_scope",
+)
+summary = synthesis.summary(store, viewer, year, scope, today, live=live)
+if summary is None:
+    st.info(t("synthesis.none", lang))
+    st.stop()
+ready: synthesis.Summary = summary
+st.caption(pack.scope_line(summary, lang))
+
+# -- headline figures -------------------------------------------------------------------------
+columns = st.columns(4)
+for index, (title, text) in enumerate(pack.headline_rows(summary, lang)):
+    columns[index % 4].metric(title, text)
+
+# -- charts first, each with what it shows ------------------------------------------------------
+st.subheader(t("synthesis.reach_title", lang))
+st.write(view.reach_sentence(summary, lang))
+st.plotly_chart(view.reach_figure(summary, lang), width="stretch", key="synthesis_reach")
+reach = summary.reach().text(lang)
+st.dataframe(reach, width="stretch")
+
+st.subheader(t("synthesis.progress_title", lang))
+st.write(view.progress_sentence(summary, lang))
+st.plotly_chart(view.nodes_figure(summary, nodes, lang), width="stretch", key="synthesis_nodes")
+st.dataframe(pack.progress_rows(summary, store, lang), hide_index=True, width="stretch")
+
+st.subheader(t("coordination.need", lang))
+need = view.need_frame(summary)
+ui.table(
+    {
+        t("column.place", lang): need["place"],
+        t("synthesis.pupils", lang): need["pupils"],
+        t("synthesis.reached", lang): need["reached"],
+        t("coordination.coverage_axis", lang): (100 * need["coverage"]).round(1),
+    }
+)
+
+st.subheader(t("synthesis.sync_title", lang))
+st.plotly_chart(view.sync_figure(summary, lang), width="stretch", key="synthesis_sync")
+
+# -- the funder pack ------------------------------------------------------------------------------
+left, right = st.columns(2)
+left.download_button(
+    t("synthesis.pack_xlsx", lang),
+    data=lambda: pack.workbook(store, viewer, ready, lang),
+    file_name=f"mesure-commune-{year}-{'initiative' if scope == '*' else scope}-{lang}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="synthesis_xlsx",
+    on_click="ignore",
+)
+right.download_button(
+    t("synthesis.pack_pdf", lang),
+    data=lambda: pack.pdf(store, viewer, ready, lang),
+    file_name=f"mesure-commune-{year}-{'initiative' if scope == '*' else scope}-{lang}.pdf",
+    mime="application/pdf",
+    key="synthesis_pdf",
+    on_click="ignore",
+)
+st.caption(pack.note(summary, lang))

@@ -1,0 +1,187 @@
+"""The funders' summary: small-cell suppression on hand-computed tables, published snapshots,
+and the funder pack (workbook and PDF)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from indicators import pack, synthesis
+from indicators.access import AccessDeniedError
+from indicators.store import Store
+from indicators.suppression import TOTAL, suppress
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A
+from tests.stored import Sender
+
+YEAR, T1 = "2024-2025", "2024-2025-T1"
+TODAY = dt.date(2025, 10, 1)
+
+
+def table(rows: dict[str, dict[str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows).T
+
+
+# -- suppression ----------------------------------------------------------------------------------
+
+
+def test_a_small_count_and_the_cells_that_would_reveal_it_are_hidden() -> None:
+    # A: 5 girls, 20 boys; B: 30 and 40. A-F is small; with its row total 25 published, A-M
+    # would give it away, with the column total 35, B-F; then B-M by B's total 70.
+    done = suppress(table({"A": {"F": 5, "M": 20}, "B": {"F": 30, "M": 40}}), 11)
+    reasons = done.reasons
+    assert reasons.at["A", "F"] == "small-count"
+    assert {reasons.at["A", "M"], reasons.at["B", "F"], reasons.at["B", "M"]} == {"complementary"}
+    assert (reasons.loc[:, TOTAL] == "").all() and (reasons.loc[TOTAL, :] == "").all()
+    assert done.values.at[TOTAL, TOTAL] == 95 and done.hidden_count() == 4
+    text = done.text("fr")
+    assert (text.at["A", "F"], text.at["A", "M"], text.at["A", TOTAL]) == ("< 11", "·", "25")
+
+
+def test_suppression_goes_on_until_no_total_reveals_a_hidden_cell() -> None:
+    # A: 5 girls, 0 boys; B: 30 and 40. A's total (5) is small too. Column F then hides B-F,
+    # row B hides B-M, column M (whose other cell is 0) its total, the row of totals F's
+    # total, the column of totals B's: only the zero and the grand total 75 remain.
+    done = suppress(table({"A": {"F": 5, "M": 0}, "B": {"F": 30, "M": 40}}), 11)
+    shown = done.reasons == ""
+    assert {(r, c) for r in shown.index for c in shown.columns if shown.at[r, c]} == {
+        ("A", "M"),
+        (TOTAL, TOTAL),
+    }
+    assert done.reasons.at["A", TOTAL] == "small-count"
+    assert done.reasons.at[TOTAL, "M"] == "complementary"
+
+
+def test_zero_is_shown_and_the_threshold_is_the_initiatives() -> None:
+    done = suppress(table({"A": {"F": 0, "M": 12}, "B": {"F": 15, "M": 40}}), 13)
+    assert done.reasons.at["A", "M"] == "small-count"  # 12 < 13
+    assert done.text("en").at["A", "M"] == "< 13" and done.text().at["A", "F"] == "0"
+
+
+def test_figures_of_too_few_organisations_stay_hidden_with_their_row_total() -> None:
+    hidden = pd.DataFrame(
+        {"F": ["few-organisations", ""], "M": ["few-organisations", ""]}, index=["A", "B"]
+    )
+    done = suppress(
+        table({"A": {"F": 120, "M": 130}, "B": {"F": 300, "M": 310}}), 11, hidden=hidden
+    )
+    assert done.reasons.at["A", TOTAL] == "few-organisations"  # one place, same organisations
+    assert done.reasons.at[TOTAL, "F"] == ""  # a column adds up other places
+    assert done.text().at["A", "F"] == "s" and done.shown().isna().at["A", "F"]
+
+
+# -- snapshots --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def accepted(store: Store) -> Store:
+    """Young people reached, accepted: the school 70 in 0950001K (Valmont's 40 there is
+    de-duplicated), Élan 30 in 0950002L, the backbone 10 for the territory: 110 from three
+    organisations."""
+    send = Sender(store)
+    send("clg-0950001k", [("jeunes-touches", "0950001K", T1, 70)], "accepted")
+    send("ent-valmont", [("jeunes-touches", "0950001K", T1, 40)], "accepted")
+    send("asso-elan", [("jeunes-touches", "0950002L", T1, 30)], "accepted")
+    send("appui", [("jeunes-touches", "T-NORD", T1, 10, None, None, "sex=F")], "accepted")
+    send("appui", [("jeunes-touches", "T-NORD", T1, 10)], "accepted")
+    return store
+
+
+def headline(summary: synthesis.Summary | None, measure: str) -> float:
+    assert summary is not None
+    rows = dict(
+        zip(summary.tables["headline"]["measure"], summary.tables["headline"]["value"], strict=True)
+    )
+    return float(rows[measure])
+
+
+def test_funders_read_only_published_figures_that_do_not_move_until_the_next(
+    accepted: Store,
+) -> None:
+    assert synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY) is None  # nothing published
+    accepted.clock = lambda: dt.datetime(2025, 10, 2, 9)
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    first = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
+    assert headline(first, "reached") == 110
+    assert first is not None and first.published_at == dt.datetime(2025, 10, 2, 9)
+    # Valmont's 60 in 0950002L arrives and is accepted: the funders' figure waits
+    Sender(accepted)("ent-valmont", [("jeunes-touches", "0950002L", T1, 60)], "accepted")
+    assert headline(synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY), "reached") == 110
+    live = synthesis.summary(accepted, EVALUATOR, YEAR, "*", TODAY, live=True)
+    assert headline(live, "reached") == 140  # the evaluator's preview: 70 + 60 + 10
+    accepted.clock = lambda: dt.datetime(2025, 10, 9, 9)
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    assert headline(synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY), "reached") == 140
+    assert synthesis.published_years(accepted, FUNDER) == [YEAR]
+
+
+def test_only_accepted_data_is_published(accepted: Store) -> None:
+    Sender(accepted)("ent-valmont", [("jeunes-touches", "0950002L", T1, 500)])  # received
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    assert headline(synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY), "reached") == 110
+
+
+def test_the_territory_rows_of_the_reach_table_are_protected(accepted: Store) -> None:
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
+    assert summary is not None
+    text = summary.reach().text()
+    # girls in T-NORD: the backbone's 10 alone, the backbone's own figure, a small count
+    assert text.at["Territoire Nord", "F"] == "< 11"
+
+
+def test_publishing_and_reading_are_scoped(accepted: Store) -> None:
+    with pytest.raises(AccessDeniedError):
+        synthesis.publish(accepted, FUNDER, YEAR, TODAY)
+    with pytest.raises(AccessDeniedError):
+        synthesis.summary(accepted, PARTNER_A, YEAR, "*", TODAY)
+    with pytest.raises(AccessDeniedError):
+        synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY, live=True)
+    with pytest.raises(AccessDeniedError):  # fixed tables only: no school of one's choosing
+        synthesis.summary(accepted, FUNDER, YEAR, "0950001K", TODAY)
+    audit = accepted.query(
+        "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1)
+    )
+    assert "summary.publish" not in set(audit["action"])
+
+
+# -- the funder pack ---------------------------------------------------------------------------------
+
+
+def test_the_workbook_has_a_sheet_per_section_and_per_indicator(accepted: Store) -> None:
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
+    assert summary is not None
+    data = pack.workbook(accepted, FUNDER, summary, "fr")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    names = book.sheetnames
+    assert names[:5] == [
+        "Synthèse",
+        "Jeunes touchés",
+        "Progrès",
+        "Besoins et portée",
+        "Synchronisation",
+    ]
+    assert {"jeunes-touches", "taux-reussite-dnb", "Définitions", "Note"} <= set(names)
+    assert ["Jeunes touchés", "110"] in [
+        list(r) for r in book["Synthèse"].iter_rows(values_only=True)
+    ]
+    assert "< 11" in book["Note"]["A2"].value
+    with zipfile.ZipFile(io.BytesIO(data)) as parts:
+        assert not any(b"<f>" in parts.read(n) for n in parts.namelist() if n.endswith(".xml"))
+    english = openpyxl.load_workbook(io.BytesIO(pack.workbook(accepted, FUNDER, summary, "en")))
+    assert english.sheetnames[0] == "Summary"
+
+
+def test_the_pdf_report_has_a_page_per_section(accepted: Store) -> None:
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
+    assert summary is not None
+    data = pack.pdf(accepted, FUNDER, summary, "en")
+    assert data.startswith(b"%PDF") and pack.page_count(data) == 5
+    with pytest.raises(AccessDeniedError):
+        pack.pdf(accepted, PARTNER_A, summary, "fr")
