@@ -39,8 +39,11 @@ OUTCOME_LEVELS = ("output", "intermediate_outcome", "long_term_outcome")
 RECORD_VALUES = ("reported", "reached")
 
 
+EVERY_VALUE = {"indicator": "", "org": "", "accepted_only": False}
+
+
 def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
-    return store.query("coordination_records", indicator="", org="", accepted_only=accepted_only)
+    return store.query("coordination_records", **(EVERY_VALUE | {"accepted_only": accepted_only}))
 
 
 def records(store: Store, viewer: Viewer, year: str = "") -> pd.DataFrame:
@@ -137,7 +140,7 @@ def gaps(store: Store, viewer: Viewer, year: str, today: dt.date, *, territory: 
     """The gaps of `year` (narrowed to `territory`). Silent records: an evaluator sees them
     all, a partner its own, a funder none."""
     require_role(viewer, "evaluator", "partner", "funder")
-    params = {"indicator": "", "org": "", "accepted_only": False}
+    params = EVERY_VALUE
     coverage = store.query("coverage_gaps", **params)
     coverage = coverage[coverage["period"] == year]
     schools = store.query("schools_without_action", **params)
@@ -194,7 +197,7 @@ def overlaps(store: Store, viewer: Viewer, year: str, *, territory: str = "") ->
     people possibly counted twice (sum - largest). The sum and the largest are withheld from a
     partner and a funder below MIN_ORGANISATIONS organisations."""
     require_role(viewer, "evaluator", "partner", "funder")
-    rows = store.query("coordination_overlaps", indicator="", org="", accepted_only=False)
+    rows = store.query("coordination_overlaps", **EVERY_VALUE)
     rows = rows[rows["period"] == year]
     if territory:
         rows = rows[rows["territory"] == territory]

@@ -39,6 +39,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators import synthesis
 from indicators.access import Viewer
 from indicators.accounts import add_account
 from indicators.definition import load_definition
@@ -326,7 +327,8 @@ def demo_accounts(definition: Definition) -> list[tuple[str, str, str, str]]:
 
 
 def _review_and_open_accounts(store: Store, definition: Definition) -> tuple[list[str], int]:
-    """Open the demo accounts; the demo evaluator accepts the submissions of past school years.
+    """Open the demo accounts; the demo evaluator accepts the submissions of past school years
+    and publishes those years.
 
     Returns the usernames and the number of submissions accepted."""
     admin = Viewer(ACTOR, "evaluator", "Démonstration")
@@ -339,6 +341,12 @@ def _review_and_open_accounts(store: Store, definition: Definition) -> tuple[lis
         (submissions["status"] == "received") & (submissions["uploaded_at"] < ACCEPTED_BEFORE)
     ]
     accepted = review_submissions(store, evaluator, [int(i) for i in past["id"]], "accepted")
+    # and publishes those years for the funders (Synthèse)
+    years = [
+        p for p in definition.periods if p.kind == "school_year" and p.end < ACCEPTED_BEFORE.date()
+    ]
+    for year in years:
+        synthesis.publish(store, evaluator, year.code, store.clock().date())
     return [a[0] for a in opened], len(accepted)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.access import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.publications import frozen
 from indicators.store import Store
 
 MIN_ORGANISATIONS = 3  # INSEE's rule for business tables (DOMAIN.md)
@@ -80,6 +81,23 @@ def hidden_reason(organisations: int, largest_share: float | None) -> str:
     return ""
 
 
+def threshold(store: Store) -> int:
+    """The initiative's suppression threshold: counts of 1 to threshold - 1 young people are
+    hidden from funders ("< threshold")."""
+    initiative = store.initiative() or {}
+    return int(initiative.get("suppression_threshold") or 11)
+
+
+def small_counts(frame: pd.DataFrame, units: pd.Series, limit: int) -> list[str]:
+    """`frame`'s hidden reasons, with "small-count" for a shown count of 1 to limit - 1 people
+    (a funder's view: the data concerns minors)."""
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    return [
+        why or ("small-count" if unit == "person" and 0 < v < limit else "")
+        for why, unit, v in zip(frame["hidden"], units, values.fillna(0), strict=True)
+    ]
+
+
 def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
     """One row per indicator x period: the figure of all organisations together.
 
@@ -88,7 +106,10 @@ def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
     """
     require_role(viewer, "evaluator", "partner", "funder")
     own = own_organisation(viewer) if viewer.role == "partner" else ""
-    frame = store.query("collective", org=own, accepted_only=viewer.role == "funder")
+    funder = viewer.role == "funder"
+    frame = store.query("collective", org=own, accepted_only=funder)
+    if funder:  # what the latest publication of each year froze
+        frame = frozen(store, "collective", frame)
     if viewer.role == "evaluator":
         frame["hidden"] = ""
     else:
@@ -96,6 +117,8 @@ def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
             hidden_reason(int(n), share)
             for n, share in zip(frame["organisations"], frame["largest_share"], strict=True)
         ]
+        if funder:
+            frame["hidden"] = small_counts(frame, frame["unit"], threshold(store))
         frame.loc[frame["hidden"] != "", "value"] = None
     frame["own"] = pd.to_numeric(frame["own"], errors="coerce") if own else float("nan")
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")

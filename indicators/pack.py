@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 
 import matplotlib
 
@@ -164,7 +165,7 @@ def pdf(store: Store, viewer: Viewer, summary: Summary, lang: str) -> bytes:
             page.text(0.08, y, title, fontsize=12)
             page.text(0.75, y, text, fontsize=12, weight="bold")
             y -= 0.04
-        page.text(0.08, 0.08, note(summary, lang), fontsize=8, wrap=True)
+        page.text(0.08, 0.05, "\n".join(textwrap.wrap(note(summary, lang), 110)), fontsize=7)
         document.savefig(page)
         plt.close(page)
         # 2. young people reached by place and sex
@@ -175,7 +176,7 @@ def pdf(store: Store, viewer: Viewer, summary: Summary, lang: str) -> bytes:
         axis.set_title(t("synthesis.reach_title", lang))
         axis.legend([label("sex", str(c), lang) for c in shown.columns])
         axis.invert_yaxis()
-        page.text(0.02, 0.02, note(summary, lang), fontsize=7, wrap=True)
+        page.text(0.02, 0.01, "\n".join(textwrap.wrap(note(summary, lang), 180)), fontsize=7)
         page.tight_layout(rect=(0, 0.05, 1, 1))
         document.savefig(page)
         plt.close(page)

@@ -31,7 +31,8 @@ from typing import Any
 import pandas as pd
 
 from indicators.access import Viewer, own_organisation, require_role
-from indicators.figures import hidden_reason
+from indicators.figures import hidden_reason, small_counts, threshold
+from indicators.publications import frozen
 from indicators.store import Store
 
 STATUSES = ("met", "on_track", "off_track", "no_progress", "no_data", "unrated")
@@ -238,6 +239,11 @@ def _hidden_reasons(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def _units(store: Store) -> dict[str, str]:
+    catalogue = store.query("indicators")
+    return dict(zip(catalogue["code"], catalogue["unit"], strict=True))
+
+
 def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
     """Figures of accepted submissions only, each with the reason it would be hidden from a
     funder, its value kept: the input of the published tables, whose suppression decides what
@@ -254,18 +260,28 @@ def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     a partner's own figure by the same rules (empty for other roles).
     """
     require_role(viewer, "evaluator", "partner", "funder")
-    accepted_only = viewer.role == "funder"
-    frame = store.query("progress", indicator=indicator, accepted_only=accepted_only, org="")
+    funder = viewer.role == "funder"
+    frame = store.query("progress", indicator=indicator, accepted_only=funder, org="")
+    if funder:  # what the latest publication of each year froze
+        frame = frozen(store, "figures", frame)
+        if indicator:
+            frame = frame[frame["indicator"] == indicator].reset_index(drop=True)
     frame["hidden"] = ""
     if viewer.role != "evaluator":
         frame["hidden"] = _hidden_reasons(frame)
+        if funder:
+            units = frame["indicator"].map(_units(store))
+            frame["hidden"] = small_counts(frame, units, threshold(store))
         shown = frame["hidden"] == ""
         for column in ("value", "numerator", "denominator", "gross", "largest_share"):
             frame[column] = frame[column].where(shown)
     keys = ["indicator", "scope", "period", "disaggregation"]
     if viewer.role == "partner":
         own = store.query(
-            "progress", indicator=indicator, accepted_only=False, org=own_organisation(viewer)
+            "progress",
+            indicator=indicator,
+            accepted_only=False,
+            org=own_organisation(viewer),
         )[[*keys, "value"]].rename(columns={"value": "own"})
         frame = frame.merge(own, on=keys, how="left")
     else:

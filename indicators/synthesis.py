@@ -23,6 +23,8 @@ import pandas as pd
 
 from indicators import coordination, progress, synchronisation
 from indicators.access import AccessDeniedError, Viewer, require_role
+from indicators.figures import threshold
+from indicators.publications import payload
 from indicators.store import Audit, Store
 from indicators.suppression import Suppressed, small, suppress
 
@@ -48,12 +50,6 @@ class Summary:
         cells = self.tables["reach"].set_index("place")
         hidden = self.tables["reach_hidden"].set_index("place")
         return suppress(cells, self.threshold, hidden=hidden)
-
-
-def threshold(store: Store) -> int:
-    """The initiative's suppression threshold (counts below it are shown as "< threshold")."""
-    initiative = store.initiative() or {}
-    return int(initiative.get("suppression_threshold") or 11)
 
 
 def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.DataFrame]:
@@ -154,9 +150,16 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
     """Freeze the summary of `year` for every scope (evaluators only); the publication id."""
     require_role(viewer, "evaluator")
     tables = [
-        (scope, name, frame.to_json(orient="split", date_format="iso"))
+        (scope, name, payload(frame))
         for scope in scopes(store)
         for name, frame in build(store, year, scope, today).items()
+    ]
+    periods = _periods_of(store, year)
+    figures = store.query("progress", indicator="", accepted_only=True, org="")
+    collective = store.query("collective", org="", accepted_only=True)
+    tables += [
+        ("", "figures", payload(figures[figures["period"].isin(periods)])),
+        ("", "collective", payload(collective[collective["period"].isin(periods)])),
     ]
     return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, {}))
 

@@ -29,13 +29,15 @@ class Sender:
         with duckdb.connect(str(self.store.path)) as con:
             inserted = con.execute(
                 "insert into submissions (organisation, filename, sha256, size_bytes,"
-                " uploaded_by, uploaded_at, status) values (?, ?, 'x', 1, ?, ?, ?) returning id",
+                " uploaded_by, uploaded_at, status, reviewed_at)"
+                " values (?, ?, 'x', 1, ?, ?, ?, ?) returning id",
                 [
                     organisation,
                     f"{organisation}-{self.day:%H}.xlsx",
                     organisation,
                     self.day,
                     status,
+                    self.day if status == "accepted" else None,
                 ],
             ).fetchall()
             submission = inserted[0][0]

@@ -12,9 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from indicators import synthesis
 from indicators.access import PAGE_ROLES
 from indicators.store import Store
-from tests.conftest import PASSWORD, PROJECT, session_token
+from tests.conftest import EVALUATOR, PASSWORD, PROJECT, session_token
 from tests.stored import reported
 
 PAGES = ui.PAGE_FILES
@@ -325,6 +326,7 @@ def test_theory_page_for_a_funder_reads_accepted_figures_without_names_or_cells(
     app_store: Store,
 ) -> None:
     reported(app_store, status="accepted")
+    synthesis.publish(app_store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
     at = open_theory(app_store, "horizon")
     assert at.metric[0].value == "15"
     assert not any("Cellule" in d.value for d in at.dataframe)  # no trace

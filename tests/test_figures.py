@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -10,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators import exports, figures
+from indicators import exports, figures, synthesis
 from indicators.definition import load_definition
 from indicators.ingest import ingest
 from indicators.store import Store
@@ -45,6 +46,8 @@ def reached(place: str, value: float) -> list[object]:
 
 
 def figure(store: Store, viewer: object, indicator: str) -> pd.Series:
+    if viewer == FUNDER:  # funders read what was published: publish what was accepted so far
+        synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
     table = figures.collective(store, viewer)  # type: ignore[arg-type]
     return table[(table["indicator"] == indicator) & (table["period"] == PERIOD)].iloc[0]
 
@@ -202,3 +205,33 @@ def test_every_export_is_audited(store: Store, definition_dir: Path, tmp_path: P
         ("eva", "observations.csv"),
         ("valmont", "values.csv"),
     ]
+
+
+def test_funders_read_published_figures_with_small_counts_hidden(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    for organisation, value in (("ent-valmont", 40), ("asso-elan", 35), ("appui", 30)):
+        send(store, definition_dir, tmp_path, organisation, [reached("T-NORD", value)])
+    assert figures.collective(store, FUNDER).empty  # accepted, not yet published
+    synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
+    row = figure(store, FUNDER, "jeunes-touches")
+    assert (row["value"], row["hidden"]) == (105, "")
+    # the school's 5 is accepted after the publication: funders still read 105 meanwhile
+    send(store, definition_dir, tmp_path, "clg-0950001k", [reached("0950001K", 5)], "c.xlsx")
+    # and Élan's new file supersedes its 35, not accepted yet: still 105 for funders
+    send(store, definition_dir, tmp_path, "asso-elan", [reached("T-NORD", 50)], "e2.xlsx", False)
+    frozen = figures.collective(store, FUNDER).set_index("indicator")
+    assert frozen.at["jeunes-touches", "value"] == 105
+    assert figure(store, EVALUATOR, "jeunes-touches")["value"] == 40 + 50 + 30 + 5
+    synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
+    assert figure(store, FUNDER, "jeunes-touches")["value"] == 40 + 30 + 5  # Élan's waits
+
+
+def test_a_count_under_the_threshold_is_hidden_from_funders_only(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    for organisation in ("ent-valmont", "asso-elan", "appui"):
+        send(store, definition_dir, tmp_path, organisation, [reached("T-NORD", 3)])
+    row = figure(store, FUNDER, "jeunes-touches")  # 9 young people: "< 11"
+    assert row["hidden"] == "small-count" and pd.isna(row["value"])
+    assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 9

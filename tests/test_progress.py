@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from indicators import learning
+from indicators import learning, synthesis
 from indicators import progress as pr
 from indicators.access import AccessDeniedError, Viewer
 from indicators.setup import init_store
@@ -285,6 +285,8 @@ def test_funders_see_accepted_figures(plan: Store) -> None:
     for organisation in ("ent-valmont", "asso-elan", "appui"):
         send(organisation, [("reunions-parents", SCHOOL_1, T1, 5)], status="accepted")
     send("clg-0950001k", [("reunions-parents", SCHOOL_1, T1, 500)])
+    assert pr.figures(plan, FUNDER)["value"].isna().all()  # accepted, not yet published
+    synthesis.publish(plan, EVALUATOR, Y1, dt.date(2025, 10, 1))
     row = figure(plan, "reunions-parents", "*", T1, FUNDER)
     assert (row["value"], row["hidden"]) == (15, "")
     assert figure(plan, "reunions-parents", "*", T1)["value"] == 515  # the evaluator sees all
