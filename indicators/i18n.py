@@ -508,6 +508,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.sheet_headline": ("Synthèse", "Summary"),
     "synthesis.sheet_reach": ("Jeunes touchés", "Young people reached"),
     "synthesis.sheet_progress": ("Progrès", "Progress"),
+    "synthesis.sheet_reach_grade": ("Jeunes touchés par niveau", "Reached by grade"),
+    "synthesis.reach_grade_title": (
+        "Jeunes touchés par lieu et par niveau",
+        "Young people reached by place and grade",
+    ),
     "synthesis.sheet_need": ("Besoins et portée", "Need and reach"),
     "synthesis.sheet_sync": ("Synchronisation", "Synchronisation"),
     "synthesis.sheet_definitions": ("Définitions", "Definitions"),

@@ -73,8 +73,8 @@ def progress_rows(summary: Summary, store: Store, lang: str) -> pd.DataFrame:
     )
 
 
-def _reach_sheet(summary: Summary, lang: str) -> pd.DataFrame:
-    text = summary.reach().text(lang)
+def _reach_sheet(summary: Summary, lang: str, by: str = "sex") -> pd.DataFrame:
+    text = summary.reach(by).text(lang)
     text.index = [t("synthesis.total", lang) if i == TOTAL else i for i in text.index]
     text.columns = [
         t("synthesis.total", lang) if c == TOTAL else label("sex", str(c), lang)
@@ -97,6 +97,7 @@ def workbook(store: Store, viewer: Viewer, summary: Summary, lang: str) -> bytes
             columns=[t("synthesis.measure", lang), t("column.number", lang)],
         ),
         t("synthesis.sheet_reach", lang): _reach_sheet(summary, lang),
+        t("synthesis.sheet_reach_grade", lang): _reach_sheet(summary, lang, "grade"),
         t("synthesis.sheet_progress", lang): progress_rows(summary, store, lang),
         t("synthesis.sheet_need", lang): summary.tables["need"],
         t("synthesis.sheet_sync", lang): summary.tables["sync"],

@@ -8,7 +8,7 @@ accepted submissions only, aggregates of fewer than 3 organisations or dominated
 and counts of young people protected by small-cell suppression (see suppression.py).
 
 Tables: `headline` (young people reached, schools with an action, partners by type, hours,
-internships), `reach` (young people reached by place and sex), `progress` (each indicator's
+internships), `reach` and `reach_grade` (young people reached by place and sex, grade), `progress` (each indicator's
 value, expected value and status; `nodes`, each node's status), `need` (pupils against young
 people reached, by place), `sync` (completeness and timeliness).
 """
@@ -32,7 +32,17 @@ PUBLISHER = Viewer("publication", "funder", "Publication")  # the data as a fund
 SEXES = ("F", "M")
 HOURS = ("heures-mentorat", "heures-ateliers")
 INTERNSHIPS = "stages-3e-trouves"
-TABLES = ("headline", "reach", "reach_hidden", "progress", "nodes", "need", "sync")
+TABLES = (
+    "headline",
+    "reach",
+    "reach_hidden",
+    "reach_grade",
+    "reach_grade_hidden",
+    "progress",
+    "nodes",
+    "need",
+    "sync",
+)
 
 
 @dataclass(frozen=True)
@@ -45,10 +55,11 @@ class Summary:
     published_at: dt.datetime | None  # None: a live preview (evaluators only)
     threshold: int
 
-    def reach(self) -> Suppressed:
-        """Young people reached by place x sex, with totals, protected."""
-        cells = self.tables["reach"].set_index("place")
-        hidden = self.tables["reach_hidden"].set_index("place")
+    def reach(self, by: str = "sex") -> Suppressed:
+        """Young people reached by place x sex (or x grade), with totals, protected."""
+        name = "reach" if by == "sex" else "reach_grade"
+        cells = self.tables[name].set_index("place")
+        hidden = self.tables[f"{name}_hidden"].set_index("place")
         return suppress(cells, self.threshold, hidden=hidden)
 
 
@@ -63,19 +74,26 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
     every = progress.accepted_figures(store)
     every = every[(every["period"] == year)]
     found = every[every["indicator"] == coordination.REACH_INDICATOR]
-    reach_rows, hidden_rows = [], []
-    for code, name in zip(members["code"], members["name"], strict=True):
-        row: dict[str, object] = {"place": name}
-        why: dict[str, object] = {"place": name}
-        for sex in SEXES:
-            cell = found[(found["scope"] == code) & (found["disaggregation"] == f"sex={sex}")]
-            row[sex] = float(cell["value"].iloc[0]) if len(cell) else float("nan")
-            why[sex] = str(cell["hidden"].iloc[0]) if len(cell) else ""
-        reach_rows.append(row)
-        hidden_rows.append(why)
-    columns = ["place", *SEXES]
-    reach = pd.DataFrame(reach_rows, columns=columns)
-    reach_hidden = pd.DataFrame(hidden_rows, columns=columns)
+    grades = store.query("dimension_grades")["category"].tolist()
+
+    def by(dimension: str, categories: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Young people reached by place x category of `dimension`, and why cells are hidden."""
+        rows, reasons = [], []
+        for code, name in zip(members["code"], members["name"], strict=True):
+            row: dict[str, object] = {"place": name}
+            why: dict[str, object] = {"place": name}
+            for category in categories:
+                key = f"{dimension}={category}"
+                cell = found[(found["scope"] == code) & (found["disaggregation"] == key)]
+                row[category] = float(cell["value"].iloc[0]) if len(cell) else float("nan")
+                why[category] = str(cell["hidden"].iloc[0]) if len(cell) else ""
+            rows.append(row)
+            reasons.append(why)
+        columns = ["place", *categories]
+        return pd.DataFrame(rows, columns=columns), pd.DataFrame(reasons, columns=columns)
+
+    reach, reach_hidden = by("sex", list(SEXES))
+    reach_grade, reach_grade_hidden = by("grade", grades)
 
     def figure(indicator: str, where: str = scope) -> tuple[float, str]:
         rows = every[
@@ -121,6 +139,8 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
         "headline": pd.DataFrame(headline, columns=["measure", "value", "hidden"]),
         "reach": reach,
         "reach_hidden": reach_hidden,
+        "reach_grade": reach_grade,
+        "reach_grade_hidden": reach_grade_hidden,
         "progress": table[
             ["indicator", "value", "hidden", "baseline", "expected", "forecast", "status", "turned"]
         ].reset_index(drop=True),

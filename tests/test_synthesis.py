@@ -87,6 +87,7 @@ def accepted(store: Store) -> Store:
     send("ent-valmont", [("jeunes-touches", "0950001K", T1, 40)], "accepted")
     send("asso-elan", [("jeunes-touches", "0950002L", T1, 30)], "accepted")
     send("appui", [("jeunes-touches", "T-NORD", T1, 10, None, None, "sex=F")], "accepted")
+    send("appui", [("jeunes-touches", "T-NORD", T1, 10, None, None, "grade=3e")], "accepted")
     send("appui", [("jeunes-touches", "T-NORD", T1, 10)], "accepted")
     return store
 
@@ -132,6 +133,10 @@ def test_the_territory_rows_of_the_reach_table_are_protected(accepted: Store) ->
     text = summary.reach().text()
     # girls in T-NORD: the backbone's 10 alone, the backbone's own figure, a small count
     assert text.at["Territoire Nord", "F"] == "< 11"
+    by_grade = summary.reach("grade").text()
+    assert (
+        list(by_grade.columns) == ["3e", TOTAL] and by_grade.at["Territoire Nord", "3e"] == "< 11"
+    )
 
 
 def test_publishing_and_reading_are_scoped(accepted: Store) -> None:
@@ -159,9 +164,10 @@ def test_the_workbook_has_a_sheet_per_section_and_per_indicator(accepted: Store)
     data = pack.workbook(accepted, FUNDER, summary, "fr")
     book = openpyxl.load_workbook(io.BytesIO(data))
     names = book.sheetnames
-    assert names[:5] == [
+    assert names[:6] == [
         "Synthèse",
         "Jeunes touchés",
+        "Jeunes touchés par niveau",
         "Progrès",
         "Besoins et portée",
         "Synchronisation",
