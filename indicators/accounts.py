@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from indicators.access import ROLES, Viewer, require_role
+from indicators.problems import RefusedInputError
 from indicators.store import Audit, Store
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -77,16 +78,8 @@ class Security:
         )
 
 
-class AccountError(ValueError):
+class AccountError(RefusedInputError):
     """A refused account change: a stable code and a message in French and English."""
-
-    def __init__(self, code: str, fr: str, en: str):
-        super().__init__(f"{fr} / {en}")
-        self.code, self.fr, self.en = code, fr, en
-
-    def message(self, lang: str = "fr") -> str:
-        """The message in `lang`."""
-        return self.fr if lang == "fr" else self.en
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from indicators.access import Viewer, require_role
 from indicators.i18n import t
+from indicators.problems import RefusedInputError
 from indicators.store import Audit, Store
 
 KINDS = ("note", "decision")
@@ -24,16 +25,8 @@ VISIBILITIES = ("partners", "team")
 MAX_LENGTH = 2000
 
 
-class NoteError(ValueError):
+class NoteError(RefusedInputError):
     """A refused note: a stable code and a message in French and English."""
-
-    def __init__(self, code: str, fr: str, en: str):
-        super().__init__(f"{fr} / {en}")
-        self.code, self.fr, self.en = code, fr, en
-
-    def message(self, lang: str = "fr") -> str:
-        """The message in `lang`."""
-        return self.fr if lang == "fr" else self.en
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,19 @@ DEFAULT_HINT = (
 )
 
 
+class RefusedInputError(ValueError):
+    """A refused input of a person (an account change, a note): a stable code and a message
+    in French and English."""
+
+    def __init__(self, code: str, fr: str, en: str):
+        super().__init__(f"{fr} / {en}")
+        self.code, self.fr, self.en = code, fr, en
+
+    def message(self, lang: str = "fr") -> str:
+        """The message in `lang`."""
+        return self.fr if lang == "fr" else self.en
+
+
 @dataclass(frozen=True, slots=True)
 class DefinitionProblem:
     """One problem in one entry of one definition file."""
