@@ -29,10 +29,12 @@ HIDDEN_NOTES = {
     "fr": {
         "few-organisations": f"masqué : moins de {figures.MIN_ORGANISATIONS} organisations",
         "dominant": f"masqué : une organisation pèse plus de {figures.DOMINANCE:.0%}",
+        "small-count": "masqué : moins de 11 jeunes (petit effectif)",
     },
     "en": {
         "few-organisations": f"hidden: fewer than {figures.MIN_ORGANISATIONS} organisations",
         "dominant": f"hidden: one organisation weighs more than {figures.DOMINANCE:.0%}",
+        "small-count": "hidden: fewer than 11 young people (small number)",
     },
 }
 

@@ -263,6 +263,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Chiffre masqué : moins de 3 organisations y contribuent.",
         "Figure hidden: fewer than 3 organisations contribute to it.",
     ),
+    "progress.hidden.small-count": (
+        "Chiffre masqué : moins de 11 jeunes (petit effectif).",
+        "Figure hidden: fewer than 11 young people (small number).",
+    ),
+    "progress.hidden.complementary": (
+        "Chiffre masqué : avec le total, il révélerait un chiffre masqué.",
+        "Figure hidden: with the total, it would reveal a hidden figure.",
+    ),
     "progress.hidden.dominant": (
         "Chiffre masqué : une organisation en fait plus de 85 %.",
         "Figure hidden: one organisation makes more than 85 % of it.",

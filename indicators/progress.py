@@ -244,6 +244,30 @@ def _units(store: Store) -> dict[str, str]:
     return dict(zip(catalogue["code"], catalogue["unit"], strict=True))
 
 
+def complementary(frame: pd.DataFrame) -> list[str]:
+    """`frame`'s hidden reasons, with the territories of a sum protected against subtraction:
+    where exactly one territory's figure is hidden and the initiative's is shown, the
+    initiative minus the others would reveal it, so the smallest other territory is hidden too
+    ("complementary"), or the initiative's figure when there is no other."""
+    hidden = [str(h) for h in frame["hidden"]]
+    keys = ["indicator", "period", "disaggregation"]
+    rows = frame.reset_index(drop=True)
+    sums = rows[rows["rule"] == "sum"]
+    for _, group in sums.groupby(keys):
+        at = [int(str(i)) for i in group.index]
+        kinds = dict(zip(at, group["scope_kind"], strict=True))
+        values = dict(zip(at, group["value"], strict=True))
+        whole = [i for i in at if kinds[i] == "initiative"]
+        parts = [i for i in at if kinds[i] == "territory"]
+        secret = [i for i in parts if hidden[i]]
+        if not whole or hidden[whole[0]] or len(secret) != 1:
+            continue
+        others = [i for i in parts if not hidden[i] and (values[i] or 0) > 0]
+        target = min(others, key=lambda i: values[i]) if others else whole[0]
+        hidden[target] = "complementary"
+    return hidden
+
+
 def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
     """Figures of accepted submissions only, each with the reason it would be hidden from a
     funder, its value kept: the input of the published tables, whose suppression decides what
@@ -262,16 +286,19 @@ def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     require_role(viewer, "evaluator", "partner", "funder")
     funder = viewer.role == "funder"
     frame = store.query("progress", indicator=indicator, accepted_only=funder, org="")
-    if funder:  # what the latest publication of each year froze
+    if funder:  # what the latest publication of each year froze, for fixed scopes only
         frame = frozen(store, "figures", frame)
+        frame = frame[frame["scope_kind"] != "school"]
         if indicator:
-            frame = frame[frame["indicator"] == indicator].reset_index(drop=True)
+            frame = frame[frame["indicator"] == indicator]
+        frame = frame.reset_index(drop=True)
     frame["hidden"] = ""
     if viewer.role != "evaluator":
         frame["hidden"] = _hidden_reasons(frame)
         if funder:
             units = frame["indicator"].map(_units(store))
             frame["hidden"] = small_counts(frame, units, threshold(store))
+            frame["hidden"] = complementary(frame)
         shown = frame["hidden"] == ""
         for column in ("value", "numerator", "denominator", "gross", "largest_share"):
             frame[column] = frame[column].where(shown)

@@ -35,7 +35,7 @@ territories = [p.code for p in definition.places if p.kind == "territory"]
 schools = [p.code for p in definition.places if p.kind == "school"]
 scope = scope_col.selectbox(
     t("progress.scope", lang),
-    [pr.SCOPE_ALL, *territories, *schools],
+    [pr.SCOPE_ALL, *territories, *([] if viewer.role == "funder" else schools)],
     format_func=lambda c: t("progress.whole", lang) if c == pr.SCOPE_ALL else place_names[c],
     key="toc_scope",
 )

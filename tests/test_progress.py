@@ -532,3 +532,30 @@ def test_funders_do_not_read_or_write_the_learning_log(plan: Store) -> None:
         learning.notes(plan, FUNDER)
     with pytest.raises(AccessDeniedError):
         learning.add_note(plan, FUNDER, "x", learning.Subject(node="ACT-VISITES"))
+
+
+def test_a_territory_hidden_from_funders_cannot_be_subtracted_from_the_initiative() -> None:
+    frame = pd.DataFrame(
+        {
+            "indicator": ["n"] * 4 + ["r"] * 2,
+            "period": [Y1] * 6,
+            "disaggregation": [""] * 6,
+            "rule": ["sum"] * 4 + ["ratio"] * 2,
+            "scope_kind": ["initiative", "territory", "territory", "territory"] * 1
+            + ["initiative", "territory"],
+            "value": [300.0, 40.0, 100.0, 160.0, 50.0, 50.0],
+            "hidden": ["", "few-organisations", "", "", "", "few-organisations"],
+        }
+    )
+    # 300 - 100 - 160 would give the hidden 40: the smaller other territory goes too
+    assert pr.complementary(frame) == [
+        "",
+        "few-organisations",
+        "complementary",
+        "",
+        "",
+        "few-organisations",  # a rate is not a sum: nothing to subtract
+    ]
+    alone = frame.iloc[:2].copy()
+    assert pr.complementary(alone) == ["complementary", "few-organisations"]
+    assert pr.complementary(frame.assign(hidden="")) == [""] * 6
