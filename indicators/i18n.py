@@ -498,8 +498,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Young people reached by place and sex",
     ),
     "synthesis.reach_sentence": (
-        "{total} jeunes touchés en {year} ({girls} filles, {boys} garçons).",
-        "{total} young people reached in {year} ({girls} girls, {boys} boys).",
+        "Parmi les jeunes touchés en {year} dont le sexe est déclaré : {total} ({girls} filles,"
+        " {boys} garçons). Les cases masquées protègent de petits groupes (voir la note).",
+        "Among the young people reached in {year} whose sex is reported: {total} ({girls} girls,"
+        " {boys} boys). Hidden cells protect small groups (see the note).",
     ),
     "synthesis.progress_title": ("Progrès des effets", "Progress of the outcomes"),
     "synthesis.progress_sentence": (

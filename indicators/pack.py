@@ -73,7 +73,8 @@ def progress_rows(summary: Summary, store: Store, lang: str) -> pd.DataFrame:
     )
 
 
-def _reach_sheet(summary: Summary, lang: str, by: str = "sex") -> pd.DataFrame:
+def reach_table(summary: Summary, lang: str, by: str = "sex") -> pd.DataFrame:
+    """The reach table by sex (or grade) as printed, with its totals named."""
     text = summary.reach(by).text(lang)
     text.index = [t("synthesis.total", lang) if i == TOTAL else i for i in text.index]
     text.columns = [
@@ -96,8 +97,8 @@ def workbook(store: Store, viewer: Viewer, summary: Summary, lang: str) -> bytes
             headline_rows(summary, lang),
             columns=[t("synthesis.measure", lang), t("column.number", lang)],
         ),
-        t("synthesis.sheet_reach", lang): _reach_sheet(summary, lang),
-        t("synthesis.sheet_reach_grade", lang): _reach_sheet(summary, lang, "grade"),
+        t("synthesis.sheet_reach", lang): reach_table(summary, lang),
+        t("synthesis.sheet_reach_grade", lang): reach_table(summary, lang, "grade"),
         t("synthesis.sheet_progress", lang): progress_rows(summary, store, lang),
         t("synthesis.sheet_need", lang): summary.tables["need"],
         t("synthesis.sheet_sync", lang): summary.tables["sync"],

@@ -71,9 +71,9 @@ for index, (title, text) in enumerate(pack.headline_rows(summary, lang)):
 st.subheader(t("synthesis.reach_title", lang))
 st.write(view.reach_sentence(summary, lang))
 st.plotly_chart(view.reach_figure(summary, lang), width="stretch", key="synthesis_reach")
-st.dataframe(summary.reach().text(lang), width="stretch")
+st.dataframe(pack.reach_table(summary, lang), hide_index=True, width="stretch")
 st.markdown(f"**{t('synthesis.reach_grade_title', lang)}**")
-st.dataframe(summary.reach("grade").text(lang), width="stretch")
+st.dataframe(pack.reach_table(summary, lang, "grade"), hide_index=True, width="stretch")
 
 st.subheader(t("synthesis.progress_title", lang))
 st.write(view.progress_sentence(summary, lang))
