@@ -107,9 +107,12 @@ def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
     require_role(viewer, "evaluator", "partner", "funder")
     own = own_organisation(viewer) if viewer.role == "partner" else ""
     funder = viewer.role == "funder"
-    frame = store.query("collective", org=own, accepted_only=funder)
     if funder:  # what the latest publication of each year froze
-        frame = frozen(store, "collective", frame)
+        frame = frozen(
+            store, "collective", lambda: store.query("collective", org="", accepted_only=True)
+        )
+    else:
+        frame = store.query("collective", org=own, accepted_only=False)
     if viewer.role == "evaluator":
         frame["hidden"] = ""
     else:

@@ -277,31 +277,49 @@ def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
     return frame
 
 
+def as_funders_see(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (figures of accepted data) as a funder may see it: the initiative and its
+    territories only, each figure hidden for its organisations, a small count of young people,
+    or to protect a hidden territory (complementary), its value then empty."""
+    frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)
+    frame["hidden"] = _hidden_reasons(frame)
+    units = frame["indicator"].map(_units(store))
+    frame["hidden"] = small_counts(frame, units, threshold(store))
+    frame["hidden"] = complementary(frame)
+    frame["own"] = float("nan")
+    return _masked(frame)
+
+
+def _masked(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame["hidden"] == ""
+    for column in ("value", "numerator", "denominator", "gross", "largest_share"):
+        frame[column] = frame[column].where(shown)
+    return frame
+
+
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     """Every figure (indicator x scope x period x disaggregation) this viewer may see.
 
     `hidden` says why a figure is withheld ('' when shown; its value is then empty); `own` is
-    a partner's own figure by the same rules (empty for other roles).
+    a partner's own figure by the same rules (empty for other roles). A funder reads what the
+    latest publication of each year froze (see publications).
     """
     require_role(viewer, "evaluator", "partner", "funder")
-    funder = viewer.role == "funder"
-    frame = store.query("progress", indicator=indicator, accepted_only=funder, org="")
-    if funder:  # what the latest publication of each year froze, for fixed scopes only
-        frame = frozen(store, "figures", frame)
-        frame = frame[frame["scope_kind"] != "school"]
+    if viewer.role == "funder":
+        frame = frozen(
+            store,
+            "figures",
+            lambda: store.query("progress", indicator="", accepted_only=True, org=""),
+        )
         if indicator:
             frame = frame[frame["indicator"] == indicator]
-        frame = frame.reset_index(drop=True)
-    frame["hidden"] = ""
-    if viewer.role != "evaluator":
-        frame["hidden"] = _hidden_reasons(frame)
-        if funder:
-            units = frame["indicator"].map(_units(store))
-            frame["hidden"] = small_counts(frame, units, threshold(store))
-            frame["hidden"] = complementary(frame)
-        shown = frame["hidden"] == ""
-        for column in ("value", "numerator", "denominator", "gross", "largest_share"):
-            frame[column] = frame[column].where(shown)
+        frame = as_funders_see(store, frame)
+    else:
+        frame = store.query("progress", indicator=indicator, accepted_only=False, org="")
+        frame["hidden"] = ""
+        if viewer.role == "partner":
+            frame["hidden"] = _hidden_reasons(frame)
+            frame = _masked(frame)
     keys = ["indicator", "scope", "period", "disaggregation"]
     if viewer.role == "partner":
         own = store.query(

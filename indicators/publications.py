@@ -9,6 +9,7 @@ superseding a value) until the evaluation team publishes the year again.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -17,14 +18,14 @@ from indicators.store import Store
 FROZEN = ("figures", "collective")  # progress figures, collective figures
 
 
-def frozen(store: Store, name: str, like: pd.DataFrame) -> pd.DataFrame:
-    """The frozen table `name` of every published school year, with the columns of `like`
-    (empty when nothing is published)."""
+def frozen(store: Store, name: str, live: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The frozen table `name` of every published school year; when nothing is published, an
+    empty table with the columns of `live()` (the same table computed now)."""
     rows = store.query("frozen_tables", table=name)
     frames = [pd.read_json(io.StringIO(str(p)), orient="split") for p in rows["payload"]]
     if not frames:
-        return like.iloc[0:0].copy()
-    return pd.concat(frames, ignore_index=True)[list(like.columns)]
+        return live().iloc[0:0].copy()
+    return pd.concat(frames, ignore_index=True)
 
 
 def payload(frame: pd.DataFrame) -> str:

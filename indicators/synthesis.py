@@ -121,7 +121,9 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
     ]
     by_type = records.groupby("organisation_type")["organisation"].nunique()
     headline += [(f"partners:{kind}", float(n), "") for kind, n in by_type.items()]
-    table = progress.progress(store, viewer, scope=scope)
+    # the figures of now, as funders will see them once frozen (not the last publication's)
+    seen = progress.as_funders_see(store, progress.accepted_figures(store))
+    table = progress.progress(store, viewer, scope=scope, frame=seen)
     table = table[table["period"] == year]
     nodes = progress.node_statuses(store, viewer, table, year)
     pupils = store.query("enrolment")

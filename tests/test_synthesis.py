@@ -108,6 +108,9 @@ def test_funders_read_only_published_figures_that_do_not_move_until_the_next(
     synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
     first = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
     assert headline(first, "reached") == 110
+    assert first is not None
+    frozen_progress = first.tables["progress"].set_index("indicator")
+    assert frozen_progress.loc["jeunes-touches", "value"] == 110  # this year's, not nothing
     assert first is not None and first.published_at == dt.datetime(2025, 10, 2, 9)
     # Valmont's 60 in 0950002L arrives and is accepted: the funders' figure waits
     Sender(accepted)("ent-valmont", [("jeunes-touches", "0950002L", T1, 60)], "accepted")
