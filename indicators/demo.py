@@ -430,8 +430,9 @@ def _build(
                 Store(scratch), definition
             )
             summary.db = db_path
-            scratch.replace(db_path)
+            Store(scratch).move_to(db_path)
         finally:
+            Store(scratch).close()
             _remove(scratch)
     summary.seconds = time.monotonic() - started
     return summary

@@ -25,8 +25,9 @@ def init_store(db_path: Path, folder: Path, actor: str = "mesure") -> tuple[Stor
     try:
         scratch.migrate()
         summary = scratch.save_definition(definition, actor)
-        scratch.path.replace(db_path)
+        scratch.move_to(db_path)
     finally:
+        scratch.close()
         scratch.path.unlink(missing_ok=True)
         Path(f"{scratch.path}.wal").unlink(missing_ok=True)
     return target, summary

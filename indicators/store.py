@@ -13,7 +13,9 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from indicators import connection
 from indicators.model import SEMANTIC_FIELDS, Definition, Indicator
 from indicators.problems import DefinitionError, DefinitionProblem
 from indicators.text import normalise
@@ -32,7 +35,6 @@ MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
 STATEMENTS_DIR = SQL_DIR / "statements"
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-LOCK_RETRIES = 10
 
 
 def data_dir() -> Path:
@@ -78,6 +80,17 @@ class LoadSummary:
 
 
 @dataclass(frozen=True)
+class BackupSummary:
+    """What a backup wrote, or a restore read: the file, its tables and rows, bytes, seconds."""
+
+    path: Path
+    tables: int
+    rows: int
+    size_bytes: int
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Audit:
     """One audit-log entry, written in the same transaction as the change it records."""
 
@@ -106,38 +119,40 @@ def _now() -> dt.datetime:
 class Store:
     """One initiative's DuckDB file."""
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], dt.datetime] | None = None):
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        patience: float | None = None,
+    ):
         self.path = Path(path)
         # The time recorded as an upload's `uploaded_at` (naive UTC); the demo sets its own.
         self.clock = clock or _now
+        # Seconds to wait for the file while another process holds it (None: connection.wait())
+        self.patience = patience
 
     # -- connections --------------------------------------------------------------------
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # Short-lived connections, so that the CLI can write while an app server is up.
-        # Another process holding the file makes connect fail: retry briefly, then explain.
-        last: Exception | None = None
-        for attempt in range(LOCK_RETRIES):
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as exc:
-                last = exc
-                time.sleep(0.04 * (attempt + 1))  # about 2 s in all
-        else:
+        """A cursor of the process's instance of this file (see connection.py): safe for this
+        thread, while other threads read at the same time."""
+        try:
+            with connection.cursor(self.path, self.patience) as con:
+                yield con
+        except connection.StoreBusyError as exc:
             raise StoreError(
                 f"La base {self.path} est ouverte par un autre processus ; réessayez dans un instant."
-                f" / The store is locked by another process. ({last})"
-            )
-        try:
-            yield con
-        finally:
-            con.close()
+                f" / The store is locked by another process. ({exc})"
+            ) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._connect() as con:
+        """One writing transaction; the writers of this process take their turn, so two
+        simultaneous writes never conflict (they would otherwise fail with "Conflict on
+        update")."""
+        with connection.writing(self.path), self._connect() as con:
             con.begin()
             try:
                 yield con
@@ -145,6 +160,22 @@ class Store:
                 con.rollback()
                 raise
             con.commit()
+
+    def close(self) -> None:
+        """Let go of the file in this process (done before it is moved, replaced or copied
+        by hand); the next call opens it again."""
+        if not connection.release(self.path):
+            raise StoreError(
+                f"La base {self.path} est encore utilisée ; réessayez dans un instant."
+                f" / The store is still in use."
+            )
+
+    def move_to(self, target: Path) -> None:
+        """Move the store file to `target` (replacing it), once this process let go of both."""
+        self.close()
+        Store(target).close()
+        self.path.replace(target)
+        Path(f"{self.path}.wal").unlink(missing_ok=True)  # empty: closing checkpointed it
 
     # -- schema -------------------------------------------------------------------------
 
@@ -157,14 +188,14 @@ class Store:
         if not self.exists():
             return 0
         with self._connect() as con:
-            return _schema_version(con)
+            return _applied_version(con)
 
     def migrate(self, target: int | None = None) -> list[int]:
         """Apply the missing migrations up to `target` (default: all); return their numbers."""
         target = LATEST_SCHEMA if target is None else target
         self.path.parent.mkdir(parents=True, exist_ok=True)
         applied = []
-        with self._connect() as con:
+        with connection.writing(self.path), self._connect() as con:
             current = _schema_version(con)
             if current > LATEST_SCHEMA:
                 raise StoreError(
@@ -209,7 +240,7 @@ class Store:
 
     def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
         """Append one entry to the audit log."""
-        with self._connect() as con:
+        with self._transaction() as con:
             _audit(con, self.clock(), actor, action, target, details)
 
     def execute(
@@ -254,6 +285,108 @@ class Store:
             )
             rows = con.execute("select value from settings where key = $key", {"key": key})
             return str(rows.fetchall()[0][0])
+
+    # -- backup and restore -------------------------------------------------------------
+
+    def backup(self, target: Path, actor: str = "mesure") -> BackupSummary:
+        """Write a consistent copy of the store to `target` (replaced if it exists).
+
+        DuckDB copies the database itself, write-ahead log included (a copy of the file alone
+        would miss what the log still holds): the writers of this process wait meanwhile, and
+        another process cannot write while this one holds the file. The copy is made beside
+        `target`, checked table by table against the store, then moved into place: a failed
+        backup leaves nothing half written. Audited.
+        """
+        started = time.monotonic()
+        target = Path(target).resolve()
+        if target == self.path.resolve():
+            raise StoreError(
+                "La sauvegarde ne peut pas remplacer la base elle-même."
+                " / The backup cannot overwrite the store itself."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+        _remove_file(scratch)
+        alias = f"backup_{uuid.uuid4().hex}"
+        try:
+            with connection.writing(self.path), self._connect() as con:
+                source = _current_database(con)
+                con.execute(f"attach '{_quoted(scratch)}' as {alias}")
+                try:
+                    con.execute(f'copy from database "{source}" to {alias}')
+                    counts = _row_counts(con, source)
+                    copied = _row_counts(con, alias)
+                finally:
+                    con.execute(f"detach {alias}")
+            if copied != counts:
+                raise StoreError(
+                    "La copie ne correspond pas à la base ; la sauvegarde est abandonnée."
+                    " / The copy does not match the store; backup abandoned."
+                )
+            scratch.replace(target)
+        finally:
+            _remove_file(scratch)
+        summary = BackupSummary(
+            target,
+            len(counts),
+            sum(counts.values()),
+            target.stat().st_size,
+            time.monotonic() - started,
+        )
+        self.audit(actor, "store.backup", str(target), tables=summary.tables, rows=summary.rows)
+        return summary
+
+    def restore(self, source: Path, actor: str = "mesure") -> BackupSummary:
+        """Replace the store's content by the backup `source`, in one transaction.
+
+        The backup is checked first (a Mesure commune store, of a schema this software knows),
+        the current content is saved beside the store (`<name>.avant-restauration-<time>.duckdb`,
+        nothing is lost), then every table is replaced while this process holds the file:
+        all of it or nothing. A backup of an older schema is migrated. Audited.
+        """
+        started = time.monotonic()
+        source = Path(source).resolve()
+        version = _backup_version(source)
+        if version > LATEST_SCHEMA:
+            raise StoreError(
+                f"La sauvegarde {source.name} est au schéma {version}, plus récent que ce logiciel"
+                f" ({LATEST_SCHEMA}) : mettez Mesure commune à jour."
+                " / The backup's schema is newer than this software."
+            )
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = self.path.with_name(f"{self.path.stem}.avant-restauration-{stamp}.duckdb")
+        if self.exists() and self.schema_version():
+            self.backup(kept, actor)
+        alias = f"restore_{uuid.uuid4().hex}"
+        with connection.writing(self.path), self._connect() as con:
+            target = _current_database(con)
+            con.execute(f"attach '{_quoted(source)}' as {alias} (read_only)")
+            try:
+                con.begin()
+                try:
+                    _drop_everything(con, target)
+                    con.execute(f'copy from database {alias} to "{target}"')
+                    counts = _row_counts(con, alias)
+                    if _row_counts(con, target) != counts:
+                        raise StoreError(
+                            "La restauration ne correspond pas à la sauvegarde ; rien n'est"
+                            " changé. / The restored content does not match the backup."
+                        )
+                except BaseException:
+                    con.rollback()
+                    raise
+                con.commit()
+            finally:
+                con.execute(f"detach {alias}")
+        self.migrate()
+        self.audit(actor, "store.restore", str(source), kept=str(kept), rows=sum(counts.values()))
+        return BackupSummary(
+            source,
+            len(counts),
+            sum(counts.values()),
+            source.stat().st_size,
+            time.monotonic() - started,
+        )
 
     # -- the definition -----------------------------------------------------------------
 
@@ -460,6 +593,84 @@ class Store:
                 },
             )
         return {"status": "received", "submission": submission, **counts}
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _remove_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def _current_database(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("select current_database()").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:
+    """Rows of every table of `database`, by table name."""
+    names = con.execute(
+        "select table_name from duckdb_tables() where database_name = $db order by table_name",
+        {"db": database},
+    ).fetchall()
+    counts = {}
+    for (name,) in names:
+        row = con.execute(f'select count(*) from "{database}"."{name}"').fetchone()  # noqa: S608
+        counts[str(name)] = int(row[0]) if row else 0
+    return counts
+
+
+def _drop_everything(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """Drop the views, tables, sequences and macros of `database` (inside a transaction)."""
+    catalogues = [
+        ("view", "select view_name from duckdb_views() where database_name = $db and not internal"),
+        ("table", "select table_name from duckdb_tables() where database_name = $db"),
+        ("sequence", "select sequence_name from duckdb_sequences() where database_name = $db"),
+        (
+            "macro",
+            "select distinct function_name from duckdb_functions() where database_name = $db"
+            " and function_type = 'macro' and not internal",
+        ),
+    ]
+    for kind, sql in catalogues:
+        for (name,) in con.execute(sql, {"db": database}).fetchall():
+            con.execute(f'drop {kind} "{database}".main."{name}" cascade')
+
+
+def _backup_version(path: Path) -> int:
+    """The schema version of the backup file `path`; StoreError when it is not a store."""
+    if not path.is_file():
+        raise StoreError(f"Pas de sauvegarde à {path}. / No backup at {path}.")
+    try:
+        with connection.cursor(path, patience=0) as con:
+            version = _applied_version(con)
+    except (duckdb.Error, connection.StoreBusyError) as exc:
+        raise StoreError(
+            f"{path.name} n'est pas une base DuckDB lisible ({exc})."
+            f" / {path.name} is not a readable DuckDB store."
+        ) from exc
+    finally:
+        connection.release(path)
+    if version == 0:
+        raise StoreError(
+            f"{path.name} n'est pas une base Mesure commune (aucune migration)."
+            f" / {path.name} is not a Mesure commune store."
+        )
+    return version
+
+
+def _applied_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The last migration applied (read only: 0 before the first)."""
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+    ).fetchone()
+    if not found or not found[0]:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
