@@ -48,7 +48,6 @@ if viewer is None:
     current = st.navigation([login, *hidden], position="hidden")
     if wanted:
         st.switch_page(wanted, query_params=ui.language_params())
-    current.run()
 else:
     sections = {
         t(section, lang): [
@@ -69,4 +68,7 @@ else:
             st.caption(section)
             for page in pages:
                 st.page_link(page)
+try:
     current.run()
+except Exception as exc:  # st.stop and st.rerun are not Exceptions: they pass through
+    ui.failure(exc, lang)

@@ -6,7 +6,10 @@ URL on a freshly started server before `app.py` has run, so it never relies on t
 
 from __future__ import annotations
 
+import logging
 import math
+import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -26,6 +29,8 @@ from indicators.problems import DefinitionError
 from indicators.setup import ensure_store
 from indicators.store import Store, StoreError, data_dir, default_db_path
 from indicators.template import write_template
+
+log = logging.getLogger("mesure.ui")
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,10 +100,20 @@ def open_store(lang: str) -> Store:
     except DefinitionError as exc:
         _stop_on_definition(exc, lang)
     except StoreError as exc:
-        st.error(t("app.store_error", lang))
-        st.code(str(exc), language=None)
+        failure(exc, lang)
         st.stop()
     raise AssertionError("unreachable")
+
+
+def failure(exc: Exception, lang: str) -> None:
+    """Say in a sentence that the page failed, with a reference that the server's log holds
+    beside the traceback: a user never sees a traceback nor a path of the server."""
+    if os.environ.get("MESURE_RAISE_ERRORS") == "1":  # the tests see the error itself
+        raise exc
+    reference = secrets.token_hex(4)
+    log.error("page failed, reference %s", reference, exc_info=exc)
+    busy = isinstance(exc, StoreError)
+    st.error(t("app.store_busy" if busy else "app.unexpected", lang, ref=reference))
 
 
 TOKEN = "_mesure_token"  # this browser tab's session cookie value, once known

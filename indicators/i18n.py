@@ -15,6 +15,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "La base de l'initiative ne peut pas être ouverte.",
         "The initiative's store cannot be opened.",
     ),
+    "app.store_busy": (
+        "La base de l'initiative est occupée par une autre opération (une sauvegarde, une"
+        " commande en cours). Rechargez la page dans un instant ; rien de ce que vous avez saisi"
+        " n'a été enregistré à moitié. (Référence {ref})",
+        "The initiative's store is busy with another operation (a backup, a command). Reload the"
+        " page in a moment; nothing you entered was half saved. (Reference {ref})",
+    ),
+    "app.unexpected": (
+        "Une erreur inattendue a interrompu cette page ; rien n'a été enregistré à moitié."
+        " Rechargez la page ; si cela recommence, donnez la référence {ref} à l'équipe d'appui.",
+        "An unexpected error stopped this page; nothing was half saved. Reload the page; if it"
+        " happens again, give the reference {ref} to the backbone team.",
+    ),
     "app.definition_error": (
         "La définition de l'initiative est incohérente ; corrigez les fichiers de data/ puis"
         " relancez « mesure init ».",
@@ -327,6 +340,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dépôt enregistré : {created} nouvelles valeurs, {updated} modifiées, {unchanged}"
         " inchangées.",
         "Upload saved: {created} new values, {updated} changed, {unchanged} unchanged.",
+    ),
+    "upload.overtaken": (
+        "Entre la vérification et la confirmation, un autre dépôt pour cette organisation a été"
+        " enregistré (un autre onglet ou une autre personne) : ce qui précède est ce que ce"
+        " fichier a réellement changé, comparé aux valeurs devenues les plus récentes.",
+        "Between the check and the confirmation, another upload for this organisation was saved"
+        " (another tab or person): the figures above are what this file really changed, against"
+        " the values that had become the latest.",
+    ),
+    "upload.same_now": (
+        "Rien n'a été enregistré : entre la vérification et la confirmation, les mêmes valeurs"
+        " venaient d'être enregistrées par un autre dépôt (un autre onglet ou une autre"
+        " personne). Voyez l'historique ci-dessous.",
+        "Nothing was saved: between the check and the confirmation, the same values had just"
+        " been saved by another upload (another tab or person). See the history below.",
     ),
     "upload.same": (
         "Ce fichier ne change rien : toutes ses valeurs sont déjà enregistrées.",

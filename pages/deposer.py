@@ -135,8 +135,10 @@ for uploaded in files or []:
                     del checked[key]  # checked again, now with the partner's memory
                     st.rerun()
         done = entry.done
-        if prep.errors:
+        if prep.errors or (done is not None and done.status == "rejected"):
             st.warning(t("upload.blocked", lang))
+        elif done is not None and done.status == "unchanged":
+            st.info(t("upload.same_now", lang))
         elif done is not None:
             st.success(
                 t(
@@ -147,6 +149,8 @@ for uploaded in files or []:
                     unchanged=done.unchanged,
                 )
             )
+            if (done.created, done.updated) != (outcome.created, outcome.updated):
+                st.info(t("upload.overtaken", lang))
         elif outcome.created + outcome.updated == 0:
             st.info(t("upload.same", lang))
         elif st.button(

@@ -19,6 +19,13 @@ PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def raise_page_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages let their errors through in the tests, which then fail on them, rather than
+    showing the sentence users get (tests/test_failures.py checks that sentence)."""
+    monkeypatch.setenv("MESURE_RAISE_ERRORS", "1")
+
+
 def copy_definition(target: Path, overlay: str | None = None) -> Path:
     """A copy of the valid fixture definition in `target`, with one broken case laid over it."""
     shutil.copytree(BASE_DEFINITION, target)
