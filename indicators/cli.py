@@ -26,7 +26,7 @@ from indicators.exports import observations_csv
 from indicators.ingest import ingest
 from indicators.problems import DefinitionError, DefinitionProblem, UnreadableFileError
 from indicators.setup import ensure_store, init_store
-from indicators.store import LATEST_SCHEMA, StoreError, data_dir, default_db_path
+from indicators.store import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
 from indicators.template import write_template
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
@@ -172,6 +172,27 @@ def _parser() -> argparse.ArgumentParser:
         "--year", default="", help="année scolaire (défaut : la dernière chiffrée)"
     )
     progress.add_argument("--scope", default="*", help="lieu : * (l'initiative), territoire ou UAI")
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copie cohérente de la base, même pendant que l'application tourne",
+    )
+    backup.add_argument("file", type=Path, metavar="FICHIER", help="la copie à écrire")
+    backup.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDES",
+        help="attente maximale quand l'application utilise la base (défaut : 60)",
+    )
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="remplacer le contenu de la base par une sauvegarde (l'actuel est gardé à côté)",
+    )
+    restore.add_argument("file", type=Path, metavar="FICHIER", help="la sauvegarde à relire")
+    restore.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
+    restore.add_argument("--wait", type=float, default=60.0, metavar="SECONDES")
     export.add_argument("what", choices=["observations"])
     export.add_argument("--org", default="", help="une seule organisation (défaut : toutes)")
     export.add_argument("--format", choices=["csv"], default="csv")
@@ -501,6 +522,45 @@ def _progress(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> in
     return EXIT_OK
 
 
+def _backup(db: Path, args: argparse.Namespace, lang: str) -> int:
+    store = Store(db, patience=args.wait)
+    if not store.exists():
+        print(f"Pas de base à {db}." if lang == "fr" else f"No store at {db}.", file=sys.stderr)
+        return EXIT_STORE
+    done = store.backup(args.file, actor=command_line().username)
+    size = f"{done.size_bytes / 1e6:.1f}".replace(".", "," if lang == "fr" else ".")
+    print(
+        f"Backup written: {done.path} ({done.tables} tables, {done.rows} rows, {size} MB)."
+        if lang == "en"
+        else f"Sauvegarde écrite : {done.path} ({done.tables} tables, {done.rows} lignes,"
+        f" {size} Mo)."
+    )
+    return EXIT_OK
+
+
+def _restore(db: Path, args: argparse.Namespace, lang: str) -> int:
+    if not args.yes:
+        question = (
+            f"Replace the content of {db} by {args.file}? The current content is kept beside it."
+            " [y/N] "
+            if lang == "en"
+            else f"Remplacer le contenu de {db} par {args.file} ? Le contenu actuel est gardé"
+            " à côté. [o/N] "
+        )
+        if not sys.stdin.isatty():
+            print(question.rsplit("?", 1)[0] + " ? --yes pour confirmer.", file=sys.stderr)
+            return EXIT_USAGE
+        if input(question).strip().lower() not in ("o", "oui", "y", "yes"):
+            return EXIT_USAGE
+    done = Store(db, patience=args.wait).restore(args.file, actor=command_line().username)
+    print(
+        f"Store restored from {done.path} ({done.tables} tables, {done.rows} rows)."
+        if lang == "en"
+        else f"Base restaurée depuis {done.path} ({done.tables} tables, {done.rows} lignes)."
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -527,6 +587,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _users(db, folder, args, lang)
         if args.command == "progress":
             return _progress(db, folder, args, lang)
+        if args.command == "backup":
+            return _backup(db, args, lang)
+        if args.command == "restore":
+            return _restore(db, args, lang)
         if args.command == "export":
             sys.stdout.write(observations_csv(ensure_store(db, folder), command_line(), args.org))
             return EXIT_OK
