@@ -244,6 +244,31 @@ def _units(store: Store) -> dict[str, str]:
     return dict(zip(catalogue["code"], catalogue["unit"], strict=True))
 
 
+def nest_context(store: Store) -> dict[str, Any]:
+    """What tells how figures nest (disclosure.nests_of): each school's territory, each term's
+    school year, each indicator's rule over time."""
+    places = store.query("places_list")
+    periods = store.query("periods_list")
+    catalogue = store.query("indicators")
+    return {
+        "parent_place": {
+            str(c): str(p) for c, p in zip(places["code"], places["parent"], strict=True) if p
+        },
+        "parent_period": {
+            str(c): str(p)
+            for c, p in zip(periods["code"], periods["parent"], strict=True)
+            if isinstance(p, str) and p
+        },
+        "time_rules": dict(
+            zip(
+                catalogue["code"].astype(str),
+                catalogue["aggregation_time"].astype(str),
+                strict=True,
+            )
+        ),
+    }
+
+
 def complementary(frame: pd.DataFrame) -> list[str]:
     """`frame`'s hidden reasons, with the territories of a sum protected against subtraction:
     where exactly one territory's figure is hidden and the initiative's is shown, the
