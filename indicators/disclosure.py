@@ -52,7 +52,7 @@ would tell on which side of its target it lies); a node whose indicators are all
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +61,7 @@ import pandas as pd
 
 from indicators.figures import hidden_reason
 
-Key = Hashable
+Key = Any  # any hashable coordinates
 KINDS = ("space", "time", "breakdown")
 LINEAR_SPACE = ("sum", "mean", "ratio")  # space rules a figure adds up by (see the docstring)
 DEDUPLICATING = ("max_per_school", "unique_id", "max_per_territory")  # a gross sum is shown
@@ -192,6 +192,7 @@ def protect(
     contributions: Mapping[Key, Mapping[str, float]] | None = None,
     organisations: Mapping[Key, int] | None = None,
     small: Mapping[Key, int] | None = None,
+    own: str = "",
 ) -> dict[Key, str]:
     """Why each figure is hidden after complementary suppression (only hidden ones listed).
 
@@ -200,7 +201,9 @@ def protect(
     `contributions`: each figure's organisations and what each adds to it, to check that the
     hidden members of a nest together obey the primary rules (else `organisations`, how many
     stand behind each figure, gives a lower bound); `small`: for figures counting young people,
-    the threshold under which their total is a small count.
+    the threshold under which their total is a small count; `own`: a partner viewer's
+    organisation (a sum of hidden figures is then sensitive when, the partner's own share
+    taken out, it is one other organisation's figure or dominated by one).
 
     Loops until no hidden figure is derivable (`derivable`) and no nest reveals a sensitive
     sum of hidden members: each time, one more member of an exposed nest is hidden
@@ -215,7 +218,7 @@ def protect(
     stuck: set[Key] = set()
     while True:
         exposed_nest = _exposed_nest(
-            nests, out, seen, stuck, contributions, organisations, small, values
+            nests, out, stuck, (contributions, organisations, small, own), values
         )
         if exposed_nest is not None:
             nest = exposed_nest
@@ -236,14 +239,19 @@ def protect(
         out[target] = "complementary"
 
 
+Evidence = tuple[
+    Mapping[Key, Mapping[str, float]] | None,
+    Mapping[Key, int] | None,
+    Mapping[Key, int] | None,
+    str,
+]
+
+
 def _exposed_nest(
     nests: Sequence[Nest],
     out: Mapping[Key, str],
-    known: Collection[Key],
     stuck: Collection[Key],
-    contributions: Mapping[Key, Mapping[str, float]] | None,
-    organisations: Mapping[Key, int] | None,
-    small: Mapping[Key, int] | None,
+    evidence: Evidence,
     values: Mapping[Key, float],
 ) -> Nest | None:
     """A nest with a single hidden member (the others reveal it), or whose published total
@@ -257,20 +265,17 @@ def _exposed_nest(
             return nest
         if nest.total in out or nest.total not in values:
             continue
-        if _sensitive(secret, contributions, organisations, small, values):
+        if _sensitive(secret, evidence, values):
             return nest
     return None
 
 
-def _sensitive(
-    secret: Sequence[Key],
-    contributions: Mapping[Key, Mapping[str, float]] | None,
-    organisations: Mapping[Key, int] | None,
-    small: Mapping[Key, int] | None,
-    values: Mapping[Key, float],
-) -> bool:
+def _sensitive(secret: Sequence[Key], evidence: Evidence, values: Mapping[Key, float]) -> bool:
     """True when the sum of the hidden parts `secret`, which the nest reveals, would itself be
-    hidden by the primary rules: fewer than 3 organisations, one above 85 %, a small count."""
+    hidden by the primary rules: fewer than 3 organisations, one above 85 %, a small count.
+    For a partner (`own`), its own share is taken out first: what is left must be the sum of
+    two other organisations at least, none of them above 85 % of it."""
+    contributions, organisations, small, own = evidence
     if small is not None and all(k in small for k in secret):
         total = sum(float(values.get(k, 0.0) or 0.0) for k in secret)
         if 0 < total < min(small[k] for k in secret):
@@ -280,13 +285,22 @@ def _sensitive(
         for k in secret:
             for org, amount in contributions[k].items():
                 merged[org] = merged.get(org, 0.0) + float(amount)
-        whole = sum(merged.values())
-        share = max(merged.values()) / whole if merged and whole > 0 else None
-        return bool(hidden_reason(len(merged), share))
+        return bool(sensitive_sum(merged, own))
     if organisations is not None:
         at_least = max((int(organisations.get(k, 0)) for k in secret), default=0)
         return bool(hidden_reason(at_least, None))
     return False
+
+
+def sensitive_sum(amounts: Mapping[str, float], own: str = "") -> str:
+    """Why a sum of these organisations' amounts may not be revealed ('' when it may): the
+    primary rules on it; to a partner (`own`), on what is left once its own share is out."""
+    others = {o: a for o, a in amounts.items() if o != own and abs(a) > 1e-12}
+    if own and not others:
+        return ""  # its own values only: it knows them
+    whole = sum(others.values())
+    share = max(others.values()) / whole if others and whole > 0 else None
+    return hidden_reason(len(others) + (1 if own else 0), share)
 
 
 def _complement(
@@ -308,6 +322,12 @@ def _complement(
     if nest.total in values and nest.total not in out and nest.total not in known:
         return nest.total
     return None
+
+
+def _rule(amounts: Mapping[str, float]) -> str:
+    whole = sum(amounts.values())
+    share = max(amounts.values()) / whole if amounts and whole > 0 else None
+    return hidden_reason(len(amounts), share)
 
 
 def _nan(value: object) -> bool:
@@ -453,3 +473,37 @@ def _breakdown_nests(code: str, keys: set[tuple[str, str, str, str]]) -> list[Ne
         for (scope, period, rest, _dimension), parts in sorted(children.items())
         if (code, scope, period, rest) in keys
     ]
+
+
+def with_remainders(
+    nests: Sequence[Nest],
+    contributions: Mapping[Key, Mapping[str, float]] | None,
+    own: str = "",
+) -> tuple[list[Nest], dict[Key, tuple[float, str, dict[str, float]]]]:
+    """The nests made exact: where a total holds more than its published parts (a value
+    reported for a territory itself rather than for one of its schools, for a whole year
+    rather than by term, for a total without its breakdown), that unpublished remainder is
+    one more part of the nest, a figure the viewer never sees. It is returned with its value,
+    why it must stay secret (hidden_reason of the organisations behind it, '' when it may
+    be known without harm, as a published figure would) and what each organisation adds to it.
+
+    Without `contributions` the nests are returned as they are (a remainder is then treated
+    as if it were nil: more is hidden, never less)."""
+    if contributions is None:
+        return list(nests), {}
+    exact: list[Nest] = []
+    rests: dict[Key, tuple[float, str, dict[str, float]]] = {}
+    for nest in nests:
+        residual = dict(contributions.get(nest.total, {}))
+        for part in nest.parts:
+            for org, amount in contributions.get(part, {}).items():
+                residual[org] = residual.get(org, 0.0) - float(amount)
+        left = {o: a for o, a in residual.items() if abs(a) > 1e-9}
+        if not left:
+            exact.append(nest)
+            continue
+        rest = ("remainder", nest.kind, nest.total, nest.parts)
+        why = sensitive_sum(left, own) if own else _rule(left)
+        rests[rest] = (sum(left.values()), why, left)
+        exact.append(Nest(nest.total, (*nest.parts, rest), nest.kind))
+    return exact, rests

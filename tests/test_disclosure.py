@@ -4,13 +4,20 @@ pages and exports give each partner and the funder."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.disclosure import Nest, derivable, derive, protect
+from indicators import attack, progress, synthesis
+from indicators.access import Viewer
+from indicators.disclosure import Nest, derivable, derive, key_of, nests_of, protect
+from indicators.store import Store
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
+from tests.stored import Sender, reported
 
 # -- derivation --------------------------------------------------------------------------------
 
@@ -159,3 +166,86 @@ def test_derivable_agrees_with_the_rank_definition(rows: list[list[int]]) -> Non
                 unit = np.eye(len(unknowns))[i]
                 grown = np.linalg.matrix_rank(np.vstack([matrix, unit]))
                 assert (u in found) == (grown == rank), (rows, secret, u)
+
+
+# -- the differencing attack on real stores -----------------------------------------------------
+
+TODAY = dt.date(2025, 10, 1)
+Y1, T1 = "2024-2025", "2024-2025-T1"
+S1, S2, TERRITORY = "0950001K", "0950002L", "T-NORD"
+
+
+def hand_built(store: Store) -> Store:
+    """Company visits in T1 (a sum over time and space, no de-duplication): in S1, Valmont 5
+    and the school 7 (two organisations: hidden); in S2, Élan 10, the backbone 12 and the
+    school 8 (three: shown); the territory 42 (four: shown). Without complementary
+    suppression, Valmont works out S1 = 42 - 30 = 12, then the school's 7 = 12 - its own 5.
+    Young people reached by sex, accepted: girls 4 and boys 40 at S2 from three organisations."""
+    send = Sender(store)
+    send("ent-valmont", [("visites-entreprise", S1, T1, 5)], "accepted")
+    send("clg-0950001k", [("visites-entreprise", S1, T1, 7)], "accepted")
+    send("asso-elan", [("visites-entreprise", S2, T1, 10)], "accepted")
+    send("appui", [("visites-entreprise", S2, T1, 12)], "accepted")
+    send("clg-0950001k", [("visites-entreprise", S2, T1, 8)], "accepted")
+    for organisation, girls, boys in (
+        ("asso-elan", 1, 20),
+        ("appui", 2, 10),
+        ("ent-valmont", 1, 10),
+    ):
+        send(
+            organisation,
+            [
+                ("reunions-parents", S2, T1, girls + boys),
+                ("reunions-parents", S2, T1, girls, None, None, "sex=F"),
+                ("reunions-parents", S2, T1, boys, None, None, "sex=M"),
+            ],
+            "accepted",
+        )
+    synthesis.publish(store, EVALUATOR, Y1, TODAY)
+    return store
+
+
+def test_the_hand_built_attack_finds_what_it_should_on_the_unprotected_figures(
+    store: Store,
+) -> None:
+    """The attack itself can fail: on the figures with primary suppression only (what the
+    partner pages showed before complementary suppression), it derives S1 exactly, for the
+    year and its term."""
+    hand_built(store)
+    real = attack.truth(store, PARTNER_A)
+    seen = attack.Published()
+    for row in real.to_dict("records"):
+        key = key_of(row)
+        if row["organisations"] < 3 and not row["backbone_only"]:
+            seen.hidden.add(key)
+        else:
+            seen.values[key] = float(row["value"])
+    nests = nests_of(real, **progress.nest_context(store))
+    found = attack.outcome(nests, seen, attack.weights(real), attack.holding(nests, real))
+    visits = {k for k in found.exact["all"] if k[0] == "visites-entreprise" and k[1] == S1}
+    assert visits == {("visites-entreprise", S1, Y1, ""), ("visites-entreprise", S1, T1, "")}
+    assert found.exact["space"] >= visits
+
+
+@pytest.mark.parametrize("viewer", [PARTNER_A, PARTNER_B, FUNDER], ids=lambda v: v.username)
+def test_no_hidden_figure_can_be_derived_on_the_hand_built_store(
+    store: Store, viewer: Viewer
+) -> None:
+    hand_built(store)
+    found = attack.attack(store, viewer, TODAY)
+    if viewer.role == "partner":
+        assert found.hidden > 0  # there is something to protect
+    assert found.exact["all"] == set()
+    assert found.direct == set()  # nothing hidden in one view is shown in another
+    seen = progress.figures(store, viewer)
+    row = seen[(seen["indicator"] == "visites-entreprise") & (seen["scope"] == S1)]
+    if viewer == PARTNER_A:  # its own value is there, the school's is not
+        assert set(row["own"].dropna()) == {5.0}
+
+
+@pytest.mark.parametrize("viewer", [PARTNER_A, PARTNER_B, FUNDER], ids=lambda v: v.username)
+def test_no_hidden_figure_can_be_derived_on_the_fixture_store(store: Store, viewer: Viewer) -> None:
+    reported(store, "accepted")
+    synthesis.publish(store, EVALUATOR, Y1, TODAY)
+    found = attack.attack(store, viewer, TODAY)
+    assert found.exact["all"] == set() and found.direct == set()
