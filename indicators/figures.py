@@ -95,7 +95,8 @@ def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
     of disclosure.py: its primary rules (a partner sees a figure of its own values only, and
     the backbone's own; a funder neither, nor a small count of young people), and whatever
     hides the same figure on the theory of change (progress.figures at the initiative, with
-    its complementary suppression), so that no view shows what another hides."""
+    its complementary suppression) when it is the same sum, so that no view shows what another
+    hides."""
     from indicators import progress  # progress reads figures' rules: imported when needed
     from indicators.disclosure import primary
 
@@ -111,8 +112,20 @@ def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
         person=list(frame["unit"] == "person"),
         threshold=threshold(store),
     )
+    # the same sum as the theory of change's only without de-duplication (else the collective
+    # figure is the plain sum of every value, governed by its own primary rules)
+    catalogue = store.query("indicators")
+    plain = set(
+        catalogue.loc[
+            catalogue["deduplication_rule"].isin(("none", "not_applicable")), "code"
+        ].astype(str)
+    )
     seen = progress.figures(store, viewer)
-    seen = seen[(seen["scope"] == progress.SCOPE_ALL) & (seen["disaggregation"] == "")]
+    seen = seen[
+        (seen["scope"] == progress.SCOPE_ALL)
+        & (seen["disaggregation"] == "")
+        & seen["indicator"].isin(plain)
+    ]
     elsewhere = dict(
         zip(zip(seen["indicator"], seen["period"], strict=True), seen["hidden"], strict=True)
     )
