@@ -30,11 +30,13 @@ HIDDEN_NOTES = {
         "few-organisations": f"masqué : moins de {figures.MIN_ORGANISATIONS} organisations",
         "dominant": f"masqué : une organisation pèse plus de {figures.DOMINANCE:.0%}",
         "small-count": "masqué : moins de 11 jeunes (petit effectif)",
+        "complementary": "masqué : avec les autres chiffres publiés, il révélerait un chiffre masqué",
     },
     "en": {
         "few-organisations": f"hidden: fewer than {figures.MIN_ORGANISATIONS} organisations",
         "dominant": f"hidden: one organisation weighs more than {figures.DOMINANCE:.0%}",
         "small-count": "hidden: fewer than 11 young people (small number)",
+        "complementary": "hidden: with the other published figures it would reveal a hidden one",
     },
 }
 

@@ -4,9 +4,11 @@
 - A partner sees its own organisation's values with their provenance, and of the others only
   the collective figures, hidden where fewer than `MIN_ORGANISATIONS` organisations stand
   behind them (a partner could subtract its own figure from a two-partner total) or where one
-  organisation weighs more than `DOMINANCE` of a sum.
-- A funder sees only the collective figures, hidden by the same rules, from accepted
-  submissions only; never a row of one organisation.
+  organisation weighs more than `DOMINANCE` of a sum, except figures of its own values only
+  and the backbone's own; and hidden where the theory of change hides the same figure.
+- A funder sees only the collective figures, hidden by the same rules (without exception, and
+  small counts of young people too), from accepted submissions only; never a row of one
+  organisation. The rules and complementary suppression live in disclosure.py.
 Anyone else is refused (AccessDeniedError).
 """
 
@@ -88,13 +90,48 @@ def threshold(store: Store) -> int:
     return int(initiative.get("suppression_threshold") or 11)
 
 
-def small_counts(frame: pd.DataFrame, units: pd.Series, limit: int) -> list[str]:
-    """`frame`'s hidden reasons, with "small-count" for a shown count of 1 to limit - 1 people
-    (a funder's view: the data concerns minors)."""
-    values = pd.to_numeric(frame["value"], errors="coerce")
+def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
+    """Why each collective figure is hidden from a partner or a funder, by the one set of rules
+    of disclosure.py: its primary rules (a partner sees a figure of its own values only, and
+    the backbone's own; a funder neither, nor a small count of young people), and whatever
+    hides the same figure on the theory of change (progress.figures at the initiative, with
+    its complementary suppression) when it is the same sum, so that no view shows what another
+    hides."""
+    from indicators import progress  # progress reads figures' rules: imported when needed
+    from indicators.disclosure import primary
+
+    partner = viewer.role == "partner"
+    own = pd.to_numeric(frame["own"], errors="coerce") if partner else None
+    own_only = list((frame["organisations"] == 1) & own.notna()) if own is not None else None
+    if "backbone_only" not in frame:  # frozen by a publication made before the column
+        frame = frame.assign(backbone_only=False)
+    reasons = primary(
+        frame.assign(backbone_only=frame["backbone_only"].fillna(False).astype(bool)),
+        viewer.role,
+        own_only=own_only,
+        person=list(frame["unit"] == "person"),
+        threshold=threshold(store),
+    )
+    # the same sum as the theory of change's only without de-duplication (else the collective
+    # figure is the plain sum of every value, governed by its own primary rules)
+    catalogue = store.query("indicators")
+    plain = set(
+        catalogue.loc[
+            catalogue["deduplication_rule"].isin(("none", "not_applicable")), "code"
+        ].astype(str)
+    )
+    seen = progress.figures(store, viewer)
+    seen = seen[
+        (seen["scope"] == progress.SCOPE_ALL)
+        & (seen["disaggregation"] == "")
+        & seen["indicator"].isin(plain)
+    ]
+    elsewhere = dict(
+        zip(zip(seen["indicator"], seen["period"], strict=True), seen["hidden"], strict=True)
+    )
     return [
-        why or ("small-count" if unit == "person" and 0 < v < limit else "")
-        for why, unit, v in zip(frame["hidden"], units, values.fillna(0), strict=True)
+        why or str(elsewhere.get((indicator, period), "") or "")
+        for why, indicator, period in zip(reasons, frame["indicator"], frame["period"], strict=True)
     ]
 
 
@@ -116,12 +153,7 @@ def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
     if viewer.role == "evaluator":
         frame["hidden"] = ""
     else:
-        frame["hidden"] = [
-            hidden_reason(int(n), share)
-            for n, share in zip(frame["organisations"], frame["largest_share"], strict=True)
-        ]
-        if funder:
-            frame["hidden"] = small_counts(frame, frame["unit"], threshold(store))
+        frame["hidden"] = _protected(store, viewer, frame)
         frame.loc[frame["hidden"] != "", "value"] = None
     frame["own"] = pd.to_numeric(frame["own"], errors="coerce") if own else float("nan")
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")

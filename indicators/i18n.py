@@ -827,6 +827,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "no_progress": ("Pas de progrès", "No progress"),
         "no_data": ("Pas de données", "No data"),
         "unrated": ("Non évalué", "Unrated"),
+        "hidden": ("Masqué", "Hidden"),
     },
     "submission_status": {
         "received": ("reçu", "received"),

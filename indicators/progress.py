@@ -31,11 +31,12 @@ from typing import Any
 import pandas as pd
 
 from indicators.access import Viewer, own_organisation, require_role
-from indicators.figures import hidden_reason, small_counts, threshold
+from indicators.disclosure import key_of, nests_of, primary, protect, with_remainders
+from indicators.figures import threshold
 from indicators.publications import frozen
 from indicators.store import Store
 
-STATUSES = ("met", "on_track", "off_track", "no_progress", "no_data", "unrated")
+STATUSES = ("met", "on_track", "off_track", "no_progress", "no_data", "unrated", "hidden")
 STATUS_COLOURS = {
     "met": "#2e7d32",
     "on_track": "#8bc34a",
@@ -43,6 +44,7 @@ STATUS_COLOURS = {
     "no_progress": "#d9534f",
     "no_data": "#c8ccd2",
     "unrated": "#8e9aaf",
+    "hidden": "#ffffff",  # drawn white with a dark outline: a figure withheld, not a result
 }
 POINTS = {"met": 3, "on_track": 2, "off_track": 1, "no_progress": 0}
 ON_TRACK = 0.75  # share of the expected progress since the baseline that counts as on track
@@ -198,7 +200,10 @@ def rollup(
       on track 2, off track 1, no progress 0; ties go to the worse);
     - rolled up: the same over its own indicators and the rolled-up status of each node that
       feeds it, each counting once;
-    - no data when nothing rated stands behind it; unrated when only unrated things do.
+    - no data when nothing rated stands behind it; unrated when only unrated things do;
+      hidden when nothing rated does and some of it is hidden from the viewer (a hidden
+      figure's status is "hidden", never computed from its value: met or not met would tell
+      on which side of its target it lies; it does not count in the roll-up either).
 
     `nodes` are in level order (activities first); `indicator_statuses` maps a node to its
     indicators' statuses.
@@ -213,7 +218,9 @@ def rollup(
         rated = [POINTS[s] for s in statuses if s in POINTS]
         if rated:
             return status_of_points(rated)
-        return "unrated" if statuses and all(s == "unrated" for s in statuses) else "no_data"
+        if statuses and all(s == "unrated" for s in statuses):
+            return "unrated"
+        return "hidden" if "hidden" in statuses else "no_data"
 
     for code in nodes:
         own = dict(indicator_statuses.get(code, {}))
@@ -231,12 +238,8 @@ def rollup(
 
 
 def _hidden_reasons(frame: pd.DataFrame) -> list[str]:
-    return [
-        "" if backbone else hidden_reason(int(n), share)
-        for n, share, backbone in zip(
-            frame["organisations"], frame["largest_share"], frame["backbone_only"], strict=True
-        )
-    ]
+    """A partner's primary reasons, the backbone's own figures shown (see disclosure)."""
+    return primary(frame, "partner")
 
 
 def _units(store: Store) -> dict[str, str]:
@@ -244,28 +247,98 @@ def _units(store: Store) -> dict[str, str]:
     return dict(zip(catalogue["code"], catalogue["unit"], strict=True))
 
 
-def complementary(frame: pd.DataFrame) -> list[str]:
-    """`frame`'s hidden reasons, with the territories of a sum protected against subtraction:
-    where exactly one territory's figure is hidden and the initiative's is shown, the
-    initiative minus the others would reveal it, so the smallest other territory is hidden too
-    ("complementary"), or the initiative's figure when there is no other."""
-    hidden = [str(h) for h in frame["hidden"]]
-    keys = ["indicator", "period", "disaggregation"]
-    rows = frame.reset_index(drop=True)
-    sums = rows[rows["rule"] == "sum"]
-    for _, group in sums.groupby(keys):
-        at = [int(str(i)) for i in group.index]
-        kinds = dict(zip(at, group["scope_kind"], strict=True))
-        values = dict(zip(at, group["value"], strict=True))
-        whole = [i for i in at if kinds[i] == "initiative"]
-        parts = [i for i in at if kinds[i] == "territory"]
-        secret = [i for i in parts if hidden[i]]
-        if not whole or hidden[whole[0]] or len(secret) != 1:
-            continue
-        others = [i for i in parts if not hidden[i] and (values[i] or 0) > 0]
-        target = min(others, key=lambda i: values[i]) if others else whole[0]
-        hidden[target] = "complementary"
-    return hidden
+def nest_context(store: Store) -> dict[str, Any]:
+    """What tells how figures nest (disclosure.nests_of): each school's territory, each term's
+    school year, each indicator's rule over time."""
+    places = store.query("places_list")
+    periods = store.query("periods_list")
+    catalogue = store.query("indicators")
+    return {
+        "parent_place": {
+            str(c): str(p)
+            for c, p in zip(places["code"], places["parent"], strict=True)
+            if isinstance(p, str) and p
+        },
+        "parent_period": {
+            str(c): str(p)
+            for c, p in zip(periods["code"], periods["parent"], strict=True)
+            if isinstance(p, str) and p
+        },
+        "time_rules": dict(
+            zip(
+                catalogue["code"].astype(str),
+                catalogue["aggregation_time"].astype(str),
+                strict=True,
+            )
+        ),
+    }
+
+
+def contributions(store: Store, *, accepted_only: bool, indicator: str = "") -> pd.DataFrame:
+    """What each organisation adds to each figure (progress_contributions)."""
+    return store.query(
+        "progress_contributions", indicator=indicator, accepted_only=accepted_only, org=""
+    )
+
+
+def protected(
+    store: Store,
+    frame: pd.DataFrame,
+    role: str,
+    shares: pd.DataFrame,
+    own: str = "",
+) -> pd.DataFrame:
+    """`frame` (progress figures) as `role` may see it, decided in one place
+    (indicators/disclosure.py): the primary rules of the role, then complementary suppression
+    over every nest of the figures `frame` holds (space, time, breakdowns), so that no hidden
+    figure can be worked out from the shown ones, nor a sum of hidden ones break the primary
+    rules. `shares` (progress_contributions) tells which organisations stand behind each
+    figure; `own` is a partner's organisation, whose figures of its own values only it sees.
+    Hidden figures have their value, numerator, denominator and gross sum emptied."""
+    frame = frame.reset_index(drop=True)
+    keys = [key_of(r) for r in frame.to_dict("records")]
+    behind: dict[Any, dict[str, float]] = {}
+    for row in shares.to_dict("records"):
+        behind.setdefault(key_of(row), {})[str(row["organisation"])] = float(
+            row["amount"] if not pd.isna(row["amount"]) else 0.0
+        )
+    own_only = [bool(own) and set(behind.get(k, {})) == {own} for k in keys]
+    units = frame["indicator"].map(_units(store))
+    limit = threshold(store)
+    reasons = primary(
+        frame, role, own_only=own_only, person=list(units == "person"), threshold=limit
+    )
+    if role == "evaluator":
+        frame["hidden"] = reasons
+        return frame
+    context = nest_context(store)
+    values = dict(zip(keys, pd.to_numeric(frame["value"], errors="coerce"), strict=True))
+    counts = dict(zip(keys, frame["organisations"].fillna(0).astype(int), strict=True))
+    people = {k: limit for k, u in zip(keys, units, strict=True) if u == "person"}
+    first = dict(zip(keys, reasons, strict=True))
+    known = {k for k, o in zip(keys, own_only, strict=True) if o}
+    hidden: dict[Any, str] = {}
+    for _, group in frame.groupby("indicator", sort=True):
+        at = [keys[int(str(i))] for i in group.index]
+        nests, rests = with_remainders(nests_of(group, **context), behind if behind else None, own)
+        known_here = known | {r for r, (_, why, _) in rests.items() if not why}
+        hidden |= protect(
+            {k: values[k] for k in at} | {r: v for r, (v, _, _) in rests.items()},
+            nests,
+            {k: first[k] for k in at if first[k]} | {r: w for r, (_, w, _) in rests.items() if w},
+            known=known_here,
+            contributions=(
+                {k: behind[k] for k in at if k in behind}
+                | {r: amounts for r, (_, _, amounts) in rests.items()}
+                if behind
+                else None
+            ),
+            organisations={k: counts[k] for k in at},
+            small={k: people[k] for k in at if k in people} if role == "funder" else None,
+            own=own,
+        )
+    frame["hidden"] = [hidden.get(k, "") for k in keys]
+    return _masked(frame)
 
 
 def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
@@ -273,21 +346,23 @@ def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
     funder, its value kept: the input of the published tables, whose suppression decides what
     shows (see synthesis). Never displayed as such."""
     frame = store.query("progress", indicator=indicator, accepted_only=True, org="")
-    frame["hidden"] = _hidden_reasons(frame)
+    frame["hidden"] = primary(frame, "funder")
     return frame
 
 
-def as_funders_see(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+def as_funders_see(
+    store: Store, frame: pd.DataFrame, shares: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """`frame` (figures of accepted data) as a funder may see it: the initiative and its
     territories only, each figure hidden for its organisations, a small count of young people,
-    or to protect a hidden territory (complementary), its value then empty."""
+    or to protect a hidden one (complementary: see `protected`), its value then empty.
+    `shares`: what each organisation adds to each figure (the accepted data's, by default)."""
     frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)
-    frame["hidden"] = _hidden_reasons(frame)
-    units = frame["indicator"].map(_units(store))
-    frame["hidden"] = small_counts(frame, units, threshold(store))
-    frame["hidden"] = complementary(frame)
+    if shares is None:
+        shares = contributions(store, accepted_only=True)
+    frame = protected(store, frame, "funder", shares)
     frame["own"] = float("nan")
-    return _masked(frame)
+    return frame
 
 
 def _masked(frame: pd.DataFrame) -> pd.DataFrame:
@@ -300,9 +375,9 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     """Every figure (indicator x scope x period x disaggregation) this viewer may see.
 
-    `hidden` says why a figure is withheld ('' when shown; its value is then empty); `own` is
-    a partner's own figure by the same rules (empty for other roles). A funder reads what the
-    latest publication of each year froze (see publications).
+    `hidden` says why a figure is withheld ('' when shown; its value is then empty; see
+    `protected`); `own` is a partner's own figure by the same rules (empty for other roles). A
+    funder reads what the latest publication of each year froze (see publications).
     """
     require_role(viewer, "evaluator", "partner", "funder")
     if viewer.role == "funder":
@@ -311,15 +386,17 @@ def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
             "figures",
             lambda: store.query("progress", indicator="", accepted_only=True, org=""),
         )
+        shares = frozen(store, "contributions", lambda: contributions(store, accepted_only=True))
         if indicator:
             frame = frame[frame["indicator"] == indicator]
-        frame = as_funders_see(store, frame)
+            shares = shares[shares["indicator"] == indicator]
+        frame = as_funders_see(store, frame, shares)
     else:
         frame = store.query("progress", indicator=indicator, accepted_only=False, org="")
         frame["hidden"] = ""
         if viewer.role == "partner":
-            frame["hidden"] = _hidden_reasons(frame)
-            frame = _masked(frame)
+            shares = contributions(store, accepted_only=False, indicator=indicator)
+            frame = protected(store, frame, "partner", shares, own_organisation(viewer))
     keys = ["indicator", "scope", "period", "disaggregation"]
     if viewer.role == "partner":
         own = store.query(
@@ -450,6 +527,9 @@ def progress(
     behind = chosen[["indicator", "period", *FIGURE_COLUMNS]]
     table = table.merge(behind, on=["indicator", "period"], how="left")
     table["hidden"] = [h if isinstance(h, str) else "" for h in table["hidden"]]
+    withheld = table["hidden"] != ""
+    table.loc[withheld, "status"] = "hidden"  # never judged on a hidden value
+    table["turned"] = table["turned"].astype(object).where(~withheld, None)
     for column in ("organisations", "units", "dropped", "without_base"):
         table[column] = table[column].fillna(0).astype(int)
     return table[PROGRESS_COLUMNS]

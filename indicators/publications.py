@@ -15,7 +15,8 @@ import pandas as pd
 
 from indicators.store import Store
 
-FROZEN = ("figures", "collective")  # progress figures, collective figures
+FROZEN = ("figures", "collective", "contributions")  # progress and collective figures, and
+# what each organisation adds to each figure (disclosure control needs it)
 
 
 def frozen(store: Store, name: str, live: Callable[[], pd.DataFrame]) -> pd.DataFrame:

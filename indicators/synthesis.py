@@ -71,8 +71,35 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
         members = places[places["kind"] == "territory"]
     else:
         members = places[(places["kind"] == "school") & (places["parent"] == scope)]
+    # the figures of now, as funders will see them once frozen (not the last publication's):
+    # every table takes its hidden figures from this one protection (progress.protected)
+    seen = progress.as_funders_see(store, progress.accepted_figures(store))
     every = progress.accepted_figures(store)
     every = every[(every["period"] == year)]
+    protection = {
+        (str(i), str(s), str(d)): str(h)
+        for i, s, p, d, h in zip(
+            seen["indicator"],
+            seen["scope"],
+            seen["period"],
+            seen["disaggregation"],
+            seen["hidden"],
+            strict=True,
+        )
+        if p == year
+    }
+    every = every.assign(
+        hidden=[
+            protection.get((str(i), str(s), str(d)), h)
+            for i, s, d, h in zip(
+                every["indicator"],
+                every["scope"],
+                every["disaggregation"],
+                every["hidden"],
+                strict=True,
+            )
+        ]
+    )
     found = every[every["indicator"] == coordination.REACH_INDICATOR]
     grades = store.query("dimension_grades")["category"].tolist()
 
@@ -121,8 +148,6 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
     ]
     by_type = records.groupby("organisation_type")["organisation"].nunique()
     headline += [(f"partners:{kind}", float(n), "") for kind, n in by_type.items()]
-    # the figures of now, as funders will see them once frozen (not the last publication's)
-    seen = progress.as_funders_see(store, progress.accepted_figures(store))
     table = progress.progress(store, viewer, scope=scope, frame=seen)
     table = table[table["period"] == year]
     nodes = progress.node_statuses(store, viewer, table, year)
@@ -179,9 +204,11 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
     periods = _periods_of(store, year)
     figures = store.query("progress", indicator="", accepted_only=True, org="")
     collective = store.query("collective", org="", accepted_only=True)
+    shares = progress.contributions(store, accepted_only=True)
     tables += [
         ("", "figures", payload(figures[figures["period"].isin(periods)])),
         ("", "collective", payload(collective[collective["period"].isin(periods)])),
+        ("", "contributions", payload(shares[shares["period"].isin(periods)])),
     ]
     return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, {}))
 

@@ -29,7 +29,7 @@ from indicators import coordination as co
 from indicators.access import AccessDeniedError, Viewer
 from indicators.setup import init_store
 from indicators.store import Store
-from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, copy_definition
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
 from tests.stored import Sender
 
 YEAR, T1 = "2024-2025", "2024-2025-T1"
@@ -168,8 +168,11 @@ def test_need_and_reach(plan: Store) -> None:
     assert rows[K]["coverage"] == pytest.approx(40 / 445)
     assert rows[M]["pupils"] == 360 and math.isnan(rows[M]["coverage"])
     assert L not in rows  # its enrolment is unknown
-    hidden = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school").to_dict("index")
+    hidden = co.need_and_reach(plan, PARTNER_B, YEAR).set_index("school").to_dict("index")
     assert hidden[K]["hidden"] == "few-organisations" and math.isnan(hidden[K]["reached"])
+    # the 40 kept there are Valmont's own: Valmont sees its own figure
+    mine = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school").to_dict("index")
+    assert (mine[K]["hidden"], mine[K]["reached"]) == ("", 40)
 
 
 def test_partner_network_isolated_partners_and_fragile_coverage(plan: Store) -> None:

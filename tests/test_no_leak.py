@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 import ui
 from indicators import (
     accounts,
+    attack,
     catalogue,
     coordination,
     exports,
@@ -363,6 +364,9 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: pack.workbook(shared, GUEST, published(shared), "fr"),
         lambda: pack.pdf(shared, GUEST, published(shared), "fr"),
         lambda: progress.figures(shared, GUEST),
+        lambda: attack.truth(shared, GUEST),
+        lambda: attack.published(shared, GUEST, TODAY),
+        lambda: attack.attack(shared, GUEST, TODAY),
         lambda: progress.progress(shared, GUEST),
         lambda: progress.node_statuses(shared, GUEST, progress.progress(shared, EVALUATOR), "x"),
         lambda: progress.contributors(shared, GUEST),

@@ -21,6 +21,7 @@ import yaml
 from indicators import learning, synthesis
 from indicators import progress as pr
 from indicators.access import AccessDeniedError, Viewer
+from indicators.disclosure import key_of, nests_of, protect
 from indicators.setup import init_store
 from indicators.store import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
@@ -263,9 +264,11 @@ def test_superseded_returned_and_refused_values_are_left_out(plan: Store) -> Non
 
 
 def test_partners_and_funders_get_no_figure_of_fewer_than_three_organisations(plan: Store) -> None:
-    row = figure(plan, "visites-entreprise", SCHOOL_1, Y1, PARTNER_A)
+    row = figure(plan, "visites-entreprise", SCHOOL_1, Y1, PARTNER_B)
     assert row["hidden"] == "few-organisations" and math.isnan(row["value"])
-    assert row["own"] == 12  # Valmont's own figure
+    # a figure made of Valmont's values only: Valmont knows it, so sees it
+    mine = figure(plan, "visites-entreprise", SCHOOL_1, Y1, PARTNER_A)
+    assert (mine["hidden"], mine["value"], mine["own"]) == ("", 12, 12)
     whole = figure(plan, "visites-entreprise", "*", Y1, PARTNER_A)
     assert (whole["hidden"], whole["value"], whole["own"]) == ("", 30, 12)
     # funders see accepted submissions only: none here
@@ -537,25 +540,25 @@ def test_funders_do_not_read_or_write_the_learning_log(plan: Store) -> None:
 def test_a_territory_hidden_from_funders_cannot_be_subtracted_from_the_initiative() -> None:
     frame = pd.DataFrame(
         {
-            "indicator": ["n"] * 4 + ["r"] * 2,
-            "period": [Y1] * 6,
-            "disaggregation": [""] * 6,
-            "rule": ["sum"] * 4 + ["ratio"] * 2,
-            "scope_kind": ["initiative", "territory", "territory", "territory"] * 1
-            + ["initiative", "territory"],
-            "value": [300.0, 40.0, 100.0, 160.0, 50.0, 50.0],
-            "hidden": ["", "few-organisations", "", "", "", "few-organisations"],
+            "indicator": ["n"] * 4 + ["r"] * 2 + ["m"] * 2,
+            "scope": ["*", "T1", "T2", "T3", "*", "T1", "*", "T1"],
+            "period": [Y1] * 8,
+            "disaggregation": [""] * 8,
+            "rule": ["sum"] * 4 + ["ratio"] * 2 + ["max"] * 2,
+            "dedup": ["none"] * 8,
+            "scope_kind": ["initiative", "territory", "territory", "territory"]
+            + ["initiative", "territory"] * 2,
+            "value": [300.0, 40.0, 100.0, 160.0, 50.0, 50.0, 9.0, 9.0],
         }
     )
-    # 300 - 100 - 160 would give the hidden 40: the smaller other territory goes too
-    assert pr.complementary(frame) == [
-        "",
-        "few-organisations",
-        "complementary",
-        "",
-        "",
-        "few-organisations",  # a rate is not a sum: nothing to subtract
-    ]
-    alone = frame.iloc[:2].copy()
-    assert pr.complementary(alone) == ["complementary", "few-organisations"]
-    assert pr.complementary(frame.assign(hidden="")) == [""] * 6
+    keys = [key_of(r) for r in frame.to_dict("records")]
+    values = dict(zip(keys, frame["value"], strict=True))
+    nests = nests_of(frame, parent_place={}, parent_period={}, time_rules={})
+    primary = {keys[1]: "few-organisations", keys[5]: "few-organisations"}
+    hidden = protect(values, nests, primary)
+    # 300 - 100 - 160 would give the hidden 40: the smaller other territory goes too; a rate
+    # adds up by its numerators (published beside it): its only territory is the initiative
+    assert hidden == {**primary, keys[2]: "complementary", keys[4]: "complementary"}
+    # a maximum is not a sum: nothing to subtract, no nest
+    assert protect(values, nests, {keys[7]: "few-organisations"}) == {keys[7]: "few-organisations"}
+    assert protect(values, nests, {}) == {}

@@ -1,6 +1,7 @@
 -- one row per indicator x period: the collective figure over every organisation's current
 -- totals (disaggregation ''), by the indicator's rule over space; with the number of
--- organisations behind it, the largest one's share (sum rule) and $org's own figure.
+-- organisations behind it, the largest one's share (sum rule), whether they are all the
+-- backbone (backbone_only) and $org's own figure.
 -- $accepted_only: only values of submissions an evaluator accepted.
 with current_values as (
     select o.indicator, o.period, o.organisation, o.value, o.numerator, o.denominator
@@ -71,6 +72,7 @@ select
     end as value,
     case when r.rule = 'sum' and sum(f.total) > 0 then max(f.total) / sum(f.total) end
         as largest_share,
+    bool_and(f.organisation = (select backbone from initiative)) as backbone_only,
     max(f.value) filter (where f.organisation = $org) as own
 from figures as f
 inner join rules as r on r.code = f.indicator
