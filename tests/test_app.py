@@ -194,6 +194,17 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(
     assert audit_actions(app_store)[-1] == "login.throttled"
 
 
+def test_unknown_usernames_from_an_unknown_address_are_throttled(app_store: Store) -> None:
+    at = started()  # AppTest has no address, like Streamlit for a browser on loopback
+    for n in range(20):
+        sign_in(at, f"nobody{n}", "not the password")
+        assert at.error[0].value.startswith("Identifiant ou mot de passe incorrect")
+    for username in ("nobody20", "valmont"):  # the shared bucket is locked, for everyone
+        sign_in(at, username, "not the password" if username != "valmont" else PASSWORD)
+        assert at.error[0].value.startswith("Trop de tentatives échouées"), username
+    assert audit_actions(app_store)[-2:] == ["login.throttled", "login.throttled"]
+
+
 def test_a_disabled_account_cannot_sign_in(app_store: Store) -> None:
     from indicators.access import command_line
     from indicators.accounts import set_disabled
