@@ -6,6 +6,7 @@ URL on a freshly started server before `app.py` has run, so it never relies on t
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -18,7 +19,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from indicators import accounts, sessions
+import web
+from indicators import accounts, devices, sessions, tickets
 from indicators.access import Viewer, can_view
 from indicators.accounts import Account, Security
 from indicators.definition import load_definition
@@ -117,7 +119,9 @@ def failure(exc: Exception, lang: str) -> None:
 
 
 TOKEN = "_mesure_token"  # this browser tab's session cookie value, once known
-SET_COOKIE = "_mesure_set_cookie"  # a cookie to write (after a login) or clear (after a logout)
+TICKET = "_mesure_ticket"  # a sign-in ticket for the page to redeem (under serve.py)
+CLEAR_COOKIE = "_mesure_clear_cookie"  # the session cookie to clear after a logout (serve.py)
+FAILED = "connexion"  # URL parameter (`connexion=echec`) of a page whose ticket was refused
 REJECTED = "_mesure_rejected"  # a cookie already refused: not checked (nor audited) again
 ENDED = "_mesure_ended"  # why this tab's session just expired
 ROUTED = "_mesure_routed"  # the router (app.py) ran in this tab
@@ -138,10 +142,22 @@ PAGE_FILES = {
 EXPIRED = ("idle", "absolute")
 
 
+def behind_launcher() -> bool:
+    """True when the app runs under serve.py (its routes set the HttpOnly cookies)."""
+    return web.launched(st.context.headers)
+
+
 def client_address() -> str:
-    """The address of the browser, for throttling and the audit log ('' when unknown)."""
+    """The address of the browser, for throttling and the audit log ('' when unknown).
+
+    Under serve.py, the address of the connection, as its middleware saw it (a proxy's
+    X-Forwarded-For counts only from FORWARDED_ALLOW_IPS); without it, Streamlit's, which is
+    None on loopback; AppTest has none."""
+    headers = st.context.headers
+    if web.launched(headers):
+        return headers.get(web.CLIENT_HEADER, "")
     address = st.context.ip_address
-    return address if isinstance(address, str) else ""  # AppTest has no request
+    return address if isinstance(address, str) else ""
 
 
 def sso_configured() -> bool:
@@ -159,21 +175,50 @@ def sso_email() -> str:
     return str(st.user.get("email") or "")
 
 
-def _cookie(token: str | None, security: Security) -> None:
-    """Write (or, with None, clear) the session cookie in the browser."""
-    max_age = int(security.absolute.total_seconds()) if token else 0
+def _post(path: str, body: dict[str, str] | None, then: str) -> None:
+    """Run a same-origin POST to one of serve.py's routes from the page, then `then` (JS run
+    with `ok`, whether the route said yes). The page's script never sees a session token:
+    the answer sets or clears the cookie HttpOnly."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    url = json.dumps(("/" + base if base else "") + path)
+    payload = json.dumps(json.dumps(body or {}))
     st.html(
-        "<script>document.cookie = '"
-        f"{sessions.COOKIE}={token or ''}; Max-Age={max_age}; Path=/; SameSite=Strict'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        "<script>(async () => { let ok = false; try {"
+        f" const answer = await fetch({url}, {{method: 'POST', credentials: 'same-origin',"
+        f" cache: 'no-store', headers: {{'Content-Type': 'application/json',"
+        f" '{web.CSRF_HEADER}': '1'}}, body: {payload}}}); ok = answer.ok;"
+        f" }} catch (error) {{}} {then} }})();</script>",
         unsafe_allow_javascript=True,
     )
 
 
+def _redeem(ticket: str, lang: str) -> None:
+    """Hand the sign-in ticket to serve.py, which sets the session cookie; then load the page
+    again, so that its new connection carries the cookie (or says the sign-in failed)."""
+    st.info(t("login.opening", lang), icon=":material/hourglass_top:")
+    _post(
+        web.SESSION_PATH,
+        {"ticket": ticket},
+        "const url = new URL(window.location.href);"
+        f" if (ok) url.searchParams.delete('{FAILED}'); else url.searchParams.set('{FAILED}', 'echec');"
+        " window.location.replace(url.toString());",
+    )
+    st.stop()
+
+
 def _sign_in(store: Store, account: Account, via: str) -> None:
-    token = sessions.open_session(store, account, via, client_address())
-    st.session_state[TOKEN] = token
-    st.session_state[SET_COOKIE] = token
+    """Under serve.py: a ticket the page redeems for an HttpOnly cookie. Without it: a session
+    held by this tab alone (no script ever writes a cookie)."""
+    client = client_address()
+    if behind_launcher():
+        st.session_state[TICKET] = tickets.issue(store, account, via, client)
+    else:
+        log.warning(
+            "%s signed in for this browser tab only: the app runs without serve.py, which"
+            " alone sets the HttpOnly session cookie (uv run streamlit run serve.py).",
+            account.username,
+        )
+        st.session_state[TOKEN] = sessions.open_session(store, account, via, client)
     st.rerun()
 
 
@@ -216,14 +261,21 @@ def _check_session(store: Store) -> sessions.Resolved:
 def login_form(store: Store, lang: str) -> None:
     """The sign-in form (and single sign-on when configured); no data is shown with it."""
     security = Security.from_env()
-    if st.session_state.pop(SET_COOKIE, "x") is None:
-        _cookie(None, security)
+    ticket = st.session_state.pop(TICKET, None)
+    if ticket:
+        _redeem(ticket, lang)
+    if st.session_state.pop(CLEAR_COOKIE, False):
+        _post(web.LOGOUT_PATH, None, "")
     st.title(t("login.title", lang))
     ended = st.session_state.pop(ENDED, None)
     if ended in EXPIRED:
         st.info(t(f"login.expired_{ended}", lang))
+    failed = st.query_params.get(FAILED) == "echec"
+    if failed:
+        st.error(t("login.ticket_failed", lang))
+        del st.query_params[FAILED]
     email = sso_email()
-    if email:
+    if email and not failed:
         account = accounts.account_for_email(store, email)
         if account is not None:
             _sign_in(store, account, "sso")
@@ -243,7 +295,10 @@ def login_form(store: Store, lang: str) -> None:
         )
         submitted = st.form_submit_button(t("login.submit", lang), type="primary")
     if submitted:
-        login = accounts.authenticate(store, username, password, client_address(), security)
+        device = st.context.cookies.get(devices.COOKIE)
+        login = accounts.authenticate(
+            store, username, password, client_address(), security, device=device
+        )
         if login.account is not None:
             _sign_in(store, login.account, "password")
         elif login.retry_after is not None:
@@ -268,8 +323,10 @@ def login_form(store: Store, lang: str) -> None:
 
 
 def _logout(store: Store) -> None:
+    """End the session in the store; under serve.py, the page then clears its cookie."""
     sessions.close_session(store, st.session_state.pop(TOKEN, None))
-    st.session_state[SET_COOKIE] = None
+    if behind_launcher():
+        st.session_state[CLEAR_COOKIE] = True
 
 
 def _watch_session(store: Store) -> None:
@@ -289,8 +346,6 @@ def _watch_session(store: Store) -> None:
 
 
 def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
-    if st.session_state.get(SET_COOKIE):
-        _cookie(st.session_state.pop(SET_COOKIE), Security.from_env())
     box = st.sidebar.container(border=True)
     box.markdown(t("login.signed_in", lang, name=viewer.display_name))
     box.caption(

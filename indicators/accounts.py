@@ -2,7 +2,9 @@
 
 Passwords are hashed with argon2id. A hash made with older parameters is upgraded the next
 time its owner signs in. Repeated failures lock the account, and the client address that sent
-them, for a while; every attempt, refused or not, is in the audit log.
+them, for a while; an attempt whose address is unknown counts under one shared address,
+`unknown`. A browser holding a device cookie of the account (`devices.py`) is held by neither
+lock, only by its own small limit. Every attempt, refused or not, is in the audit log.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from indicators import devices
 from indicators.access import ROLES, Viewer, require_role
 from indicators.problems import RefusedInputError
 from indicators.store import Audit, Store
@@ -25,6 +28,9 @@ from indicators.store import Audit, Store
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
+# The address failures are counted under when the client's own is not known (so that they
+# still add up to the per-address lock).
+UNKNOWN_CLIENT = "unknown"
 # The organisation types each role may belong to (an evaluator belongs to the backbone or none).
 ORGANISATION_TYPES = {
     "partner": ("school", "company", "company_foundation", "association", "public_body"),
@@ -42,6 +48,8 @@ class Security:
     max_failures: int = 5  # failed logins of one account within `window` before it locks
     client_max_failures: int = 20  # failed logins from one client address within `window`
     window: dt.timedelta = dt.timedelta(minutes=15)
+    device_max_failures: int = 5  # failed logins through one trusted device within `window`
+    device_lifetime: dt.timedelta = dt.timedelta(days=90)  # a device cookie's life
     time_cost: int = 3  # argon2id, as recommended by RFC 9106's second choice
     memory_kib: int = 65536
     parallelism: int = 4
@@ -59,13 +67,15 @@ class Security:
                 return default
             return value if value > 0 else default
 
-        minute, hour = dt.timedelta(minutes=1), dt.timedelta(hours=1)
+        minute, hour, day = dt.timedelta(minutes=1), dt.timedelta(hours=1), dt.timedelta(days=1)
         return cls(
             idle=minute * number("MESURE_IDLE_MINUTES", base.idle / minute),
             absolute=hour * number("MESURE_SESSION_HOURS", base.absolute / hour),
             max_failures=int(number("MESURE_MAX_FAILURES", base.max_failures)),
             client_max_failures=int(number("MESURE_CLIENT_MAX_FAILURES", base.client_max_failures)),
             window=minute * number("MESURE_LOCK_MINUTES", base.window / minute),
+            device_max_failures=int(number("MESURE_DEVICE_MAX_FAILURES", base.device_max_failures)),
+            device_lifetime=day * number("MESURE_DEVICE_DAYS", base.device_lifetime / day),
             time_cost=int(number("MESURE_ARGON2_TIME_COST", base.time_cost)),
             memory_kib=int(number("MESURE_ARGON2_MEMORY_KIB", base.memory_kib)),
             parallelism=int(number("MESURE_ARGON2_PARALLELISM", base.parallelism)),
@@ -249,7 +259,8 @@ def list_accounts(store: Store, viewer: Viewer) -> pd.DataFrame:
 
 
 def set_disabled(store: Store, actor: Viewer, username: str, disabled: bool = True) -> Account:
-    """Disable (or enable again) an account; a disabled account's sessions end at once."""
+    """Disable (or enable again) an account; a disabled account's sessions end at once and its
+    devices are no longer trusted."""
     require_role(actor, "evaluator")
     account = get_account(store, username)
     now = store.clock()
@@ -263,6 +274,7 @@ def set_disabled(store: Store, actor: Viewer, username: str, disabled: bool = Tr
     )
     if disabled:
         store.execute("sessions_end_user", username=account.username, reason="disabled", at=now)
+        devices.revoke_all(store, account.username, "disabled")
     return get_account(store, account.username)
 
 
@@ -273,7 +285,8 @@ def set_password(
     password: str,
     security: Security | None = None,
 ) -> None:
-    """Give an account a new password (evaluators, or the account's owner); ends its sessions."""
+    """Give an account a new password (evaluators, or the account's owner); ends its sessions
+    and revokes its trusted devices."""
     if actor.username != _username(username):
         require_role(actor, "evaluator")
     account = get_account(store, username)
@@ -287,6 +300,7 @@ def set_password(
         at=now,
     )
     store.execute("sessions_end_user", username=account.username, reason="password", at=now)
+    devices.revoke_all(store, account.username, "password")
 
 
 def account_for_email(store: Store, email: str) -> Account | None:
@@ -309,41 +323,79 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return _DUMMY[key]
 
 
-def throttled(store: Store, username: str, client: str, security: Security) -> dt.timedelta | None:
-    """How long `username` (or `client`) must wait before trying again, or None."""
-    now = store.clock()
+def _failures(
+    store: Store, username: str, client: str, device: str, security: Security
+) -> dict[str, Any]:
+    """The failures in the window: of the account, of the address, of the trusted device."""
     row = store.query(
-        "login_failures", username=_username(username), client=client, since=now - security.window
+        "login_failures",
+        username=username,
+        client=client,
+        device=device,
+        since=store.clock() - security.window,
     ).iloc[0]
-    waits = []
-    if row["of_account"] >= security.max_failures:
-        waits.append(row["first_of_account"] + security.window - now)
-    if client and row["of_client"] >= security.client_max_failures:
-        waits.append(row["first_of_client"] + security.window - now)
-    if not waits:
-        return None
-    return max(pd.Timedelta(w).to_pytimedelta() for w in waits)
+    return {str(k): v for k, v in row.items()}
+
+
+def _lock(counts: dict[str, Any], security: Security, now: dt.datetime) -> dt.timedelta | None:
+    """How long the account's or the address's lock still holds, or None."""
+    waits = [
+        counts[f"first_of_{what}"] + security.window - now
+        for what, limit in (
+            ("account", security.max_failures),
+            ("client", security.client_max_failures),
+        )
+        if counts[f"of_{what}"] >= limit
+    ]
+    return max(pd.Timedelta(w).to_pytimedelta() for w in waits) if waits else None
+
+
+def throttled(store: Store, username: str, client: str, security: Security) -> dt.timedelta | None:
+    """How long `username` (or `client`, `unknown` when empty) must wait before trying again
+    from a browser without a device cookie of the account, or None."""
+    counts = _failures(store, _username(username), client or UNKNOWN_CLIENT, "", security)
+    return _lock(counts, security, store.clock())
 
 
 def authenticate(
-    store: Store, username: str, password: str, client: str = "", security: Security | None = None
+    store: Store,
+    username: str,
+    password: str,
+    client: str = "",
+    security: Security | None = None,
+    device: str | None = None,
 ) -> Login:
     """Check a username and password; every attempt is audited, refused ones included.
 
     Refusals do not say whether the account exists. A hash made with other argon2id
-    parameters than `security`'s is upgraded on success.
+    parameters than `security`'s is upgraded on success. `client` is the address of the
+    browser (`unknown` when empty); `device` the device cookie it presents, if any. A device
+    cookie of this account that the store trusts lets the attempt past the account's and the
+    address's locks, and its failures count for it alone; after
+    `security.device_max_failures` of them in the window it is refused, and the attempt is
+    one of a stranger.
     """
     security = security or Security.from_env()
     username = _username(username)
+    client = client or UNKNOWN_CLIENT
     hasher = security.hasher()
+    details: dict[str, Any] = {"client": client}
+    trusted = devices.trusted(store, device, username) or ""
+    counts = _failures(store, username, client, trusted, security)
+    if trusted and counts["of_device"] >= security.device_max_failures:
+        details["refused_device"] = trusted
+        trusted = ""
+    elif trusted:
+        details["device"] = trusted  # its failures count for this device only
 
     def refuse(reason: str, action: str = "login.failure", **more: Any) -> Login:
-        store.audit(username or "?", action, username, client=client, reason=reason)
+        store.audit(username or "?", action, username, **details, reason=reason)
         return Login(None, reason, **more)
 
-    wait = throttled(store, username, client, security)
-    if wait is not None:
-        return refuse("throttled", "login.throttled", retry_after=wait)
+    if not trusted:
+        wait = _lock(counts, security, store.clock())
+        if wait is not None:
+            return refuse("throttled", "login.throttled", retry_after=wait)
     row = _credentials(store, username) if username else None
     if row is None or not row["password_hash"]:
         with contextlib.suppress(VerificationError):

@@ -420,6 +420,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Demo initiative: every account has the password `{password}`.",
     ),
     "login.logout": ("Se déconnecter", "Sign out"),
+    "login.opening": ("Ouverture de la session…", "Opening the session…"),
+    "login.ticket_failed": (
+        "La connexion n'a pas pu aboutir : reconnectez-vous.",
+        "Signing in could not complete: please sign in again.",
+    ),
+    "web.refused_download": (
+        "Accès refusé : connectez-vous à Mesure commune pour ouvrir ce fichier.",
+        "Access refused: sign in to Mesure commune to open this file.",
+    ),
+    "web.refused_request": (
+        "Requête refusée : elle ne vient pas d'une page de Mesure commune.",
+        "Request refused: it does not come from a Mesure commune page.",
+    ),
+    "web.refused_ticket": (
+        "Connexion refusée : recommencez depuis la page de connexion.",
+        "Sign-in refused: start again from the sign-in page.",
+    ),
+    "web.bad_request": ("Requête incomplète.", "Incomplete request."),
     "login.signed_in": ("Connecté·e : **{name}**", "Signed in: **{name}**"),
     "role.evaluator": ("Évaluation", "Evaluator"),
     "role.partner": ("Partenaire", "Partner"),

@@ -15,6 +15,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "login.success": ("connexion", "login"),
     "login.failure": ("connexion refusée", "failed login"),
     "login.throttled": ("connexion bloquée (trop d'échecs)", "login throttled"),
+    "login.ticket": (
+        "ticket de connexion émis (identifiants acceptés)",
+        "sign-in ticket issued (credentials accepted)",
+    ),
+    "login.ticket_refused": ("ticket de connexion refusé", "sign-in ticket refused"),
+    "device.add": ("appareil de confiance enregistré", "trusted device registered"),
     "logout": ("déconnexion", "logout"),
     "session.expired": ("session expirée", "session expired"),
     "session.rejected": ("cookie de session refusé", "session cookie refused"),

@@ -9,17 +9,13 @@ when its account is disabled.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
+from indicators import signing
 from indicators.access import Viewer
 from indicators.accounts import Account, Security
 from indicators.store import Audit, Store
@@ -28,6 +24,7 @@ COOKIE = "mesure_session"
 VERSION = "v1"
 # A session's last use is written at most this often (every page run would be a write).
 TOUCH_EVERY = dt.timedelta(seconds=30)
+_hash = signing.digest  # what the store keeps of a session id
 
 
 @dataclass(frozen=True)
@@ -38,27 +35,6 @@ class Resolved:
     # ok, none, tampered, unknown, ended, idle, absolute, disabled
     reason: str
     via: str = ""
-
-
-_KEYS: dict[Path, bytes] = {}  # the signing key of each store, read once per process
-
-
-def _key(store: Store) -> bytes:
-    configured = os.environ.get("MESURE_SECRET_KEY", "")
-    if configured:
-        return configured.encode()
-    if store.path not in _KEYS:
-        _KEYS[store.path] = store.setting("session_key", lambda: secrets.token_urlsafe(48)).encode()
-    return _KEYS[store.path]
-
-
-def _sign(key: bytes, payload: str) -> str:
-    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def open_session(
@@ -84,7 +60,7 @@ def open_session(
         expires_at=expires,
     )
     payload = f"{VERSION}.{session_id}.{int(expires.replace(tzinfo=dt.UTC).timestamp())}"
-    return f"{payload}.{_sign(_key(store), payload)}"
+    return f"{payload}.{signing.sign(signing.key(store), payload)}"
 
 
 def _parse(store: Store, token: str) -> tuple[str, dt.datetime] | None:
@@ -93,7 +69,7 @@ def _parse(store: Store, token: str) -> tuple[str, dt.datetime] | None:
     if len(parts) != 4 or parts[0] != VERSION:
         return None
     payload = ".".join(parts[:3])
-    if not hmac.compare_digest(_sign(_key(store), payload), parts[3]):
+    if not signing.signed(store, payload, parts[3]):
         return None
     try:
         expires = dt.datetime.fromtimestamp(int(parts[2]), dt.UTC).replace(tzinfo=None)

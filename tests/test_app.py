@@ -120,6 +120,58 @@ def test_signing_in_opens_the_catalogue_and_is_audited(app_store: Store) -> None
     assert audit_actions(app_store)[-1] == "login.success"
 
 
+def html_of(at: AppTest) -> str:
+    """The HTML (and scripts) the run put on the page."""
+    return "\n".join(str(element.proto.body) for element in at.get("html"))
+
+
+def test_without_the_launcher_a_sign_in_holds_for_the_tab_only_and_says_so(
+    app_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="mesure"):
+        at = sign_in(started(), "valmont", PASSWORD)
+    assert at.title[0].value == "Catalogue des indicateurs communs"
+    assert "document.cookie" not in html_of(at)  # no script writes a cookie, ever
+    assert ui.TICKET not in at.session_state and audit_actions(app_store)[-1] == "login.success"
+    assert "for this browser tab only" in caplog.text
+
+
+def test_under_the_launcher_the_page_redeems_a_ticket_and_never_sees_the_session(
+    app_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui, "behind_launcher", lambda: True)
+    at = sign_in(started(), "valmont", PASSWORD)
+    script = html_of(at)
+    assert 'fetch("/mesure/session"' in script and "X-Mesure-Request" in script
+    assert at.info[0].value == "Ouverture de la session…" and not at.text_input  # no form
+    assert ui.TOKEN not in at.session_state and "v1." not in script
+    # the ticket is issued, the session opens only when the route redeems it
+    assert audit_actions(app_store)[-1] == "login.ticket"
+    assert "login.success" not in audit_actions(app_store)
+
+
+def test_under_the_launcher_logout_ends_the_session_then_clears_the_cookie(
+    app_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui, "behind_launcher", lambda: True)
+    at = started(app_store, "eva")
+    token = at.session_state[ui.TOKEN]
+    at.sidebar.button(key="logout").click().run()
+    assert at.title[0].value == "Connexion"
+    from indicators import sessions
+
+    assert sessions.resolve(app_store, token).reason == "ended"
+    assert 'fetch("/mesure/logout"' in html_of(at) and token not in html_of(at)
+
+
+def test_a_refused_ticket_is_said_on_the_sign_in_form(app_store: Store) -> None:
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params[ui.FAILED] = "echec"
+    at.run()
+    assert at.error[0].value == "La connexion n'a pas pu aboutir : reconnectez-vous."
+    assert ui.FAILED not in at.query_params
+
+
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     app_store: Store,
 ) -> None:
@@ -140,6 +192,17 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(
     assert at.error[0].value.startswith("Trop de tentatives échouées : réessayez dans 15 min")
     assert at.title[0].value == "Connexion"
     assert audit_actions(app_store)[-1] == "login.throttled"
+
+
+def test_unknown_usernames_from_an_unknown_address_are_throttled(app_store: Store) -> None:
+    at = started()  # AppTest has no address, like Streamlit for a browser on loopback
+    for n in range(20):
+        sign_in(at, f"nobody{n}", "not the password")
+        assert at.error[0].value.startswith("Identifiant ou mot de passe incorrect")
+    for username in ("nobody20", "valmont"):  # the shared bucket is locked, for everyone
+        sign_in(at, username, "not the password" if username != "valmont" else PASSWORD)
+        assert at.error[0].value.startswith("Trop de tentatives échouées"), username
+    assert audit_actions(app_store)[-2:] == ["login.throttled", "login.throttled"]
 
 
 def test_a_disabled_account_cannot_sign_in(app_store: Store) -> None:

@@ -32,12 +32,21 @@ def test_domain_never_imports_streamlit(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [*DOMAIN, *PAGES, PROJECT / "app.py", PROJECT / "ui.py"], ids=lambda p: p.name
+    "path",
+    [*DOMAIN, *PAGES, *(PROJECT / name for name in ("app.py", "ui.py", "web.py", "serve.py"))],
+    ids=lambda p: p.name,
 )
 def test_only_the_store_module_talks_to_duckdb(path: Path) -> None:
     if path.name == "store.py":
         return
     assert "duckdb" not in imported(path)
+
+
+def test_the_launchers_http_glue_leaves_the_streamlit_app_to_streamlit() -> None:
+    """web.py (routes and middleware) stands in front of the app without importing Streamlit;
+    serve.py only assembles them."""
+    assert "streamlit" not in imported(PROJECT / "web.py")
+    assert imported(PROJECT / "serve.py") == {"streamlit", "web"}
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)

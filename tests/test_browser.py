@@ -1,4 +1,5 @@
-"""Real-browser journeys: Playwright driving Debian's chromium against a live server.
+"""Real-browser journeys: Playwright driving Debian's chromium against a live server, started
+as the README says (`streamlit run serve.py`: the app with its HttpOnly cookie routes).
 
 Skipped where /usr/bin/chromium is absent (a newcomer's machine); CI installs it.
 """
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from indicators.devices import COOKIE as DEVICE_COOKIE
 from indicators.sessions import COOKIE
 from indicators.setup import init_store
 from indicators.store import Store
@@ -24,7 +26,7 @@ from tests.conftest import LIGHT_ARGON2, PASSWORD, PROJECT, copy_definition, ope
 from tests.stored import reported
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Cookie, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -77,7 +79,7 @@ def _serve(
             "-m",
             "streamlit",
             "run",
-            str(PROJECT / "app.py"),
+            str(PROJECT / "serve.py"),
             "--server.headless=true",
             f"--server.port={port}",
             "--server.address=127.0.0.1",
@@ -145,12 +147,43 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Se connecter").click()
 
 
+def settled(page: Page, act: Callable[[], None]) -> None:
+    """Do `act`, then wait until the script run it started has finished (so that the next
+    action cannot interrupt it)."""
+    page.evaluate(
+        """() => { const app = document.querySelector('[data-testid=stApp]');
+        window.__ran = false;
+        if (window.__watch) window.__watch.disconnect();
+        window.__watch = new MutationObserver(() => {
+            if (app.dataset.testScriptState === 'running') window.__ran = true; });
+        window.__watch.observe(app, {attributes: true}); }"""
+    )
+    act()
+    page.wait_for_function(
+        "() => window.__ran && document.querySelector('[data-testid=stApp]')"
+        ".dataset.testScriptState === 'notRunning'",
+        timeout=30_000,
+    )
+
+
 def signed_in_as(page: Page, name: str) -> None:
     page.get_by_text(f"Connecté·e : {name}").wait_for(timeout=30_000)
 
 
 def session_cookie(context: BrowserContext) -> str:
     return next((c["value"] for c in context.cookies() if c["name"] == COOKIE), "")
+
+
+def cookie_set(context: BrowserContext, name: str = COOKIE, present: bool = True) -> Cookie | None:
+    """The browser's cookie `name` once it is there (or None once it is gone), within 15 s."""
+    deadline = time.monotonic() + 15
+    while True:
+        found = next((c for c in context.cookies() if c["name"] == name), None)
+        if (found is not None) == present:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"cookie {name} {'never set' if present else 'never cleared'}")
+        time.sleep(0.2)
 
 
 def test_an_anonymous_visitor_of_every_page_url_on_a_fresh_server_sees_only_the_sign_in(
@@ -182,9 +215,11 @@ def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
     assert page.url.endswith("/donnees")
     # through the router, even on a fresh server: the menu of the role is there
     page.get_by_role("link", name="Journal d'audit").wait_for(timeout=15_000)
-    page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
-    cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
-    assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600
+    cookie = cookie_set(context)
+    assert cookie is not None and cookie["value"].startswith("v1.")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["expires"] > time.time() + 11 * 3600
+    assert COOKIE not in page.evaluate("document.cookie")  # out of reach of the page's scripts
     page.reload()
     signed_in_as(page, "Éva Luation")
     page.goto(f"{closed_server}/catalogue")  # the first page of the menu keeps its address
@@ -195,7 +230,8 @@ def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
     other.get_by_role("heading", name="Journal d'audit").wait_for(timeout=30_000)
     other.get_by_role("button", name="Se déconnecter").click()
     other.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
-    other.wait_for_function(f"!document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    cookie_set(context, present=False)
+    assert cookie_set(context, DEVICE_COOKIE) is not None  # the device stays trusted
     page.reload()  # the first tab is signed out too
     page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
     context.close()
@@ -207,7 +243,7 @@ def test_a_tampered_or_replayed_cookie_is_refused(browser: Browser, closed_serve
     page.goto(closed_server)
     sign_in(page, "valmont")
     signed_in_as(page, "Transports Valmont")
-    page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    cookie_set(context)
     good = session_cookie(context)
     session_id = good.split(".")[1]
     forged = good.replace(session_id, session_id[::-1])
@@ -234,7 +270,7 @@ def test_an_idle_session_expires_and_says_so(browser: Browser, hasty_server: str
     page.goto(f"{hasty_server}/donnees")
     sign_in(page, "horizon")
     signed_in_as(page, "Fondation Horizon")
-    page.wait_for_function(f"document.cookie.includes('{COOKIE}=v1.')", timeout=15_000)
+    cookie_set(context)
     # Left alone, the tab falls back to the sign-in form by itself: no data stays on screen.
     page.get_by_text("Votre session a expiré après une période d'inactivité").wait_for(
         timeout=30_000
@@ -244,6 +280,66 @@ def test_an_idle_session_expires_and_says_so(browser: Browser, hasty_server: str
     page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
     assert "Fondation Horizon" not in page.inner_text("body")
     context.close()
+
+
+def test_a_download_url_answers_only_to_a_live_session(
+    browser: Browser, closed_server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{closed_server}/deposer")
+    sign_in(page, "valmont")
+    page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Télécharger le modèle pré-rempli").click()
+    url = download.value.url
+    assert "/media/" in url
+    assert context.request.get(url).body().startswith(b"PK")  # with the session cookie
+    stranger = browser.new_context()
+    refused = stranger.request.get(url)  # no cookie at all
+    assert refused.status == 403 and "connectez-vous" in refused.text()
+    stranger.close()
+    token = session_cookie(context)
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    cookie_set(context, present=False)
+    assert context.request.get(url).status == 403  # after logout
+    context.add_cookies([{"name": COOKIE, "value": token, "url": closed_server}])
+    assert context.request.get(url).status == 403  # nor with the old cookie put back
+    context.close()
+
+
+@pytest.fixture
+def locking_server(tmp_path: Path) -> Iterator[str]:
+    """Three failures lock an account, and an address (every browser here is 127.0.0.1, as
+    behind a proxy on the same host that does not forward the address)."""
+    yield from _serve(tmp_path, demo=False, MESURE_MAX_FAILURES="3", MESURE_CLIENT_MAX_FAILURES="3")
+
+
+def test_a_stranger_locking_the_account_does_not_lock_out_its_owners_device(
+    browser: Browser, locking_server: str
+) -> None:
+    owner = browser.new_context()
+    page = owner.new_page()
+    page.goto(locking_server)
+    sign_in(page, "valmont")
+    signed_in_as(page, "Transports Valmont")
+    assert cookie_set(owner, DEVICE_COOKIE) is not None
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    attacker = browser.new_context()
+    other = attacker.new_page()
+    other.goto(locking_server)
+    for _ in range(3):
+        settled(other, lambda: sign_in(other, "valmont", "not the password"))
+        other.get_by_text("Identifiant ou mot de passe incorrect").wait_for(timeout=30_000)
+    sign_in(other, "valmont")  # locked for any browser without the owner's device cookie
+    other.get_by_text("Trop de tentatives échouées").wait_for(timeout=30_000)
+    attacker.close()
+    page.reload()
+    sign_in(page, "valmont")  # the owner's browser still gets in
+    signed_in_as(page, "Transports Valmont")
+    owner.close()
 
 
 def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_server: str) -> None:

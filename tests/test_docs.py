@@ -16,7 +16,7 @@ def test_readme_opens_with_the_two_newcomer_commands() -> None:
     block = re.search(r"```bash\n(.*?)```", README, re.S)
     assert block is not None and README.index("```bash") < 40
     commands = [line.split("#")[0].strip() for line in block.group(1).splitlines()]
-    assert commands == ["uv run streamlit run app.py", "uv run pytest"]
+    assert commands == ["uv run streamlit run serve.py", "uv run pytest"]
 
 
 def test_ci_runs_the_readme_test_command() -> None:

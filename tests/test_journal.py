@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from indicators import accounts, exports, journal, learning, sessions, synthesis, uploads
+from indicators import (
+    accounts,
+    exports,
+    journal,
+    learning,
+    sessions,
+    synthesis,
+    tickets,
+    uploads,
+)
 from indicators.access import AccessDeniedError, command_line
 from indicators.definition import load_definition
 from indicators.setup import init_store
@@ -27,6 +36,9 @@ def test_every_action_writes_who_when_what(
     login = accounts.authenticate(store, "valmont", "correct horse battery", "c", FAST)
     assert login.account is not None
     token = sessions.open_session(store, login.account, client="c", security=FAST)
+    ticket = tickets.issue(store, login.account, "password", "c")  # login.ticket
+    tickets.redeem(store, ticket, "c", security=FAST)  # device.add
+    tickets.redeem(store, ticket, "c", security=FAST)  # login.ticket_refused (used)
     accounts.authenticate(store, "valmont", "wrong", "c", FAST)  # login.failure
     for _ in range(FAST.max_failures):
         accounts.authenticate(store, "elan", "wrong", "c", FAST)
