@@ -37,9 +37,28 @@ def test_domain_never_imports_streamlit(path: Path) -> None:
     ids=lambda p: p.name,
 )
 def test_only_the_store_module_talks_to_duckdb(path: Path) -> None:
-    if path.name == "store.py":
+    if path.name in ("store.py", "connection.py"):  # connection.py: store.py's instances
         return
     assert "duckdb" not in imported(path)
+
+
+def test_only_the_store_module_uses_the_connections() -> None:
+    users = [p.name for p in DOMAIN if "connection" in _names(p)]
+    assert users == ["store.py"]
+
+
+def _names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "indicators"
+        for alias in node.names
+    } | {
+        node.module.rsplit(".", 1)[-1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("indicators.")
+    }
 
 
 def test_the_launchers_http_glue_leaves_the_streamlit_app_to_streamlit() -> None:
