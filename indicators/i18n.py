@@ -489,6 +489,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.period": ("Période", "Period"),
     "column.breakdown": ("Ventilation", "Breakdown"),
     "column.number": ("Valeur", "Value"),
+    "column.figure": ("Chiffre", "Figure"),
     "column.unit": ("Unité", "Unit"),
     "column.rule": ("Règle", "Rule"),
     "column.hidden": ("Masqué", "Hidden"),
@@ -523,6 +524,42 @@ TEXTS: dict[str, tuple[str, str]] = {
         " Ils ne changeront plus jusqu'à la prochaine publication.",
         "Freezes the year's tables for funders (accepted data only). They will not change"
         " until the next publication.",
+    ),
+    "synthesis.publish_title": (
+        "Publier une année pour les financeurs",
+        "Publish a year for funders",
+    ),
+    "synthesis.last_published": (
+        "Dernière publication de cette année : le {when} par {by}.",
+        "Last publication of this year: on {when} by {by}.",
+    ),
+    "synthesis.nothing_accepted": (
+        "L'année {year} n'a encore aucune valeur acceptée : il n'y a rien à publier. Acceptez"
+        " d'abord des dépôts (page Synchronisation).",
+        "The year {year} has no accepted value yet: there is nothing to publish. Accept uploads"
+        " first (Synchronisation page).",
+    ),
+    "synthesis.publish_organisations": ("Organisations publiées", "Organisations published"),
+    "synthesis.publish_values": ("Valeurs acceptées publiées", "Accepted values published"),
+    "synthesis.publish_waiting": (
+        "Valeurs en attente, non publiées",
+        "Values waiting, not published",
+    ),
+    "synthesis.publish_left_out": (
+        "{values} valeurs de cette année attendent encore d'être relues : la publication les"
+        " laisse de côté. Acceptez-les d'abord pour qu'elles y figurent.",
+        "{values} values of this year still wait for review: the publication leaves them out."
+        " Accept them first to include them.",
+    ),
+    "synthesis.publish_headline": (
+        "Chiffres clés que les financeurs liront (l'initiative entière) :",
+        "Key figures funders will read (the whole initiative):",
+    ),
+    "synthesis.publish_confirm": (
+        "J'ai relu ce que contient la publication : les financeurs liront ces chiffres de"
+        " {year}, figés jusqu'à la prochaine publication.",
+        "I have read what the publication contains: funders will read these {year} figures,"
+        " frozen until the next publication.",
     ),
     "synthesis.published": ("Année {year} publiée.", "Year {year} published."),
     "synthesis.live": (

@@ -24,6 +24,7 @@ import pandas as pd
 from indicators import coordination, progress, synchronisation
 from indicators.access import AccessDeniedError, Viewer, require_role
 from indicators.figures import threshold
+from indicators.problems import RefusedInputError
 from indicators.publications import payload
 from indicators.store import Audit, Store
 from indicators.suppression import Suppressed, small, suppress
@@ -193,9 +194,68 @@ def scopes(store: Store) -> list[str]:
     return [progress.SCOPE_ALL, *places.loc[places["kind"] == "territory", "code"]]
 
 
-def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
-    """Freeze the summary of `year` for every scope (evaluators only); the publication id."""
+@dataclass(frozen=True)
+class Contents:
+    """What publishing a year would give funders: by organisation, its accepted values (and
+    submissions, indicators) and those still waiting for review, which it would leave out;
+    and the year's last publication, if any."""
+
+    year: str
+    organisations: pd.DataFrame
+    last_published: dt.datetime | None
+    last_published_by: str
+
+    @property
+    def accepted_values(self) -> int:
+        """Values a publication would carry."""
+        return int(self.organisations["accepted_values"].sum())
+
+    @property
+    def accepted_organisations(self) -> int:
+        """Organisations with at least one accepted value."""
+        return int((self.organisations["accepted_values"] > 0).sum())
+
+    @property
+    def waiting_values(self) -> int:
+        """Values still waiting for review, which a publication leaves out."""
+        return int(self.organisations["waiting_values"].sum())
+
+    @property
+    def publishable(self) -> bool:
+        """True when the year has accepted data: an empty year is never published."""
+        return self.accepted_values > 0
+
+
+def contents(store: Store, viewer: Viewer, year: str) -> Contents:
+    """What publishing `year` would contain, for the evaluator to read before confirming."""
     require_role(viewer, "evaluator")
+    organisations = store.query("publication_contents", year=year)
+    past = store.query("publications")
+    past = past[past["period"] == year]
+    last = past.iloc[0] if not past.empty else None
+    return Contents(
+        year,
+        organisations,
+        None if last is None else pd.Timestamp(last["published_at"]).to_pydatetime(),
+        "" if last is None else str(last["published_by"]),
+    )
+
+
+def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
+    """Freeze the summary of `year` for every scope (evaluators only); the publication id.
+
+    Raises RefusedInputError for a year without any accepted value: funders would land on an
+    empty summary."""
+    require_role(viewer, "evaluator")
+    found = contents(store, viewer, year)
+    if not found.publishable:
+        raise RefusedInputError(
+            "nothing-accepted",
+            f"L'année {year} n'a encore aucune valeur acceptée : il n'y a rien à publier."
+            " Acceptez d'abord des dépôts (page Synchronisation), puis publiez.",
+            f"The year {year} has no accepted value yet: there is nothing to publish."
+            " Accept uploads first (Synchronisation page), then publish.",
+        )
     tables = [
         (scope, name, payload(frame))
         for scope in scopes(store)
@@ -210,7 +270,12 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
         ("", "collective", payload(collective[collective["period"].isin(periods)])),
         ("", "contributions", payload(shares[shares["period"].isin(periods)])),
     ]
-    return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, {}))
+    details = {
+        "organisations": found.accepted_organisations,
+        "values": found.accepted_values,
+        "left_waiting": found.waiting_values,
+    }
+    return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, details))
 
 
 def published_years(store: Store, viewer: Viewer) -> list[str]:

@@ -7,6 +7,7 @@ import ui
 from indicators import pack, synthesis
 from indicators import synthesis_view as view
 from indicators.i18n import t
+from indicators.problems import RefusedInputError
 
 viewer, store, lang = ui.guard("synthesis")
 definition = ui.definition(lang)
@@ -21,15 +22,53 @@ years = synthesis.published_years(store, viewer)
 if viewer.role == "evaluator":
     closed = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
     with st.container(border=True):
+        st.markdown(f"**{t('synthesis.publish_title', lang)}**")
         chosen = st.selectbox(
             t("progress.year", lang), list(reversed(closed)), key="synthesis_publish_year"
         )
         st.caption(t("synthesis.publish_help", lang))
-        if st.button(t("synthesis.publish", lang, year=chosen), key="synthesis_publish"):
-            with st.spinner():
-                synthesis.publish(store, viewer, chosen, today)
-            st.success(t("synthesis.published", lang, year=chosen))
-            years = synthesis.published_years(store, viewer)
+        found = synthesis.contents(store, viewer, chosen)
+        if found.last_published is not None:
+            when = found.last_published.strftime("%d/%m/%Y %H:%M")
+            st.caption(t("synthesis.last_published", lang, when=when, by=found.last_published_by))
+        if not found.publishable:
+            st.warning(t("synthesis.nothing_accepted", lang, year=chosen))
+        else:
+            cells = st.columns(3)
+            cells[0].metric(
+                t("synthesis.publish_organisations", lang), found.accepted_organisations
+            )
+            cells[1].metric(t("synthesis.publish_values", lang), found.accepted_values)
+            cells[2].metric(t("synthesis.publish_waiting", lang), found.waiting_values)
+            if found.waiting_values:
+                st.info(t("synthesis.publish_left_out", lang, values=found.waiting_values))
+            preview = synthesis.summary(store, viewer, chosen, "*", today, live=True)
+            if preview is not None:
+                st.caption(t("synthesis.publish_headline", lang))
+                headline = pack.headline_rows(preview, lang)
+                ui.table(
+                    {
+                        t("column.figure", lang): [title for title, _ in headline],
+                        t("column.number", lang): [text for _, text in headline],
+                    }
+                )
+            sure = st.checkbox(
+                t("synthesis.publish_confirm", lang, year=chosen), key="synthesis_publish_sure"
+            )
+            if st.button(
+                t("synthesis.publish", lang, year=chosen),
+                key="synthesis_publish",
+                type="primary",
+                disabled=not sure,
+            ):
+                try:
+                    with st.spinner():
+                        synthesis.publish(store, viewer, chosen, today)
+                except RefusedInputError as refused:
+                    st.error(refused.message(lang))
+                else:
+                    st.success(t("synthesis.published", lang, year=chosen))
+                    years = synthesis.published_years(store, viewer)
 if not years and viewer.role != "evaluator":
     st.info(t("synthesis.none", lang))
     st.stop()

@@ -643,6 +643,8 @@ def test_synthesis_page_funder_waits_for_a_publication_then_reads_it(app_store: 
     evaluator.switch_page("pages/synthese.py").run()
     assert not evaluator.exception, evaluator.exception
     evaluator.selectbox(key="synthesis_publish_year").set_value("2024-2025").run()
+    assert evaluator.button(key="synthesis_publish").disabled  # not before confirming
+    evaluator.checkbox(key="synthesis_publish_sure").check().run()
     evaluator.button(key="synthesis_publish").click().run()
     assert not evaluator.exception, evaluator.exception
     assert "Année 2024-2025 publiée." in [s.value for s in evaluator.success]

@@ -57,7 +57,9 @@ def _names(path: Path) -> set[str]:
     } | {
         node.module.rsplit(".", 1)[-1]
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("indicators.")
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("indicators.")
     }
 
 

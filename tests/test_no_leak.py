@@ -360,6 +360,7 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: coordination.network(shared, GUEST, "2024-2025"),
         lambda: synthesis.publish(shared, GUEST, "2024-2025", TODAY),
         lambda: synthesis.published_years(shared, GUEST),
+        lambda: synthesis.contents(shared, GUEST, "2024-2025"),
         lambda: synthesis.summary(shared, GUEST, "2024-2025", "*", TODAY),
         lambda: pack.workbook(shared, GUEST, published(shared), "fr"),
         lambda: pack.pdf(shared, GUEST, published(shared), "fr"),
