@@ -342,6 +342,46 @@ def test_a_stranger_locking_the_account_does_not_lock_out_its_owners_device(
     owner.close()
 
 
+@pytest.fixture
+def busy_server(tmp_path: Path) -> Iterator[str]:
+    """Data to read, and pages that answer as users see them (no test-only raising)."""
+    yield from _serve(tmp_path, demo=False, prepare=reported, MESURE_RAISE_ERRORS="0")
+
+
+def test_four_people_loading_pages_at_once_never_see_an_error(
+    browser: Browser, busy_server: str
+) -> None:
+    """Four signed-in people reload their pages at the same moment, round after round: every
+    page is drawn, none shows a traceback or the failure sentence."""
+    people = [("eva", "Éva Luation"), ("valmont", "Transports Valmont")]
+    people += [("elan", "Association Élan"), ("horizon", "Fondation Horizon")]
+    tabs = []
+    for username, name in people:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(busy_server)
+        sign_in(page, username)
+        signed_in_as(page, name)
+        tabs.append((context, page, name))
+    paths = ["/theorie_du_changement", "/donnees", "/synchronisation", "/coordination"]
+    for round_ in range(3):
+        for k, (_, page, _) in enumerate(tabs):  # all four requests leave before any is drawn
+            page.goto(f"{busy_server}{paths[(round_ + k) % len(paths)]}", wait_until="commit")
+        for _, page, name in tabs:
+            signed_in_as(page, name)
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=stApp]')"
+                "?.dataset.testScriptState === 'notRunning'",
+                timeout=60_000,
+            )
+            body = page.inner_text("body")
+            assert page.locator("[data-testid=stException]").count() == 0, body[:500]
+            for sentence in ("Traceback", "Une erreur inattendue", "est occupée"):
+                assert sentence not in body, (page.url, sentence)
+    for context, _, _ in tabs:
+        context.close()
+
+
 def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_server: str) -> None:
     page = browser.new_page()
     page.goto(f"{demo_server}/catalogue?lang=en")  # signing in, in English
