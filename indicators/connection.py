@@ -140,7 +140,9 @@ def _give_back(key: str, instance: _Instance, registry: _Registry) -> None:
         generation = instance.generation
         if seconds > 0:
             timer = threading.Timer(seconds, _expire, (key, generation, registry))
-            timer.daemon = True
+            # not a daemon: at exit the interpreter waits for it (a second at most) rather than
+            # stop it inside DuckDB's C++ code, which aborts the process
+            timer.daemon = False
             instance.timer = timer
             timer.start()
             return
