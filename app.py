@@ -8,8 +8,8 @@ link opens the sign-in form at its own address and, once signed in, the page its
 import streamlit as st
 
 import ui
-from indicators.access import can_view
-from indicators.i18n import t
+from indicators.access.viewer import can_view
+from indicators.common.i18n import t
 
 st.set_page_config(page_title="Mesure commune", page_icon=":material/insights:", layout="wide")
 

@@ -20,17 +20,17 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import web
-from indicators import accounts, devices, sessions, tickets
-from indicators.access import Viewer, can_view
-from indicators.accounts import Account, Security
-from indicators.definition import load_definition
+from indicators.access import accounts, devices, sessions, tickets
+from indicators.access.accounts import Account, Security
+from indicators.access.viewer import Viewer, can_view
+from indicators.common.i18n import LANGUAGES, t
+from indicators.common.problems import DefinitionError
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition
 from indicators.demo import DEMO_PASSWORD, demo_accounts, demo_wanted, ensure_demo_store
-from indicators.i18n import LANGUAGES, t
-from indicators.model import Definition
-from indicators.problems import DefinitionError
-from indicators.setup import ensure_store
-from indicators.store import Store, StoreError, data_dir, default_db_path
-from indicators.template import write_template
+from indicators.ingest.template import write_template
+from indicators.store.database import Store, StoreError, data_dir, default_db_path
+from indicators.store.setup import ensure_store
 
 log = logging.getLogger("mesure.ui")
 

@@ -46,9 +46,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from indicators import devices, sessions, tickets
-from indicators.i18n import t
-from indicators.store import Store, default_db_path
+from indicators.access import devices, sessions, tickets
+from indicators.common.i18n import t
+from indicators.store.database import Store, default_db_path
 
 LOG = logging.getLogger("mesure.web")
 SESSION_PATH = "/mesure/session"

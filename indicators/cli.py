@@ -15,19 +15,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from indicators import accounts, i18n, progress
-from indicators.access import ROLES, command_line
-from indicators.accounts import AccountError
-from indicators.annotate import annotated_upload
-from indicators.curves import number
-from indicators.definition import load_definition, read_definition
+from indicators.access import accounts
+from indicators.access.accounts import AccountError
+from indicators.access.viewer import ROLES, command_line
+from indicators.analytics import progress
+from indicators.common import i18n
+from indicators.common.problems import DefinitionError, DefinitionProblem, UnreadableFileError
+from indicators.definition.loading import load_definition, read_definition
 from indicators.demo import DEMO_PASSWORD, DemoError, DemoSummary, build_demo
-from indicators.exports import observations_csv
-from indicators.ingest import ingest
-from indicators.problems import DefinitionError, DefinitionProblem, UnreadableFileError
-from indicators.setup import ensure_store, init_store
-from indicators.store import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
-from indicators.template import write_template
+from indicators.ingest.annotate import annotated_upload
+from indicators.ingest.pipeline import ingest
+from indicators.ingest.template import write_template
+from indicators.reports import observations_csv
+from indicators.store.database import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
+from indicators.store.setup import ensure_store, init_store
+from indicators.views.curves import number
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 

@@ -4,9 +4,9 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from indicators import catalogue
-from indicators.i18n import label, t
-from indicators.model import INDICATOR_TYPES, LEVELS
+from indicators.analytics import catalogue
+from indicators.common.i18n import label, t
+from indicators.definition.model import INDICATOR_TYPES, LEVELS
 
 viewer, store, lang = ui.guard("catalogue")
 other = "en" if lang == "fr" else "fr"

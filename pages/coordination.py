@@ -6,9 +6,9 @@ from collections.abc import Iterable
 import streamlit as st
 
 import ui
-from indicators import coordination as co
-from indicators import coordination_view as view
-from indicators.i18n import label, t
+from indicators.analytics import coordination as co
+from indicators.common.i18n import label, t
+from indicators.views import coordination as view
 
 viewer, store, lang = ui.guard("coordination")
 definition = ui.definition(lang)

@@ -3,8 +3,9 @@
 import streamlit as st
 
 import ui
-from indicators import i18n, uploads
-from indicators.i18n import t
+from indicators.common import i18n
+from indicators.common.i18n import t
+from indicators.ingest import uploads
 
 viewer, store, lang = ui.guard("upload")
 definition = ui.definition(lang)

@@ -6,8 +6,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from indicators import exports, figures
-from indicators.i18n import label, t
+from indicators import reports
+from indicators.access import disclosure
+from indicators.analytics import figures
+from indicators.common.i18n import label, t
+from indicators.views import exports
 
 viewer, store, lang = ui.guard("data")
 definition = ui.definition(lang)
@@ -21,7 +24,7 @@ downloads = st.container(horizontal=True)
 for fmt, title in (("xlsx", "data.download_xlsx"), ("csv", "data.download_csv")):
     downloads.download_button(
         t(title, lang),
-        data=partial(exports.values_export, store, viewer, fmt, lang),  # made on click, audited
+        data=partial(reports.values_export, store, viewer, fmt, lang),  # made on click, audited
         file_name=f"mesure-donnees.{fmt}",
         icon=":material/download:",
         on_click="ignore",
@@ -30,7 +33,12 @@ for fmt, title in (("xlsx", "data.download_xlsx"), ("csv", "data.download_csv"))
 collective = figures.collective(store, viewer)
 st.subheader(t("data.collective", lang))
 st.caption(
-    t("data.hidden_note", lang, minimum=figures.MIN_ORGANISATIONS, share=f"{figures.DOMINANCE:.0%}")
+    t(
+        "data.hidden_note",
+        lang,
+        minimum=disclosure.MIN_ORGANISATIONS,
+        share=f"{disclosure.DOMINANCE:.0%}",
+    )
 )
 if collective.empty:
     st.info(t("data.no_collective", lang))

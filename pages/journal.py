@@ -6,8 +6,8 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from indicators import journal
-from indicators.i18n import t
+from indicators.access import journal
+from indicators.common.i18n import t
 
 viewer, store, lang = ui.guard("audit")
 

@@ -4,8 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from indicators import synchronisation as sync
-from indicators.i18n import label, t
+from indicators.analytics import synchronisation as sync
+from indicators.common.i18n import label, t
 
 viewer, store, lang = ui.guard("quality")
 today = store.clock().date()

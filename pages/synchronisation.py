@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from indicators import exports, uploads
-from indicators import synchronisation as sync
-from indicators.i18n import label, t
+from indicators import reports
+from indicators.analytics import synchronisation as sync
+from indicators.common.i18n import label, t
+from indicators.ingest import uploads
 
 viewer, store, lang = ui.guard("sync")
 definition = ui.definition(lang)
@@ -235,7 +236,7 @@ if viewer.role in ("evaluator", "partner"):
         st.code(sync.reminder_text(missing, names.get(organisation, organisation), lang), None)
         st.download_button(
             t("sync.reminder_xlsx", lang),
-            data=partial(exports.reminder_export, store, viewer, today, organisation, lang),
+            data=partial(reports.reminder_export, store, viewer, today, organisation, lang),
             file_name=f"rapports-manquants-{organisation}.xlsx",
             icon=":material/download:",
             on_click="ignore",

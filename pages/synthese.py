@@ -4,10 +4,12 @@ funder pack (workbook and PDF); evaluators preview and publish."""
 import streamlit as st
 
 import ui
-from indicators import pack, synthesis
-from indicators import synthesis_view as view
-from indicators.i18n import t
-from indicators.problems import RefusedInputError
+from indicators import reports
+from indicators.analytics import synthesis
+from indicators.common.i18n import t
+from indicators.common.problems import RefusedInputError
+from indicators.views import pack
+from indicators.views import synthesis as view
 
 viewer, store, lang = ui.guard("synthesis")
 definition = ui.definition(lang)
@@ -117,7 +119,7 @@ st.dataframe(pack.reach_table(summary, lang, "grade"), hide_index=True, width="s
 st.subheader(t("synthesis.progress_title", lang))
 st.write(view.progress_sentence(summary, lang))
 st.plotly_chart(view.nodes_figure(summary, nodes, lang), width="stretch", key="synthesis_nodes")
-st.dataframe(pack.progress_rows(summary, store, lang), hide_index=True, width="stretch")
+st.dataframe(reports.pack_progress_rows(store, summary, lang), hide_index=True, width="stretch")
 
 st.subheader(t("coordination.need", lang))
 need = view.need_frame(summary)
@@ -137,7 +139,7 @@ st.plotly_chart(view.sync_figure(summary, lang), width="stretch", key="synthesis
 left, right = st.columns(2)
 left.download_button(
     t("synthesis.pack_xlsx", lang),
-    data=lambda: pack.workbook(store, viewer, ready, lang),
+    data=lambda: reports.pack_workbook(store, viewer, ready, lang),
     file_name=f"mesure-commune-{year}-{'initiative' if scope == '*' else scope}-{lang}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="synthesis_xlsx",
@@ -145,7 +147,7 @@ left.download_button(
 )
 right.download_button(
     t("synthesis.pack_pdf", lang),
-    data=lambda: pack.pdf(store, viewer, ready, lang),
+    data=lambda: reports.pack_pdf(store, viewer, ready, lang),
     file_name=f"mesure-commune-{year}-{'initiative' if scope == '*' else scope}-{lang}.pdf",
     mime="application/pdf",
     key="synthesis_pdf",

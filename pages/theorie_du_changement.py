@@ -4,9 +4,10 @@ turn-the-curve charts, the partners whose actions feed it, its learning log; a t
 import streamlit as st
 
 import ui
-from indicators import catalogue, curves, learning, theory
-from indicators import progress as pr
-from indicators.i18n import label, t
+from indicators.analytics import catalogue, learning, theory
+from indicators.analytics import progress as pr
+from indicators.common.i18n import label, t
+from indicators.views import curves
 
 viewer, store, lang = ui.guard("theory")
 definition = ui.definition(lang)

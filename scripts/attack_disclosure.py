@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indicators import accounts
-from indicators.access import Viewer, command_line
-from indicators.attack import attack
-from indicators.disclosure import KINDS
-from indicators.store import Store
+from indicators.access import accounts
+from indicators.access.disclosure import KINDS
+from indicators.access.viewer import Viewer, command_line
+from indicators.analytics.attack import attack
+from indicators.store.database import Store
 
 USERS = ("college", "entreprise", "association", "financeur")
 

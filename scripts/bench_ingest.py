@@ -19,13 +19,13 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 
-from indicators.checks import uai_check_letter
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.matching import Vocabulary
-from indicators.model import Definition, Place
-from indicators.setup import init_store
-from indicators.store import Store, data_dir
+from indicators.definition.checks import uai_check_letter
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition, Place
+from indicators.ingest.matching import Vocabulary
+from indicators.ingest.pipeline import ingest
+from indicators.store.database import Store, data_dir
+from indicators.store.setup import init_store
 
 ORG = "clg-0950243y"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from indicators.definition import CSV_COLUMNS, FILES
+from indicators.definition.loading import CSV_COLUMNS, FILES
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEED = 2026

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators.access import Viewer
-from indicators.accounts import Security
-from indicators.setup import init_store
-from indicators.store import Store
+from indicators.access.accounts import Security
+from indicators.access.viewer import Viewer
+from indicators.store.database import Store
+from indicators.store.setup import init_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE_DEFINITION = FIXTURES / "definition"
@@ -74,8 +74,8 @@ def app_store(app_env: Path, definition_dir: Path) -> Store:
 
 def open_accounts(store: Store) -> None:
     """Create the accounts of ACCOUNTS, each with the password PASSWORD."""
-    from indicators.access import command_line
-    from indicators.accounts import add_account
+    from indicators.access.accounts import add_account
+    from indicators.access.viewer import command_line
 
     for viewer in ACCOUNTS.values():
         add_account(
@@ -92,8 +92,8 @@ def open_accounts(store: Store) -> None:
 
 def session_token(store: Store, username: str) -> str:
     """The cookie value of a new session of `username`."""
-    from indicators.accounts import get_account
-    from indicators.sessions import open_session
+    from indicators.access.accounts import get_account
+    from indicators.access.sessions import open_session
 
     return open_session(store, get_account(store, username), security=FAST)
 

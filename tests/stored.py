@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from indicators.store import Store
+from indicators.store.database import Store
 
 
 class Sender:

@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from indicators import accounts, sessions
-from indicators.access import AccessDeniedError, Viewer, command_line
-from indicators.accounts import AccountError, Security
-from indicators.store import Store
+from indicators.access import accounts, sessions
+from indicators.access.accounts import AccountError, Security
+from indicators.access.viewer import AccessDeniedError, Viewer, command_line
+from indicators.store.database import Store
 from tests.conftest import FAST
 
 ADMIN = command_line()

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.annotate import PROBLEMS_SHEET, annotated_upload
-from indicators.definition import load_definition
-from indicators.formula_guard import safe_cell
-from indicators.ingest import prepare
+from indicators.common.formula_guard import safe_cell
+from indicators.definition.loading import load_definition
+from indicators.ingest.annotate import PROBLEMS_SHEET, annotated_upload
+from indicators.ingest.pipeline import prepare
 from tests.conftest import BASE_DEFINITION
 from tests.workbooks import write_workbook
 

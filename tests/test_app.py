@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from indicators import synthesis
-from indicators.access import PAGE_ROLES
-from indicators.store import Store
+from indicators.access.viewer import PAGE_ROLES
+from indicators.analytics import synthesis
+from indicators.store.database import Store
 from tests.conftest import EVALUATOR, PASSWORD, PROJECT, session_token
 from tests.stored import reported
 
@@ -158,7 +158,7 @@ def test_under_the_launcher_logout_ends_the_session_then_clears_the_cookie(
     token = at.session_state[ui.TOKEN]
     at.sidebar.button(key="logout").click().run()
     assert at.title[0].value == "Connexion"
-    from indicators import sessions
+    from indicators.access import sessions
 
     assert sessions.resolve(app_store, token).reason == "ended"
     assert 'fetch("/mesure/logout"' in html_of(at) and token not in html_of(at)
@@ -206,8 +206,8 @@ def test_unknown_usernames_from_an_unknown_address_are_throttled(app_store: Stor
 
 
 def test_a_disabled_account_cannot_sign_in(app_store: Store) -> None:
-    from indicators.access import command_line
-    from indicators.accounts import set_disabled
+    from indicators.access.accounts import set_disabled
+    from indicators.access.viewer import command_line
 
     set_disabled(app_store, command_line(), "valmont")
     at = sign_in(started(), "valmont", PASSWORD)
@@ -221,7 +221,7 @@ def test_signing_out_ends_the_session(app_store: Store) -> None:
     token = at.session_state[ui.TOKEN]
     at.sidebar.button(key="logout").click().run()
     assert at.title[0].value == "Connexion"
-    from indicators import sessions
+    from indicators.access import sessions
 
     assert sessions.resolve(app_store, token).reason == "ended"
     assert audit_actions(app_store)[-1] == "logout"
@@ -237,8 +237,8 @@ def test_an_idle_session_asks_to_sign_in_again(app_store: Store) -> None:
 def test_single_sign_on_maps_the_email_to_an_account(
     app_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indicators.access import command_line
-    from indicators.accounts import add_account
+    from indicators.access.accounts import add_account
+    from indicators.access.viewer import command_line
     from tests.conftest import FAST
 
     add_account(
@@ -441,8 +441,8 @@ def test_broken_definition_on_first_start_is_explained(app_env: Path) -> None:
 
 
 def _upload(store: Store, tmp_path: Path, organisation: str, name: str) -> None:
-    from indicators.definition import load_definition
-    from indicators.ingest import ingest
+    from indicators.definition.loading import load_definition
+    from indicators.ingest.pipeline import ingest
     from tests.workbooks import write_workbook
 
     upload = write_workbook(

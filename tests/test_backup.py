@@ -15,12 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from indicators import store as store_module
 from indicators.cli import EXIT_OK, EXIT_STORE, EXIT_USAGE, main
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.setup import init_store
-from indicators.store import LATEST_SCHEMA, Store, StoreError
+from indicators.definition.loading import load_definition
+from indicators.ingest.pipeline import ingest
+from indicators.store import database as store_module
+from indicators.store.database import LATEST_SCHEMA, Store, StoreError
+from indicators.store.setup import init_store
 from tests.conftest import BASE_DEFINITION, PROJECT
 from tests.stored import reported
 from tests.test_concurrency import workbook
@@ -107,9 +107,9 @@ UPLOADER = """
 import sys
 sys.path.insert(0, {project!r})
 from pathlib import Path
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.store import Store
+from indicators.definition.loading import load_definition
+from indicators.ingest.pipeline import ingest
+from indicators.store.database import Store
 from tests.test_concurrency import workbook
 definition = load_definition(Path({definition!r}))
 store = Store({db!r})

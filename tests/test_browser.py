@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from indicators.devices import COOKIE as DEVICE_COOKIE
-from indicators.sessions import COOKIE
-from indicators.setup import init_store
-from indicators.store import Store
+from indicators.access.devices import COOKIE as DEVICE_COOKIE
+from indicators.access.sessions import COOKIE
+from indicators.store.database import Store
+from indicators.store.setup import init_store
 from tests.conftest import LIGHT_ARGON2, PASSWORD, PROJECT, copy_definition, open_accounts
 from tests.stored import reported
 
@@ -503,7 +503,7 @@ def _published(store: Store) -> None:
     """Accepted values and a publication of 2024-2025 (see test_synthesis)."""
     import datetime as dt
 
-    from indicators import synthesis
+    from indicators.analytics import synthesis
     from tests.conftest import EVALUATOR
 
     reported(store, status="accepted")

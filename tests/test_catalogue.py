@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import catalogue, theory
-from indicators.access import AccessDeniedError, Viewer, can_view
-from indicators.checks import find_cycle, reachable, uai_check_letter
-from indicators.model import Link
-from indicators.store import Store
-from indicators.text import normalise
+from indicators.access.viewer import AccessDeniedError, Viewer, can_view
+from indicators.analytics import catalogue, theory
+from indicators.common.text import normalise
+from indicators.definition.checks import find_cycle, reachable, uai_check_letter
+from indicators.definition.model import Link
+from indicators.store.database import Store
 from tests.conftest import EVALUATOR
 
 

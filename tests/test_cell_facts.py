@@ -17,8 +17,8 @@ import python_calamine
 import xlwt
 from openpyxl.styles import Font
 
-from indicators import cell_facts as module
-from indicators.cell_facts import cell_facts, is_percent_format
+from indicators.ingest import cell_facts as module
+from indicators.ingest.cell_facts import cell_facts, is_percent_format
 from tests.conftest import PROJECT, SHARED
 
 CORPUS = SHARED / "corpus"
@@ -484,7 +484,7 @@ import json, resource, sys, time
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
 resource.setrlimit(resource.RLIMIT_CPU, (120, 121))
-from indicators.cell_facts import cell_facts
+from indicators.ingest.cell_facts import cell_facts
 FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".ods": "ods", ".csv": "csv"}
 for path in sorted(Path(sys.argv[1]).rglob("*")):
     if path.suffix in FORMATS:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indicators.cli import EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
-from indicators.store import Store
+from indicators.store.database import Store
 from tests.conftest import copy_definition
 from tests.stored import reported
 
@@ -125,7 +125,7 @@ def test_unreadable_store_exits_3(
 ) -> None:
     db = tmp_path / "m.duckdb"
     run(capsys, "init", "--db", str(db), "--data", str(definition_dir))
-    from indicators.store import Store
+    from indicators.store.database import Store
 
     with Store(db)._connect() as con:
         con.execute("insert into schema_migrations values (999, 'future', now())")
@@ -220,8 +220,8 @@ def test_users_add_list_disable_enable_and_set_password(
         main(["users", "add", "x", "--role", "admin", *where])
     assert usage.value.code == EXIT_USAGE
 
-    from indicators import accounts
-    from indicators.store import Store
+    from indicators.access import accounts
+    from indicators.store.database import Store
 
     store = Store(tmp_path / "m.duckdb")
     assert accounts.authenticate(store, "lea", "another long password").account is not None

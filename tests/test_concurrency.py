@@ -17,12 +17,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import connection, figures, progress, synchronisation
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.model import Definition
-from indicators.setup import init_store
-from indicators.store import Store
+from indicators.analytics import figures, progress, synchronisation
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition
+from indicators.ingest.pipeline import ingest
+from indicators.store import connection
+from indicators.store.database import Store
+from indicators.store.setup import init_store
 from tests.conftest import BASE_DEFINITION, EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
 from tests.test_app import started
 from tests.workbooks import write_workbook

@@ -25,10 +25,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import coordination as co
-from indicators.access import AccessDeniedError, Viewer
-from indicators.setup import init_store
-from indicators.store import Store
+from indicators.access.viewer import AccessDeniedError, Viewer
+from indicators.analytics import coordination as co
+from indicators.store.database import Store
+from indicators.store.setup import init_store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
 from tests.stored import Sender
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.definition import FILES, load_definition, read_definition
-from indicators.model import LEVELS, RATE_TYPES, Definition
-from indicators.problems import TEMPLATES, DefinitionError
+from indicators.common.problems import TEMPLATES, DefinitionError
+from indicators.definition.loading import FILES, load_definition, read_definition
+from indicators.definition.model import LEVELS, RATE_TYPES, Definition
 from tests.conftest import BASE_DEFINITION, BROKEN, PROJECT, copy_definition
 
 # case folder -> (problem code, words the French message must contain)

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import definition as reader
-from indicators.definition import CSV_COLUMNS, Entry, read_definition
-from indicators.problems import DefinitionProblem
+from indicators.common.problems import DefinitionProblem
+from indicators.definition import loading as reader
+from indicators.definition.loading import CSV_COLUMNS, Entry, read_definition
 from tests.conftest import copy_definition
 
 scalars = st.one_of(

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from indicators.cli import EXIT_OK, EXIT_USAGE, main
-from indicators.definition import load_definition
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition
 from indicators.demo import (
     BUILD_ENV,
     LAYOUTS,
@@ -23,9 +24,8 @@ from indicators.demo import (
     ensure_demo_store,
     generate_demo,
 )
-from indicators.ingest import ingest
-from indicators.model import Definition
-from indicators.store import Store
+from indicators.ingest.pipeline import ingest
+from indicators.store.database import Store
 from tests.conftest import PROJECT
 
 DATA = PROJECT / "data"
@@ -307,8 +307,9 @@ def test_cli_demo(tmp_path: Path, definition_dir: Path, capsys: pytest.CaptureFi
 def test_the_demo_opens_one_account_per_role_and_accepts_past_school_years(
     built: tuple[DemoSummary, Path],
 ) -> None:
-    from indicators import accounts, figures
-    from indicators.access import Viewer, command_line
+    from indicators.access import accounts
+    from indicators.access.viewer import Viewer, command_line
+    from indicators.analytics import figures
     from indicators.demo import ACCEPTED_BEFORE, DEMO_PASSWORD
 
     summary, db = built

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import attack, progress, synthesis
-from indicators.access import Viewer
-from indicators.disclosure import Nest, derivable, derive, key_of, nests_of, protect
-from indicators.store import Store
+from indicators.access.disclosure import Nest, derivable, derive, key_of, nests_of, protect
+from indicators.access.viewer import Viewer
+from indicators.analytics import attack, progress, synthesis
+from indicators.store.database import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
 from tests.stored import Sender, reported
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from indicators.cli import EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE
-from indicators.definition import CSV_COLUMNS, FILES
+from indicators.definition.loading import CSV_COLUMNS, FILES
 from tests.conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
@@ -35,7 +35,7 @@ def test_data_readme_gives_the_exact_csv_columns() -> None:
 
 
 def test_readme_lists_the_demo_accounts_and_their_password() -> None:
-    from indicators.definition import load_definition
+    from indicators.definition.loading import load_definition
     from indicators.demo import DEMO_PASSWORD, demo_accounts
 
     assert f"`{DEMO_PASSWORD}`" in README

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from indicators import catalogue
-from indicators.store import Store, StoreError
+from indicators.analytics import catalogue
+from indicators.store.database import Store, StoreError
 from tests.test_app import started
 
 SECRET_PATH = "/srv/mesure/secret/mesure.duckdb"

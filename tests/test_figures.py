@@ -11,11 +11,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators import exports, figures, synthesis
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.store import Store
-from indicators.uploads import review_submission
+from indicators import reports
+from indicators.analytics import figures, synthesis
+from indicators.definition.loading import load_definition
+from indicators.ingest.pipeline import ingest
+from indicators.ingest.uploads import review_submission
+from indicators.store.database import Store
+from indicators.views import exports
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A
 from tests.workbooks import write_workbook
 
@@ -179,7 +181,7 @@ def test_exports_write_user_text_as_text_never_as_a_formula(
         [reached("0950002L", 10)],
         name="=HYPERLINK(1)+2.xlsx",
     )
-    book_bytes = exports.values_export(store, EVALUATOR, "xlsx")
+    book_bytes = reports.values_export(store, EVALUATOR, "xlsx")
     with zipfile.ZipFile(io.BytesIO(book_bytes)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
         assert sheets and all(b"<f>" not in archive.read(n) for n in sheets)
@@ -187,7 +189,7 @@ def test_exports_write_user_text_as_text_never_as_a_formula(
     cells = [c for row in book["Valeurs"].iter_rows() for c in row if c.value]
     file_cells = [c for c in cells if "HYPERLINK" in str(c.value)]
     assert [(c.value, c.data_type) for c in file_cells] == [("'=HYPERLINK(1)+2.xlsx", "s")]
-    text = exports.values_export(store, EVALUATOR, "csv").decode("utf-8-sig")
+    text = reports.values_export(store, EVALUATOR, "csv").decode("utf-8-sig")
     assert ",'=HYPERLINK(1)+2.xlsx," in text and ",=HYPERLINK" not in text
     for start in ("=", "+", "-", "@", "\t", "\r"):
         frame = exports.safe_frame(pd.DataFrame({"a": [f"{start}1", "ok", None], "n": [-1, 2, 3]}))
@@ -197,8 +199,8 @@ def test_exports_write_user_text_as_text_never_as_a_formula(
 def test_every_export_is_audited(store: Store, definition_dir: Path, tmp_path: Path) -> None:
     import datetime as dt
 
-    exports.values_export(store, PARTNER_A, "csv")
-    exports.observations_csv(store, EVALUATOR, "asso-elan")
+    reports.values_export(store, PARTNER_A, "csv")
+    reports.observations_csv(store, EVALUATOR, "asso-elan")
     log = store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
     log = log[log["action"] == "export"]
     assert list(zip(log["actor"], log["target"], strict=True)) == [

@@ -6,8 +6,8 @@ import string
 
 import pytest
 
-from indicators.i18n import LABELS, TEXTS, label, t
-from indicators.model import (
+from indicators.common.i18n import LABELS, TEXTS, label, t
+from indicators.definition.model import (
     AGGREGATION_RULES,
     DEDUPLICATION_RULES,
     FREQUENCIES,

@@ -10,13 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from indicators import store as store_module
 from indicators.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
-from indicators.definition import load_definition
-from indicators.ingest import Outcome, ingest
-from indicators.model import Definition
-from indicators.problems import CELL_TEMPLATES
-from indicators.store import Store
+from indicators.common.problems import CELL_TEMPLATES
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition
+from indicators.ingest.pipeline import Outcome, ingest
+from indicators.store import database as store_module
+from indicators.store.database import Store
 from tests.conftest import BASE_DEFINITION
 from tests.workbooks import write_workbook
 
@@ -417,7 +417,7 @@ def test_export_observations_with_provenance_and_safe_cells(
 def test_confirmed_mapping_is_remembered_for_the_next_upload(
     tmp_path: Path, store: Store, definition: Definition
 ) -> None:
-    from indicators.uploads import check_file, confirm_mappings, to_confirm
+    from indicators.ingest.uploads import check_file, confirm_mappings, to_confirm
     from tests.conftest import EVALUATOR
 
     path = write_workbook(

@@ -7,20 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from indicators import (
-    accounts,
-    exports,
-    journal,
-    learning,
-    sessions,
-    synthesis,
-    tickets,
-    uploads,
-)
-from indicators.access import AccessDeniedError, command_line
-from indicators.definition import load_definition
-from indicators.setup import init_store
-from indicators.store import Store
+from indicators import reports
+from indicators.access import accounts, journal, sessions, tickets
+from indicators.access.viewer import AccessDeniedError, command_line
+from indicators.analytics import learning, synthesis
+from indicators.definition.loading import load_definition
+from indicators.ingest import uploads
+from indicators.store.database import Store
+from indicators.store.setup import init_store
 from tests.conftest import EVALUATOR, FAST, FUNDER, PARTNER_A, open_accounts
 from tests.workbooks import write_workbook
 
@@ -74,7 +68,7 @@ def test_every_action_writes_who_when_what(
     submission = int(store.query("submissions", org="ent-valmont")["id"].iloc[0])
     uploads.review_submission(store, EVALUATOR, submission, "returned", "Le T1 manque")
     uploads.review_submission(store, EVALUATOR, submission, "accepted")
-    exports.values_export(store, PARTNER_A, "xlsx")
+    reports.values_export(store, PARTNER_A, "xlsx")
     learning.add_note(store, PARTNER_A, "Visites reportées", learning.Subject(node="ACT-VISITES"))
     synthesis.publish(store, EVALUATOR, "2024-2025", DAY)  # summary.publish
     accounts.set_password(store, admin, "valmont", "another long password", FAST)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.definition import load_definition
-from indicators.matching import AUTO, Vocabulary, words
+from indicators.definition.loading import load_definition
+from indicators.ingest.matching import AUTO, Vocabulary, words
 from tests.conftest import PROJECT
 
 

@@ -25,27 +25,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from indicators import (
-    accounts,
+from indicators import reports
+from indicators.access import accounts, journal
+from indicators.access.viewer import PAGE_ROLES, AccessDeniedError, Viewer
+from indicators.analytics import (
     attack,
     catalogue,
     coordination,
-    exports,
     figures,
-    journal,
     learning,
-    pack,
     progress,
     synchronisation,
     synthesis,
     theory,
-    uploads,
 )
-from indicators.access import PAGE_ROLES, AccessDeniedError, Viewer
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.model import Definition
-from indicators.store import Store
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition
+from indicators.ingest import uploads
+from indicators.ingest.pipeline import ingest
+from indicators.store.database import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, PROJECT, session_token
 from tests.workbooks import write_workbook
 
@@ -169,18 +167,18 @@ def exports_of(
 ) -> dict[str, Callable[[], Any]]:
     """Every export the app offers, as `viewer` would get it."""
     made: dict[str, Callable[[], Any]] = {
-        "values.xlsx": lambda: exports.values_export(store, viewer, "xlsx"),
-        "values.csv": lambda: exports.values_export(store, viewer, "csv"),
-        "values.xlsx.en": lambda: exports.values_export(store, viewer, "xlsx", "en"),
-        "collective": lambda: exports.collective_table(store, viewer).to_csv(),
+        "values.xlsx": lambda: reports.values_export(store, viewer, "xlsx"),
+        "values.csv": lambda: reports.values_export(store, viewer, "csv"),
+        "values.xlsx.en": lambda: reports.values_export(store, viewer, "xlsx", "en"),
+        "collective": lambda: reports.collective_table(store, viewer).to_csv(),
     }
     if viewer.role in ("evaluator", "partner"):
-        made["observations.csv"] = lambda: exports.observations_csv(store, viewer)
+        made["observations.csv"] = lambda: reports.observations_csv(store, viewer)
     if viewer.role == "partner":
         own = viewer.organisation or ""
         made["history"] = lambda: uploads.history(store, viewer, definition, own).to_csv()
         made["template"] = lambda: ui.template_bytes(own)
-        made["reminder"] = lambda: exports.reminder_export(store, viewer, TODAY, own)
+        made["reminder"] = lambda: reports.reminder_export(store, viewer, TODAY, own)
     return made
 
 
@@ -224,7 +222,7 @@ def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
     )
     attempts: list[Callable[[], object]] = [
         lambda: figures.values(shared, PARTNER_A, "asso-elan"),
-        lambda: exports.observations_csv(shared, PARTNER_A, "asso-elan"),
+        lambda: reports.observations_csv(shared, PARTNER_A, "asso-elan"),
         lambda: uploads.history(shared, PARTNER_A, definition, "asso-elan"),
         lambda: uploads.check_upload(shared, PARTNER_A, definition, "asso-elan", path, "a.xlsx"),
         lambda: uploads.confirm_upload(shared, PARTNER_A, definition, "asso-elan", path, "a.xlsx"),
@@ -284,10 +282,10 @@ def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -
         text = spreadsheet_text(export())
         for secret in [*OF_A, *OF_B, *OF_SCHOOL, ".xlsx", "uploaded_by", "Bilan"]:
             assert secret not in text, (name, secret)
-    assert COLLECTIVE in spreadsheet_text(exports.values_export(shared, FUNDER, "xlsx"))
+    assert COLLECTIVE in spreadsheet_text(reports.values_export(shared, FUNDER, "xlsx"))
     for attempt in (
         lambda: figures.values(shared, FUNDER),
-        lambda: exports.observations_csv(shared, FUNDER),
+        lambda: reports.observations_csv(shared, FUNDER),
     ):
         with pytest.raises(AccessDeniedError):
             attempt()
@@ -325,9 +323,9 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: theory.theory_graph(shared, GUEST),
         lambda: figures.values(shared, GUEST),
         lambda: figures.collective(shared, GUEST),
-        lambda: exports.values_export(shared, GUEST, "xlsx"),
-        lambda: exports.collective_table(shared, GUEST),
-        lambda: exports.observations_csv(shared, GUEST),
+        lambda: reports.values_export(shared, GUEST, "xlsx"),
+        lambda: reports.collective_table(shared, GUEST),
+        lambda: reports.observations_csv(shared, GUEST),
         lambda: uploads.organisations_for(GUEST, definition),
         lambda: uploads.history(shared, GUEST, definition, "ent-valmont"),
         lambda: uploads.check_upload(shared, GUEST, definition, "ent-valmont", path, "x"),
@@ -347,7 +345,7 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: synchronisation.data_quality(shared, GUEST, TODAY),
         lambda: synchronisation.sync_index(shared, GUEST, TODAY),
         lambda: synchronisation.status_counts(shared, GUEST, TODAY),
-        lambda: exports.reminder_export(shared, GUEST, TODAY, "ent-valmont"),
+        lambda: reports.reminder_export(shared, GUEST, TODAY, "ent-valmont"),
         lambda: accounts.list_accounts(shared, GUEST),
         lambda: accounts.add_account(shared, GUEST, "x", "x", "partner", "long enough pw"),
         lambda: accounts.set_disabled(shared, GUEST, "valmont"),
@@ -362,8 +360,8 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: synthesis.published_years(shared, GUEST),
         lambda: synthesis.contents(shared, GUEST, "2024-2025"),
         lambda: synthesis.summary(shared, GUEST, "2024-2025", "*", TODAY),
-        lambda: pack.workbook(shared, GUEST, published(shared), "fr"),
-        lambda: pack.pdf(shared, GUEST, published(shared), "fr"),
+        lambda: reports.pack_workbook(shared, GUEST, published(shared), "fr"),
+        lambda: reports.pack_pdf(shared, GUEST, published(shared), "fr"),
         lambda: progress.figures(shared, GUEST),
         lambda: attack.truth(shared, GUEST),
         lambda: attack.published(shared, GUEST, TODAY),

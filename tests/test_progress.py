@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from indicators import learning, synthesis
-from indicators import progress as pr
-from indicators.access import AccessDeniedError, Viewer
-from indicators.disclosure import key_of, nests_of, protect
-from indicators.setup import init_store
-from indicators.store import Store
+from indicators.access.disclosure import key_of, nests_of, protect
+from indicators.access.viewer import AccessDeniedError, Viewer
+from indicators.analytics import learning, synthesis
+from indicators.analytics import progress as pr
+from indicators.store.database import Store
+from indicators.store.setup import init_store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
 from tests.stored import Sender
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from indicators import synthesis
-from indicators.access import AccessDeniedError
-from indicators.problems import RefusedInputError
-from indicators.store import Store
+from indicators.access.viewer import AccessDeniedError
+from indicators.analytics import synthesis
+from indicators.common.problems import RefusedInputError
+from indicators.store.database import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A
 from tests.stored import Sender, reported
 from tests.test_app import started, texts

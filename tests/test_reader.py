@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.intake import Limits, inspect_file
-from indicators.problems import FILE_TEMPLATES, UnreadableFileError
-from indicators.read_worker import decode, read_csv
-from indicators.reader import read_workbook
-from indicators.workbook import Sheet, cell_name, column_letters, parse_cell_name
+from indicators.common.problems import FILE_TEMPLATES, UnreadableFileError
+from indicators.ingest.intake import Limits, inspect_file
+from indicators.ingest.parse import decode, read_csv
+from indicators.ingest.reader import read_workbook
+from indicators.ingest.workbook import Sheet, cell_name, column_letters, parse_cell_name
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"

@@ -9,9 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from indicators import accounts, devices, sessions, signing, tickets
-from indicators.access import command_line
-from indicators.store import Store
+from indicators.access import accounts, devices, sessions, signing, tickets
+from indicators.access.viewer import command_line
+from indicators.store.database import Store
 from tests.conftest import FAST, PASSWORD, open_accounts
 
 START = dt.datetime(2026, 3, 2, 9, 0)

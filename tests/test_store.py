@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from indicators.definition import load_definition
-from indicators.problems import DefinitionError
-from indicators.setup import ensure_store, init_store
-from indicators.store import (
+from indicators.common.problems import DefinitionError
+from indicators.definition.loading import load_definition
+from indicators.store.database import (
     LATEST_SCHEMA,
     QUERIES_DIR,
     Store,
     StoreError,
+    data_dir,
+    default_db_path,
     migrations,
 )
+from indicators.store.setup import ensure_store, init_store
+from tests.conftest import PROJECT
 
 EXPECTED_TABLES = {
     "initiative",
@@ -253,8 +256,19 @@ def test_every_query_file_states_its_grain() -> None:
 
 
 def test_a_query_can_build_on_another() -> None:
-    from indicators.store import QUERIES_DIR, query_sql
+    from indicators.store.database import QUERIES_DIR, query_sql
 
     for path in sorted(QUERIES_DIR.glob("*.sql")):
         assert "{{" not in query_sql(path.stem), path.name
     assert "commitment_indicators" in query_sql("sync_rates")  # expected_reports, inlined
+
+
+def test_without_settings_the_store_and_definition_are_the_projects_data_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What `streamlit run serve.py` opens on a fresh clone: data/ beside pyproject.toml."""
+    monkeypatch.delenv("MESURE_DATA", raising=False)
+    monkeypatch.delenv("MESURE_DB", raising=False)
+    assert data_dir() == PROJECT / "data"
+    assert (data_dir() / "indicators.yaml").is_file()
+    assert default_db_path() == PROJECT / "data" / "mesure.duckdb"

@@ -22,12 +22,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import synchronisation as sync
-from indicators.access import AccessDeniedError
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.store import Store
-from indicators.uploads import review_submissions
+from indicators.access.viewer import AccessDeniedError
+from indicators.analytics import synchronisation as sync
+from indicators.definition.loading import load_definition
+from indicators.ingest.pipeline import ingest
+from indicators.ingest.uploads import review_submissions
+from indicators.store.database import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
 from tests.workbooks import write_workbook
 
@@ -256,7 +256,7 @@ def test_the_synchronisation_index_by_hand(reported: Store) -> None:
 def test_conformity_counts_values_mapped_by_resemblance_or_rescaled(
     store: Store, definition_dir: Path, tmp_path: Path
 ) -> None:
-    from indicators.uploads import confirm_mappings
+    from indicators.ingest.uploads import confirm_mappings
 
     definition = load_definition(definition_dir)
     # a label of the partner's own, confirmed once: matched from its memory from then on
@@ -320,7 +320,7 @@ def test_data_quality_per_partner_by_hand(
 def test_values_on_an_older_version_of_their_indicator_are_not_conforming(
     reported: Store, definition_dir: Path
 ) -> None:
-    from indicators.setup import init_store
+    from indicators.store.setup import init_store
 
     path = definition_dir / "indicators.yaml"
     text = path.read_text(encoding="utf-8")
@@ -340,7 +340,7 @@ def test_values_on_an_older_version_of_their_indicator_are_not_conforming(
 def test_consistency_counts_a_partner_that_missed_a_period_it_owed(
     store: Store, definition_dir: Path, tmp_path: Path
 ) -> None:
-    from indicators.setup import init_store
+    from indicators.store.setup import init_store
 
     commitments = definition_dir / "commitments.csv"
     commitments.write_text(

@@ -11,10 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators import pack, synthesis
-from indicators.access import AccessDeniedError
-from indicators.store import Store
-from indicators.suppression import TOTAL, suppress
+from indicators import reports
+from indicators.access.suppression import TOTAL, suppress
+from indicators.access.viewer import AccessDeniedError
+from indicators.analytics import synthesis
+from indicators.store.database import Store
+from indicators.views import pack
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A
 from tests.stored import Sender
 
@@ -164,7 +166,7 @@ def test_the_workbook_has_a_sheet_per_section_and_per_indicator(accepted: Store)
     synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
     summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
     assert summary is not None
-    data = pack.workbook(accepted, FUNDER, summary, "fr")
+    data = reports.pack_workbook(accepted, FUNDER, summary, "fr")
     book = openpyxl.load_workbook(io.BytesIO(data))
     names = book.sheetnames
     assert names[:6] == [
@@ -182,7 +184,9 @@ def test_the_workbook_has_a_sheet_per_section_and_per_indicator(accepted: Store)
     assert "< 11" in book["Note"]["A2"].value
     with zipfile.ZipFile(io.BytesIO(data)) as parts:
         assert not any(b"<f>" in parts.read(n) for n in parts.namelist() if n.endswith(".xml"))
-    english = openpyxl.load_workbook(io.BytesIO(pack.workbook(accepted, FUNDER, summary, "en")))
+    english = openpyxl.load_workbook(
+        io.BytesIO(reports.pack_workbook(accepted, FUNDER, summary, "en"))
+    )
     assert english.sheetnames[0] == "Summary"
 
 
@@ -190,7 +194,7 @@ def test_the_pdf_report_has_a_page_per_section(accepted: Store) -> None:
     synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
     summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
     assert summary is not None
-    data = pack.pdf(accepted, FUNDER, summary, "en")
+    data = reports.pack_pdf(accepted, FUNDER, summary, "en")
     assert data.startswith(b"%PDF") and pack.page_count(data) == 5
     with pytest.raises(AccessDeniedError):
-        pack.pdf(accepted, PARTNER_A, summary, "fr")
+        reports.pack_pdf(accepted, PARTNER_A, summary, "fr")

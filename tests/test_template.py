@@ -9,11 +9,11 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.cli import EXIT_OK, EXIT_USAGE, main
-from indicators.definition import load_definition
-from indicators.ingest import ingest
-from indicators.model import Definition
-from indicators.store import Store
-from indicators.template import ENTRY_SHEET, STAMP_SHEET, expected_rows, write_template
+from indicators.definition.loading import load_definition
+from indicators.definition.model import Definition
+from indicators.ingest.pipeline import ingest
+from indicators.ingest.template import ENTRY_SHEET, STAMP_SHEET, expected_rows, write_template
+from indicators.store.database import Store
 from tests.conftest import BASE_DEFINITION
 
 ORG = "ent-valmont"

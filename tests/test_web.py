@@ -21,8 +21,8 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 import web
-from indicators import accounts, devices, sessions, tickets
-from indicators.store import Store
+from indicators.access import accounts, devices, sessions, tickets
+from indicators.store.database import Store
 from tests.conftest import FAST
 
 SAME = {web.CSRF_HEADER: "1", "Content-Type": "application/json"}

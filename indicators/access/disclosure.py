@@ -1,0 +1,520 @@
+"""Disclosure control: what a partner and what a funder may see of figures that nest.
+
+This is the one place that decides it. Every partner and funder view and export of progress
+figures (Théorie du changement, Données, Synthèse, the funder pack) takes its hidden figures
+from `protect_figures` here; `derivable` is the check the tests and
+`scripts/attack_disclosure.py` use to prove that nothing hidden can be worked out.
+
+**Primary rules** (`primary`), per role:
+
+- an evaluator sees everything;
+- a partner does not see a collective figure behind which fewer than 3 organisations stand or
+  one organisation weighs more than 85 % of a sum (hidden_reason), except the figures
+  made only of its own values (it knows them) and those made only of the backbone's values
+  (its surveys of young people, the alliance's shared measure: shown to partners, never to
+  funders);
+- a funder does not see those figures either (no exception), nor a count of 1 to threshold - 1
+  young people ("small-count").
+
+**Nests** (`nests_of`): sets of published figures where one is the sum of the others, so that a
+hidden one could be worked out by subtraction:
+
+- space: the initiative = Σ its territories; a territory = Σ its schools (when schools are
+  shown, as to partners);
+- time: a school year = Σ its terms, when the indicator's time rule is a sum (or a ratio whose
+  numerators add up) and the year is built from its terms;
+- breakdowns: a total = Σ the categories of one dimension (sex, grade), at the same place and
+  period.
+
+Which aggregation rules make a figure linearly derivable: a **sum**, surely; a **mean**, when
+the number of values behind it is published beside it (it is: `units`), since mean × units adds
+up like a sum (a scale per figure does not change what can be derived); a **ratio**, when the
+numerators and denominators are published (they are, in the figures' columns); and the
+**gross** sum shown beside a de-duplicated figure is a plain sum whatever the rule. A **max** or
+a **last value** is not exactly derivable from the other members of its nest (the maximum of
+the parts is the maximum of the whole, but a hidden part below it is not pinned down; the last
+value depends on dates): such indicators get no nest, only the primary rules. Likewise a year
+made by a max, a last value or a mean of terms is not a sum of its terms.
+
+**Complementary suppression** (`protect`): while a hidden figure can be derived from the
+published ones (a rank test over every nest at once, not nest by nest), or while the hidden
+members of a nest taken together, which its total minus the shown members reveals, would break
+the primary rules themselves (fewer than 3 organisations, one above 85 %), one more member of
+that nest is hidden: the smallest shown non-zero one the viewer does not already know, or the
+total when there is none. It depends only on which figures are hidden and how they nest, so the
+same choice protects value, numerator, denominator and gross sum, which are hidden together.
+
+The **status** of a hidden figure is "hidden", never computed from its value (met or not met
+would tell on which side of its target it lies); a node whose indicators are all hidden is
+"hidden" too, and a hidden indicator does not count in the roll-up of its node.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MIN_ORGANISATIONS = 3  # INSEE's rule for business tables (DOMAIN.md)
+DOMINANCE = 0.85
+
+
+def hidden_reason(organisations: int, largest_share: float | None) -> str:
+    """Why a collective figure is hidden from partners and funders ('' when it is shown)."""
+    if organisations < MIN_ORGANISATIONS:
+        return "few-organisations"
+    if largest_share is not None and not pd.isna(largest_share) and largest_share > DOMINANCE:
+        return "dominant"
+    return ""
+
+
+Key = Any  # any hashable coordinates
+KINDS = ("space", "time", "breakdown")
+LINEAR_SPACE = ("sum", "mean", "ratio")  # space rules a figure adds up by (see the docstring)
+DEDUPLICATING = ("max_per_school", "unique_id", "max_per_territory")  # a gross sum is shown
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Nest:
+    """A published total and its parts: total = Σ parts (for a mean or a ratio, by their
+    counts or numerators, which changes nothing to what can be derived)."""
+
+    total: Key
+    parts: tuple[Key, ...]
+    kind: str = "space"
+
+    @property
+    def members(self) -> tuple[Key, ...]:
+        return (self.total, *self.parts)
+
+
+# -- derivation: what can be worked out from published figures -------------------------------
+
+
+def equations(nests: Iterable[Nest], hidden: Collection[Key]) -> list[dict[Key, float]]:
+    """One linear equation per nest over its hidden members (total - Σ parts = published
+    right-hand side): coefficient -1 for a hidden total, +1 for each hidden part."""
+    secret = set(hidden)
+    out: list[dict[Key, float]] = []
+    for nest in nests:
+        row: dict[Key, float] = {}
+        for member, sign in ((nest.total, -1.0), *((p, 1.0) for p in nest.parts)):
+            if member in secret:
+                row[member] = row.get(member, 0.0) + sign
+        row = {k: v for k, v in row.items() if v}
+        if row:
+            out.append(row)
+    return out
+
+
+def derivable(nests: Iterable[Nest], hidden: Collection[Key]) -> set[Key]:
+    """The hidden cells whose value follows from the published ones through the nests.
+
+    Unknowns are the hidden cells; each nest gives one linear equation, its published members
+    moved to the right-hand side. A hidden cell is derivable iff its unit vector lies in the
+    row space of the coefficient matrix: iff appending it as a row does not raise the rank,
+    which is the same as every vector of the matrix's null space being zero on it. Equations
+    that share no unknown are solved apart (independent systems)."""
+    found: set[Key] = set()
+    for rows in _components(equations(nests, hidden)):
+        unknowns = sorted({k for row in rows for k in row}, key=repr)
+        index = {k: i for i, k in enumerate(unknowns)}
+        matrix = np.zeros((len(rows), len(unknowns)))
+        for r, row in enumerate(rows):
+            for k, v in row.items():
+                matrix[r, index[k]] = v
+        found |= _in_row_space(matrix, unknowns)
+    return found
+
+
+def _components(rows: list[dict[Key, float]]) -> list[list[dict[Key, float]]]:
+    """The equations grouped by the unknowns they share."""
+    parent: dict[Key, Key] = {}
+
+    def root(k: Key) -> Key:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for row in rows:
+        first, *others = list(row)
+        for k in others:
+            parent[root(k)] = root(first)
+    groups: dict[Key, list[dict[Key, float]]] = {}
+    for row in rows:
+        groups.setdefault(root(next(iter(row))), []).append(row)
+    return list(groups.values())
+
+
+def _in_row_space(matrix: np.ndarray, unknowns: Sequence[Key]) -> set[Key]:
+    """The unknowns whose unit vector lies in the row space of `matrix`."""
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > TOLERANCE * max(1.0, float(singular.max(initial=0.0)))).sum())
+    null = vt[rank:]  # rows spanning the null space
+    if null.size == 0:
+        return set(unknowns)
+    free = np.abs(null).max(axis=0) > 1e-7
+    return {k for k, f in zip(unknowns, free, strict=True) if not f}
+
+
+def derive(
+    nests: Iterable[Nest], values: Mapping[Key, float], hidden: Collection[Key]
+) -> dict[Key, float]:
+    """The value an attacker works out for each derivable hidden cell (least squares over the
+    nests, exact for a derivable cell): the published `values` on the right-hand side."""
+    nests = list(nests)
+    secret = set(hidden)
+    found = derivable(nests, secret)
+    if not found:
+        return {}
+    unknowns = sorted({m for n in nests for m in n.members if m in secret}, key=repr)
+    index = {k: i for i, k in enumerate(unknowns)}
+    rows, rhs = [], []
+    for nest in nests:
+        row = np.zeros(len(unknowns))
+        right = 0.0
+        for member, sign in ((nest.total, -1.0), *((p, 1.0) for p in nest.parts)):
+            if member in secret:
+                row[index[member]] += sign
+            else:
+                right -= sign * float(values.get(member, 0.0))
+        if row.any():
+            rows.append(row)
+            rhs.append(right)
+    solution, *_ = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)
+    return {k: float(solution[index[k]]) for k in found}
+
+
+# -- complementary suppression ------------------------------------------------------------------
+
+
+def protect(
+    values: Mapping[Key, float],
+    nests: Sequence[Nest],
+    reasons: Mapping[Key, str],
+    *,
+    known: Collection[Key] = (),
+    contributions: Mapping[Key, Mapping[str, float]] | None = None,
+    organisations: Mapping[Key, int] | None = None,
+    small: Mapping[Key, int] | None = None,
+    own: str = "",
+) -> dict[Key, str]:
+    """Why each figure is hidden after complementary suppression (only hidden ones listed).
+
+    `values`: every figure (key -> value); `reasons`: the primary reasons ('' = shown);
+    `known`: figures the viewer knows anyway (a partner's own), never hidden nor picked;
+    `contributions`: each figure's organisations and what each adds to it, to check that the
+    hidden members of a nest together obey the primary rules (else `organisations`, how many
+    stand behind each figure, gives a lower bound); `small`: for figures counting young people,
+    the threshold under which their total is a small count; `own`: a partner viewer's
+    organisation (a sum of hidden figures is then sensitive when, the partner's own share
+    taken out, it is one other organisation's figure or dominated by one).
+
+    Loops until no hidden figure is derivable (`derivable`) and no nest reveals a sensitive
+    sum of hidden members: each time, one more member of an exposed nest is hidden
+    ("complementary"): the smallest shown non-zero part the viewer does not know, else a zero
+    part, else the total. Terminates: every turn hides one more figure."""
+    seen = set(known)
+    out = {k: r for k, r in reasons.items() if r and k not in seen}
+    by_cell: dict[Key, list[Nest]] = {}
+    for nest in nests:
+        for member in nest.members:
+            by_cell.setdefault(member, []).append(nest)
+    stuck: set[Key] = set()
+    while True:
+        exposed_nest = _exposed_nest(
+            nests, out, stuck, (contributions, organisations, small, own), values
+        )
+        if exposed_nest is not None:
+            nest = exposed_nest
+        else:
+            exposed = sorted(derivable(nests, set(out)) - stuck, key=repr)
+            if not exposed:
+                return out
+            cell = exposed[0]
+            choices = [n for n in by_cell.get(cell, []) if _complement(n, values, out, seen)]
+            if not choices:
+                stuck.add(cell)  # nothing left to hide around it (cannot happen with a total)
+                continue
+            nest = choices[0]
+        target = _complement(nest, values, out, seen)
+        if target is None:
+            stuck.update(m for m in nest.members if m in out)
+            continue
+        out[target] = "complementary"
+
+
+Evidence = tuple[
+    Mapping[Key, Mapping[str, float]] | None,
+    Mapping[Key, int] | None,
+    Mapping[Key, int] | None,
+    str,
+]
+
+
+def _exposed_nest(
+    nests: Sequence[Nest],
+    out: Mapping[Key, str],
+    stuck: Collection[Key],
+    evidence: Evidence,
+    values: Mapping[Key, float],
+) -> Nest | None:
+    """A nest with a single hidden member (the others reveal it), or whose published total
+    minus its shown parts reveals a sum of hidden parts that breaks a primary rule."""
+    for nest in nests:
+        present = [m for m in nest.members if m in values or m in out]
+        secret = [m for m in present if m in out]
+        if not secret or any(m in stuck for m in secret):
+            continue
+        if len(secret) == 1:
+            return nest
+        if nest.total in out or nest.total not in values:
+            continue
+        if _sensitive(secret, evidence, values):
+            return nest
+    return None
+
+
+def _sensitive(secret: Sequence[Key], evidence: Evidence, values: Mapping[Key, float]) -> bool:
+    """True when the sum of the hidden parts `secret`, which the nest reveals, would itself be
+    hidden by the primary rules: fewer than 3 organisations, one above 85 %, a small count.
+    For a partner (`own`), its own share is taken out first: what is left must be the sum of
+    two other organisations at least, none of them above 85 % of it."""
+    contributions, organisations, small, own = evidence
+    if small is not None and all(k in small for k in secret):
+        total = sum(float(values.get(k, 0.0) or 0.0) for k in secret)
+        if 0 < total < min(small[k] for k in secret):
+            return True
+    if contributions is not None and all(k in contributions for k in secret):
+        merged: dict[str, float] = {}
+        for k in secret:
+            for org, amount in contributions[k].items():
+                merged[org] = merged.get(org, 0.0) + float(amount)
+        return bool(sensitive_sum(merged, own))
+    if organisations is not None:
+        at_least = max((int(organisations.get(k, 0)) for k in secret), default=0)
+        return bool(hidden_reason(at_least, None))
+    return False
+
+
+def sensitive_sum(amounts: Mapping[str, float], own: str = "") -> str:
+    """Why a sum of these organisations' amounts may not be revealed ('' when it may): the
+    primary rules on it; to a partner (`own`), on what is left once its own share is out."""
+    others = {o: a for o, a in amounts.items() if o != own and abs(a) > 1e-12}
+    if own and not others:
+        return ""  # its own values only: it knows them
+    whole = sum(others.values())
+    share = max(others.values()) / whole if others and whole > 0 else None
+    return hidden_reason(len(others) + (1 if own else 0), share)
+
+
+def _complement(
+    nest: Nest, values: Mapping[Key, float], out: Mapping[Key, str], known: Collection[Key]
+) -> Key | None:
+    """The member of `nest` to hide next: its smallest shown non-zero part the viewer does not
+    know, else a shown zero part, else its total (None when nothing is left to hide)."""
+    free = [p for p in nest.parts if p in values and p not in out and p not in known]
+
+    def size(k: Key) -> float:
+        v = values.get(k)
+        return abs(float(v)) if v is not None and not _nan(v) else 0.0
+
+    nonzero = [p for p in free if size(p) > 0]
+    if nonzero:
+        return min(nonzero, key=lambda k: (size(k), repr(k)))
+    if free:
+        return min(free, key=repr)
+    if nest.total in values and nest.total not in out and nest.total not in known:
+        return nest.total
+    return None
+
+
+def _rule(amounts: Mapping[str, float]) -> str:
+    whole = sum(amounts.values())
+    share = max(amounts.values()) / whole if amounts and whole > 0 else None
+    return hidden_reason(len(amounts), share)
+
+
+def _nan(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+# -- the rules applied to progress figures -----------------------------------------------------
+
+
+def key_of(row: Mapping[Any, Any]) -> tuple[str, str, str, str]:
+    """A figure's coordinates: indicator, scope, period, disaggregation."""
+    return (
+        str(row["indicator"]),
+        str(row["scope"]),
+        str(row["period"]),
+        str(row["disaggregation"]),
+    )
+
+
+def primary(
+    frame: pd.DataFrame,
+    role: str,
+    *,
+    own_only: Sequence[bool] | None = None,
+    person: Sequence[bool] | None = None,
+    threshold: int = 11,
+) -> list[str]:
+    """Each figure's primary reason to be hidden from `role` ('' when shown).
+
+    `frame` has organisations, largest_share, backbone_only and value per figure; `own_only`
+    flags a partner's figures made only of its own values; `person` flags counts of young
+    people (small counts are hidden from funders)."""
+    n = len(frame)
+    if role == "evaluator":
+        return [""] * n
+    own = list(own_only) if own_only is not None else [False] * n
+    people = list(person) if person is not None else [False] * n
+    reasons = []
+    for i, (count, share, backbone, value) in enumerate(
+        zip(
+            frame["organisations"],
+            frame["largest_share"],
+            frame["backbone_only"],
+            pd.to_numeric(frame["value"], errors="coerce"),
+            strict=True,
+        )
+    ):
+        if role == "partner" and (own[i] or bool(backbone)):
+            reasons.append("")
+            continue
+        why = hidden_reason(int(count), None if _nan(share) or share is None else float(share))
+        if not why and role == "funder" and people[i] and not _nan(value) and 0 < value < threshold:
+            why = "small-count"
+        reasons.append(why)
+    return reasons
+
+
+def nests_of(
+    frame: pd.DataFrame,
+    *,
+    parent_place: Mapping[str, str],
+    parent_period: Mapping[str, str],
+    time_rules: Mapping[str, str],
+) -> list[Nest]:
+    """The nests among the figures of `frame` (progress figures: indicator, scope, scope_kind,
+    period, disaggregation, rule, dedup): space, time and breakdowns, for the indicators whose
+    figures add up (see the module's docstring). `parent_place` maps a school to its territory,
+    `parent_period` a term to its school year; `time_rules` an indicator to its rule over time."""
+    nests: list[Nest] = []
+    rows = frame[["indicator", "scope", "scope_kind", "period", "disaggregation", "rule", "dedup"]]
+    for indicator, group in rows.groupby("indicator", sort=True):
+        rule = str(group["rule"].iloc[0])
+        dedup = str(group["dedup"].iloc[0])
+        if rule not in LINEAR_SPACE and dedup not in DEDUPLICATING:
+            continue
+        code = str(indicator)
+        keys = {
+            (code, str(s), str(p), str(d))
+            for s, p, d in zip(
+                group["scope"], group["period"], group["disaggregation"], strict=True
+            )
+        }
+        kinds = dict(zip(group["scope"].astype(str), group["scope_kind"].astype(str), strict=False))
+        nests += _space_nests(code, keys, kinds, parent_place)
+        time_rule = time_rules.get(code, "")
+        if time_rule == "sum" or (time_rule == "ratio" and rule == "ratio"):
+            nests += _time_nests(code, keys, parent_period)
+        nests += _breakdown_nests(code, keys)
+    return nests
+
+
+def _space_nests(
+    code: str,
+    keys: set[tuple[str, str, str, str]],
+    kinds: Mapping[str, str],
+    parent_place: Mapping[str, str],
+) -> list[Nest]:
+    children: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+    for key in keys:
+        _, scope, period, breakdown = key
+        kind = kinds.get(scope, "")
+        if kind == "territory":
+            children.setdefault(("*", period, breakdown), []).append(key)
+        elif kind == "school" and parent_place.get(scope):
+            children.setdefault((parent_place[scope], period, breakdown), []).append(key)
+    return [
+        Nest((code, scope, period, breakdown), tuple(sorted(parts)), "space")
+        for (scope, period, breakdown), parts in sorted(children.items())
+        if (code, scope, period, breakdown) in keys
+    ]
+
+
+def _time_nests(
+    code: str, keys: set[tuple[str, str, str, str]], parent_period: Mapping[str, str]
+) -> list[Nest]:
+    children: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+    for key in keys:
+        _, scope, period, breakdown = key
+        if parent_period.get(period):
+            children.setdefault((scope, parent_period[period], breakdown), []).append(key)
+    return [
+        Nest((code, scope, year, breakdown), tuple(sorted(parts)), "time")
+        for (scope, year, breakdown), parts in sorted(children.items())
+        if (code, scope, year, breakdown) in keys
+    ]
+
+
+def _breakdown_nests(code: str, keys: set[tuple[str, str, str, str]]) -> list[Nest]:
+    """total = Σ categories of one dimension; 'a=x;b=y' cells nest in 'a=x' over b, and in
+    'b=y' over a."""
+    children: dict[tuple[str, str, str, str], list[tuple[str, str, str, str]]] = {}
+    for key in keys:
+        _, scope, period, breakdown = key
+        if not breakdown:
+            continue
+        pairs = breakdown.split(";")
+        for i, pair in enumerate(pairs):
+            dimension = pair.split("=", 1)[0]
+            rest = ";".join(pairs[:i] + pairs[i + 1 :])
+            children.setdefault((scope, period, rest, dimension), []).append(key)
+    return [
+        Nest((code, scope, period, rest), tuple(sorted(parts)), "breakdown")
+        for (scope, period, rest, _dimension), parts in sorted(children.items())
+        if (code, scope, period, rest) in keys
+    ]
+
+
+def with_remainders(
+    nests: Sequence[Nest],
+    contributions: Mapping[Key, Mapping[str, float]] | None,
+    own: str = "",
+) -> tuple[list[Nest], dict[Key, tuple[float, str, dict[str, float]]]]:
+    """The nests made exact: where a total holds more than its published parts (a value
+    reported for a territory itself rather than for one of its schools, for a whole year
+    rather than by term, for a total without its breakdown), that unpublished remainder is
+    one more part of the nest, a figure the viewer never sees. It is returned with its value,
+    why it must stay secret (hidden_reason of the organisations behind it, '' when it may
+    be known without harm, as a published figure would) and what each organisation adds to it.
+
+    Without `contributions` the nests are returned as they are (a remainder is then treated
+    as if it were nil: more is hidden, never less)."""
+    if contributions is None:
+        return list(nests), {}
+    exact: list[Nest] = []
+    rests: dict[Key, tuple[float, str, dict[str, float]]] = {}
+    for nest in nests:
+        residual = dict(contributions.get(nest.total, {}))
+        for part in nest.parts:
+            for org, amount in contributions.get(part, {}).items():
+                residual[org] = residual.get(org, 0.0) - float(amount)
+        left = {o: a for o, a in residual.items() if abs(a) > 1e-9}
+        if not left:
+            exact.append(nest)
+            continue
+        rest = ("remainder", nest.kind, nest.total, nest.parts)
+        why = sensitive_sum(left, own) if own else _rule(left)
+        rests[rest] = (sum(left.values()), why, left)
+        exact.append(Nest(nest.total, (*nest.parts, rest), nest.kind))
+    return exact, rests

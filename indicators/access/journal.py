@@ -1,0 +1,99 @@
+"""The audit log as evaluators read it: who did what, when, filtered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from indicators.access.viewer import Viewer, require_role
+from indicators.store.database import Store
+
+# Every action the app writes in the audit log, in French and English.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "login.success": ("connexion", "login"),
+    "login.failure": ("connexion refusée", "failed login"),
+    "login.throttled": ("connexion bloquée (trop d'échecs)", "login throttled"),
+    "login.ticket": (
+        "ticket de connexion émis (identifiants acceptés)",
+        "sign-in ticket issued (credentials accepted)",
+    ),
+    "login.ticket_refused": ("ticket de connexion refusé", "sign-in ticket refused"),
+    "device.add": ("appareil de confiance enregistré", "trusted device registered"),
+    "logout": ("déconnexion", "logout"),
+    "session.expired": ("session expirée", "session expired"),
+    "session.rejected": ("cookie de session refusé", "session cookie refused"),
+    "submission.upload": ("dépôt", "upload"),
+    "submission.refused": ("dépôt refusé (erreurs)", "upload refused (errors)"),
+    "submission.accept": ("dépôt accepté", "submission accepted"),
+    "submission.return": ("dépôt renvoyé", "submission returned"),
+    "mapping.confirm": ("rapprochement confirmé", "mapping confirmed"),
+    "definition.load": ("définition chargée", "definition loaded"),
+    "export": ("export", "export"),
+    "note.add": ("note du journal d'apprentissage", "learning log note"),
+    "summary.publish": ("synthèse publiée pour les financeurs", "summary published for funders"),
+    "account.add": ("compte créé", "account created"),
+    "account.disable": ("compte désactivé", "account disabled"),
+    "account.enable": ("compte réactivé", "account enabled"),
+    "account.password": ("mot de passe changé", "password changed"),
+    "account.rehash": ("empreinte du mot de passe renforcée", "password hash upgraded"),
+}
+
+
+def action_label(action: str, lang: str = "fr") -> str:
+    """The words for an audit action; the code itself when unknown."""
+    pair = ACTIONS.get(action)
+    return action if pair is None else pair[1 if lang == "en" else 0]
+
+
+def read_log(
+    store: Store,
+    viewer: Viewer,
+    since: dt.date,
+    until: dt.date,
+    actions: list[str] | None = None,
+    actor: str = "",
+) -> pd.DataFrame:
+    """Audit entries from `since` to `until` (both days included), newest first, for
+    evaluators only; narrowed to `actions` and to actors whose name contains `actor`."""
+    require_role(viewer, "evaluator")
+    log = store.query(
+        "audit_log",
+        since=dt.datetime.combine(since, dt.time()),
+        until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time()),
+    )
+    if actions:
+        log = log[log["action"].isin(actions)]
+    if actor.strip():
+        log = log[log["actor"].str.contains(actor.strip(), case=False, regex=False)]
+    log = log.reset_index(drop=True)
+    log["details"] = [_details(d) for d in log["details"]]
+    return log
+
+
+def _details(raw: object) -> str:
+    """The details of an entry as `key: value` pairs."""
+    try:
+        data = json.loads(str(raw)) if raw is not None else {}
+    except json.JSONDecodeError:
+        return str(raw)
+    if not isinstance(data, dict):
+        return str(data)
+    return " · ".join(f"{k}: {v}" for k, v in data.items() if v not in (None, "", [], {}))
+
+
+def per_day(log: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """day, action (in words), entries: the log counted per day and action, for a chart."""
+    if log.empty:
+        return pd.DataFrame(columns=["day", "action", "entries"])
+    counted = (
+        log.assign(
+            day=log["logged_at"].dt.floor("D"),
+            action=log["action"].map(lambda a: action_label(a, lang)),
+        )
+        .groupby(["day", "action"], as_index=False)
+        .size()
+        .rename(columns={"size": "entries"})
+    )
+    return counted

@@ -1,0 +1,323 @@
+"""Gaps in coordination: who does what where, who is missing, who overlaps.
+
+Everything starts from the 5W records (`sql/queries/coordination_records.sql`): each commitment
+x place x school year, planned from the commitments, with what its organisation reported there.
+From them, in DuckDB or as pure functions here:
+
+- **presence**: organisations per place x action type or theory-of-change node they feed;
+- **gaps**: outcome x school x grade nobody covers, schools without any partner's action,
+  targets without a committed action, commitments whose reports are due and missing;
+- **overlaps**: two or more organisations doing the same action type for the same school,
+  grade and year, with what each reached and the de-duplicated reach (the largest);
+- **need and reach**: pupils enrolled by school and grade against the young people reached;
+- **network**: organisations linked by the schools they share; isolated ones; places where one
+  organisation alone carries an outcome (fragile coverage).
+
+Who sees what: an evaluator everything. A partner the shared plan (who committed to what,
+where) and its own reported figures; of the others, only counts, and collective figures where
+at least 3 organisations stand behind them. A funder counts only, never an organisation's name
+or figure. Anyone else is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.access.disclosure import MIN_ORGANISATIONS
+from indicators.access.viewer import Viewer, own_organisation, require_role
+from indicators.analytics.progress import figures as progress_figures
+from indicators.store.database import Store
+
+REACH_INDICATOR = "jeunes-touches"  # young people reached, by school and grade
+FRAGILE = 1  # one organisation alone carries it
+DIMENSIONS = ("node", "action_type")
+OUTCOME_LEVELS = ("output", "intermediate_outcome", "long_term_outcome")
+RECORD_VALUES = ("reported", "reached")
+
+
+EVERY_VALUE = {"indicator": "", "org": "", "accepted_only": False}
+
+
+def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
+    return store.query("coordination_records", **(EVERY_VALUE | {"accepted_only": accepted_only}))
+
+
+def records(store: Store, viewer: Viewer, year: str = "") -> pd.DataFrame:
+    """The 5W records of `year` (all years when ''): the shared plan with what was reported.
+    A partner gets the reported figures of its own records only; a funder is refused."""
+    require_role(viewer, "evaluator", "partner")
+    frame = _records(store, accepted_only=False)
+    if year:
+        frame = frame[frame["period"] == year]
+    if viewer.role == "partner":
+        others = frame["organisation"] != own_organisation(viewer)
+        frame.loc[others, "reported"] = float("nan")
+        frame.loc[others, "reached"] = float("nan")
+    return frame.reset_index(drop=True)
+
+
+def presence_of(records: pd.DataFrame, fed: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Organisations per place x member of `dimension` ('node': every node a commitment feeds;
+    'action_type'), from 5W `records` and `fed` (commitment_nodes). A record at a school counts
+    for the school and its territory; one for a whole territory, for the territory only.
+    Columns place, place_kind, territory, member, partners, organisations (a sorted tuple)."""
+    at_school = records[records["place_kind"] == "school"][
+        ["commitment", "organisation", "place", "place_kind", "territory", "action_type"]
+    ]
+    at_territory = records.assign(place=records["territory"], place_kind="territory")[
+        ["commitment", "organisation", "place", "place_kind", "territory", "action_type"]
+    ]
+    placed = pd.concat([at_school, at_territory], ignore_index=True)
+    if dimension == "node":
+        placed = placed.merge(fed[["commitment", "node"]], on="commitment")
+        placed["member"] = placed["node"]
+    else:
+        placed["member"] = placed["action_type"]
+    grouped = placed.groupby(["place", "place_kind", "territory", "member"], as_index=False).agg(
+        partners=("organisation", "nunique"),
+        organisations=("organisation", lambda o: tuple(sorted(set(o)))),
+    )
+    return grouped
+
+
+def presence(
+    store: Store,
+    viewer: Viewer,
+    year: str,
+    dimension: str = "node",
+    *,
+    territory: str = "",
+    organisation_type: str = "",
+) -> pd.DataFrame:
+    """The matrix place x member for `year`: every place (the territories, or the schools of
+    `territory`) against every member of `dimension` (outcome and output nodes, or action
+    types), with the number of organisations acting there (0 where none: a gap; 1: fragile),
+    narrowed to organisations of `organisation_type`. Organisation codes are listed for
+    evaluators and partners (the shared plan), never for funders."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    frame = _records(store, accepted_only=False)
+    frame = frame[frame["period"] == year]
+    if organisation_type:
+        frame = frame[frame["organisation_type"] == organisation_type]
+    found = presence_of(frame, store.query("commitment_nodes"), dimension)
+    places = store.query("places_list")
+    if territory:
+        places = places[(places["kind"] == "school") & (places["parent"] == territory)]
+    else:
+        places = places[places["kind"] == "territory"]
+    nodes = store.query("toc_nodes")
+    if dimension == "node":
+        members = nodes[
+            nodes["level"].isin(("output", "intermediate_outcome", "long_term_outcome"))
+        ]
+    else:
+        members = nodes[nodes["level"] == "activity"]
+    grid = places[["code", "name", "kind"]].merge(members[["code"]], how="cross")
+    grid.columns = ["place", "place_name", "place_kind", "member"]
+    grid = grid.merge(found[["place", "member", "partners", "organisations"]], how="left")
+    grid["partners"] = grid["partners"].fillna(0).astype(int)
+    grid["organisations"] = [o if isinstance(o, tuple) else () for o in grid["organisations"]]
+    if viewer.role == "funder":
+        grid = grid.drop(columns="organisations")
+    return grid
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What nobody does, for one school year."""
+
+    coverage: pd.DataFrame  # node x school: the grades nobody covers there
+    schools: pd.DataFrame  # schools without any partner's action
+    targets: pd.DataFrame  # targets without a committed action
+    silent: pd.DataFrame  # records whose reports were due and nothing came (empty for funders)
+
+
+def gaps(store: Store, viewer: Viewer, year: str, today: dt.date, *, territory: str = "") -> Gaps:
+    """The gaps of `year` (narrowed to `territory`). Silent records: an evaluator sees them
+    all, a partner its own, a funder none."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    params = EVERY_VALUE
+    coverage = store.query("coverage_gaps", **params)
+    coverage = coverage[coverage["period"] == year]
+    schools = store.query("schools_without_action", **params)
+    schools = schools[schools["period"] == year]
+    if territory:
+        coverage = coverage[coverage["territory"] == territory]
+        schools = schools[schools["territory"] == territory]
+    coverage = (
+        coverage.groupby(
+            ["node", "level_rank", "territory", "school", "school_name"], as_index=False
+        )
+        .agg(grades=("grade", lambda g: tuple(sorted(g, key=_grade_order))))
+        .sort_values(["level_rank", "node", "territory", "school_name"])
+        .reset_index(drop=True)
+    )
+    targets = store.query("targets_without_action", **params)
+    targets = targets[targets["period"] == year].reset_index(drop=True)
+    silent = _records(store, accepted_only=False)
+    silent = silent[
+        (silent["period"] == year)
+        & (silent["reported"] == 0)
+        & (pd.to_datetime(silent["due_date"]).dt.date < today)
+        & (silent["indicators"].map(len) > 0)
+    ]
+    if territory:
+        silent = silent[silent["territory"] == territory]
+    if viewer.role == "partner":
+        silent = silent[silent["organisation"] == own_organisation(viewer)]
+    elif viewer.role == "funder":
+        silent = silent.iloc[0:0]
+    columns = [
+        "commitment",
+        "organisation",
+        "organisation_name",
+        "action_type",
+        "place",
+        "place_name",
+        "period",
+        "due_date",
+    ]
+    return Gaps(
+        coverage, schools.reset_index(drop=True), targets, silent[columns].reset_index(drop=True)
+    )
+
+
+def _grade_order(grade: str) -> int:
+    return {"6e": 0, "5e": 1, "4e": 2, "3e": 3}.get(grade, 9)
+
+
+def overlaps(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> pd.DataFrame:
+    """One row per overlap of `year`: action type x school x grade where two or more
+    organisations act, with how many, who (not for funders), each one's reach (an evaluator
+    all, a partner its own), the sum and the de-duplicated reach (the largest), and the young
+    people possibly counted twice (sum - largest). The sum and the largest are withheld from a
+    partner and a funder below MIN_ORGANISATIONS organisations."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    rows = store.query("coordination_overlaps", **EVERY_VALUE)
+    rows = rows[rows["period"] == year]
+    if territory:
+        rows = rows[rows["territory"] == territory]
+    own = own_organisation(viewer) if viewer.role == "partner" else ""
+    keys = ["action_type", "place", "place_name", "territory", "grade", "period"]
+    out = []
+    for key, group in rows.groupby(keys, sort=True):
+        reached = group["reached"].dropna()
+        shown = viewer.role == "evaluator" or len(group) >= MIN_ORGANISATIONS
+        gross = float(reached.sum()) if shown and len(reached) else math.nan
+        largest = float(reached.max()) if shown and len(reached) else math.nan
+        row: dict[str, object] = dict(zip(keys, key, strict=True))
+        row |= {
+            "partners": len(group),
+            "gross": gross,
+            "deduplicated": largest,
+            "double_counted": gross - largest,
+        }
+        if viewer.role == "evaluator":
+            row["organisations"] = tuple(group["organisation"])
+            row["reach"] = tuple(zip(group["organisation_name"], group["reached"], strict=True))
+        elif viewer.role == "partner":
+            row["organisations"] = tuple(group["organisation"])
+            mine = group[group["organisation"] == own]
+            row["own_reach"] = float(mine["reached"].iloc[0]) if len(mine) else math.nan
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def need_and_reach(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> pd.DataFrame:
+    """One row per school x grade: pupils enrolled (the need), young people reached
+    (REACH_INDICATOR by its rules, by grade where reported so, else the school's total against
+    all its pupils, grade '') and the coverage rate; hidden as every figure is for this viewer."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    pupils = store.query("enrolment")
+    if territory:
+        pupils = pupils[pupils["territory"] == territory]
+    found = progress_figures(store, viewer, REACH_INDICATOR)
+    found = found[(found["scope_kind"] == "school") & (found["period"] == year)]
+    by_grade = found[found["disaggregation"].str.startswith("grade=")].assign(
+        grade=lambda f: f["disaggregation"].str.removeprefix("grade=")
+    )
+    rows = pupils.merge(
+        by_grade[["scope", "grade", "value", "hidden"]].rename(columns={"scope": "school"}),
+        on=["school", "grade"],
+        how="left",
+    )
+    totals = pupils.groupby(["school", "school_name", "territory"], as_index=False)["pupils"].sum()
+    overall = found[found["disaggregation"] == ""][["scope", "value", "hidden"]]
+    totals = totals.merge(overall.rename(columns={"scope": "school"}), on="school", how="left")
+    totals["grade"] = ""
+    # a school reporting by grade is read by grade; the others by their total
+    graded = set(rows.loc[rows["value"].notna(), "school"])
+    rows = pd.concat(
+        [rows[rows["school"].isin(graded)], totals[~totals["school"].isin(graded)]],
+        ignore_index=True,
+    )
+    rows["reached"] = rows.pop("value")
+    rows["hidden"] = [h if isinstance(h, str) else "" for h in rows["hidden"]]
+    rows["coverage"] = rows["reached"] / rows["pupils"].where(rows["pupils"] > 0)
+    ordered: pd.DataFrame = rows.sort_values(["territory", "school_name", "grade"])
+    return ordered.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Organisations linked by the schools where they serve the same node, in one year."""
+
+    organisations: pd.DataFrame  # code, name, type, schools, links (number of partners linked)
+    links: pd.DataFrame  # source, target, schools shared, nodes both serve there
+    fragile: pd.DataFrame  # place x node carried by a single organisation
+
+
+def network(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> Network:
+    """The partner network of `year` (narrowed to `territory`): for evaluators and partners
+    (the shared plan); funders are refused."""
+    require_role(viewer, "evaluator", "partner")
+    plan = _records(store, accepted_only=False)
+    plan = plan[(plan["period"] == year) & (plan["place_kind"] == "school")]
+    if territory:
+        plan = plan[plan["territory"] == territory]
+    links = _links_within(plan)
+    degree = pd.concat([links["source"], links["target"]]).value_counts()
+    organisations = (
+        plan.groupby(["organisation", "organisation_name", "organisation_type"], as_index=False)
+        .agg(schools=("place", "nunique"))
+        .rename(
+            columns={
+                "organisation": "code",
+                "organisation_name": "name",
+                "organisation_type": "type",
+            }
+        )
+    )
+    organisations["links"] = organisations["code"].map(degree).fillna(0).astype(int)
+    found = presence_of(plan, store.query("commitment_nodes"), "node")
+    nodes = store.query("toc_nodes")
+    outcomes = set(nodes.loc[nodes["level"].isin(OUTCOME_LEVELS), "code"])
+    fragile = found[
+        (found["partners"] == FRAGILE)
+        & (found["place_kind"] == "school")
+        & found["member"].isin(outcomes)
+    ]
+    return Network(
+        organisations.sort_values(["type", "name"]).reset_index(drop=True),
+        links.reset_index(drop=True),
+        fragile.reset_index(drop=True),
+    )
+
+
+def _links_within(plan: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of organisations serving the same node in the same school, among the records of
+    `plan` (one year): how many schools they share so, and which nodes."""
+    pairs = plan[["organisation", "place", "node"]].merge(
+        plan[["organisation", "place", "node"]], on=["place", "node"], suffixes=("_a", "_b")
+    )
+    pairs = pairs[pairs["organisation_a"] < pairs["organisation_b"]]
+    if pairs.empty:
+        return pd.DataFrame(columns=["source", "target", "schools", "shared_nodes"])
+    grouped = pairs.groupby(["organisation_a", "organisation_b"], as_index=False).agg(
+        schools=("place", "nunique"), shared_nodes=("node", lambda n: tuple(sorted(set(n))))
+    )
+    return grouped.rename(columns={"organisation_a": "source", "organisation_b": "target"})

@@ -1,0 +1,673 @@
+"""Progress on the theory of change: each indicator against its baseline, targets and forecast.
+
+The figures come from DuckDB (`sql/queries/progress*.sql`): each indicator's declared rules,
+over time (a school year from its terms) and over space (partners and places), after its
+de-duplication rule. What this module adds, as pure functions with their rules written out:
+
+- **expected value**: on the straight line from the baseline to the next declared target
+  (by school year); after the last target, that target.
+- **status** of a value (`status`): met, on track, off track, no progress, no data, unrated.
+- **forecast** (Results-Based Accountability): where the curve goes if nothing changes, a
+  least-squares line through the last `FORECAST_POINTS` values up to the baseline (a flat line
+  through a single one); the curve **turned** when a value does better than its forecast.
+- **roll-up** along the graph (`rollup`): a node's status from its indicators and the nodes
+  that feed it.
+
+Who sees what: an evaluator every figure; a partner the collective figures hidden where fewer
+than 3 organisations or one dominant organisation stand behind them (disclosure.hidden_reason),
+and its own; a funder the same hidden figures, from accepted submissions only. Anyone else is
+refused. The trace of a figure down to cells is for evaluators, and for a partner its own
+cells only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import pandas as pd
+
+from indicators.access.disclosure import key_of, nests_of, primary, protect, with_remainders
+from indicators.access.publications import frozen
+from indicators.access.viewer import Viewer, own_organisation, require_role
+from indicators.analytics.figures import threshold
+from indicators.store.database import Store
+
+STATUSES = ("met", "on_track", "off_track", "no_progress", "no_data", "unrated", "hidden")
+STATUS_COLOURS = {
+    "met": "#2e7d32",
+    "on_track": "#8bc34a",
+    "off_track": "#f0a030",
+    "no_progress": "#d9534f",
+    "no_data": "#c8ccd2",
+    "unrated": "#8e9aaf",
+    "hidden": "#ffffff",  # drawn white with a dark outline: a figure withheld, not a result
+}
+POINTS = {"met": 3, "on_track": 2, "off_track": 1, "no_progress": 0}
+ON_TRACK = 0.75  # share of the expected progress since the baseline that counts as on track
+FORECAST_POINTS = 3
+SCOPE_ALL = "*"
+
+PROGRESS_COLUMNS = [
+    "indicator",
+    "scope",
+    "period",
+    "position",
+    "value",
+    "own",
+    "hidden",
+    "baseline",
+    "baseline_period",
+    "target",
+    "expected",
+    "forecast",
+    "status",
+    "turned",
+    "organisations",
+    "units",
+    "dropped",
+    "gross",
+    "without_base",
+]
+
+
+# -- the rules, as pure functions ------------------------------------------------------------
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def status(
+    value: float | None, baseline: float | None, expected: float | None, polarity: str
+) -> str:
+    """The progress status of `value`, by this rule (better = higher, or lower by polarity):
+
+    - no data: no value;  unrated: a neutral indicator, or no target and no baseline;
+    - met: the value reaches what was expected for its year (its target);
+    - without a target: on track when better than the baseline, no progress otherwise;
+    - on track: it covered at least ON_TRACK of the way from the baseline to the target;
+    - no progress: it is no better than the baseline;  off track: in between.
+    """
+    if _missing(value):
+        return "no_data"
+    assert value is not None
+    if polarity == "neutral":
+        return "unrated"
+    sign = -1.0 if polarity == "lower_is_better" else 1.0
+    if _missing(expected):
+        if _missing(baseline):
+            return "unrated"
+        assert baseline is not None
+        return "on_track" if sign * (value - baseline) > 0 else "no_progress"
+    assert expected is not None
+    if sign * (value - expected) >= 0:
+        return "met"
+    if _missing(baseline):
+        return "off_track"
+    assert baseline is not None
+    way = sign * (expected - baseline)
+    gained = sign * (value - baseline)
+    if gained <= 0:
+        return "no_progress"
+    if way > 0 and gained >= ON_TRACK * way:
+        return "on_track"
+    return "off_track"
+
+
+def interpolate(anchors: Mapping[int, float], position: int) -> float | None:
+    """The value expected at `position` on straight lines between `anchors` (school-year
+    position -> baseline or target); after the last anchor, its value; None before the first."""
+    if not anchors:
+        return None
+    points = sorted(anchors.items())
+    if position < points[0][0]:
+        return None
+    for (x0, y0), (x1, y1) in pairwise(points):
+        if x0 <= position <= x1:
+            return y0 + (y1 - y0) * (position - x0) / (x1 - x0)
+    return points[-1][1]
+
+
+def forecast(
+    history: Mapping[int, float],
+    until: int,
+    positions: Iterable[int],
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> dict[int, float]:
+    """Where the curve goes if nothing changes, at each of `positions` after `until`.
+
+    A least-squares line through the last FORECAST_POINTS values of `history` at or before
+    `until` (the baseline's position), a flat line through a single one; kept within `bounds`
+    (the indicator's plausible range). Empty without history.
+    """
+    known = sorted((x, y) for x, y in history.items() if x <= until and not _missing(y))
+    known = known[-FORECAST_POINTS:]
+    if not known:
+        return {}
+    if len(known) == 1:
+        slope, intercept = 0.0, known[0][1]
+    else:
+        n = len(known)
+        mean_x = sum(x for x, _ in known) / n
+        mean_y = sum(y for _, y in known) / n
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in known) / sum(
+            (x - mean_x) ** 2 for x, _ in known
+        )
+        intercept = mean_y - slope * mean_x
+    low, high = bounds
+    return {x: min(high, max(low, intercept + slope * x)) for x in positions if x >= known[-1][0]}
+
+
+def turned(value: float | None, forecast_value: float | None, polarity: str) -> bool | None:
+    """True when `value` does better than the forecast (the curve turned), False when not,
+    None when either is missing or the indicator is neutral."""
+    if _missing(value) or _missing(forecast_value) or polarity == "neutral":
+        return None
+    assert value is not None and forecast_value is not None
+    sign = -1.0 if polarity == "lower_is_better" else 1.0
+    return sign * (value - forecast_value) > 0
+
+
+def status_of_points(points: Sequence[float]) -> str:
+    """The status nearest to the mean of `points` (ties go to the worse one)."""
+    mean = sum(points) / len(points)
+    rounded = math.ceil(mean - 0.5)
+    return next(s for s, p in POINTS.items() if p == rounded)
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """A node's status, on its own indicators and rolled up with the nodes that feed it."""
+
+    own: str
+    status: str
+    indicators: dict[str, str] = field(default_factory=dict)  # indicator -> status
+    feeders: dict[str, str] = field(default_factory=dict)  # feeding node -> rolled-up status
+
+
+def rollup(
+    nodes: Sequence[str],
+    links: Iterable[tuple[str, str]],
+    indicator_statuses: Mapping[str, Mapping[str, str]],
+) -> dict[str, NodeStatus]:
+    """Each node's status, by this rule:
+
+    - own: from its own indicators, the status nearest to the mean of their points (met 3,
+      on track 2, off track 1, no progress 0; ties go to the worse);
+    - rolled up: the same over its own indicators and the rolled-up status of each node that
+      feeds it, each counting once;
+    - no data when nothing rated stands behind it; unrated when only unrated things do;
+      hidden when nothing rated does and some of it is hidden from the viewer (a hidden
+      figure's status is "hidden", never computed from its value: met or not met would tell
+      on which side of its target it lies; it does not count in the roll-up either).
+
+    `nodes` are in level order (activities first); `indicator_statuses` maps a node to its
+    indicators' statuses.
+    """
+    feeders: dict[str, list[str]] = {code: [] for code in nodes}
+    for source, target in links:
+        if target in feeders and source in feeders:
+            feeders[target].append(source)
+    result: dict[str, NodeStatus] = {}
+
+    def judge(statuses: Sequence[str]) -> str:
+        rated = [POINTS[s] for s in statuses if s in POINTS]
+        if rated:
+            return status_of_points(rated)
+        if statuses and all(s == "unrated" for s in statuses):
+            return "unrated"
+        return "hidden" if "hidden" in statuses else "no_data"
+
+    for code in nodes:
+        own = dict(indicator_statuses.get(code, {}))
+        fed = {f: result[f].status for f in feeders[code] if f in result}
+        result[code] = NodeStatus(
+            own=judge(list(own.values())),
+            status=judge([*own.values(), *fed.values()]),
+            indicators=own,
+            feeders=fed,
+        )
+    return result
+
+
+# -- the figures, as each viewer may see them -------------------------------------------------
+
+
+def _hidden_reasons(frame: pd.DataFrame) -> list[str]:
+    """A partner's primary reasons, the backbone's own figures shown (see disclosure)."""
+    return primary(frame, "partner")
+
+
+def _units(store: Store) -> dict[str, str]:
+    catalogue = store.query("indicators")
+    return dict(zip(catalogue["code"], catalogue["unit"], strict=True))
+
+
+def nest_context(store: Store) -> dict[str, Any]:
+    """What tells how figures nest (disclosure.nests_of): each school's territory, each term's
+    school year, each indicator's rule over time."""
+    places = store.query("places_list")
+    periods = store.query("periods_list")
+    catalogue = store.query("indicators")
+    return {
+        "parent_place": {
+            str(c): str(p)
+            for c, p in zip(places["code"], places["parent"], strict=True)
+            if isinstance(p, str) and p
+        },
+        "parent_period": {
+            str(c): str(p)
+            for c, p in zip(periods["code"], periods["parent"], strict=True)
+            if isinstance(p, str) and p
+        },
+        "time_rules": dict(
+            zip(
+                catalogue["code"].astype(str),
+                catalogue["aggregation_time"].astype(str),
+                strict=True,
+            )
+        ),
+    }
+
+
+def contributions(store: Store, *, accepted_only: bool, indicator: str = "") -> pd.DataFrame:
+    """What each organisation adds to each figure (progress_contributions)."""
+    return store.query(
+        "progress_contributions", indicator=indicator, accepted_only=accepted_only, org=""
+    )
+
+
+def protected(
+    store: Store,
+    frame: pd.DataFrame,
+    role: str,
+    shares: pd.DataFrame,
+    own: str = "",
+) -> pd.DataFrame:
+    """`frame` (progress figures) as `role` may see it, decided in one place
+    (indicators/disclosure.py): the primary rules of the role, then complementary suppression
+    over every nest of the figures `frame` holds (space, time, breakdowns), so that no hidden
+    figure can be worked out from the shown ones, nor a sum of hidden ones break the primary
+    rules. `shares` (progress_contributions) tells which organisations stand behind each
+    figure; `own` is a partner's organisation, whose figures of its own values only it sees.
+    Hidden figures have their value, numerator, denominator and gross sum emptied."""
+    frame = frame.reset_index(drop=True)
+    keys = [key_of(r) for r in frame.to_dict("records")]
+    behind: dict[Any, dict[str, float]] = {}
+    for row in shares.to_dict("records"):
+        behind.setdefault(key_of(row), {})[str(row["organisation"])] = float(
+            row["amount"] if not pd.isna(row["amount"]) else 0.0
+        )
+    own_only = [bool(own) and set(behind.get(k, {})) == {own} for k in keys]
+    units = frame["indicator"].map(_units(store))
+    limit = threshold(store)
+    reasons = primary(
+        frame, role, own_only=own_only, person=list(units == "person"), threshold=limit
+    )
+    if role == "evaluator":
+        frame["hidden"] = reasons
+        return frame
+    context = nest_context(store)
+    values = dict(zip(keys, pd.to_numeric(frame["value"], errors="coerce"), strict=True))
+    counts = dict(zip(keys, frame["organisations"].fillna(0).astype(int), strict=True))
+    people = {k: limit for k, u in zip(keys, units, strict=True) if u == "person"}
+    first = dict(zip(keys, reasons, strict=True))
+    known = {k for k, o in zip(keys, own_only, strict=True) if o}
+    hidden: dict[Any, str] = {}
+    for _, group in frame.groupby("indicator", sort=True):
+        at = [keys[int(str(i))] for i in group.index]
+        nests, rests = with_remainders(nests_of(group, **context), behind if behind else None, own)
+        known_here = known | {r for r, (_, why, _) in rests.items() if not why}
+        hidden |= protect(
+            {k: values[k] for k in at} | {r: v for r, (v, _, _) in rests.items()},
+            nests,
+            {k: first[k] for k in at if first[k]} | {r: w for r, (_, w, _) in rests.items() if w},
+            known=known_here,
+            contributions=(
+                {k: behind[k] for k in at if k in behind}
+                | {r: amounts for r, (_, _, amounts) in rests.items()}
+                if behind
+                else None
+            ),
+            organisations={k: counts[k] for k in at},
+            small={k: people[k] for k in at if k in people} if role == "funder" else None,
+            own=own,
+        )
+    frame["hidden"] = [hidden.get(k, "") for k in keys]
+    return _masked(frame)
+
+
+def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
+    """Figures of accepted submissions only, each with the reason it would be hidden from a
+    funder, its value kept: the input of the published tables, whose suppression decides what
+    shows (see synthesis). Never displayed as such."""
+    frame = store.query("progress", indicator=indicator, accepted_only=True, org="")
+    frame["hidden"] = primary(frame, "funder")
+    return frame
+
+
+def as_funders_see(
+    store: Store, frame: pd.DataFrame, shares: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """`frame` (figures of accepted data) as a funder may see it: the initiative and its
+    territories only, each figure hidden for its organisations, a small count of young people,
+    or to protect a hidden one (complementary: see `protected`), its value then empty.
+    `shares`: what each organisation adds to each figure (the accepted data's, by default)."""
+    frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)
+    if shares is None:
+        shares = contributions(store, accepted_only=True)
+    frame = protected(store, frame, "funder", shares)
+    frame["own"] = float("nan")
+    return frame
+
+
+def _masked(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame["hidden"] == ""
+    for column in ("value", "numerator", "denominator", "gross", "largest_share"):
+        frame[column] = frame[column].where(shown)
+    return frame
+
+
+def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
+    """Every figure (indicator x scope x period x disaggregation) this viewer may see.
+
+    `hidden` says why a figure is withheld ('' when shown; its value is then empty; see
+    `protected`); `own` is a partner's own figure by the same rules (empty for other roles). A
+    funder reads what the latest publication of each year froze (see publications).
+    """
+    require_role(viewer, "evaluator", "partner", "funder")
+    if viewer.role == "funder":
+        frame = frozen(
+            store,
+            "figures",
+            lambda: store.query("progress", indicator="", accepted_only=True, org=""),
+        )
+        shares = frozen(store, "contributions", lambda: contributions(store, accepted_only=True))
+        if indicator:
+            frame = frame[frame["indicator"] == indicator]
+            shares = shares[shares["indicator"] == indicator]
+        frame = as_funders_see(store, frame, shares)
+    else:
+        frame = store.query("progress", indicator=indicator, accepted_only=False, org="")
+        frame["hidden"] = ""
+        if viewer.role == "partner":
+            shares = contributions(store, accepted_only=False, indicator=indicator)
+            frame = protected(store, frame, "partner", shares, own_organisation(viewer))
+    keys = ["indicator", "scope", "period", "disaggregation"]
+    if viewer.role == "partner":
+        own = store.query(
+            "progress",
+            indicator=indicator,
+            accepted_only=False,
+            org=own_organisation(viewer),
+        )[[*keys, "value"]].rename(columns={"value": "own"})
+        frame = frame.merge(own, on=keys, how="left")
+    else:
+        frame["own"] = float("nan")
+    return frame
+
+
+def targets(store: Store) -> pd.DataFrame:
+    """The declared baselines and targets (the initiative's plan, open to every role)."""
+    return store.query("progress_targets")
+
+
+def school_years(store: Store) -> pd.DataFrame:
+    """The school years in order, with their position."""
+    return store.query("school_years")
+
+
+def curve(
+    values: Mapping[int, float],
+    baseline: tuple[int, float] | None,
+    goals: Mapping[int, float],
+    positions: Sequence[int],
+    polarity: str,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> list[dict[str, Any]]:
+    """One indicator's curve, a dict per school-year position: its value, the baseline (the
+    declared one, else the first value known), the declared target, the expected value, the
+    forecast, the status (years after the baseline) and whether the curve turned."""
+    if baseline is None and values:
+        first = min(values)
+        baseline = (first, values[first])
+    base_at, base_value = baseline if baseline is not None else (-1, math.nan)
+    anchors = {base_at: base_value} if baseline is not None and goals else {}
+    anchors.update(goals)  # a target declared for the baseline's year wins
+    history = {x: y for x, y in values.items() if x < base_at}
+    if baseline is not None:
+        history[base_at] = base_value
+    ahead = forecast(history, base_at, positions, bounds) if baseline is not None else {}
+    rows: list[dict[str, Any]] = []
+    for at in positions:
+        value = values.get(at, math.nan)
+        expected = interpolate(anchors, at)
+        after = baseline is not None and at > base_at
+        judged = status(value, base_value, expected, polarity) if after else "unrated"
+        rows.append(
+            {
+                "position": at,
+                "value": value,
+                "baseline": base_value,
+                "baseline_position": base_at,
+                "target": goals.get(at, math.nan),
+                "expected": math.nan if expected is None else expected,
+                "forecast": ahead.get(at, math.nan),
+                "status": "no_data" if _missing(value) else judged,
+                "turned": turned(value, ahead.get(at), polarity) if after else None,
+            }
+        )
+    return rows
+
+
+FIGURE_COLUMNS = ["own", "hidden", "organisations", "units", "dropped", "gross", "without_base"]
+
+
+def progress(
+    store: Store,
+    viewer: Viewer,
+    *,
+    scope: str = SCOPE_ALL,
+    indicator: str = "",
+    disaggregation: str = "",
+    frame: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per indicator x school year at `scope` (see `curve`), with the partner's own
+    figure, why a figure is hidden, and how many organisations and values stand behind it.
+    `frame` reuses figures already read for this viewer."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    every = figures(store, viewer, indicator) if frame is None else frame
+    years = school_years(store)
+    year_at = {int(p): str(c) for c, p in zip(years["code"], years["position"], strict=True)}
+    catalogue = store.query("indicators")
+    if indicator:
+        catalogue = catalogue[catalogue["code"] == indicator]
+    plan = targets(store)
+    plan = plan[plan["place"] == scope]
+    chosen = every[
+        (every["scope"] == scope)
+        & (every["disaggregation"] == disaggregation)
+        & every["period"].isin(year_at.values())
+    ]
+    at_year = {c: p for p, c in year_at.items()}
+    rows: list[dict[str, Any]] = []
+    for sheet in catalogue.to_dict("records"):
+        code = str(sheet["code"])
+        mine = chosen[chosen["indicator"] == code]
+        values = {
+            at_year[str(p)]: float(v)
+            for p, v in zip(mine["period"], mine["value"], strict=True)
+            if not _missing(v)
+        }
+        declared = plan[plan["indicator"] == code]
+        base = declared[declared["kind"] == "baseline"]
+        goals = declared[declared["kind"] == "target"]
+        for row in curve(
+            values,
+            (int(base["position"].iloc[0]), float(base["value"].iloc[0])) if len(base) else None,
+            {int(p): float(v) for p, v in zip(goals["position"], goals["value"], strict=True)},
+            sorted(year_at),
+            str(sheet["polarity"]),
+            (float(sheet["range_min"]), float(sheet["range_max"])),
+        ):
+            at = int(row["position"])
+            base_at = int(row.pop("baseline_position"))
+            row |= {
+                "indicator": code,
+                "scope": scope,
+                "period": year_at[at],
+                "baseline_period": year_at.get(base_at, ""),
+            }
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=[c for c in PROGRESS_COLUMNS if c not in FIGURE_COLUMNS])
+    behind = chosen[["indicator", "period", *FIGURE_COLUMNS]]
+    table = table.merge(behind, on=["indicator", "period"], how="left")
+    table["hidden"] = [h if isinstance(h, str) else "" for h in table["hidden"]]
+    withheld = table["hidden"] != ""
+    table.loc[withheld, "status"] = "hidden"  # never judged on a hidden value
+    table["turned"] = table["turned"].astype(object).where(~withheld, None)
+    for column in ("organisations", "units", "dropped", "without_base"):
+        table[column] = table[column].fillna(0).astype(int)
+    return table[PROGRESS_COLUMNS]
+
+
+def latest_year(table: pd.DataFrame) -> str:
+    """The last school year with a figure in `table` ('' when none)."""
+    shown = table.dropna(subset=["value"])
+    if shown.empty:
+        return ""
+    return str(shown.sort_values("position")["period"].iloc[-1])
+
+
+def node_statuses(
+    store: Store, viewer: Viewer, table: pd.DataFrame, year: str
+) -> dict[str, NodeStatus]:
+    """Each node's status for `year`, from the indicators' statuses in `table` (progress)."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    catalogue = store.query("indicators")
+    nodes = store.query("toc_nodes")
+    links = store.query("toc_links")
+    at_year = table[table["period"] == year].set_index("indicator")["status"]
+    by_node: dict[str, dict[str, str]] = {}
+    for code, node in zip(catalogue["code"], catalogue["node"], strict=True):
+        by_node.setdefault(str(node), {})[str(code)] = str(at_year.get(code, "no_data"))
+    return rollup(
+        list(nodes["code"]),
+        zip(links["source"], links["target"], strict=True),
+        by_node,
+    )
+
+
+def contributors(store: Store, viewer: Viewer, node: str = "") -> pd.DataFrame:
+    """The organisations whose commitments feed `node` (all nodes when ''), directly or along
+    the graph. The plan is shared with partners; a funder gets organisations counted by type."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    frame = store.query("node_contributors")
+    if node:
+        frame = frame[frame["node"] == node]
+    if viewer.role == "funder":
+        frame = (
+            frame.groupby(["node", "type"], as_index=False)
+            .agg(
+                organisations=("organisation", "nunique"),
+                direct=("direct", "sum"),
+                commitments=("commitments", "sum"),
+            )
+            .sort_values(["node", "organisations"], ascending=[True, False])
+        )
+    return frame.reset_index(drop=True)
+
+
+TRACE_COLUMNS = [
+    "organisation",
+    "organisation_name",
+    "place",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "raw_value",
+    "part",
+    "submission_id",
+    "filename",
+    "sheet",
+    "cell",
+    "uploaded_by",
+    "uploaded_at",
+    "submission_status",
+]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The cells behind one figure that this viewer may see, and how many others there are."""
+
+    cells: pd.DataFrame
+    others: int  # values of other organisations, not shown to a partner
+
+
+def trace(
+    store: Store,
+    viewer: Viewer,
+    indicator: str,
+    scope: str,
+    period: str,
+    disaggregation: str = "",
+) -> Trace:
+    """Every current value behind a figure, with its submission, sheet and cell, and its part:
+    counted, or left out by the time rule, the de-duplication rule, or for want of a base.
+    An evaluator sees them all; a partner its own only; a funder none (refused)."""
+    require_role(viewer, "evaluator", "partner")
+    cells = store.query(
+        "progress_trace",
+        indicator=indicator,
+        scope=scope,
+        period=period,
+        disaggregation=disaggregation,
+        accepted_only=False,
+        org="",
+    )
+    others = 0
+    if viewer.role == "partner":
+        own = own_organisation(viewer)
+        others = int((cells["organisation"] != own).sum())
+        cells = cells[cells["organisation"] == own]
+    return Trace(cells[TRACE_COLUMNS].reset_index(drop=True), others)
+
+
+BREAKDOWNS = ("territory", "school", "sex", "grade")
+
+
+def breakdown(
+    frame: pd.DataFrame,
+    indicator: str,
+    by: str,
+    scope: str,
+    years: Sequence[str],
+    places: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One indicator's figures over `years` by member of `by`: each territory or school (of
+    the `scope` territory when `places` maps schools to territories), or each category of a
+    dimension ('sex', 'grade') at `scope`. Columns member, period, value; members with no
+    figure shown are left out. `frame` is `figures` for the viewer."""
+    rows = frame[(frame["indicator"] == indicator) & frame["period"].isin(years)]
+    if by in ("territory", "school"):
+        rows = rows[(rows["scope_kind"] == by) & (rows["disaggregation"] == "")]
+        if by == "school" and scope != SCOPE_ALL and places is not None:
+            rows = rows[rows["scope"].map(lambda s: places.get(s) == scope or s == scope)]
+        members = rows["scope"]
+    else:
+        rows = rows[
+            (rows["scope"] == scope)
+            & rows["disaggregation"].str.fullmatch(rf"{by}=[^;=]+", na=False)
+        ]
+        members = rows["disaggregation"].str.split("=").str[1]
+    out = pd.DataFrame(
+        {"member": members, "period": rows["period"], "value": rows["value"]}
+    ).reset_index(drop=True)
+    shown = out.groupby("member")["value"].transform(lambda v: v.notna().any())
+    return out[shown.astype(bool)].reset_index(drop=True)

@@ -1,0 +1,269 @@
+"""Synchronisation between actors: who reports what, on time, on the common definitions.
+
+Every figure starts from the expected reports (`sql/queries/expected_reports.sql`): each
+organisation x indicator x place x period that a commitment makes due. A report is received
+when a value for it arrived (a value for a school counts for its territory), on time when its
+first value arrived by the period's due date. Completeness and timeliness count the reports of
+periods that are over; `today` decides which those are.
+
+Who sees what: an evaluator everything; a partner its own rows and the initiative's figures;
+a funder the figures of groups (initiative, partner type, territory, indicator), never one
+organisation's. Anyone else is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from indicators.access.viewer import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.common.i18n import label, t
+from indicators.definition.model import Definition
+from indicators.store.database import Store
+
+# The synchronisation index of a partner, 0 to 100, and its weights (shown on the page).
+WEIGHTS = {
+    "completeness": 0.35,
+    "timeliness": 0.25,
+    "regularity": 0.15,
+    "conformity": 0.15,
+    "freshness": 0.10,
+}
+FRESH_DAYS = 365  # data this old or older scores 0 on freshness
+STATUSES = ("not_yet_due", "due", "overdue", "submitted", "returned", "accepted")
+STATUS_COLOURS = {
+    "not_yet_due": "#e8e8e8",
+    "due": "#f2cf5b",
+    "overdue": "#d9534f",
+    "submitted": "#8fbce6",
+    "returned": "#f0883e",
+    "accepted": "#4c9a5b",
+}
+DIMENSIONS = ("initiative", "organisation", "organisation_type", "territory", "indicator")
+
+
+def _own_rows(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    """All rows for an evaluator, a partner's own organisation's only."""
+    require_role(viewer, "evaluator", "partner")
+    if viewer.role == "partner":
+        frame = frame[frame["organisation"] == own_organisation(viewer)]
+    return frame.reset_index(drop=True)
+
+
+def expected_reports(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """One row per expected report with its arrival and status on `today`."""
+    return _own_rows(store.query("expected_reports", today=today), viewer)
+
+
+def missing_reports(
+    store: Store, viewer: Viewer, today: dt.date, organisation: str = ""
+) -> pd.DataFrame:
+    """The reports of periods that are over and that nothing arrived for, oldest first: what a
+    reminder to the organisation (all when empty, for an evaluator) lists."""
+    reports = expected_reports(store, viewer, today)
+    if organisation:
+        if viewer.role == "partner" and organisation != viewer.organisation:
+            raise AccessDeniedError(f"missing:{organisation}")
+        reports = reports[reports["organisation"] == organisation]
+    missing = reports[reports["is_due"] & ~reports["received"]]
+    return missing.sort_values(["organisation", "due_date", "indicator", "place"]).reset_index(
+        drop=True
+    )
+
+
+def status_counts(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """period, status, partners: how many partners are in each status, period by period (a
+    collective figure every role may read)."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    table = store.query("reporting_status", today=today)
+    counted = table.groupby(["period", "start_date", "status"], as_index=False).agg(
+        partners=("organisation", "count")
+    )
+    return counted.sort_values(["start_date", "period", "status"]).reset_index(drop=True)
+
+
+def reminder_text(missing: pd.DataFrame, name: str, lang: str = "fr") -> str:
+    """The text of a reminder listing `missing` reports (one line each), in `lang`."""
+    column = "indicator_label_en" if lang == "en" else "indicator_label_fr"
+    lines = "\n".join(
+        f"- {row[column]} · {row['place_name']} · {row['period']}"
+        f" ({'due' if lang == 'en' else 'attendu le'} {row['due_date']:%d/%m/%Y})"
+        for _, row in missing.iterrows()
+    )
+    return t("sync.reminder_text", lang, count=len(missing), name=name, lines=lines)
+
+
+def rates(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """Completeness and timeliness per dimension member and period (see `sync_rates.sql`).
+
+    A partner gets its own organisation's rows and the initiative's; a funder every group
+    but no organisation."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    table = store.query("sync_rates", today=today)
+    if viewer.role == "partner":
+        own = own_organisation(viewer)
+        keep = (table["dimension"] == "initiative") | (
+            (table["dimension"] == "organisation") & (table["member"] == own)
+        )
+        table = table[keep]
+    elif viewer.role == "funder":
+        table = table[table["dimension"] != "organisation"]
+    return table.reset_index(drop=True)
+
+
+def statuses(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """The reporting status of each organisation for each period it has reports expected in."""
+    return _own_rows(store.query("reporting_status", today=today), viewer)
+
+
+def consistency(store: Store, viewer: Viewer, today: dt.date, periods: list[str]) -> pd.DataFrame:
+    """Of the partners that reported in any period of `periods`, the share that reported in
+    every one, for the initiative, each partner type and each territory."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    if not periods:
+        return pd.DataFrame(
+            columns=["dimension", "member", "reporting_any", "reporting_every", "consistency"]
+        )
+    return store.query("sync_consistency", today=today, periods=list(periods))
+
+
+def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """Each organisation's share of current values on the common definitions: found by code
+    or label, stored as written, on the catalogue's current version (see `conformity.sql`)."""
+    return _own_rows(store.query("conformity"), viewer)
+
+
+def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """Per organisation: uploads stored and refused, warnings and notes per upload, values
+    corrected later, reports received late, and its conformity (evaluators; a partner its own)."""
+    quality = store.query("data_quality", today=today)
+    shares = store.query("conformity")[
+        ["organisation", "conformity", "mapped", "converted", "old_version", "old_indicators"]
+    ]
+    ages = store.query("freshness", today=today)[["organisation", "age_days"]]
+    merged = quality.merge(shares, on="organisation", how="left").merge(
+        ages, on="organisation", how="left"
+    )
+    return _own_rows(merged, viewer)
+
+
+def freshness(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """The date of each committed organisation's latest upload and its age in days."""
+    return _own_rows(store.query("freshness", today=today), viewer)
+
+
+def partner_index(
+    statuses_: pd.DataFrame, freshness_: pd.DataFrame, conformity_: pd.DataFrame
+) -> pd.DataFrame:
+    """Each organisation's synchronisation index from its statuses, freshness and conformity
+    (pure).
+
+    Over the periods that are over: completeness = received / expected reports, timeliness =
+    on time / expected, regularity = periods with a report / periods with reports expected;
+    conformity = share of its current values on the common definitions (0 with no value);
+    freshness = 1 - age of the latest data / FRESH_DAYS (0 at worst, 0 with no data).
+    index = 100 x (0.35 completeness + 0.25 timeliness + 0.15 regularity + 0.15 conformity
+    + 0.10 freshness).
+    """
+    over = statuses_[~statuses_["status"].eq("not_yet_due")]
+    if over.empty:
+        return pd.DataFrame(
+            columns=["organisation", "organisation_name", "organisation_type", *WEIGHTS, "index"]
+        )
+    grouped = over.groupby(["organisation", "organisation_name", "organisation_type"])
+    table = grouped.agg(
+        expected=("expected", "sum"),
+        received=("received", "sum"),
+        on_time=("on_time", "sum"),
+        periods=("period", "count"),
+        reported=("received", lambda r: int((r > 0).sum())),
+    ).reset_index()
+    table["completeness"] = table["received"] / table["expected"]
+    table["timeliness"] = table["on_time"] / table["expected"]
+    table["regularity"] = table["reported"] / table["periods"]
+    ages = freshness_.set_index("organisation")["age_days"].astype("Float64")
+    age = table["organisation"].map(ages).astype(float)
+    table["freshness"] = (1 - age / FRESH_DAYS).clip(lower=0).fillna(0.0)
+    shares = conformity_.set_index("organisation")["conformity"].astype("Float64")
+    table["conformity"] = table["organisation"].map(shares).astype(float).fillna(0.0)
+    table["index"] = 100 * sum(weight * table[name] for name, weight in WEIGHTS.items())
+    return table.sort_values("index", ascending=False).reset_index(drop=True)
+
+
+def sync_index(store: Store, viewer: Viewer, today: dt.date) -> tuple[pd.DataFrame, float]:
+    """(each organisation's index as the viewer may see it, the initiative's index): an
+    evaluator every organisation, a partner its own, a funder none; the initiative's index is
+    the mean of all organisations' indexes."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    table = partner_index(
+        store.query("reporting_status", today=today),
+        store.query("freshness", today=today),
+        store.query("conformity"),
+    )
+    overall = float(table["index"].mean()) if not table.empty else float("nan")
+    if viewer.role == "funder":
+        table = table.iloc[0:0]
+    elif viewer.role == "partner":
+        table = table[table["organisation"] == own_organisation(viewer)]
+    return table.reset_index(drop=True), overall
+
+
+def status_grid(statuses_: pd.DataFrame) -> pd.DataFrame:
+    """Organisations (grouped by type, then by name) x periods (in time order) of statuses."""
+    ordered = statuses_.sort_values(["organisation_type", "organisation_name", "start_date"])
+    periods = list(dict.fromkeys(statuses_.sort_values(["start_date", "period"])["period"]))
+    grid = ordered.pivot_table(
+        index="organisation", columns="period", values="status", aggfunc="first", sort=False
+    )
+    return grid.reindex(columns=periods).fillna("")
+
+
+def status_colorscale() -> list[tuple[float, str]]:
+    """A plotly colour scale giving each status (as its index in STATUSES) its colour."""
+    scale: list[tuple[float, str]] = []
+    step = 1 / len(STATUSES)
+    for i, status in enumerate(STATUSES):
+        scale += [(i * step, STATUS_COLOURS[status]), ((i + 1) * step, STATUS_COLOURS[status])]
+    return scale
+
+
+INDEX_WORDS = {
+    "fr": {
+        "index": "indice",
+        "completeness": "complétude",
+        "timeliness": "ponctualité",
+        "regularity": "régularité",
+        "conformity": "conformité",
+        "freshness": "fraîcheur",
+    },
+    "en": {name: name for name in ("index", *WEIGHTS)},
+}
+
+
+def index_formula(lang: str = "fr") -> str:
+    """The index's formula in LaTeX, from WEIGHTS, in `lang`."""
+    words = INDEX_WORDS["en" if lang == "en" else "fr"]
+
+    def number(weight: float) -> str:
+        text = f"{weight:g}"
+        return text.replace(".", "{,}") if lang != "en" else text
+
+    terms = " + ".join(
+        rf"{number(weight)}\,\text{{{words[name]}}}" for name, weight in WEIGHTS.items()
+    )
+    return rf"\text{{{words['index']}}} = 100 \times ({terms})"
+
+
+def member_label(dimension: str, member: str, definition: Definition, lang: str = "fr") -> str:
+    """The words for a member of a dimension of `rates` (a type, a territory, an indicator)."""
+    if dimension == "organisation_type":
+        return label("organisation_type", member, lang)
+    if dimension == "territory":
+        return next((p.name for p in definition.places if p.code == member), member)
+    if dimension == "indicator":
+        found = next((i for i in definition.indicators if i.code == member), None)
+        return member if found is None else (found.label_en if lang == "en" else found.label_fr)
+    if dimension == "organisation":
+        return next((o.name for o in definition.organisations if o.code == member), member)
+    return member

@@ -1,0 +1,316 @@
+"""The funders' summary (page Synthèse): fixed, pre-computed tables for a school year and a
+scope (the whole initiative or one territory), frozen when an evaluator publishes the year.
+
+Funders read only published tables: a figure they saw does not change under them until the next
+publication, and they get fixed tables rather than free filters (two overlapping queries could
+be subtracted to re-identify a small group). The tables are computed as a funder sees the data:
+accepted submissions only, aggregates of fewer than 3 organisations or dominated by one hidden,
+and counts of young people protected by small-cell suppression (see suppression.py).
+
+Tables: `headline` (young people reached, schools with an action, partners by type, hours,
+internships), `reach` and `reach_grade` (young people reached by place and sex, grade), `progress` (each indicator's
+value, expected value and status; `nodes`, each node's status), `need` (pupils against young
+people reached, by place), `sync` (completeness and timeliness).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.access.publications import payload
+from indicators.access.suppression import Suppressed, small, suppress
+from indicators.access.viewer import AccessDeniedError, Viewer, require_role
+from indicators.analytics import coordination, progress, synchronisation
+from indicators.analytics.figures import threshold
+from indicators.common.problems import RefusedInputError
+from indicators.store.database import Audit, Store
+
+PUBLISHER = Viewer("publication", "funder", "Publication")  # the data as a funder sees it
+SEXES = ("F", "M")
+HOURS = ("heures-mentorat", "heures-ateliers")
+INTERNSHIPS = "stages-3e-trouves"
+TABLES = (
+    "headline",
+    "reach",
+    "reach_hidden",
+    "reach_grade",
+    "reach_grade_hidden",
+    "progress",
+    "nodes",
+    "need",
+    "sync",
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The funders' tables of one school year and scope, and when they were published."""
+
+    year: str
+    scope: str
+    tables: dict[str, pd.DataFrame]
+    published_at: dt.datetime | None  # None: a live preview (evaluators only)
+    threshold: int
+
+    def reach(self, by: str = "sex") -> Suppressed:
+        """Young people reached by place x sex (or x grade), with totals, protected."""
+        name = "reach" if by == "sex" else "reach_grade"
+        cells = self.tables[name].set_index("place")
+        hidden = self.tables[f"{name}_hidden"].set_index("place")
+        return suppress(cells, self.threshold, hidden=hidden)
+
+
+def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.DataFrame]:
+    """Every table of the summary of `year` for `scope`, computed as a funder sees the data."""
+    viewer = PUBLISHER
+    places = store.query("places_list")
+    if scope == progress.SCOPE_ALL:
+        members = places[places["kind"] == "territory"]
+    else:
+        members = places[(places["kind"] == "school") & (places["parent"] == scope)]
+    # the figures of now, as funders will see them once frozen (not the last publication's):
+    # every table takes its hidden figures from this one protection (progress.protected)
+    seen = progress.as_funders_see(store, progress.accepted_figures(store))
+    every = progress.accepted_figures(store)
+    every = every[(every["period"] == year)]
+    protection = {
+        (str(i), str(s), str(d)): str(h)
+        for i, s, p, d, h in zip(
+            seen["indicator"],
+            seen["scope"],
+            seen["period"],
+            seen["disaggregation"],
+            seen["hidden"],
+            strict=True,
+        )
+        if p == year
+    }
+    every = every.assign(
+        hidden=[
+            protection.get((str(i), str(s), str(d)), h)
+            for i, s, d, h in zip(
+                every["indicator"],
+                every["scope"],
+                every["disaggregation"],
+                every["hidden"],
+                strict=True,
+            )
+        ]
+    )
+    found = every[every["indicator"] == coordination.REACH_INDICATOR]
+    grades = store.query("dimension_grades")["category"].tolist()
+
+    def by(dimension: str, categories: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Young people reached by place x category of `dimension`, and why cells are hidden."""
+        rows, reasons = [], []
+        for code, name in zip(members["code"], members["name"], strict=True):
+            row: dict[str, object] = {"place": name}
+            why: dict[str, object] = {"place": name}
+            for category in categories:
+                key = f"{dimension}={category}"
+                cell = found[(found["scope"] == code) & (found["disaggregation"] == key)]
+                row[category] = float(cell["value"].iloc[0]) if len(cell) else float("nan")
+                why[category] = str(cell["hidden"].iloc[0]) if len(cell) else ""
+            rows.append(row)
+            reasons.append(why)
+        columns = ["place", *categories]
+        return pd.DataFrame(rows, columns=columns), pd.DataFrame(reasons, columns=columns)
+
+    reach, reach_hidden = by("sex", list(SEXES))
+    reach_grade, reach_grade_hidden = by("grade", grades)
+
+    def figure(indicator: str, where: str = scope) -> tuple[float, str]:
+        rows = every[
+            (every["indicator"] == indicator)
+            & (every["scope"] == where)
+            & (every["disaggregation"] == "")
+        ]
+        if rows.empty:
+            return float("nan"), ""
+        return float(rows["value"].iloc[0]), str(rows["hidden"].iloc[0])
+
+    reached, reached_hidden = figure(coordination.REACH_INDICATOR)
+    hours = [figure(code) for code in HOURS]
+    internships, internships_hidden = figure(INTERNSHIPS)
+    records = store.query("coordination_records", indicator="", org="", accepted_only=True)
+    records = records[records["period"] == year]
+    if scope != progress.SCOPE_ALL:
+        records = records[records["territory"] == scope]
+    at_schools = records[records["place_kind"] == "school"]
+    headline = [
+        ("reached", reached, reached_hidden),
+        ("schools", float(at_schools["place"].nunique()), ""),
+        ("hours", sum(h for h, _ in hours), next((w for _, w in hours if w), "")),
+        ("internships", internships, internships_hidden),
+    ]
+    by_type = records.groupby("organisation_type")["organisation"].nunique()
+    headline += [(f"partners:{kind}", float(n), "") for kind, n in by_type.items()]
+    table = progress.progress(store, viewer, scope=scope, frame=seen)
+    table = table[table["period"] == year]
+    nodes = progress.node_statuses(store, viewer, table, year)
+    pupils = store.query("enrolment")
+    need_rows = []
+    for code, name in zip(members["code"], members["name"], strict=True):
+        enrolled = pupils.loc[(pupils["school"] == code) | (pupils["territory"] == code), "pupils"]
+        reached_here, hidden_here = figure(coordination.REACH_INDICATOR, code)
+        need_rows.append((name, float(enrolled.sum()), reached_here, hidden_here))
+    need = pd.DataFrame(need_rows, columns=["place", "pupils", "reached", "hidden"])
+    rates = synchronisation.rates(store, viewer, today)
+    rates = rates[rates["period"].isin(_periods_of(store, year))]
+    member = "initiative" if scope == progress.SCOPE_ALL else "territory"
+    rates = rates[(rates["dimension"] == member) & rates["member"].isin(("*", scope))]
+    return {
+        "headline": pd.DataFrame(headline, columns=["measure", "value", "hidden"]),
+        "reach": reach,
+        "reach_hidden": reach_hidden,
+        "reach_grade": reach_grade,
+        "reach_grade_hidden": reach_grade_hidden,
+        "progress": table[
+            ["indicator", "value", "hidden", "baseline", "expected", "forecast", "status", "turned"]
+        ].reset_index(drop=True),
+        "nodes": pd.DataFrame(
+            [(code, state.own, state.status) for code, state in nodes.items()],
+            columns=["node", "own", "status"],
+        ),
+        "need": need,
+        "sync": rates[
+            ["period", "expected", "received", "on_time", "completeness", "timeliness"]
+        ].reset_index(drop=True),
+    }
+
+
+def _periods_of(store: Store, year: str) -> set[str]:
+    periods = store.query("periods_list")
+    return set(periods.loc[(periods["code"] == year) | (periods["parent"] == year), "code"])
+
+
+def scopes(store: Store) -> list[str]:
+    """The fixed scopes of the summary: the whole initiative, then each territory."""
+    places = store.query("places_list")
+    return [progress.SCOPE_ALL, *places.loc[places["kind"] == "territory", "code"]]
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What publishing a year would give funders: by organisation, its accepted values (and
+    submissions, indicators) and those still waiting for review, which it would leave out;
+    and the year's last publication, if any."""
+
+    year: str
+    organisations: pd.DataFrame
+    last_published: dt.datetime | None
+    last_published_by: str
+
+    @property
+    def accepted_values(self) -> int:
+        """Values a publication would carry."""
+        return int(self.organisations["accepted_values"].sum())
+
+    @property
+    def accepted_organisations(self) -> int:
+        """Organisations with at least one accepted value."""
+        return int((self.organisations["accepted_values"] > 0).sum())
+
+    @property
+    def waiting_values(self) -> int:
+        """Values still waiting for review, which a publication leaves out."""
+        return int(self.organisations["waiting_values"].sum())
+
+    @property
+    def publishable(self) -> bool:
+        """True when the year has accepted data: an empty year is never published."""
+        return self.accepted_values > 0
+
+
+def contents(store: Store, viewer: Viewer, year: str) -> Contents:
+    """What publishing `year` would contain, for the evaluator to read before confirming."""
+    require_role(viewer, "evaluator")
+    organisations = store.query("publication_contents", year=year)
+    past = store.query("publications")
+    past = past[past["period"] == year]
+    last = past.iloc[0] if not past.empty else None
+    return Contents(
+        year,
+        organisations,
+        None if last is None else pd.Timestamp(last["published_at"]).to_pydatetime(),
+        "" if last is None else str(last["published_by"]),
+    )
+
+
+def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
+    """Freeze the summary of `year` for every scope (evaluators only); the publication id.
+
+    Raises RefusedInputError for a year without any accepted value: funders would land on an
+    empty summary."""
+    require_role(viewer, "evaluator")
+    found = contents(store, viewer, year)
+    if not found.publishable:
+        raise RefusedInputError(
+            "nothing-accepted",
+            f"L'année {year} n'a encore aucune valeur acceptée : il n'y a rien à publier."
+            " Acceptez d'abord des dépôts (page Synchronisation), puis publiez.",
+            f"The year {year} has no accepted value yet: there is nothing to publish."
+            " Accept uploads first (Synchronisation page), then publish.",
+        )
+    tables = [
+        (scope, name, payload(frame))
+        for scope in scopes(store)
+        for name, frame in build(store, year, scope, today).items()
+    ]
+    periods = _periods_of(store, year)
+    figures = store.query("progress", indicator="", accepted_only=True, org="")
+    collective = store.query("collective", org="", accepted_only=True)
+    shares = progress.contributions(store, accepted_only=True)
+    tables += [
+        ("", "figures", payload(figures[figures["period"].isin(periods)])),
+        ("", "collective", payload(collective[collective["period"].isin(periods)])),
+        ("", "contributions", payload(shares[shares["period"].isin(periods)])),
+    ]
+    details = {
+        "organisations": found.accepted_organisations,
+        "values": found.accepted_values,
+        "left_waiting": found.waiting_values,
+    }
+    return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, details))
+
+
+def published_years(store: Store, viewer: Viewer) -> list[str]:
+    """The school years with a publication, newest first."""
+    require_role(viewer, "evaluator", "funder")
+    return list(dict.fromkeys(store.query("publications")["period"]))
+
+
+def summary(
+    store: Store, viewer: Viewer, year: str, scope: str, today: dt.date, *, live: bool = False
+) -> Summary | None:
+    """The summary of `year` for `scope`: the latest publication (None when the year was never
+    published), or for an evaluator with `live`, the tables as they would be published now."""
+    require_role(viewer, "evaluator", "funder")
+    if scope not in scopes(store):
+        raise AccessDeniedError(f"summary:{scope}")  # fixed tables only
+    if live:
+        require_role(viewer, "evaluator")
+        return Summary(year, scope, build(store, year, scope, today), None, threshold(store))
+    rows = store.query("publication_tables", period=year)
+    rows = rows[rows["scope"] == scope]
+    if rows.empty:
+        return None
+    tables = {
+        str(name): pd.read_json(io.StringIO(str(payload)), orient="split")
+        for name, payload in zip(rows["name"], rows["payload"], strict=True)
+    }
+    at = pd.Timestamp(rows["published_at"].iloc[0]).to_pydatetime()
+    return Summary(year, scope, tables, at, threshold(store))
+
+
+def protected_count(value: float, hidden: str, limit: int) -> tuple[float, str]:
+    """A headline count as it may be shown: its value, or why it is hidden."""
+    if hidden:
+        return float("nan"), hidden
+    if small(value, limit):
+        return float("nan"), "small-count"
+    return value, ""

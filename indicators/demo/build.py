@@ -1,0 +1,374 @@
+"""The demo store, built the way a real one is: partner files sent through the ingest pipeline.
+
+`generate_demo` writes the files the partners of a demo initiative would have sent by
+`DEMO_TODAY`: for every organisation with commitments, its uploads of each school year with
+data (one per term, per half-year or per year: each partner has its habits), in the layouts
+partners really use (the official template, long and wide tables, French number formats,
+titles and notes above the table, merged two-row headers, totals rows, a sheet per school, a
+Windows-1252 CSV export with `;`), with real mistakes (a school that does not exist, a
+percentage over 100, an indicator under a wrong name: refused, then corrected), a corrected
+value sent again, the same file sent twice, late uploads and missing ones. Everything is drawn
+from generators seeded by the organisation's code: two runs write the same bytes, and a smaller
+scale keeps the same files for the organisations it keeps.
+
+`build_demo` loads the definition into a new store beside its final path, sends every file
+through `ingest` (worker process, checks, one transaction each) at its upload time, checks that
+the store holds what the files say, and only then moves the store into place: an interrupted
+build never leaves a half store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indicators.access.accounts import add_account
+from indicators.access.viewer import Viewer
+from indicators.analytics import synthesis
+from indicators.common.problems import UnreadableFileError
+from indicators.definition.loading import load_definition
+from indicators.definition.model import (
+    Definition,
+)
+from indicators.demo.habits import DEMO_TODAY, SEED, DemoFile, DemoValue, Key, plan_uploads
+from indicators.demo.writers import WRITERS, Writer, free_path
+from indicators.ingest.pipeline import ingest
+from indicators.ingest.uploads import review_submissions
+from indicators.store.database import Store
+from indicators.store.setup import ensure_store, init_store
+
+BUILD_ENV = "MESURE_DEMO_BUILD"  # "0": the app starts on an empty store even for a demo
+ACTOR = "demo"
+# The demo's accounts, one per role (and one partner per kind of organisation), all with the
+# same published password: the demo's data are invented. (username, role, organisation type)
+DEMO_PASSWORD = "demo-mesure"
+DEMO_ACCOUNTS = (
+    ("evaluation", "evaluator", "backbone"),
+    ("college", "partner", "school"),
+    ("entreprise", "partner", "company"),
+    ("association", "partner", "association"),
+    ("financeur", "funder", "funder"),
+)
+# Submissions received before this day are accepted by the demo's evaluator; later ones wait.
+ACCEPTED_BEFORE = dt.datetime(2025, 9, 1)
+Progress = Callable[[int, int, str], None]  # files done, files in all, the file being sent
+
+
+@dataclass
+class DemoSummary:
+    """What a demo build did."""
+
+    db: Path
+    files: int = 0
+    received: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    corrected: int = 0  # refused files followed by an accepted one of the same organisation
+    late: int = 0  # accepted files received after their due date
+    organisations: int = 0
+    values: int = 0  # current values in the store
+    superseded: int = 0  # values replaced by a later upload, kept in the history
+    seconds: float = 0.0
+    reviewed: int = 0  # submissions of past school years accepted by the demo's evaluator
+    accounts: list[str] = field(default_factory=list)  # usernames of the demo accounts
+    surprises: list[str] = field(default_factory=list)  # where the pipeline disagreed with the plan
+    sent: list[tuple[DemoFile, str]] = field(default_factory=list)  # each file and its status
+
+
+class DemoError(Exception):
+    """The demo cannot be built here; the message says why and what to do."""
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def demo_wanted(folder: Path) -> bool:
+    """True when a missing store should start as the demo: a demo initiative, not switched off.
+
+    Raises DefinitionError for a definition that cannot be read.
+    """
+    if os.environ.get(BUILD_ENV, "1").strip() == "0":
+        return False
+    return load_definition(folder).initiative.demo
+
+
+def ensure_demo_store(db_path: Path, folder: Path, progress: Progress | None = None) -> Store:
+    """The store at `db_path`, built as the demo when missing (once, even for concurrent callers)."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(db_path):
+        if not db_path.exists():
+            _build(db_path, load_definition(folder), folder, progress, 1.0, DEMO_TODAY, None)
+    return ensure_store(db_path, folder)
+
+
+def build_demo(
+    db_path: Path,
+    folder: Path,
+    progress: Progress | None = None,
+    *,
+    scale: float = 1.0,
+    force: bool = False,
+    today: dt.date = DEMO_TODAY,
+    files_dir: Path | None = None,
+) -> DemoSummary:
+    """Build the demo store at `db_path` from the definition in `folder`; return what it did.
+
+    `scale` (0 to 1) keeps that share of the organisations, plus those cast in a role (every
+    layout and every mistake). The files are written to `files_dir` when given (kept), else to
+    a temporary folder. Raises DefinitionError, DemoError (not a demo initiative, or the store
+    exists and `force` is false) or StoreError.
+    """
+    definition = load_definition(folder)
+    if not definition.initiative.demo:
+        raise DemoError(
+            "Cette initiative n'est pas une démonstration (demo: false dans initiative.yaml) :"
+            " la démo n'y écrit rien. / Not a demo initiative: the demo writes nothing into it."
+        )
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(db_path):
+        if db_path.exists() and not force:
+            raise DemoError(
+                f"La base {db_path} existe déjà : --force pour la remplacer."
+                " / The store exists: use --force to replace it."
+            )
+        return _build(db_path, definition, folder, progress, scale, today, files_dir)
+
+
+def demo_accounts(definition: Definition) -> list[tuple[str, str, str, str]]:
+    """(username, role, organisation code, display name) of the demo's accounts."""
+    found = []
+    for username, role, kind in DEMO_ACCOUNTS:
+        organisation = next((o for o in definition.organisations if o.type == kind), None)
+        if organisation is not None:
+            found.append((username, role, organisation.code, organisation.name))
+    return found
+
+
+def _review_and_open_accounts(store: Store, definition: Definition) -> tuple[list[str], int]:
+    """Open the demo accounts; the demo evaluator accepts the submissions of past school years
+    and publishes those years.
+
+    Returns the usernames and the number of submissions accepted."""
+    admin = Viewer(ACTOR, "evaluator", "Démonstration")
+    opened = demo_accounts(definition)
+    for username, role, organisation, name in opened:
+        add_account(store, admin, username, name, role, DEMO_PASSWORD, organisation)
+    evaluator = Viewer("evaluation", "evaluator", "Évaluation")
+    submissions = store.query("all_submissions")
+    past = submissions[
+        (submissions["status"] == "received") & (submissions["uploaded_at"] < ACCEPTED_BEFORE)
+    ]
+    accepted = review_submissions(store, evaluator, [int(i) for i in past["id"]], "accepted")
+    # and publishes those years for the funders (Synthèse)
+    years = [
+        p for p in definition.periods if p.kind == "school_year" and p.end < ACCEPTED_BEFORE.date()
+    ]
+    for year in years:
+        synthesis.publish(store, evaluator, year.code, store.clock().date())
+    return [a[0] for a in opened], len(accepted)
+
+
+def generate_demo(
+    definition: Definition, folder: Path, *, scale: float = 1.0, today: dt.date = DEMO_TODAY
+) -> list[DemoFile]:
+    """Write the demo's partner files under `folder` (one sub-folder per organisation).
+
+    Returns them in the order they are sent. Deterministic: the same definition, scale and
+    day write the same bytes.
+    """
+    plan = plan_uploads(definition, scale, today)
+    files: list[DemoFile] = []
+    written: dict[int, Path] = {}
+    taken: set[Path] = set()
+    templates: dict[str, bytes] = {}
+    for upload in plan:
+        path = free_path(folder / upload.org.code / upload.name, taken)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if upload.copy_of is not None:
+            shutil.copyfile(written[id(upload.copy_of)], path)
+        else:
+            rng = random.Random(f"{SEED}:file:{upload.org.code}:{path.name}")
+            WRITERS[upload.layout](Writer(definition, upload, rng, templates), path)
+        written[id(upload)] = path
+        files.append(
+            DemoFile(
+                path=path,
+                organisation=upload.org.code,
+                layout=upload.layout,
+                received_at=upload.when,
+                due=upload.anchor.due,
+                expected=upload.expected,
+                story=upload.story,
+                problem=upload.problem,
+                values=tuple(upload.values),
+            )
+        )
+    return files
+
+
+# --- the build ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _exclusive(db_path: Path) -> Iterator[None]:
+    """Hold the demo lock of `db_path`: one build at a time, across threads and processes."""
+    lock = db_path.with_name(f"{db_path.name}.lock")
+    with lock.open("a") as handle:
+        if sys.platform != "win32":
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def _build(
+    db_path: Path,
+    definition: Definition,
+    folder: Path,
+    progress: Progress | None,
+    scale: float,
+    today: dt.date,
+    files_dir: Path | None,
+) -> DemoSummary:
+    started = time.monotonic()
+    scratch = db_path.with_name(f".{db_path.name}.{os.getpid()}.demo")
+    _remove(scratch)
+    with tempfile.TemporaryDirectory(prefix="mesure-demo-") as tmp:
+        where = files_dir or Path(tmp)
+        files = generate_demo(definition, where, scale=scale, today=today)
+        try:
+            init_store(scratch, folder, actor=ACTOR)
+            summary = _send(scratch, definition, files, progress)
+            summary.accounts, summary.reviewed = _review_and_open_accounts(
+                Store(scratch), definition
+            )
+            summary.db = db_path
+            Store(scratch).move_to(db_path)
+        finally:
+            Store(scratch).close()
+            _remove(scratch)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _send(
+    scratch: Path, definition: Definition, files: list[DemoFile], progress: Progress | None
+) -> DemoSummary:
+    """Send every file through `ingest` at its upload time; check the store against the plan."""
+    summary = DemoSummary(scratch, files=len(files))
+    expected: dict[tuple[str, Key], DemoValue] = {}
+    refused: set[str] = set()
+    for done, demo_file in enumerate(files):
+        label = f"{demo_file.organisation} · {demo_file.path.name}"
+        if progress:
+            progress(done, len(files), label)
+        store = Store(scratch, clock=_clock(demo_file.received_at))
+        try:
+            outcome = ingest(
+                store,
+                demo_file.path,
+                definition,
+                demo_file.organisation,
+                f"{ACTOR}:{demo_file.organisation}",
+                name=demo_file.path.name,
+            )
+        except UnreadableFileError as exc:
+            summary.surprises.append(f"{label}: {exc.problem.code}")
+            summary.sent.append((demo_file, "unreadable"))
+            continue
+        summary.sent.append((demo_file, outcome.status))
+        errors = _error_codes(outcome.summary())
+        if outcome.status != demo_file.expected:
+            summary.surprises.append(
+                f"{label}: {outcome.status} ({', '.join(errors)}) instead of {demo_file.expected}"
+            )
+        elif demo_file.problem and demo_file.problem not in errors:
+            summary.surprises.append(f"{label}: refused for {errors}, not {demo_file.problem}")
+        if outcome.status == "rejected":
+            summary.rejected += 1
+            refused.add(demo_file.organisation)
+            continue
+        if outcome.status == "unchanged":
+            summary.unchanged += 1
+        else:
+            summary.received += 1
+            summary.late += demo_file.late
+            if demo_file.organisation in refused:
+                summary.corrected += 1
+                refused.discard(demo_file.organisation)
+        for value in demo_file.values:
+            expected[(demo_file.organisation, value.key)] = value
+    if progress:
+        progress(len(files), len(files), "")
+    _check_store(Store(scratch), definition, expected, summary)
+    summary.organisations = len({f.organisation for f in files})
+    return summary
+
+
+def _clock(at: dt.datetime) -> Callable[[], dt.datetime]:
+    return lambda: at
+
+
+def _error_codes(report: dict[str, object]) -> list[str]:
+    """The codes of the errors of an ingest's summary."""
+    errors = report.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return sorted({str(e.get("code")) for e in errors if isinstance(e, dict)})
+
+
+def _check_store(
+    store: Store,
+    definition: Definition,
+    expected: dict[tuple[str, Key], DemoValue],
+    summary: DemoSummary,
+) -> None:
+    """Compare the store's current values with what the accepted files said."""
+    frame = store.query("observations", org="")
+    current = frame[frame["is_current"]]
+    summary.values = len(current)
+    summary.superseded = len(frame) - len(current)
+    stored: dict[tuple[str, Key], float | None] = {}
+    columns = ["organisation", "indicator", "place", "period", "disaggregation"]
+    for names, value in zip(
+        current[columns].astype(str).itertuples(index=False, name=None),
+        current["value"].astype(float).tolist(),
+        strict=True,
+    ):
+        organisation, *key = names
+        stored[(organisation, (key[0], key[1], key[2], key[3]))] = (
+            None if math.isnan(value) else value
+        )
+    rates = {i.code for i in definition.indicators if i.is_rate}
+    differences = []
+    for where in sorted(set(expected) | set(stored)):
+        if where not in expected:
+            differences.append(f"{where[0]} {'/'.join(where[1])}: stored but not sent")
+            continue
+        if where not in stored:
+            differences.append(f"{where[0]} {'/'.join(where[1])}: sent but not stored")
+            continue
+        want, got = expected[where].value, stored[where]
+        tolerance = 0.051 if where[1][0] in rates else 1e-6
+        if (want is None) != (got is None) or (
+            want is not None and got is not None and abs(want - got) > tolerance
+        ):
+            differences.append(f"{where[0]} {'/'.join(where[1])}: stored {got}, sent {want}")
+    if differences:
+        summary.surprises.append(f"{len(differences)} stored value(s) differ from the files:")
+        summary.surprises += [f"  {line}" for line in differences[:12]]

@@ -1,0 +1,8 @@
+"""From an untrusted file to stored values: checks before opening (`intake`), parsing in a
+limited worker process (`reader`, `worker`, `parse`, `cell_facts`, `workbook`), understanding
+the layout (`layout`, `matching`), checking values (`values`), then one transaction per upload
+(`pipeline`), the review of submissions (`uploads`), the annotated copy (`annotate`) and the
+official template (`template`). Never imports `analytics`.
+"""
+
+__all__ = ["annotate", "pipeline", "template", "uploads"]  # the modules other packages may import

@@ -1,0 +1,604 @@
+"""Find the table in a sheet and turn each value cell into a keyed raw value.
+
+A sheet may hold title rows, notes and logos above its table, headers merged over several
+columns or spread over two rows, totals rows, and either layout: long (one row per value,
+with columns naming the indicator, the school, the period) or wide (indicators, periods,
+schools or categories such as grades as columns). Keys found outside the table (the sheet's
+name, a title such as "Année scolaire 2024-2025") apply to every value below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+
+from indicators.ingest.matching import ASK, Match, Vocabulary, words
+from indicators.ingest.workbook import CellValue, Sheet
+
+HEADER_SEARCH_ROWS = 40
+EMPTY_ROWS_END_TABLE = 5
+NOTE_LENGTH = 40  # a longer text alone in a row without values is a note, not data
+
+# Words that say what a column holds (after `matching.words`: normalised, singular).
+ROLE_WORDS: dict[str, frozenset[str]] = {
+    "indicator": frozenset({"indicateur", "indicator", "libelle", "mesure", "item", "intitule"}),
+    "place": frozenset(
+        {
+            "college",
+            "etablissement",
+            "ecole",
+            "uai",
+            "rne",
+            "site",
+            "lieu",
+            "school",
+            "territoire",
+            "structure",
+        }
+    ),
+    "period": frozenset(
+        {
+            "periode",
+            "annee",
+            "trimestre",
+            "mois",
+            "date",
+            "period",
+            "year",
+            "quarter",
+            "term",
+            "month",
+            "session",
+            "exercice",
+        }
+    ),
+    "numerator": frozenset({"numerateur", "numerator"}),
+    "denominator": frozenset({"denominateur", "denominator"}),
+    "value": frozenset({"valeur", "value", "resultat", "realise", "realisation", "donnee"}),
+    "comment": frozenset(
+        {
+            "commentaire",
+            "remarque",
+            "observation",
+            "comment",
+            "note",
+            "precision",
+            "aide",
+            "definition",
+        }
+    ),
+}
+TOTAL_WORDS = frozenset({"total", "totaux", "sous", "ensemble", "somme", "cumul", "tous", "sum"})
+TOTAL_HINT = re.compile("|".join(sorted(TOTAL_WORDS)), re.IGNORECASE)  # before the word split
+VALUE_ROLES = ("value", "numerator", "denominator")
+ALL_ROLES = (*ROLE_WORDS, "dimension", "ignore")
+PeriodOf = Callable[[object], str | None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: what it holds, and the keys its header gives to its values."""
+
+    col: int
+    header: str
+    role: str  # indicator, place, period, dimension, value, numerator, denominator, comment, ignore
+    dimension: str = ""  # for role "dimension": which one (sex, grade, ...)
+    keys: tuple[tuple[str, str], ...] = ()  # (key, target) given by the header to its values
+    matches: tuple[Match, ...] = ()
+
+
+@dataclass
+class TableReading:
+    """What was understood of one sheet.
+
+    `cells` holds one row per value cell, in reading order (row by row), as integers:
+    `row`, `col` (absolute), `code` (into the sheet's uniques), `column` (into `columns`),
+    `role` (into VALUE_ROLES), and for each key the id of what names it with the cell that
+    does: `indicator` and `place` (into `matches`, -1 when nothing names it), `period` (into
+    `periods`, -1), each with `<key>_row` and `<key>_col`; `breakdown` (into `breakdowns`).
+    A key given by the sheet's name or a title above the table has its source at the
+    value's own cell.
+    """
+
+    sheet: str
+    header_rows: tuple[int, ...] = ()
+    columns: tuple[Column, ...] = ()
+    layout: str = ""  # long, wide
+    cells: Cells = field(default_factory=lambda: Cells.empty())
+    matches: list[Match] = field(default_factory=list)
+    periods: list[tuple[str | None, str]] = field(default_factory=list)  # (code, label)
+    breakdowns: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # sorted pairs
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, "total"|"note")
+    unmapped_headers: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
+    found: bool = False
+
+
+CELL_COLUMNS = (
+    "row",
+    "col",
+    "code",
+    "column",
+    "role",
+    "indicator",
+    "indicator_row",
+    "indicator_col",
+    "place",
+    "place_row",
+    "place_col",
+    "period",
+    "period_row",
+    "period_col",
+    "breakdown",
+)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Parallel arrays of integers, one entry per value cell (see TableReading)."""
+
+    arrays: dict[str, np.ndarray]
+
+    @classmethod
+    def empty(cls) -> Cells:
+        """No cell."""
+        return cls({name: np.empty(0, dtype=np.int64) for name in CELL_COLUMNS})
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+    @property
+    def size(self) -> int:
+        """How many cells."""
+        return len(self.arrays["row"])
+
+    def take(self, which: np.ndarray) -> Cells:
+        """The cells selected by a mask or an array of positions."""
+        return Cells({name: array[which] for name, array in self.arrays.items()})
+
+    def frame(self, names: list[str], which: np.ndarray) -> pd.DataFrame:
+        """Some columns of some cells, as a table."""
+        return pd.DataFrame({name: self.arrays[name][which] for name in names})
+
+
+def text_of(value: CellValue) -> str:
+    """A cell as the text a person would read in it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class _Context:
+    vocabulary: Vocabulary
+    period_of: PeriodOf
+    dimension_labels: list[tuple[str, frozenset[str]]]  # dimension code, words of one label
+
+
+def grid_of(sheet: Sheet) -> np.ndarray:
+    """The sheet's codes as a (rows, columns) array, without copying."""
+    codes = np.frombuffer(sheet.codes, dtype=np.dtype(f"i{sheet.codes.itemsize}"))
+    return codes.reshape(sheet.height, sheet.width)
+
+
+def per_code(
+    grid: np.ndarray, uniques: list[CellValue], fn: Callable[[CellValue], object], dtype: object
+) -> np.ndarray:
+    """`fn` of each cell of `grid`, computed once per distinct value present."""
+    table = np.zeros(len(uniques), dtype=dtype)  # type: ignore[call-overload]
+    if grid.size:
+        present = np.flatnonzero(np.bincount(grid.ravel(), minlength=len(uniques)))
+        table[present] = [fn(uniques[code]) for code in present]
+    return table[grid]  # type: ignore[no-any-return]
+
+
+def blank_codes(uniques: list[CellValue]) -> np.ndarray:
+    """For each distinct value, whether a person would see an empty cell."""
+    blank = np.zeros(len(uniques), dtype=bool)
+    blank[:2] = True
+    blank[[i for i, u in enumerate(uniques) if type(u) is str and not u.strip()]] = True
+    return blank
+
+
+def read_table(
+    sheet: Sheet, vocabulary: Vocabulary, period_of: PeriodOf, dimensions: dict[str, list[str]]
+) -> TableReading:
+    """The table of `sheet`: its header, its columns and every keyed value cell.
+
+    `dimensions` maps a dimension code to the labels of the dimension itself ("Sexe", "Sex").
+    """
+    context = _Context(
+        vocabulary,
+        period_of,
+        [
+            (code, frozenset(words(label)))
+            for code, labels in dimensions.items()
+            for label in labels
+        ],
+    )
+    reading = TableReading(sheet.name)
+    if not sheet.height:
+        return reading
+    header = _find_header(sheet, context)
+    if header is None:
+        return reading
+    header_rows = _header_rows(sheet, header, context)
+    columns = _columns(sheet, header_rows, context)
+    reading.header_rows = header_rows
+    reading.columns = tuple(columns)
+    reading.unmapped_headers = [
+        (c.col, c.header) for c in columns if c.role == "ignore" and c.header
+    ]
+    if not any(c.role in VALUE_ROLES for c in columns):
+        return reading
+    reading.found = True
+    reading.layout = "wide" if any(c.keys for c in columns if c.role in VALUE_ROLES) else "long"
+    _Body(sheet, reading, context, header_rows).read()
+    return reading
+
+
+class _Body:
+    """The rows under the header of one table, read column by column."""
+
+    def __init__(
+        self, sheet: Sheet, reading: TableReading, context: _Context, header_rows: tuple[int, ...]
+    ):
+        self.sheet = sheet
+        self.reading = reading
+        self.context = context
+        self.header_row = header_rows[-1]
+        self.first = header_rows[-1] + 1 - sheet.origin[0]  # grid offset of the first body row
+        self.body = grid_of(sheet)[self.first :]
+        self.rows = np.arange(len(self.body)) + self.first + sheet.origin[0]  # absolute rows
+        self.blank = blank_codes(sheet.uniques)[self.body]
+        self.filled = ~self.blank | self._trouble()  # blank but flagged (#N/A) is not empty
+        self.columns = reading.columns
+        self.match_ids: dict[int, int] = {}  # id(Match) -> index in reading.matches
+
+    def read(self) -> None:
+        live = self._live_rows()
+        row_keys = self._row_keys(live)
+        self.reading.cells = self._value_cells(live, row_keys)
+
+    def _by_kind(self, *roles: str) -> list[int]:
+        return [j for j, c in enumerate(self.columns) if c.role in roles]
+
+    def _trouble(self) -> np.ndarray:
+        """Cells flagged as errors or uncalculated formulas: never blank, whatever they hold."""
+        height, width = self.body.shape
+        trouble = np.zeros((height, width), dtype=bool)
+        top, left = self.sheet.origin[0] + self.first, self.sheet.origin[1]
+        for (row, col), flag in self.sheet.flags.items():
+            r, c = row - top, col - left
+            if flag != "percent" and 0 <= r < height and 0 <= c < width:
+                trouble[r, c] = True
+        return trouble
+
+    def _live_rows(self) -> np.ndarray:
+        """Data rows: not empty, not past the table's end, not a totals row nor a note."""
+        values = self._by_kind(*VALUE_ROLES)
+        empty = ~self.filled[:, values].any(axis=1) & self.blank.all(axis=1)
+        live = ~empty
+        if len(empty) >= EMPTY_ROWS_END_TABLE:
+            runs = sliding_window_view(empty, EMPTY_ROWS_END_TABLE).all(axis=1)
+            ends = np.flatnonzero(runs)
+            if len(ends):
+                live[ends[0] :] = False
+        # Totals are named in label columns; a comment such as "somme du trimestre" is not one.
+        labels = self._by_kind(*(r for r in ALL_ROLES if r not in (*VALUE_ROLES, "comment")))
+        if labels:
+            total = per_code(self.body[:, labels], self.sheet.uniques, _is_total, bool)
+            total_rows = live & total.any(axis=1)
+            for offset in np.flatnonzero(total_rows):
+                self.reading.skipped_rows.append((int(self.rows[offset]), "total"))
+            live &= ~total_rows
+            no_value = live & ~self.filled[:, values].any(axis=1)
+            for offset in np.flatnonzero(no_value):
+                texts = [text_of(self.sheet.uniques[self.body[offset, j]]) for j in labels]
+                first = next((t for t in texts if t), "")
+                if len(first) > NOTE_LENGTH:
+                    self.reading.skipped_rows.append((int(self.rows[offset]), "note"))
+                    live[offset] = False
+        self.reading.skipped_rows.sort()
+        return live  # type: ignore[no-any-return]
+
+    def _match_id(self, match: Match) -> int:
+        key = id(match)
+        if key not in self.match_ids:
+            self.match_ids[key] = len(self.reading.matches)
+            self.reading.matches.append(match)
+        return self.match_ids[key]
+
+    def _period_id(self, code: str | None, label: str) -> int:
+        self.reading.periods.append((code, label))
+        return len(self.reading.periods) - 1
+
+    def _column_ids(self, j: int, live: np.ndarray, make: Callable[[CellValue], int]) -> np.ndarray:
+        """Per body row, `make` of its cell in column `j` (called once per distinct value
+        of the live rows), -1 where the cell is blank."""
+        uniques = self.sheet.uniques
+        codes = self.body[:, j]
+        ids = np.full(len(uniques), -1, dtype=np.int64)
+        for code in np.unique(codes[live & ~self.blank[:, j]]):
+            ids[code] = make(uniques[code])
+        return np.where(self.blank[:, j], -1, ids[codes])
+
+    def _row_keys(self, live: np.ndarray) -> dict[str, np.ndarray]:
+        """Per body row: the id of each key its own cells give, and the column giving it."""
+        n = len(self.body)
+        keys: dict[str, np.ndarray] = {}
+        for kind in ("indicator", "place"):
+            found = np.full(n, -1, dtype=np.int64)
+            source = np.full(n, -1, dtype=np.int64)
+            best = np.full(n, -1.0)
+            for j in self._by_kind(kind):
+
+                def match_id(raw: CellValue, kind: str = kind) -> int:
+                    return self._match_id(self.context.vocabulary.match(kind, text_of(raw)))
+
+                ids = self._column_ids(j, live, match_id)
+                sure = np.array([m.confidence for m in self.reading.matches] + [-1.0])
+                confidence = sure[ids]  # -1 (the last) for a blank cell
+                # Two columns may name the same thing (a code and a label): the surer one wins.
+                better = confidence > best
+                found = np.where(better, ids, found)
+                source = np.where(better, self.columns[j].col, source)
+                best = np.maximum(best, confidence)
+            keys[kind], keys[f"{kind}_col"] = found, source
+        period = np.full(n, -1, dtype=np.int64)
+        period_source = np.full(n, -1, dtype=np.int64)
+        for j in self._by_kind("period"):
+
+            def period_id(raw: CellValue) -> int:
+                return self._period_id(self.context.period_of(raw), text_of(raw))
+
+            ids = self._column_ids(j, live, period_id)
+            named = ids >= 0  # the last period column that says something wins
+            period = np.where(named, ids, period)
+            period_source = np.where(named, self.columns[j].col, period_source)
+        keys["period"], keys["period_col"] = period, period_source
+        keys["dimensions"] = self._row_dimensions(live)
+        return keys
+
+    def _row_dimensions(self, live: np.ndarray) -> np.ndarray:
+        """Per body row: an id into `self.row_breakdowns`, the (dimension, category) it names."""
+        self.row_breakdowns: list[dict[str, str]] = [{}]
+        dims = self._by_kind("dimension")
+        if not dims:
+            return np.zeros(len(self.body), dtype=np.int64)
+        categories: list[str] = []
+
+        def category_id(raw: CellValue) -> int:
+            text = text_of(raw)
+            match = self.context.vocabulary.match("dimension", text)
+            categories.append(match.target.split("=", 1)[1] if match.target else text)
+            return len(categories) - 1
+
+        per_column = [self._column_ids(j, live, category_id) for j in dims]
+        combos, inverse = np.unique(np.stack(per_column, axis=1), axis=0, return_inverse=True)
+        self.row_breakdowns = []
+        for combo in combos:
+            pairs: dict[str, str] = {}
+            for j, category in zip(dims, combo, strict=True):
+                if category >= 0:
+                    pairs[self.columns[j].dimension] = categories[category]
+            self.row_breakdowns.append(pairs)
+        return inverse.reshape(-1).astype(np.int64)
+
+    def _value_cells(self, live: np.ndarray, row_keys: dict[str, np.ndarray]) -> Cells:
+        defaults = _context_keys(self.sheet, self.reading.header_rows[0], self.context)
+        place, period = defaults.get("place"), defaults.get("period")
+        default_place = self._match_id(place) if isinstance(place, Match) else -1
+        default_period = (
+            self._period_id(period, str(defaults["period_label"]))
+            if isinstance(period, str)
+            else -1
+        )
+        breakdown_ids: dict[tuple[tuple[str, str], ...], int] = {}
+        parts: list[dict[str, np.ndarray]] = []
+        for j in self._by_kind(*VALUE_ROLES):
+            column = self.columns[j]
+            offsets = np.flatnonzero(live & self.filled[:, j])
+            if not len(offsets):
+                continue
+            rows = self.rows[offsets]
+            own_col = np.full(len(offsets), column.col, dtype=np.int64)
+            part: dict[str, np.ndarray] = {
+                "row": rows,
+                "col": own_col,
+                "code": self.body[offsets, j].astype(np.int64),
+                "column": np.full(len(offsets), j, dtype=np.int64),
+                "role": np.full(len(offsets), VALUE_ROLES.index(column.role), dtype=np.int64),
+            }
+            given = dict(column.keys)
+            for kind, default in (("indicator", -1), ("place", default_place)):
+                if kind in given:
+                    match = next(m for m in column.matches if m.kind == kind)
+                    part[kind] = np.full(len(offsets), self._match_id(match), dtype=np.int64)
+                    part[f"{kind}_row"] = np.full(len(offsets), self.header_row, dtype=np.int64)
+                    part[f"{kind}_col"] = own_col
+                    continue
+                named = row_keys[kind][offsets]
+                from_row = named >= 0
+                part[kind] = np.where(from_row, named, default)
+                part[f"{kind}_row"] = rows
+                part[f"{kind}_col"] = np.where(from_row, row_keys[f"{kind}_col"][offsets], own_col)
+            if "period" in given:
+                period = self._period_id(given["period"], column.header)
+                part["period"] = np.full(len(offsets), period, dtype=np.int64)
+                part["period_row"] = np.full(len(offsets), self.header_row, dtype=np.int64)
+                part["period_col"] = own_col
+            else:
+                named = row_keys["period"][offsets]
+                from_row = named >= 0
+                part["period"] = np.where(from_row, named, default_period)
+                part["period_row"] = rows
+                part["period_col"] = np.where(from_row, row_keys["period_col"][offsets], own_col)
+            column_dims = dict(t.split("=", 1) for k, t in column.keys if k == "dimension")
+            row_dims = row_keys["dimensions"][offsets]
+            ids = np.zeros(len(self.row_breakdowns), dtype=np.int64)
+            for combo in np.unique(row_dims):
+                pairs = tuple(sorted({**self.row_breakdowns[combo], **column_dims}.items()))
+                ids[combo] = breakdown_ids.setdefault(pairs, len(breakdown_ids))
+            part["breakdown"] = ids[row_dims]
+            parts.append(part)
+        self.reading.breakdowns = list(breakdown_ids)
+        if not parts:
+            return Cells.empty()
+        cells = Cells({name: np.concatenate([p[name] for p in parts]) for name in CELL_COLUMNS})
+        return cells.take(np.lexsort((cells["col"], cells["row"])))  # reading order
+
+
+def _is_total(raw: CellValue) -> bool:
+    text = text_of(raw)
+    return bool(TOTAL_HINT.search(text)) and bool(set(words(text)) & TOTAL_WORDS)
+
+
+def _header_score(texts: list[str], context: _Context) -> float:
+    score = 0.0
+    for text in texts:
+        if not text:
+            continue
+        if _is_number(text):
+            score -= 0.5  # data rows are mostly numbers
+            continue
+        score += 0.25
+        if _role_of(text, context)[0] != "ignore" or _header_keys(text, context):
+            score += 1.0
+    return score
+
+
+def _find_header(sheet: Sheet, context: _Context) -> int | None:
+    top = sheet.origin[0]
+    best: tuple[float, int] | None = None
+    for offset in range(min(sheet.height, HEADER_SEARCH_ROWS)):
+        texts = [text_of(v) for v in sheet.row(offset)]
+        if sum(1 for t in texts if t) < 2:
+            continue
+        score = _header_score(texts, context)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, top + offset)
+    return None if best is None else best[1]
+
+
+def _header_rows(sheet: Sheet, header: int, context: _Context) -> tuple[int, ...]:
+    """The header row, with the row above or below when the header spreads over two rows.
+
+    Two rows make one header when one of them has cells merged over several columns (a group
+    such as an indicator or a year) and the other names what each column of the group holds.
+    """
+
+    def merged_in(row: int) -> bool:
+        return any(r0 <= row <= r1 and c1 > c0 for r0, c0, r1, c1 in sheet.merged)
+
+    def header_like(row: int) -> bool:
+        texts = [text_of(v) for v in _row(sheet, row)]
+        filled = [t for t in texts if t]
+        return (
+            bool(filled)
+            and not any(_is_number(t) for t in filled)
+            and (_header_score(texts, context) > 0)
+        )
+
+    above, below = header - 1, header + 1
+    if above >= sheet.origin[0] and merged_in(above):
+        return (above, header)
+    if merged_in(header) and below < sheet.origin[0] + sheet.height and header_like(below):
+        return (header, below)
+    return (header,)
+
+
+def _row(sheet: Sheet, row: int) -> list[CellValue]:
+    return sheet.row(row - sheet.origin[0])
+
+
+def _forward_filled(sheet: Sheet, row: int, col: int) -> str:
+    """The text shown at (row, col), taking merged cells into account."""
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= row <= r1 and c0 <= col <= c1:
+            return text_of(sheet.value(r0, c0))
+    return text_of(sheet.value(row, col))
+
+
+def _columns(sheet: Sheet, header_rows: tuple[int, ...], context: _Context) -> list[Column]:
+    left = sheet.origin[1]
+    width = sheet.width
+    columns = []
+    for col in range(left, left + width):
+        parts = [_forward_filled(sheet, row, col) for row in header_rows]
+        header = " · ".join(p for p in dict.fromkeys(parts) if p)
+        last = next((p for p in reversed(parts) if p), "")
+        role, dimension = _role_of(last, context) if last else ("ignore", "")
+        keys: list[tuple[str, str]] = []
+        matches: list[Match] = []
+        for part in dict.fromkeys(p for p in parts if p):
+            part_keys, part_matches = _header_keys(part, context)
+            keys += part_keys
+            matches += part_matches
+        if role == "ignore" and keys:
+            role = "value"
+        elif role in VALUE_ROLES and len(parts) > 1:
+            pass  # "Numérateur" under a group header naming the indicator: keys kept
+        elif role not in VALUE_ROLES:
+            keys, matches = [], []
+        columns.append(Column(col, header, role, dimension, tuple(keys), tuple(matches)))
+    return columns
+
+
+def _role_of(text: str, context: _Context) -> tuple[str, str]:
+    found = set(words(text))
+    # "Sexe", "Niveau": a breakdown's own name, and nothing else ("Type de partenaire", not
+    # "Part des stages trouvés grâce aux partenaires").
+    for code, label in context.dimension_labels:
+        if found and found <= label:
+            return "dimension", code
+    for role, vocabulary in sorted(ROLE_WORDS.items(), key=lambda item: item[0] != "comment"):
+        if found & vocabulary:
+            if role in ("value", "period") and context.period_of(text):
+                break  # "Valeur 2024-2025", "1er trimestre 2024-2025": values for that period
+            return role, ""
+    return "ignore", ""
+
+
+def _header_keys(text: str, context: _Context) -> tuple[list[tuple[str, str]], list[Match]]:
+    """The keys a column header gives its values: an indicator, a place, a period, a category."""
+    period = context.period_of(text)
+    if period:
+        return [("period", period)], []
+    for kind in ("indicator", "place", "dimension"):
+        match = context.vocabulary.match(kind, text)
+        if match.target is not None and match.confidence >= ASK:
+            return [(kind, match.target)], [match]
+    return [], []
+
+
+def _is_number(text: str) -> bool:
+    stripped = text.replace(" ", "").replace("\u00a0", "").replace(",", ".").rstrip("%")
+    try:
+        float(stripped)
+    except ValueError:
+        return False
+    return True
+
+
+def _context_keys(sheet: Sheet, header_row: int, context: _Context) -> dict[str, object]:
+    """Keys given by the sheet's name and the title rows above the table."""
+    keys: dict[str, object] = {}
+    texts = [sheet.name]
+    for row in range(sheet.origin[0], header_row):
+        texts += [text_of(v) for v in sheet.row(row - sheet.origin[0]) if text_of(v)]
+    for text in texts:
+        if "period" not in keys and (period := context.period_of(text)):
+            keys["period"] = period
+            keys["period_label"] = text
+        if "place" not in keys:
+            match = context.vocabulary.match("place", text)
+            if match.target is not None and match.confidence >= ASK:
+                keys["place"] = match
+    return keys

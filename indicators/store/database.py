@@ -1,0 +1,957 @@
+"""The DuckDB store: the only module that opens a connection or runs a statement.
+
+Schema changes are the numbered files of `sql/migrations/`, applied in order, each in its own
+transaction, and recorded in `schema_migrations`. Read queries are the files of
+`sql/queries/`, one relation per file, grain on the first line, run with `$name` parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from indicators.common.problems import DefinitionError, DefinitionProblem
+from indicators.common.text import normalise
+from indicators.definition.model import SEMANTIC_FIELDS, Definition, Indicator
+from indicators.store import connection
+
+SQL_DIR = Path(__file__).parent / "sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+QUERIES_DIR = SQL_DIR / "queries"
+STATEMENTS_DIR = SQL_DIR / "statements"
+PROJECT_DIR = Path(__file__).resolve().parents[2]  # indicators/store/database.py
+
+
+def data_dir() -> Path:
+    """The definition folder: `MESURE_DATA`, else the project's `data/`."""
+    return Path(os.environ.get("MESURE_DATA") or PROJECT_DIR / "data")
+
+
+def default_db_path() -> Path:
+    """The store file: `MESURE_DB`, else `data/mesure.duckdb` in the project."""
+    return Path(os.environ.get("MESURE_DB") or PROJECT_DIR / "data" / "mesure.duckdb")
+
+
+def query_sql(name: str) -> str:
+    """The SQL of `sql/queries/<name>.sql`, each `{{other}}` replaced by `(<other's SQL>)`."""
+    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: f"(\n{query_sql(m.group(1))}\n)", sql)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, SQL) of every migration, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        number = int(path.name.split("_", 1)[0])
+        found.append((number, path.stem, path.read_text(encoding="utf-8")))
+    return found
+
+
+LATEST_SCHEMA = migrations()[-1][0]
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What `save_definition` changed in the store."""
+
+    new_indicators: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup wrote, or a restore read: the file, its tables and rows, bytes, seconds."""
+
+    path: Path
+    tables: int
+    rows: int
+    size_bytes: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Audit:
+    """One audit-log entry, written in the same transaction as the change it records."""
+
+    actor: str
+    action: str
+    target: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def indicator_sheet(ind: Indicator) -> dict[str, Any]:
+    """The full reference sheet of an indicator as JSON-ready data."""
+    sheet: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(ind)))
+    return sheet
+
+
+def definition_hash(sheet: dict[str, Any]) -> str:
+    """A fingerprint of the fields that change what an indicator measures."""
+    semantic = {name: sheet[name] for name in SEMANTIC_FIELDS}
+    return hashlib.sha256(json.dumps(semantic, sort_keys=True).encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Store:
+    """One initiative's DuckDB file."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        patience: float | None = None,
+    ):
+        self.path = Path(path)
+        # The time recorded as an upload's `uploaded_at` (naive UTC); the demo sets its own.
+        self.clock = clock or _now
+        # Seconds to wait for the file while another process holds it (None: connection.wait())
+        self.patience = patience
+
+    # -- connections --------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the process's instance of this file (see connection.py): safe for this
+        thread, while other threads read at the same time."""
+        try:
+            with connection.cursor(self.path, self.patience) as con:
+                yield con
+        except connection.StoreBusyError as exc:
+            raise StoreError(
+                f"La base {self.path} est ouverte par un autre processus ; réessayez dans un instant."
+                f" / The store is locked by another process. ({exc})"
+            ) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One writing transaction; the writers of this process take their turn, so two
+        simultaneous writes never conflict (they would otherwise fail with "Conflict on
+        update")."""
+        with connection.writing(self.path), self._connect() as con:
+            con.begin()
+            try:
+                yield con
+            except BaseException:
+                con.rollback()
+                raise
+            con.commit()
+
+    def close(self) -> None:
+        """Let go of the file in this process (done before it is moved, replaced or copied
+        by hand); the next call opens it again."""
+        if not connection.release(self.path):
+            raise StoreError(
+                f"La base {self.path} est encore utilisée ; réessayez dans un instant."
+                f" / The store is still in use."
+            )
+
+    def move_to(self, target: Path) -> None:
+        """Move the store file to `target` (replacing it), once this process let go of both."""
+        self.close()
+        Store(target).close()
+        self.path.replace(target)
+        Path(f"{self.path}.wal").unlink(missing_ok=True)  # empty: closing checkpointed it
+
+    # -- schema -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """True when the file exists."""
+        return self.path.is_file()
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied, 0 for an empty or missing store."""
+        if not self.exists():
+            return 0
+        with self._connect() as con:
+            return _applied_version(con)
+
+    def migrate(self, target: int | None = None) -> list[int]:
+        """Apply the missing migrations up to `target` (default: all); return their numbers."""
+        target = LATEST_SCHEMA if target is None else target
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        applied = []
+        with connection.writing(self.path), self._connect() as con:
+            current = _schema_version(con)
+            if current > LATEST_SCHEMA:
+                raise StoreError(
+                    f"La base {self.path} est au schéma {current}, plus récent que ce logiciel"
+                    f" ({LATEST_SCHEMA}) : mettez Mesure commune à jour."
+                    f" / The store's schema is newer than this software: upgrade it."
+                )
+            for number, name, sql in migrations():
+                if current < number <= target:
+                    con.begin()
+                    try:
+                        con.execute(sql)
+                        con.execute(
+                            "insert into schema_migrations values ($n, $name, $at)",
+                            {"n": number, "name": name, "at": _now()},
+                        )
+                    except BaseException:
+                        con.rollback()
+                        raise
+                    con.commit()
+                    applied.append(number)
+        return applied
+
+    def tables(self) -> list[str]:
+        """Names of the tables and views of the store."""
+        with self._connect() as con:
+            rows = con.execute(
+                "select table_name from information_schema.tables order by table_name"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- queries ------------------------------------------------------------------------
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run `sql/queries/<name>.sql` with `$name` parameters; return a DataFrame.
+
+        A query may build on another: `{{other}}` stands for the relation of `other.sql`.
+        """
+        sql = query_sql(name)
+        with self._connect() as con:
+            return con.execute(sql, params or None).df()
+
+    def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
+        """Append one entry to the audit log."""
+        with self._transaction() as con:
+            _audit(con, self.clock(), actor, action, target, details)
+
+    def execute(
+        self, name: str, audit: Audit | None = None, **params: Any
+    ) -> list[tuple[Any, ...]]:
+        """Run `sql/statements/<name>.sql` with `$name` parameters in one transaction.
+
+        The audit entry, when given, is written in the same transaction: a change and its
+        record land together or not at all. Returns the rows the statement returns.
+        """
+        sql = (STATEMENTS_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        with self._transaction() as con:
+            cursor = con.execute(sql, params or None)
+            rows = cursor.fetchall()
+            if audit is not None:
+                _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
+        return rows
+
+    def publish(self, period: str, tables: list[tuple[str, str, str]], audit: Audit) -> int:
+        """Freeze the funders' summary of `period`: one publication and its tables (scope,
+        name, JSON payload), with its audit entry, in one transaction; the publication's id."""
+        with self._transaction() as con:
+            rows = con.execute(
+                "insert into publications (period, published_at, published_by)"
+                " values ($period, $at, $by) returning id",
+                {"period": period, "at": self.clock(), "by": audit.actor},
+            ).fetchall()
+            publication = int(rows[0][0])
+            con.executemany(
+                "insert into publication_tables values (?, ?, ?, ?)",
+                [[publication, scope, name, payload] for scope, name, payload in tables],
+            )
+            _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
+        return publication
+
+    def setting(self, key: str, make: Callable[[], str]) -> str:
+        """The store's setting `key`, created with `make()` on first use (first writer wins)."""
+        with self._transaction() as con:
+            con.execute(
+                "insert into settings values ($key, $value) on conflict do nothing",
+                {"key": key, "value": make()},
+            )
+            rows = con.execute("select value from settings where key = $key", {"key": key})
+            return str(rows.fetchall()[0][0])
+
+    # -- backup and restore -------------------------------------------------------------
+
+    def backup(self, target: Path, actor: str = "mesure") -> BackupSummary:
+        """Write a consistent copy of the store to `target` (replaced if it exists).
+
+        DuckDB copies the database itself, write-ahead log included (a copy of the file alone
+        would miss what the log still holds): the writers of this process wait meanwhile, and
+        another process cannot write while this one holds the file. The copy is made beside
+        `target`, checked table by table against the store, then moved into place: a failed
+        backup leaves nothing half written. Audited.
+        """
+        started = time.monotonic()
+        target = Path(target).resolve()
+        if target == self.path.resolve():
+            raise StoreError(
+                "La sauvegarde ne peut pas remplacer la base elle-même."
+                " / The backup cannot overwrite the store itself."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+        _remove_file(scratch)
+        alias = f"backup_{uuid.uuid4().hex}"
+        try:
+            with connection.writing(self.path), self._connect() as con:
+                source = _current_database(con)
+                con.execute(f"attach '{_quoted(scratch)}' as {alias}")
+                try:
+                    con.execute(f'copy from database "{source}" to {alias}')
+                    counts = _row_counts(con, source)
+                    copied = _row_counts(con, alias)
+                finally:
+                    con.execute(f"detach {alias}")
+            if copied != counts:
+                raise StoreError(
+                    "La copie ne correspond pas à la base ; la sauvegarde est abandonnée."
+                    " / The copy does not match the store; backup abandoned."
+                )
+            scratch.replace(target)
+        finally:
+            _remove_file(scratch)
+        summary = BackupSummary(
+            target,
+            len(counts),
+            sum(counts.values()),
+            target.stat().st_size,
+            time.monotonic() - started,
+        )
+        self.audit(actor, "store.backup", str(target), tables=summary.tables, rows=summary.rows)
+        return summary
+
+    def restore(self, source: Path, actor: str = "mesure") -> BackupSummary:
+        """Replace the store's content by the backup `source`, in one transaction.
+
+        The backup is checked first (a Mesure commune store, of a schema this software knows),
+        the current content is saved beside the store (`<name>.avant-restauration-<time>.duckdb`,
+        nothing is lost), then every table is replaced while this process holds the file:
+        all of it or nothing. A backup of an older schema is migrated. Audited.
+        """
+        started = time.monotonic()
+        source = Path(source).resolve()
+        version = _backup_version(source)
+        if version > LATEST_SCHEMA:
+            raise StoreError(
+                f"La sauvegarde {source.name} est au schéma {version}, plus récent que ce logiciel"
+                f" ({LATEST_SCHEMA}) : mettez Mesure commune à jour."
+                " / The backup's schema is newer than this software."
+            )
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = self.path.with_name(f"{self.path.stem}.avant-restauration-{stamp}.duckdb")
+        if self.exists() and self.schema_version():
+            self.backup(kept, actor)
+        alias = f"restore_{uuid.uuid4().hex}"
+        with connection.writing(self.path), self._connect() as con:
+            target = _current_database(con)
+            con.execute(f"attach '{_quoted(source)}' as {alias} (read_only)")
+            try:
+                con.begin()
+                try:
+                    _drop_everything(con, target)
+                    con.execute(f'copy from database {alias} to "{target}"')
+                    counts = _row_counts(con, alias)
+                    if _row_counts(con, target) != counts:
+                        raise StoreError(
+                            "La restauration ne correspond pas à la sauvegarde ; rien n'est"
+                            " changé. / The restored content does not match the backup."
+                        )
+                except BaseException:
+                    con.rollback()
+                    raise
+                con.commit()
+            finally:
+                con.execute(f"detach {alias}")
+        self.migrate()
+        self.audit(actor, "store.restore", str(source), kept=str(kept), rows=sum(counts.values()))
+        return BackupSummary(
+            source,
+            len(counts),
+            sum(counts.values()),
+            source.stat().st_size,
+            time.monotonic() - started,
+        )
+
+    # -- the definition -----------------------------------------------------------------
+
+    def save_definition(self, definition: Definition, actor: str = "mesure") -> LoadSummary:
+        """Write the definition in one transaction; indicator history is kept, never rewritten.
+
+        Raises DefinitionError when an indicator's definition changed but its version did not.
+        """
+        now = _now()
+        with self._transaction() as con:
+            summary, problems = _save_indicator_versions(con, definition, now)
+            if problems:
+                raise DefinitionError(problems)
+            counts = _replace_definition_tables(con, definition, now)
+            summary.counts.update(counts)
+            _audit(
+                con,
+                self.clock(),
+                actor,
+                "definition.load",
+                definition.initiative.code,
+                {
+                    "new_indicators": summary.new_indicators,
+                    "new_versions": summary.new_versions,
+                    "retired": summary.retired,
+                    "counts": summary.counts,
+                },
+            )
+        return summary
+
+    def export_definition(self) -> dict[str, Any]:
+        """The whole definition held by the store, as JSON-ready data."""
+        with self._connect() as con:
+            initiative = _records(con, "select * exclude (loaded_at) from initiative")
+            indicators = []
+            for row in _records(
+                con,
+                "select code, sheet from indicator_versions"
+                " where valid_to is null and retired_at is null order by code",
+            ):
+                sheet = json.loads(row["sheet"])
+                sheet["versions"] = _records(
+                    con,
+                    "select version, valid_from, valid_to from indicator_versions"
+                    " where code = $code order by version",
+                    {"code": row["code"]},
+                )
+                indicators.append(sheet)
+            organisations = _records(con, "select * from organisations order by code")
+            commitments = _records(con, "select * from commitments order by id")
+            for org in organisations:
+                org["commitments"] = [c for c in commitments if c["organisation"] == org["code"]]
+            places = _records(con, "select * from places order by kind desc, code")
+            enrolment = _records(con, "select * from place_enrolment")
+            for place in places:
+                place["pupils"] = {
+                    e["grade"]: e["pupils"] for e in enrolment if e["place"] == place["code"]
+                }
+            return {
+                "initiative": initiative[0] if initiative else None,
+                "indicators": indicators,
+                "theory_of_change": {
+                    "nodes": _records(con, "select * from toc_nodes order by level_rank, code"),
+                    "links": _records(con, "select * from toc_links order by source, target"),
+                },
+                "disaggregations": _records(
+                    con, "select * from dimension_categories order by dimension, position"
+                ),
+                "places": places,
+                "organisations": organisations,
+                "periods": _records(con, "select * from periods order by start_date, kind desc"),
+                "targets": _records(
+                    con, "select * from targets order by indicator, place, period, kind"
+                ),
+            }
+
+    def initiative(self) -> dict[str, Any] | None:
+        """The initiative row, or None before any definition was loaded."""
+        with self._connect() as con:
+            rows = _records(con, "select * from initiative")
+        return rows[0] if rows else None
+
+    # -- submissions ----------------------------------------------------------------------
+
+    def mapping_memory(self, organisation: str) -> dict[tuple[str, str], str]:
+        """What the organisation confirmed before: (kind, label as written) -> target."""
+        with self._connect() as con:
+            rows = con.execute(
+                "select kind, source_label, target from mapping_memory where organisation = $org",
+                {"org": organisation},
+            ).fetchall()
+        return {(kind, label): target for kind, label, target in rows}
+
+    def remember_mappings(
+        self, organisation: str, mappings: list[tuple[str, str, str]], confirmed_by: str
+    ) -> int:
+        """Keep (kind, label, target) mappings a person confirmed; return how many."""
+        now = _now()
+        with self._transaction() as con:
+            for kind, label, target in mappings:
+                con.execute(
+                    "insert or replace into mapping_memory values ($org, $kind, $label, $plain,"
+                    " $target, $by, $at)",
+                    {
+                        "org": organisation,
+                        "kind": kind,
+                        "label": label,
+                        "plain": normalise(label),
+                        "target": target,
+                        "by": confirmed_by,
+                        "at": now,
+                    },
+                )
+            _audit(
+                con,
+                self.clock(),
+                confirmed_by,
+                "mapping.confirm",
+                organisation,
+                {"mappings": [list(m) for m in mappings]},
+            )
+        return len(mappings)
+
+    def current_values(self, organisation: str) -> pd.DataFrame:
+        """indicator, place, period, disaggregation, value of the organisation's current values.
+
+        Oldest period first.
+        """
+        with self._connect() as con:
+            return con.execute(
+                "select o.indicator, o.place, o.period, o.disaggregation, o.value"
+                " from observations as o join periods as p on p.code = o.period"
+                " where o.organisation = $org and o.is_current and o.value is not null"
+                " order by p.start_date, o.id",
+                {"org": organisation},
+            ).df()
+
+    def classify_values(self, organisation: str, rows: pd.DataFrame) -> dict[str, int]:
+        """How many incoming values would be created, updated or left unchanged (writes nothing)."""
+        with self._connect() as con:
+            return _classify(con, organisation, rows)
+
+    def load_values(
+        self,
+        organisation: str,
+        rows: pd.DataFrame,
+        *,
+        filename: str,
+        sha256: str,
+        size: int,
+        uploaded_by: str,
+        received_at: dt.datetime | None = None,
+        problems: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Store one upload's values in a single transaction: all of them or nothing.
+
+        Values are keyed by (organisation, indicator, place, period, disaggregation). A value
+        that differs from the current one supersedes it: the old row stays, no longer current,
+        so the history keeps who sent which value in which file and when. An upload that
+        changes nothing writes nothing and says so. The upload is dated `received_at` (naive
+        UTC), by default the store's clock: now.
+        """
+        now = received_at or self.clock()
+        with self._transaction() as con:
+            counts = _classify(con, organisation, rows)
+            if counts["created"] + counts["updated"] == 0:
+                return {"status": "unchanged", "submission": None, **counts}
+            row = con.execute(
+                "insert into submissions (organisation, filename, sha256, size_bytes, uploaded_by,"
+                " uploaded_at, status, problems)"
+                " values ($org, $file, $sha, $size, $by, $at, 'received', $problems) returning id",
+                {
+                    "org": organisation,
+                    "file": filename,
+                    "sha": sha256,
+                    "size": size,
+                    "by": uploaded_by,
+                    "at": now,
+                    "problems": json.dumps(problems or {}),
+                },
+            ).fetchall()
+            submission = int(row[0][0])
+            con.register("incoming", rows)
+            con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
+            con.execute(_CHANGED_SQL["insert"], {"org": organisation, "sub": submission})
+            con.execute(
+                "update submissions set status = 'superseded' where organisation = $org"
+                " and status in ('received', 'accepted') and id <> $sub and id not in"
+                " (select submission_id from observations where organisation = $org and is_current)",
+                {"org": organisation, "sub": submission},
+            )
+            con.unregister("incoming")
+            _audit(
+                con,
+                self.clock(),
+                uploaded_by,
+                "submission.upload",
+                filename,
+                {
+                    "organisation": organisation,
+                    "submission": submission,
+                    "sha256": sha256,
+                    **counts,
+                },
+            )
+        return {"status": "received", "submission": submission, **counts}
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _remove_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def _current_database(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("select current_database()").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:
+    """Rows of every table of `database`, by table name."""
+    names = con.execute(
+        "select table_name from duckdb_tables() where database_name = $db order by table_name",
+        {"db": database},
+    ).fetchall()
+    counts = {}
+    for (name,) in names:
+        row = con.execute(f'select count(*) from "{database}"."{name}"').fetchone()  # noqa: S608
+        counts[str(name)] = int(row[0]) if row else 0
+    return counts
+
+
+def _drop_everything(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """Drop the views, tables, sequences and macros of `database` (inside a transaction)."""
+    catalogues = [
+        ("view", "select view_name from duckdb_views() where database_name = $db and not internal"),
+        ("table", "select table_name from duckdb_tables() where database_name = $db"),
+        ("sequence", "select sequence_name from duckdb_sequences() where database_name = $db"),
+        (
+            "macro",
+            "select distinct function_name from duckdb_functions() where database_name = $db"
+            " and function_type = 'macro' and not internal",
+        ),
+    ]
+    for kind, sql in catalogues:
+        for (name,) in con.execute(sql, {"db": database}).fetchall():
+            con.execute(f'drop {kind} "{database}".main."{name}" cascade')
+
+
+def _backup_version(path: Path) -> int:
+    """The schema version of the backup file `path`; StoreError when it is not a store."""
+    if not path.is_file():
+        raise StoreError(f"Pas de sauvegarde à {path}. / No backup at {path}.")
+    try:
+        with connection.cursor(path, patience=0) as con:
+            version = _applied_version(con)
+    except (duckdb.Error, connection.StoreBusyError) as exc:
+        raise StoreError(
+            f"{path.name} n'est pas une base DuckDB lisible ({exc})."
+            f" / {path.name} is not a readable DuckDB store."
+        ) from exc
+    finally:
+        connection.release(path)
+    if version == 0:
+        raise StoreError(
+            f"{path.name} n'est pas une base Mesure commune (aucune migration)."
+            f" / {path.name} is not a Mesure commune store."
+        )
+    return version
+
+
+def _applied_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The last migration applied (read only: 0 before the first)."""
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+    ).fetchone()
+    if not found or not found[0]:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(
+        "create table if not exists schema_migrations"
+        " (version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _audit(
+    con: duckdb.DuckDBPyConnection,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    target: str,
+    details: dict[str, Any],
+) -> None:
+    con.execute(
+        "insert into audit_log (logged_at, actor, action, target, details) values ($at, $a, $x, $t, $d)",
+        {
+            "at": at,
+            "a": actor,
+            "x": action,
+            "t": target,
+            "d": json.dumps(details, default=str, ensure_ascii=False),
+        },
+    )
+
+
+def _save_indicator_versions(
+    con: duckdb.DuckDBPyConnection, definition: Definition, now: dt.datetime
+) -> tuple[LoadSummary, list[DefinitionProblem]]:
+    stored = {
+        row["code"]: row
+        for row in _records(
+            con,
+            "select code, version, sheet, definition_hash, retired_at from indicator_versions"
+            " where valid_to is null",
+        )
+    }
+    summary = LoadSummary()
+    problems: list[DefinitionProblem] = []
+    for ind in definition.indicators:
+        sheet = indicator_sheet(ind)
+        digest = definition_hash(sheet)
+        old = stored.get(ind.code)
+        if old is None:
+            _insert_version(con, ind, sheet, digest, now)
+            summary.new_indicators.append(ind.code)
+        elif ind.version < old["version"]:
+            problems.append(_version_problem("version-went-back", ind, stored=old["version"]))
+        elif ind.version == old["version"]:
+            if digest != old["definition_hash"]:
+                before = json.loads(old["sheet"])
+                changed = [f for f in SEMANTIC_FIELDS if before.get(f) != sheet[f]]
+                problems.append(
+                    _version_problem(
+                        "version-not-raised", ind, fields=", ".join(changed), next=ind.version + 1
+                    )
+                )
+            else:
+                # Labels, aliases, range and source are edited in place on the current version.
+                con.execute(
+                    "update indicator_versions set label_fr = $lf, label_en = $le, node = $node,"
+                    " range_min = $mn, range_max = $mx, aliases = $al, sheet = $sheet,"
+                    " retired_at = null where code = $code and version = $v",
+                    {
+                        "lf": ind.label_fr,
+                        "le": ind.label_en,
+                        "node": ind.node,
+                        "mn": ind.range_min,
+                        "mx": ind.range_max,
+                        "al": list(ind.aliases),
+                        "sheet": json.dumps(sheet, ensure_ascii=False),
+                        "code": ind.code,
+                        "v": ind.version,
+                    },
+                )
+        else:
+            con.execute(
+                "update indicator_versions set valid_to = $now where code = $code and valid_to is null",
+                {"now": now, "code": ind.code},
+            )
+            _insert_version(con, ind, sheet, digest, now)
+            summary.new_versions.append(f"{ind.code} v{ind.version}")
+    present = {ind.code for ind in definition.indicators}
+    for code, old in stored.items():
+        if code not in present and old["retired_at"] is None:
+            con.execute(
+                "update indicator_versions set retired_at = $now where code = $code"
+                " and valid_to is null",
+                {"now": now, "code": code},
+            )
+            summary.retired.append(code)
+    return summary, problems
+
+
+def _version_problem(code: str, ind: Indicator, **details: object) -> DefinitionProblem:
+    return DefinitionProblem(
+        code,
+        "indicators.yaml",
+        entry=ind.code,
+        details={"value": ind.code, "version": ind.version, **details},
+    )
+
+
+def _insert_version(
+    con: duckdb.DuckDBPyConnection,
+    ind: Indicator,
+    sheet: dict[str, Any],
+    digest: str,
+    now: dt.datetime,
+) -> None:
+    con.execute(
+        "insert into indicator_versions values ($code, $version, $label_fr, $label_en, $node,"
+        " $type, $unit, $polarity, $frequency, $agg_time, $agg_space, $dedup, $min, $max,"
+        " $disaggregations, $aliases, $sheet, $hash, $now, null, null)",
+        {
+            "code": ind.code,
+            "version": ind.version,
+            "label_fr": ind.label_fr,
+            "label_en": ind.label_en,
+            "node": ind.node,
+            "type": ind.type,
+            "unit": ind.unit,
+            "polarity": ind.polarity,
+            "frequency": ind.frequency,
+            "agg_time": ind.aggregation_time,
+            "agg_space": ind.aggregation_space,
+            "dedup": ind.deduplication.rule,
+            "min": ind.range_min,
+            "max": ind.range_max,
+            "disaggregations": list(ind.disaggregations),
+            "aliases": list(ind.aliases),
+            "sheet": json.dumps(sheet, ensure_ascii=False),
+            "hash": digest,
+            "now": now,
+        },
+    )
+
+
+def _replace_definition_tables(
+    con: duckdb.DuckDBPyConnection, d: Definition, now: dt.datetime
+) -> dict[str, int]:
+    ini = d.initiative
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "initiative": [
+            (
+                ini.code,
+                ini.name_fr,
+                ini.name_en,
+                ini.demo,
+                ini.backbone,
+                ini.completeness_goal,
+                ini.timeliness_goal,
+                ini.suppression_threshold,
+                now,
+            )
+        ],
+        "toc_nodes": [
+            (n.code, n.level, n.rank, n.label_fr, n.label_en, n.description_fr, n.description_en)
+            for n in d.nodes
+        ],
+        "toc_links": [(lk.source, lk.target) for lk in d.links],
+        "dimension_categories": [
+            (dim.code, dim.label_fr, dim.label_en, c.code, c.label_fr, c.label_en, i)
+            for dim in d.dimensions
+            for i, c in enumerate(dim.categories)
+        ],
+        "places": [
+            (
+                p.code,
+                p.kind,
+                p.name,
+                p.parent or None,
+                p.uai or None,
+                p.education_priority or None,
+                p.commune_insee or None,
+                p.qpv or None,
+            )
+            for p in d.places
+        ],
+        "place_enrolment": [
+            (p.code, grade, count) for p in d.places for grade, count in p.pupils.items()
+        ],
+        "organisations": [
+            (o.code, o.name, o.type, o.place or None, list(o.territories)) for o in d.organisations
+        ],
+        "commitments": [
+            (
+                c.id,
+                c.organisation,
+                c.action_type,
+                c.node,
+                list(c.places),
+                list(c.grades),
+                list(c.sex),
+                c.targeted,
+                list(c.periods),
+                c.status,
+                list(c.indicators),
+            )
+            for c in d.commitments
+        ],
+        "periods": [
+            (p.code, p.label_fr, p.label_en, p.kind, p.parent or None, p.start, p.end, p.due)
+            for p in d.periods
+        ],
+        "targets": [
+            (t.indicator, t.place, t.period, t.kind, t.value, t.note or None) for t in d.targets
+        ],
+    }
+    for table, values in rows.items():
+        con.execute(f"delete from {table}")  # noqa: S608 - table names are the literals above
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"insert into {table} values ({marks})", values)  # noqa: S608
+    return {table: len(values) for table, values in rows.items()}
+
+
+# The incoming values (a registered DataFrame) against the organisation's current values.
+_MATCHED = """
+    with current as (
+        select * from observations where organisation = $org and is_current
+    )
+    select
+        incoming.*,
+        current.id as current_id,
+        current.id is not null
+            and incoming.value is not distinct from current.value
+            and incoming.numerator is not distinct from current.numerator
+            and incoming.denominator is not distinct from current.denominator as same
+    from incoming
+    left join current using (indicator, place, period, disaggregation)
+"""
+
+# The A1 name of a 0-based (row, col), as `workbook.cell_name` writes it (columns up to XFD).
+_A1 = """(case when col < 26 then chr((65 + col)::integer)
+    when col < 702 then chr((64 + col // 26)::integer) || chr((65 + col % 26)::integer)
+    else chr((64 + (col - 26) // 676)::integer) || chr((65 + ((col - 26) // 26) % 26)::integer)
+        || chr((65 + col % 26)::integer)
+    end || (row + 1)::varchar)"""
+
+_CHANGED_SQL = {
+    "supersede": (
+        "update observations set is_current = false where id in"  # noqa: S608 - constant text
+        " (select current_id from (" + _MATCHED + ") where current_id is not null and not same)"
+    ),
+    "insert": (
+        "insert into observations (submission_id, indicator, indicator_version, organisation,"  # noqa: S608
+        " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
+        " cell, is_current, mapping, converted)"
+        " select $sub, indicator, indicator_version, $org, place, period, disaggregation, value,"
+        " numerator, denominator, unit, raw_value, sheet, " + _A1 + ", true, mapping, converted"
+        " from (" + _MATCHED + ") where not same or current_id is null"
+    ),
+}
+
+
+def _classify(
+    con: duckdb.DuckDBPyConnection, organisation: str, rows: pd.DataFrame
+) -> dict[str, int]:
+    con.register("incoming", rows)
+    try:
+        row = con.execute(
+            "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text
+            " count(*) filter (where current_id is not null and not same),"
+            " count(*) filter (where same) from (" + _MATCHED + ")",
+            {"org": organisation},
+        ).fetchall()[0]
+    finally:
+        con.unregister("incoming")
+    created, updated, unchanged = (int(v) for v in row)
+    return {"created": created, "updated": updated, "unchanged": unchanged}

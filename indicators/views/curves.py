@@ -1,0 +1,248 @@
+"""Turn-the-curve charts and the sentences that say what a progress figure is made of."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.analytics.progress import STATUS_COLOURS, NodeStatus
+from indicators.analytics.theory import TheoryGraph
+from indicators.common.i18n import label, t
+
+ACTUAL, OWN, FORECAST, TARGET, BASELINE = "#1f4e79", "#e07b39", "#8e9aaf", "#2e7d32", "#5b5b5b"
+
+
+def number(value: float, unit: str, lang: str) -> str:
+    """A figure as people read it: thousands spaced, rates with one decimal and %."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "percent":
+        text = f"{value:,.1f} %"
+    elif float(value).is_integer() and abs(value) >= 1:
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:,.2f}"
+    if lang == "fr":
+        text = text.replace(",", " ").replace(".", ",")
+    return text
+
+
+def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.Figure:
+    """One indicator's turn-the-curve chart: its history, the partner's own where `own`, the
+    baseline, the targets and the line expected to them, and the forecast without change.
+    `rows` are `progress.progress` rows of one indicator and scope, the years by code."""
+    rows = rows.sort_values("position")
+    x = list(rows["period"])
+    figure = go.Figure()
+    expected = rows.dropna(subset=["expected"])
+    if len(expected) > 1:
+        figure.add_trace(
+            go.Scatter(
+                x=list(expected["period"]),
+                y=expected["expected"].tolist(),
+                mode="lines",
+                name=t("progress.expected", lang),
+                line={"color": TARGET, "dash": "dot", "width": 1.5},
+            )
+        )
+    ahead = rows.dropna(subset=["forecast"])
+    if not ahead.empty:
+        figure.add_trace(
+            go.Scatter(
+                x=list(ahead["period"]),
+                y=ahead["forecast"].tolist(),
+                mode="lines",
+                name=t("progress.forecast", lang),
+                line={"color": FORECAST, "dash": "dash", "width": 2},
+            )
+        )
+    goals = rows.dropna(subset=["target"])
+    if not goals.empty:
+        figure.add_trace(
+            go.Scatter(
+                x=list(goals["period"]),
+                y=goals["target"].tolist(),
+                mode="markers",
+                name=t("progress.target", lang),
+                marker={"symbol": "diamond", "size": 12, "color": TARGET},
+            )
+        )
+    base = rows[rows["period"] == rows["baseline_period"]]
+    if not base.empty and not math.isnan(float(base["baseline"].iloc[0])):
+        figure.add_trace(
+            go.Scatter(
+                x=list(base["period"]),
+                y=base["baseline"].tolist(),
+                mode="markers",
+                name=t("progress.baseline", lang),
+                marker={"symbol": "star", "size": 14, "color": BASELINE},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=rows["value"].tolist(),
+            mode="lines+markers",
+            name=t("progress.actual", lang),
+            line={"color": ACTUAL, "width": 3},
+            marker={
+                "size": 11,
+                "color": [STATUS_COLOURS[s] for s in rows["status"]],
+                "line": {"width": 2, "color": ACTUAL},
+            },
+            text=[label("progress_status", s, lang) for s in rows["status"]],
+            hovertemplate="%{x} : %{y}<br>%{text}<extra></extra>",
+        )
+    )
+    if own and rows["own"].notna().any():
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=rows["own"].tolist(),
+                mode="lines+markers",
+                name=t("progress.own", lang),
+                line={"color": OWN, "width": 2},
+            )
+        )
+    figure.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"title": label("unit", unit, lang), "rangemode": "tozero"},
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": x},
+        plot_bgcolor="white",
+    )
+    return figure
+
+
+def breakdown_figure(frame: pd.DataFrame, years: Sequence[str], unit: str, lang: str) -> go.Figure:
+    """One line per member (a territory, a school, a sex, a grade) over the school years."""
+    figure = go.Figure()
+    x = list(years)
+    for member, rows in frame.groupby("member", sort=False):
+        by_year = dict(zip(rows["period"], rows["value"], strict=True))
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[by_year.get(y) for y in years],
+                mode="lines+markers",
+                name=str(rows["member_label"].iloc[0]),
+                legendgroup=str(member),
+            )
+        )
+    figure.update_layout(
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        yaxis={"title": label("unit", unit, lang), "rangemode": "tozero"},
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": x},
+        plot_bgcolor="white",
+    )
+    return figure
+
+
+def rule_sentence(sheet: Mapping[str, Any], lang: str) -> str:
+    """How an indicator (its reference sheet) is aggregated, in words: over time, over space,
+    and its de-duplication rule with the catalogue's note."""
+    dedup = sheet["deduplication"]
+    text = t(
+        "progress.rule_sentence",
+        lang,
+        time=label("aggregation", str(sheet["aggregation_time"]), lang).lower(),
+        space=label("aggregation", str(sheet["aggregation_space"]), lang).lower(),
+        dedup=label("deduplication", str(dedup["rule"]), lang).lower(),
+    )
+    return f"{text} {dedup.get(f'note_{lang}') or ''}".strip()
+
+
+def facts_sentence(row: Mapping[str, object], unit: str, lang: str) -> str:
+    """What stands behind one year's figure: organisations, values left out, the gross sum."""
+    parts = [t("progress.facts", lang, organisations=row["organisations"], units=row["units"])]
+    value = float(str(row["value"]))
+    if math.isnan(value) and str(row.get("rule", "")) == "none":
+        parts = [t("progress.facts_none", lang, units=row["units"])]
+    if int(str(row["dropped"])):
+        parts.append(
+            t(
+                "progress.facts_dropped",
+                lang,
+                dropped=row["dropped"],
+                gross=number(float(str(row["gross"])), unit, lang),
+            )
+        )
+    if int(str(row["without_base"])) and str(row.get("rule", "")) == "ratio":
+        parts.append(t("progress.facts_without_base", lang, n=row["without_base"]))
+    return " ; ".join(parts) + "."
+
+
+def node_sentence(state: NodeStatus, names: Mapping[str, str], lang: str) -> str:
+    """Why a node has its status: what its indicators and the nodes feeding it say."""
+
+    def listing(items: Mapping[str, str]) -> str:
+        return ", ".join(
+            f"{names.get(code, code)} ({label('progress_status', s, lang).lower()})"
+            for code, s in items.items()
+        )
+
+    text = t("progress.node_status", lang, status=label("progress_status", state.status, lang))
+    if state.indicators:
+        text += " " + t("progress.node_own", lang, items=listing(state.indicators))
+    if state.feeders:
+        text += " " + t("progress.node_fed", lang, items=listing(state.feeders))
+    return text
+
+
+def table_view(
+    graph: TheoryGraph,
+    table: pd.DataFrame,
+    statuses: Mapping[str, NodeStatus],
+    year: str,
+    units: Mapping[str, str],
+    lang: str,
+) -> list[tuple[str, pd.DataFrame]]:
+    """The graph as tables, one per level from activities up: each node's status and each of
+    its indicators' value, baseline, expected value, forecast, status and turned curve."""
+    at_year = table[table["period"] == year].set_index("indicator")
+    turned = {True: "✓", False: "✗"}
+    out = []
+    for _rank, nodes in graph.nodes.groupby("level_rank", sort=True):
+        rows = []
+        for code, name in zip(nodes["code"], nodes[f"label_{lang}"], strict=True):
+            state = label("progress_status", statuses[code].status, lang)
+            measured = graph.indicators_of(code)
+            if measured.empty:
+                rows.append({"node": name, "node_status": state, "indicator": "—"})
+            for indicator, title in zip(measured["code"], measured[f"label_{lang}"], strict=True):
+                row = at_year.loc[indicator]
+                unit = units[indicator]
+                rows.append(
+                    {
+                        "node": name,
+                        "node_status": state,
+                        "indicator": title,
+                        "actual": number(row["value"], unit, lang),
+                        "baseline": number(row["baseline"], unit, lang),
+                        "expected": number(row["expected"], unit, lang),
+                        "forecast": number(row["forecast"], unit, lang),
+                        "status": label("progress_status", row["status"], lang),
+                        "turned": turned.get(row["turned"], "—"),
+                    }
+                )
+        titles = {
+            "node": t("progress.node", lang),
+            "node_status": t("progress.node_status_short", lang),
+            "indicator": t("theory.indicators", lang),
+            "actual": t("progress.actual", lang),
+            "baseline": t("progress.baseline", lang),
+            "expected": t("progress.expected", lang),
+            "forecast": t("progress.forecast", lang),
+            "status": t("progress.status", lang),
+            "turned": t("progress.turned", lang),
+        }
+        frame = pd.DataFrame(rows, columns=list(titles)).fillna("").rename(columns=titles)
+        out.append((str(nodes["level"].iloc[0]), frame))
+    return out

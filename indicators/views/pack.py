@@ -1,0 +1,242 @@
+"""The funder pack: one workbook (a sheet per section and per indicator, the definitions, the
+suppression note; safe against formula injection) and one PDF report with the charts, in
+French or English, made from a published summary (or an evaluator's preview). Drawing only: `indicators.reports`
+checks who asks, reads the catalogue and audits the download."""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: files only
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+
+from indicators.access.suppression import TOTAL, small
+from indicators.analytics.progress import STATUS_COLOURS
+from indicators.analytics.synthesis import Summary
+from indicators.common.i18n import label, t
+from indicators.views.exports import xlsx_bytes
+
+
+def headline_rows(summary: Summary, lang: str) -> list[tuple[str, str]]:
+    """The headline figures as (label, text): small counts shown as "< threshold"."""
+    rows = []
+    for measure, value, hidden in summary.tables["headline"].itertuples(index=False):
+        name = str(measure)
+        if name.startswith("partners:"):
+            title = t(
+                "synthesis.partners_of", lang, kind=label("organisation_type", name[9:], lang)
+            )
+        else:
+            title = t(f"synthesis.{name}", lang)
+        people = name in ("reached", "internships")
+        if hidden:
+            text = t("synthesis.hidden", lang)
+        elif value is None or (isinstance(value, float) and math.isnan(value)):
+            text = "—"
+        elif people and small(float(value), summary.threshold):
+            text = f"< {summary.threshold}"
+        else:
+            text = f"{float(value):,.0f}".replace(",", " " if lang == "fr" else ",")
+        rows.append((title, text))
+    return rows
+
+
+def _titles(indicators: pd.DataFrame, lang: str) -> dict[str, str]:
+    return dict(zip(indicators["code"], indicators[f"label_{lang}"], strict=True))
+
+
+def progress_rows(summary: Summary, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each indicator's value, expected value and status, with words for people
+    (`indicators`: the catalogue, for the indicators' names)."""
+    table = summary.tables["progress"]
+    names = _titles(indicators, lang)
+    return pd.DataFrame(
+        {
+            t("column.indicator", lang): table["indicator"].map(names),
+            t("progress.actual", lang): [
+                t("synthesis.hidden", lang) if h else v
+                for v, h in zip(table["value"], table["hidden"].fillna(""), strict=True)
+            ],
+            t("progress.expected", lang): table["expected"],
+            t("progress.status", lang): table["status"].map(
+                lambda s: label("progress_status", s, lang)
+            ),
+        }
+    )
+
+
+def reach_table(summary: Summary, lang: str, by: str = "sex") -> pd.DataFrame:
+    """The reach table by sex (or grade) as printed, with its totals named."""
+    text = summary.reach(by).text(lang)
+    text.index = [t("synthesis.total", lang) if i == TOTAL else i for i in text.index]
+    text.columns = [
+        t("synthesis.total", lang) if c == TOTAL else label("sex", str(c), lang)
+        for c in text.columns
+    ]
+    return text.reset_index(names=t("column.place", lang))
+
+
+def note(summary: Summary, lang: str) -> str:
+    """Why cells are hidden, in words."""
+    return t("synthesis.note", lang, threshold=summary.threshold)
+
+
+def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
+    """The pack as a workbook (`indicators`: the catalogue, for names and definitions)."""
+    sheets: dict[str, pd.DataFrame] = {
+        t("synthesis.sheet_headline", lang): pd.DataFrame(
+            headline_rows(summary, lang),
+            columns=[t("synthesis.measure", lang), t("column.number", lang)],
+        ),
+        t("synthesis.sheet_reach", lang): reach_table(summary, lang),
+        t("synthesis.sheet_reach_grade", lang): reach_table(summary, lang, "grade"),
+        t("synthesis.sheet_progress", lang): progress_rows(summary, indicators, lang),
+        t("synthesis.sheet_need", lang): summary.tables["need"],
+        t("synthesis.sheet_sync", lang): summary.tables["sync"],
+    }
+    catalogue = indicators.set_index("code")
+    table = summary.tables["progress"].set_index("indicator")
+    for code in table.index:
+        row = table.loc[code]
+        sheets[str(code)[:31]] = pd.DataFrame(
+            {
+                t("synthesis.field", lang): [
+                    t("column.indicator", lang),
+                    t("progress.actual", lang),
+                    t("progress.baseline", lang),
+                    t("progress.expected", lang),
+                    t("progress.forecast", lang),
+                    t("progress.status", lang),
+                ],
+                t("column.number", lang): [
+                    catalogue.loc[code, f"label_{lang}"],
+                    t("synthesis.hidden", lang) if row["hidden"] else row["value"],
+                    row["baseline"],
+                    row["expected"],
+                    row["forecast"],
+                    label("progress_status", str(row["status"]), lang),
+                ],
+            }
+        )
+    definitions = indicators
+    sheets[t("synthesis.sheet_definitions", lang)] = pd.DataFrame(
+        {
+            t("sheet.code", lang): definitions["code"],
+            t("sheet.label", lang): definitions[f"label_{lang}"],
+            t("sheet.unit", lang): definitions["unit"].map(lambda u: label("unit", u, lang)),
+            t("sheet.aggregation_time", lang): definitions["aggregation_time"].map(
+                lambda a: label("aggregation", a, lang)
+            ),
+            t("sheet.aggregation_space", lang): definitions["aggregation_space"].map(
+                lambda a: label("aggregation", a, lang)
+            ),
+            t("sheet.deduplication", lang): definitions["deduplication_rule"].map(
+                lambda d: label("deduplication", d, lang)
+            ),
+        }
+    )
+    sheets[t("synthesis.sheet_note", lang)] = pd.DataFrame(
+        {t("synthesis.sheet_note", lang): [note(summary, lang)]}
+    )
+    return xlsx_bytes(sheets)
+
+
+def pdf(summary: Summary, nodes: pd.DataFrame, lang: str) -> bytes:
+    """The pack as a PDF report: the headline figures, then a page per chart
+    (`nodes`: the theory of change's nodes, for their names)."""
+    out = io.BytesIO()
+    with PdfPages(out) as document:
+        # 1. title and headline figures
+        page = plt.figure(figsize=(8.27, 11.69))
+        page.text(0.08, 0.93, t("synthesis.title", lang), fontsize=20, weight="bold")
+        page.text(0.08, 0.89, scope_line(summary, lang), fontsize=11)
+        y = 0.82
+        for title, text in headline_rows(summary, lang):
+            page.text(0.08, y, title, fontsize=12)
+            page.text(0.75, y, text, fontsize=12, weight="bold")
+            y -= 0.04
+        page.text(0.08, 0.05, "\n".join(textwrap.wrap(note(summary, lang), 110)), fontsize=7)
+        document.savefig(page)
+        plt.close(page)
+        # 2. young people reached by place and sex
+        reach = summary.reach()
+        shown = reach.shown().drop(index=TOTAL, columns=TOTAL)
+        page, axis = plt.subplots(figsize=(11.69, 8.27))
+        shown.plot.barh(ax=axis, color=["#b279a2", "#4c78a8"])
+        axis.set_title(t("synthesis.reach_title", lang))
+        axis.legend([label("sex", str(c), lang) for c in shown.columns])
+        axis.invert_yaxis()
+        page.text(0.02, 0.01, "\n".join(textwrap.wrap(note(summary, lang), 180)), fontsize=7)
+        page.tight_layout(rect=(0, 0.05, 1, 1))
+        document.savefig(page)
+        plt.close(page)
+        # 3. outcomes: each node's status
+        names = dict(zip(nodes["code"], nodes[f"label_{lang}"], strict=True))
+        nodes = summary.tables["nodes"]
+        page, axis = plt.subplots(figsize=(11.69, 8.27))
+        axis.barh(
+            [names.get(n, n) for n in nodes["node"]],
+            [1] * len(nodes),
+            color=[STATUS_COLOURS.get(s, "#ccc") for s in nodes["status"]],
+        )
+        for i, state in enumerate(nodes["status"]):
+            axis.text(0.02, i, label("progress_status", str(state), lang), va="center", fontsize=8)
+        axis.set_xticks([])
+        axis.invert_yaxis()
+        axis.set_title(t("synthesis.progress_title", lang))
+        page.tight_layout()
+        document.savefig(page)
+        plt.close(page)
+        # 4. need and reach
+        need = summary.tables["need"]
+        page, axis = plt.subplots(figsize=(11.69, 8.27))
+        coverage = [
+            0.0 if h or not p else 100 * float(r) / float(p)
+            for p, r, h in zip(
+                need["pupils"], need["reached"].fillna(0), need["hidden"].fillna(""), strict=True
+            )
+        ]
+        axis.barh(list(need["place"]), coverage, color="#4c78a8")
+        axis.set_xlim(0, 110)
+        axis.set_xlabel(t("coordination.coverage_axis", lang))
+        axis.set_title(t("coordination.need", lang))
+        axis.invert_yaxis()
+        page.tight_layout()
+        document.savefig(page)
+        plt.close(page)
+        # 5. synchronisation of the alliance
+        sync = summary.tables["sync"]
+        page, axis = plt.subplots(figsize=(11.69, 8.27))
+        axis.plot(list(sync["period"]), (100 * sync["completeness"]).tolist(), marker="o")
+        axis.plot(list(sync["period"]), (100 * sync["timeliness"]).tolist(), marker="s")
+        axis.set_ylim(0, 105)
+        axis.legend([t("synthesis.completeness", lang), t("synthesis.timeliness", lang)])
+        axis.set_title(t("synthesis.sync_title", lang))
+        page.tight_layout()
+        document.savefig(page)
+        plt.close(page)
+    return out.getvalue()
+
+
+def scope_line(summary: Summary, lang: str) -> str:
+    when = (
+        t("synthesis.published_on", lang, when=f"{summary.published_at:%d/%m/%Y}")
+        if summary.published_at
+        else t("synthesis.preview", lang)
+    )
+    scope = t("progress.whole", lang) if summary.scope == "*" else summary.scope
+    return f"{summary.year} · {scope} · {when}"
+
+
+def page_count(data: bytes) -> int:
+    """The number of pages of a PDF (its /Type /Page objects)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page\b", data))
