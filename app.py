@@ -33,6 +33,7 @@ SECTIONS = {
         ("synthesis", "nav.synthesis", ":material/summarize:"),
         ("quality", "nav.quality", ":material/fact_check:"),
         ("audit", "nav.audit", ":material/history:"),
+        ("admin", "nav.admin", ":material/settings:"),
     ],
 }
 # The sign-in page is always the default page ("/"): a default page answers only at "/", and

@@ -25,12 +25,12 @@ from indicators.access.accounts import Account, Security
 from indicators.access.viewer import Viewer, can_view
 from indicators.common.i18n import LANGUAGES, t
 from indicators.common.problems import DefinitionError
-from indicators.definition.loading import load_definition
 from indicators.definition.model import Definition
 from indicators.demo import DEMO_PASSWORD, demo_accounts, demo_wanted, ensure_demo_store
-from indicators.ingest.template import write_template
+from indicators.ingest import template
 from indicators.store.database import Store, StoreError, data_dir, default_db_path
 from indicators.store.setup import ensure_store
+from indicators.store.stored import stored_definition
 
 log = logging.getLogger("mesure.ui")
 
@@ -138,6 +138,7 @@ PAGE_FILES = {
     "synthesis": "pages/synthese.py",
     "quality": "pages/qualite.py",
     "audit": "pages/journal.py",
+    "admin": "pages/administration.py",
 }
 EXPIRED = ("idle", "absolute")
 
@@ -405,15 +406,11 @@ def table(columns: Mapping[str, Iterable[object]]) -> None:
     st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
-@st.cache_resource(show_spinner=False)
-def _definition(folder: str) -> Definition:
-    return load_definition(Path(folder))
-
-
 def definition(lang: str) -> Definition:
-    """The initiative definition the uploads are checked against; stops the page on failure."""
+    """The initiative definition held by the store (what uploads are checked against, read
+    once per save of the definition); stops the page on failure."""
     try:
-        return _definition(str(data_dir()))
+        return stored_definition(open_store(lang))
     except DefinitionError as exc:
         _stop_on_definition(exc, lang)
     raise AssertionError("unreachable")
@@ -431,8 +428,12 @@ def keep_upload(name: str, data: bytes) -> Path:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def template_bytes(organisation: str) -> bytes:
-    """The organisation's pre-filled template, as the bytes of an .xlsx file."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_template(_definition(str(data_dir())), organisation, Path(folder) / "t.xlsx")
-        return path.read_bytes()
+def _template_bytes(organisation: str, _definition: Definition, saved_at: object) -> bytes:
+    return template.template_bytes(_definition, organisation)
+
+
+def template_bytes(organisation: str, lang: str) -> bytes:
+    """The organisation's pre-filled template from the store's definition, as .xlsx bytes
+    (made again when the definition is saved)."""
+    store = open_store(lang)
+    return _template_bytes(organisation, definition(lang), store.definition_saved_at())

@@ -21,7 +21,9 @@ from indicators.access.viewer import ROLES, command_line
 from indicators.analytics import progress
 from indicators.common import i18n
 from indicators.common.problems import DefinitionError, DefinitionProblem, UnreadableFileError
-from indicators.definition.loading import load_definition, read_definition
+from indicators.definition.loading import read_definition
+from indicators.definition.writing import files as files_of
+from indicators.definition.writing import write_files
 from indicators.demo import DEMO_PASSWORD, DemoError, DemoSummary, build_demo
 from indicators.ingest.annotate import annotated_upload
 from indicators.ingest.pipeline import ingest
@@ -29,6 +31,7 @@ from indicators.ingest.template import write_template
 from indicators.reports import observations_csv
 from indicators.store.database import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
 from indicators.store.setup import ensure_store, init_store
+from indicators.store.stored import stored_definition
 from indicators.views.curves import number
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
@@ -165,6 +168,16 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
+    definition = commands.add_parser(
+        "definition", parents=[common], help="la définition tenue par la base"
+    )
+    definition_actions = definition.add_subparsers(dest="action", metavar="ACTION", required=True)
+    definition_export = definition_actions.add_parser(
+        "export",
+        parents=[common],
+        help="écrire la définition de la base dans DOSSIER, au format de data/ (pour git)",
+    )
+    definition_export.add_argument("folder", type=Path, metavar="DOSSIER")
     progress = commands.add_parser(
         "progress",
         parents=[common],
@@ -218,6 +231,26 @@ def _print_problems(problems: list[DefinitionProblem], lang: str) -> None:
             tag = problem.severity.upper()
         print(f"{tag} [{problem.code}] {problem.message(lang)}", file=sys.stderr)
         print(f"    → {problem.hint(lang)}", file=sys.stderr)
+
+
+def _definition_export(db: Path, folder: Path, target: Path, lang: str) -> int:
+    if not Store(db).exists():
+        print(
+            f"No store at {db}: run 'mesure init' first."
+            if lang == "en"
+            else f"Pas de base à {db} : lancez d'abord « mesure init ».",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    store = ensure_store(db, folder)
+    texts = store.definition_files() or files_of(stored_definition(store))
+    written = write_files(texts, target)
+    print(
+        f"{len(written)} files written to {target}."
+        if lang == "en"
+        else f"{len(written)} fichiers écrits dans {target}."
+    )
+    return EXIT_OK
 
 
 def _init(db: Path, folder: Path, lang: str) -> int:
@@ -281,7 +314,8 @@ def _catalogue(db: Path, folder: Path, as_json: bool, lang: str) -> int:
 
 
 def _ingest(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
-    definition = load_definition(folder)
+    store = ensure_store(db, folder)
+    definition = stored_definition(store)
     if args.org not in {o.code for o in definition.organisations}:
         print(
             f"Unknown organisation '{args.org}'."
@@ -290,7 +324,6 @@ def _ingest(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    store = ensure_store(db, folder)
     summaries: list[dict[str, object]] = []
     code = EXIT_OK
     for path in args.files:
@@ -577,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ingest":
             return _ingest(db, folder, args, lang)
         if args.command == "template":
-            definition = load_definition(folder)
+            definition = stored_definition(ensure_store(db, folder))
             if args.org not in {o.code for o in definition.organisations}:
                 print(f"Organisation inconnue : « {args.org} ».", file=sys.stderr)
                 return EXIT_USAGE
@@ -593,6 +626,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(db, args, lang)
         if args.command == "restore":
             return _restore(db, args, lang)
+        if args.command == "definition":
+            return _definition_export(db, folder, args.folder, lang)
         if args.command == "export":
             sys.stdout.write(observations_csv(ensure_store(db, folder), command_line(), args.org))
             return EXIT_OK

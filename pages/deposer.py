@@ -34,7 +34,7 @@ if organisation is None:
 
 st.download_button(
     t("upload.template", lang),
-    data=ui.template_bytes(organisation),
+    data=ui.template_bytes(organisation, lang),
     file_name=f"modele-{organisation}.xlsx",
     icon=":material/download:",
 )

@@ -60,7 +60,6 @@ def sign_in(at: AppTest, username: str, password: str) -> AppTest:
 def _not_demo() -> None:
     data = Path(os.environ["MESURE_DATA"]) / "initiative.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace("demo: true", "demo: false"))
-    ui._definition.clear()
 
 
 # -- nobody signed in ---------------------------------------------------------------------
@@ -665,3 +664,33 @@ def test_synthesis_page_is_not_in_a_partners_navigation(app_store: Store) -> Non
     at = started(app_store, "valmont")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/synthese.py")
+
+
+def test_administration_shows_the_tables_and_checks_an_edit_before_saving(
+    app_store: Store,
+) -> None:
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"]).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Administration de l'initiative"
+    assert [tab.label for tab in at.tabs] == [
+        "Lieux et collèges",
+        "Organisations",
+        "Engagements (5W)",
+        "Périodes",
+        "Cibles et références",
+        "Par Excel",
+    ]
+    assert [i.value for i in at.info].count("Aucune modification.") == 5
+    assert all(b.disabled for b in at.button if b.label == "Enregistrer") or not at.button
+    assert at.get("download_button")
+
+
+def test_administration_is_for_evaluators_only(app_store: Store) -> None:
+    """The router does not even register the page for partners and funders (and the functions
+    behind it refuse them: tests/test_admin.py)."""
+    for username in ("valmont", "horizon"):
+        at = started(app_store, username)
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(PAGES["admin"])
+        assert "Administration" not in texts(at)

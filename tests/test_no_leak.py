@@ -28,6 +28,8 @@ import ui
 from indicators import reports
 from indicators.access import accounts, journal
 from indicators.access.viewer import PAGE_ROLES, AccessDeniedError, Viewer
+from indicators.admin import editing as admin_editing
+from indicators.admin import workbook as admin_workbook
 from indicators.analytics import (
     attack,
     catalogue,
@@ -43,6 +45,7 @@ from indicators.definition.loading import load_definition
 from indicators.definition.model import Definition
 from indicators.ingest import uploads
 from indicators.ingest.pipeline import ingest
+from indicators.ingest.template import template_bytes, write_template
 from indicators.store.database import Store
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, PROJECT, session_token
 from tests.workbooks import write_workbook
@@ -177,7 +180,7 @@ def exports_of(
     if viewer.role == "partner":
         own = viewer.organisation or ""
         made["history"] = lambda: uploads.history(store, viewer, definition, own).to_csv()
-        made["template"] = lambda: ui.template_bytes(own)
+        made["template"] = lambda: template_bytes(definition, own)
         made["reminder"] = lambda: reports.reminder_export(store, viewer, TODAY, own)
     return made
 
@@ -198,7 +201,7 @@ def test_partner_a_sees_nothing_of_partner_b_on_any_page(shared: Store, page: st
 
 
 def test_partner_a_sees_nothing_of_partner_b_in_any_export(shared: Store) -> None:
-    definition = ui._definition(os.environ["MESURE_DATA"])
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
     made = exports_of(shared, PARTNER_A, definition)
     assert set(made) >= {"values.xlsx", "values.csv", "observations.csv", "history", "template"}
     for name, export in made.items():
@@ -210,7 +213,7 @@ def test_partner_a_sees_nothing_of_partner_b_in_any_export(shared: Store) -> Non
 
 
 def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
-    definition = ui._definition(os.environ["MESURE_DATA"])
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
     path = write_workbook(
         Path(os.environ["MESURE_DB"]).with_name("a.xlsx"),
         {
@@ -241,9 +244,9 @@ def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
 
 def test_an_upload_is_always_the_signed_in_partners_own(shared: Store, tmp_path: Path) -> None:
     """Even a template made for B, or a file naming B, lands under the uploader's organisation."""
-    definition = ui._definition(os.environ["MESURE_DATA"])
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
     template_of_b = tmp_path / "modele-elan.xlsx"
-    template_of_b.write_bytes(ui.template_bytes("asso-elan"))
+    write_template(definition, "asso-elan", template_of_b)
     book = openpyxl.load_workbook(template_of_b)
     sheet = book["Saisie"]
     value_column = [c.value for c in sheet[1]].index("Valeur") + 1
@@ -277,7 +280,7 @@ def test_a_funder_sees_no_row_of_one_organisation_on_any_page(shared: Store, pag
 
 
 def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -> None:
-    definition = ui._definition(os.environ["MESURE_DATA"])
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
     for name, export in exports_of(shared, FUNDER, definition).items():
         text = spreadsheet_text(export())
         for secret in [*OF_A, *OF_B, *OF_SCHOOL, ".xlsx", "uploaded_by", "Bilan"]:
@@ -292,7 +295,7 @@ def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -
 
 
 def test_a_funder_sees_only_accepted_data(shared: Store, tmp_path: Path) -> None:
-    definition = ui._definition(os.environ["MESURE_DATA"])
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
     path = write_workbook(
         tmp_path / "late.xlsx",
         {
@@ -315,7 +318,7 @@ def test_a_funder_sees_only_accepted_data(shared: Store, tmp_path: Path) -> None
 
 
 def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: Store) -> None:
-    definition = ui._definition(os.environ["MESURE_DATA"])
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
     path = Path(os.environ["MESURE_DB"])
     calls: list[Callable[[], object]] = [
         lambda: catalogue.indicator_table(shared, GUEST),
@@ -372,6 +375,10 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: progress.trace(shared, GUEST, "jeunes-touches", "*", "2024-2025"),
         lambda: learning.add_note(shared, GUEST, "x", learning.Subject(node="ACT-VISITES")),
         lambda: learning.notes(shared, GUEST),
+        lambda: admin_editing.tables(shared, GUEST),
+        lambda: admin_editing.propose(shared, GUEST, {}),
+        lambda: admin_workbook.workbook_bytes(shared, GUEST),
+        lambda: admin_workbook.propose_workbook(shared, GUEST, path, "x.xlsx"),
     ]
     for call in calls:
         with pytest.raises(AccessDeniedError):

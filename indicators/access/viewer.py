@@ -18,6 +18,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "synthesis": ("evaluator", "funder"),
     "quality": ("evaluator",),
     "audit": ("evaluator",),
+    "admin": ("evaluator",),
 }
 
 

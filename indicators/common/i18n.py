@@ -825,6 +825,71 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No report was expected yet for this year.",
     ),
     "nav.quality": ("Qualité des données", "Data quality"),
+    "nav.admin": ("Administration", "Administration"),
+    "admin.title": ("Administration de l'initiative", "Administering the initiative"),
+    "admin.intro": (
+        "Modifiez les lieux, les organisations, les engagements (5W), les périodes et les cibles"
+        " dans les tableaux ou dans un classeur Excel. Chaque modification est vérifiée avec les"
+        " mêmes règles que les fichiers de définition, montrée avant d'être enregistrée, puis"
+        " enregistrée d'un seul coup et inscrite au journal d'audit.",
+        "Edit places, organisations, commitments (5W), periods and targets in the tables or in an"
+        " Excel workbook. Every edit is checked by the rules of the definition files, shown"
+        " before it is saved, then saved at once and written in the audit log.",
+    ),
+    "admin.tab.places": ("Lieux et collèges", "Places and schools"),
+    "admin.tab.organisations": ("Organisations", "Organisations"),
+    "admin.tab.commitments": ("Engagements (5W)", "Commitments (5W)"),
+    "admin.tab.periods": ("Périodes", "Periods"),
+    "admin.tab.targets": ("Cibles et références", "Targets and baselines"),
+    "admin.tab.excel": ("Par Excel", "Through Excel"),
+    "admin.edit_help": (
+        "Ajoutez une ligne en bas du tableau, supprimez-en une en la sélectionnant. Les listes"
+        " (plusieurs lieux, périodes ou indicateurs) s'écrivent séparées par « ; ».",
+        "Add a row at the bottom of the table, delete one by selecting it. Lists (several places,"
+        " periods or indicators) are written separated by ';'.",
+    ),
+    "admin.no_change": ("Aucune modification.", "No change."),
+    "admin.changes": (
+        "{added} ajout(s), {changed} modification(s), {removed} suppression(s)",
+        "{added} added, {changed} changed, {removed} removed",
+    ),
+    "admin.kind.added": ("ajouté", "added"),
+    "admin.kind.changed": ("modifié", "changed"),
+    "admin.kind.removed": ("supprimé", "removed"),
+    "admin.column.kind": ("Changement", "Change"),
+    "admin.column.key": ("Ligne", "Row"),
+    "admin.column.fields": ("Colonnes", "Columns"),
+    "admin.column.before": ("Avant", "Before"),
+    "admin.column.after": ("Après", "After"),
+    "admin.errors": (
+        "{count} erreur(s) à corriger avant d'enregistrer :",
+        "{count} error(s) to fix before saving:",
+    ),
+    "admin.warnings": ("À vérifier :", "To check:"),
+    "admin.reason": (
+        "Pourquoi cette modification ? (gardé au journal d'audit)",
+        "Why this change? (kept in the audit log)",
+    ),
+    "admin.save": ("Enregistrer", "Save"),
+    "admin.saved": (
+        "Définition enregistrée : {added} ajout(s), {changed} modification(s),"
+        " {removed} suppression(s).",
+        "Definition saved: {added} added, {changed} changed, {removed} removed.",
+    ),
+    "admin.download": ("Télécharger la définition (Excel)", "Download the definition (Excel)"),
+    "admin.excel_help": (
+        "Téléchargez le classeur, modifiez-le (les listes déroulantes proposent les valeurs"
+        " permises), puis déposez-le ici : les différences s'affichent avant tout enregistrement."
+        " Une feuille retirée du classeur laisse sa table telle quelle.",
+        "Download the workbook, edit it (drop-downs offer the allowed values), then upload it"
+        " here: the differences are shown before anything is saved. A sheet removed from the"
+        " workbook leaves its table as it is.",
+    ),
+    "admin.upload": ("Classeur de définition modifié", "Edited definition workbook"),
+    "admin.unreadable": (
+        "Ce fichier ne peut pas être lu : {reason}",
+        "This file cannot be read: {reason}",
+    ),
     "quality.title": ("Qualité des données", "Data quality"),
     "quality.intro": (
         "Par partenaire : dépôts enregistrés et refusés pour erreurs, alertes par dépôt, valeurs"

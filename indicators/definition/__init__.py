@@ -3,4 +3,4 @@ places, periods, commitments, targets), loading it from the files of `data/`, an
 consistency checks those files must pass (`checks`, used by `loading`).
 """
 
-__all__ = ["loading", "model"]  # the modules other packages may import
+__all__ = ["loading", "model", "writing"]  # the modules other packages may import

@@ -5,4 +5,10 @@ the layout (`layout`, `matching`), checking values (`values`), then one transact
 official template (`template`). Never imports `analytics`.
 """
 
-__all__ = ["annotate", "pipeline", "template", "uploads"]  # the modules other packages may import
+__all__ = [
+    "annotate",
+    "pipeline",
+    "reader",
+    "template",
+    "uploads",
+]  # the modules other packages may import

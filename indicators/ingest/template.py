@@ -8,6 +8,7 @@ stamp saying which initiative, organisation and catalogue versions it was made f
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -158,3 +159,9 @@ def _stamp(book: openpyxl.Workbook, definition: Definition, organisation: str) -
     for indicator in definition.indicators:
         stamp.append([f"indicator:{indicator.code}", indicator.version])
     stamp.sheet_state = "veryHidden"
+
+
+def template_bytes(definition: Definition, organisation: str) -> bytes:
+    """The organisation's pre-filled template as the bytes of an .xlsx file."""
+    with tempfile.TemporaryDirectory(prefix="mesure-template-") as folder:
+        return write_template(definition, organisation, Path(folder) / "modele.xlsx").read_bytes()

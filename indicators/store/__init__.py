@@ -3,4 +3,4 @@ only) or runs SQL (`sql/`: migrations, one query or statement per file); `setup`
 from a definition.
 """
 
-__all__ = ["database", "setup"]  # the modules other packages may import
+__all__ = ["database", "setup", "stored"]  # the modules other packages may import

@@ -28,6 +28,7 @@ import pandas as pd
 from indicators.common.problems import DefinitionError, DefinitionProblem
 from indicators.common.text import normalise
 from indicators.definition.model import SEMANTIC_FIELDS, Definition, Indicator
+from indicators.definition.writing import files as definition_files
 from indicators.store import connection
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -390,8 +391,16 @@ class Store:
 
     # -- the definition -----------------------------------------------------------------
 
-    def save_definition(self, definition: Definition, actor: str = "mesure") -> LoadSummary:
-        """Write the definition in one transaction; indicator history is kept, never rewritten.
+    def save_definition(
+        self,
+        definition: Definition,
+        actor: str = "mesure",
+        reason: str = "",
+        action: str = "definition.load",
+        **details: Any,
+    ) -> LoadSummary:
+        """Write the definition in one transaction; indicator history is kept, never rewritten,
+        and the definition's files are kept in `definition_history` (see `definition_files`).
 
         Raises DefinitionError when an indicator's definition changed but its version did not.
         """
@@ -402,20 +411,46 @@ class Store:
                 raise DefinitionError(problems)
             counts = _replace_definition_tables(con, definition, now)
             summary.counts.update(counts)
+            con.execute(
+                "insert into definition_history values ($at, $actor, $reason, $files)",
+                {
+                    "at": now,
+                    "actor": actor,
+                    "reason": reason,
+                    "files": json.dumps(definition_files(definition), ensure_ascii=False),
+                },
+            )
             _audit(
                 con,
                 self.clock(),
                 actor,
-                "definition.load",
+                action,
                 definition.initiative.code,
                 {
                     "new_indicators": summary.new_indicators,
                     "new_versions": summary.new_versions,
                     "retired": summary.retired,
                     "counts": summary.counts,
+                    **({"reason": reason} if reason else {}),
+                    **details,
                 },
             )
         return summary
+
+    def definition_files(self) -> dict[str, str] | None:
+        """The files of the definition last saved ({file name: text}); None for a store saved
+        before the history was kept (migration 10) or never initialised."""
+        with self._connect() as con:
+            row = con.execute(
+                "select files from definition_history order by saved_at desc limit 1"
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def definition_saved_at(self) -> dt.datetime | None:
+        """When the definition was last saved (what a cache of it is keyed on)."""
+        with self._connect() as con:
+            row = con.execute("select max(loaded_at) from initiative").fetchone()
+        return None if row is None else row[0]
 
     def export_definition(self) -> dict[str, Any]:
         """The whole definition held by the store, as JSON-ready data."""

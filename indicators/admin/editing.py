@@ -1,0 +1,186 @@
+"""Editing the definition's tables as rows: what changed, whether the result holds, saving it.
+
+An edit never goes around the definition's rules: the edited rows are written as the CSV file
+they belong to, beside the other files of the store's definition, and read by the loader of
+`data/` (`read_definition`), so an edit gets exactly the problems (codes, messages, hints) the
+file would. Nothing is saved while one error remains; a save is one transaction, audited with
+its differences and its reason.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.access.viewer import Viewer, require_role
+from indicators.common.problems import DefinitionProblem, RefusedInputError
+from indicators.definition.loading import CSV_COLUMNS, FILES, read_definition
+from indicators.definition.model import Definition
+from indicators.definition.writing import TABLES, Row, csv_text, files, rows, write_files
+from indicators.store.database import LoadSummary, Store
+from indicators.store.stored import stored_definition
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "places": ("code",),
+    "organisations": ("code",),
+    "commitments": ("id",),
+    "periods": ("code",),
+    "targets": ("indicator", "place", "period", "kind"),
+}
+KINDS = ("added", "changed", "removed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row added, changed or removed in one table."""
+
+    table: str
+    kind: str  # added, changed, removed
+    key: str  # the row's key as people read it: "C0042", "jeunes-touches · * · 2025-2026 · target"
+    before: Row | None
+    after: Row | None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The columns whose text differs (all of them for an added or removed row)."""
+        if self.before is None or self.after is None:
+            return tuple(CSV_COLUMNS[self.table])
+        return tuple(c for c in CSV_COLUMNS[self.table] if self.before[c] != self.after[c])
+
+
+@dataclass
+class Proposal:
+    """Edited tables, their differences with the store's definition, and their problems."""
+
+    changes: list[Change]
+    problems: list[DefinitionProblem]
+    definition: Definition | None
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[DefinitionProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ready(self) -> bool:
+        """True when there is something to save and nothing stops it."""
+        return bool(self.changes) and not self.errors and self.definition is not None
+
+    def counts(self) -> dict[str, int]:
+        return {kind: sum(c.kind == kind for c in self.changes) for kind in KINDS}
+
+
+def tables(store: Store, viewer: Viewer) -> dict[str, pd.DataFrame]:
+    """The definition's tables as the store holds them, one frame of text per table."""
+    require_role(viewer, "evaluator")
+    return {
+        table: pd.DataFrame(table_rows, columns=CSV_COLUMNS[table], dtype="string")
+        for table, table_rows in rows(stored_definition(store)).items()
+    }
+
+
+def normalise_rows(table: str, frame: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[Row]:
+    """Rows of text in the table's columns: missing cells and NaN as '', numbers without a
+    trailing '.0', every cell trimmed; rows left entirely empty dropped."""
+    records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else list(frame)
+    out: list[Row] = []
+    for record in records:
+        row = {column: _text(record.get(column)) for column in CSV_COLUMNS[table]}
+        if any(row.values()):
+            out.append(row)
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return str(value.isoformat())[:10]
+    return str(value).strip()
+
+
+def key_of(table: str, row: Mapping[str, str]) -> str:
+    return " · ".join(row[k] for k in KEYS[table])
+
+
+def differences(table: str, before: Sequence[Row], after: Sequence[Row]) -> list[Change]:
+    """Rows added, changed and removed, by the table's key, in the order of `after` then the
+    removed ones in the order of `before`."""
+    old = {key_of(table, r): r for r in before}
+    new = {key_of(table, r): r for r in after}
+    changes = []
+    for key, row in new.items():
+        if key not in old:
+            changes.append(Change(table, "added", key, None, row))
+        elif old[key] != row:
+            changes.append(Change(table, "changed", key, old[key], row))
+    changes += [Change(table, "removed", k, r, None) for k, r in old.items() if k not in new]
+    return changes
+
+
+def propose(
+    store: Store,
+    viewer: Viewer,
+    edited: Mapping[str, pd.DataFrame | Iterable[Mapping[str, object]]],
+) -> Proposal:
+    """What saving these edited tables would change, and every problem it would have
+    (the definition's own rules, codes and messages). Nothing is written."""
+    require_role(viewer, "evaluator")
+    unknown = set(edited) - set(TABLES)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    current = stored_definition(store)
+    current_rows = rows(current)
+    texts = dict(store.definition_files() or files(current))
+    new_tables = {table: normalise_rows(table, frame) for table, frame in edited.items()}
+    for table, table_rows in new_tables.items():
+        texts[FILES[table]] = csv_text(table, table_rows)
+    with tempfile.TemporaryDirectory(prefix="mesure-admin-") as folder:
+        write_files(texts, Path(folder))
+        definition, problems = read_definition(Path(folder))
+    changes = [
+        change
+        for table, table_rows in new_tables.items()
+        for change in differences(table, current_rows[table], table_rows)
+    ]
+    return Proposal(changes, problems, definition, new_tables)
+
+
+def save(store: Store, viewer: Viewer, proposal: Proposal, reason: str) -> LoadSummary:
+    """Save a ready proposal as the store's definition: one transaction, audited with its
+    differences and its reason. RefusedInputError when it is not ready or has no reason."""
+    require_role(viewer, "evaluator")
+    if not proposal.changes:
+        raise RefusedInputError(
+            "nothing-changed", "Aucune modification à enregistrer.", "Nothing to save."
+        )
+    if proposal.errors or proposal.definition is None:
+        raise RefusedInputError(
+            "definition-has-errors",
+            f"{len(proposal.errors)} erreur(s) à corriger avant d'enregistrer.",
+            f"{len(proposal.errors)} error(s) to fix before saving.",
+        )
+    if not reason.strip():
+        raise RefusedInputError(
+            "reason-missing",
+            "Dites en une phrase pourquoi vous modifiez la définition (elle est gardée au journal).",
+            "Say in one sentence why you change the definition (it is kept in the audit log).",
+        )
+    return store.save_definition(
+        proposal.definition,
+        actor=viewer.username,
+        reason=reason.strip(),
+        action="definition.edit",
+        changes=[
+            {"table": c.table, "kind": c.kind, "key": c.key, "fields": list(c.fields)}
+            for c in proposal.changes
+        ],
+    )

@@ -1,0 +1,127 @@
+"""Administration: the definition's tables edited in the app or through Excel (evaluators)."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from indicators.admin import editing
+from indicators.admin.workbook import propose_workbook, workbook_bytes
+from indicators.common.i18n import t
+from indicators.common.problems import RefusedInputError, UnreadableFileError
+from indicators.definition.model import (
+    COMMITMENT_STATUSES,
+    EDUCATION_PRIORITIES,
+    ORGANISATION_TYPES,
+    PERIOD_KINDS,
+    PLACE_KINDS,
+    TARGET_KINDS,
+)
+
+viewer, store, lang = ui.guard("admin")
+
+st.title(t("admin.title", lang))
+st.caption(t("admin.intro", lang))
+
+CLOSED: dict[str, dict[str, tuple[str, ...]]] = {
+    "places": {"kind": PLACE_KINDS, "education_priority": EDUCATION_PRIORITIES},
+    "organisations": {"type": ORGANISATION_TYPES},
+    "commitments": {"status": COMMITMENT_STATUSES},
+    "periods": {"kind": PERIOD_KINDS},
+    "targets": {"kind": TARGET_KINDS},
+}
+
+
+def show(proposal: editing.Proposal, key: str) -> None:
+    """The differences and problems of a proposal, and its save button."""
+    if not proposal.changes:
+        st.info(t("admin.no_change", lang))
+        return
+    st.markdown("**" + t("admin.changes", lang, **proposal.counts()) + "**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("admin.column.kind", lang): [
+                    t(f"admin.kind.{c.kind}", lang) for c in proposal.changes
+                ],
+                t("admin.column.key", lang): [c.key for c in proposal.changes],
+                t("admin.column.fields", lang): [", ".join(c.fields) for c in proposal.changes],
+                t("admin.column.before", lang): [
+                    "" if c.before is None else " · ".join(c.before[f] for f in c.fields)
+                    for c in proposal.changes
+                ],
+                t("admin.column.after", lang): [
+                    "" if c.after is None else " · ".join(c.after[f] for f in c.fields)
+                    for c in proposal.changes
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if proposal.errors:
+        st.error(t("admin.errors", lang, count=len(proposal.errors)))
+        for problem in proposal.errors:
+            st.markdown(f"- {problem.message(lang)}  \n  _{problem.hint(lang)}_")
+    warnings = [p for p in proposal.problems if p.severity != "error"]
+    if warnings:
+        st.warning(t("admin.warnings", lang))
+        for problem in warnings:
+            st.markdown(f"- {problem.message(lang)}")
+    reason = st.text_input(t("admin.reason", lang), key=f"{key}_reason")
+    if st.button(
+        t("admin.save", lang), key=f"{key}_save", disabled=not proposal.ready, type="primary"
+    ):
+        try:
+            editing.save(store, viewer, proposal, reason)
+        except RefusedInputError as refused:
+            st.error(refused.message(lang))
+            return
+        st.session_state["admin_saved"] = t("admin.saved", lang, **proposal.counts())
+        for name in [
+            k for k in st.session_state if str(k).startswith(("admin_table_", "admin_upload"))
+        ]:
+            del st.session_state[name]
+        st.rerun()
+
+
+saved = st.session_state.pop("admin_saved", None)
+if saved:
+    st.success(saved)
+tables = editing.tables(store, viewer)
+names = ["places", "organisations", "commitments", "periods", "targets"]
+tabs = st.tabs([t(f"admin.tab.{name}", lang) for name in names] + [t("admin.tab.excel", lang)])
+for name, tab in zip(names, tabs, strict=False):
+    with tab:
+        st.caption(t("admin.edit_help", lang))
+        config = {
+            column: st.column_config.SelectboxColumn(column, options=list(options))
+            for column, options in CLOSED[name].items()
+        }
+        edited = st.data_editor(
+            tables[name],
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config=config,
+            key=f"admin_table_{name}",
+        )
+        show(editing.propose(store, viewer, {name: edited}), f"admin_{name}")
+with tabs[-1]:
+    st.caption(t("admin.excel_help", lang))
+    st.download_button(
+        t("admin.download", lang),
+        data=lambda: workbook_bytes(store, viewer),  # made on click, audited
+        file_name="definition.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    uploaded = st.file_uploader(t("admin.upload", lang), type=["xlsx"], key="admin_upload")
+    if uploaded is not None:
+        path = ui.keep_upload(uploaded.name, uploaded.getvalue())
+        try:
+            proposal, notes = propose_workbook(store, viewer, path, uploaded.name)
+        except UnreadableFileError as unreadable:
+            st.error(t("admin.unreadable", lang, reason=unreadable.problem.message(lang)))
+        else:
+            for note in notes:
+                st.warning(note)
+            show(proposal, "admin_excel")
