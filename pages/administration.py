@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from indicators.access import accounts
+from indicators.access.viewer import ROLES
 from indicators.admin import editing
 from indicators.admin.workbook import propose_workbook, workbook_bytes
 from indicators.common.i18n import t
@@ -89,7 +91,10 @@ if saved:
     st.success(saved)
 tables = editing.tables(store, viewer)
 names = ["places", "organisations", "commitments", "periods", "targets"]
-tabs = st.tabs([t(f"admin.tab.{name}", lang) for name in names] + [t("admin.tab.excel", lang)])
+tabs = st.tabs(
+    [t(f"admin.tab.{name}", lang) for name in names]
+    + [t("admin.tab.excel", lang), t("admin.tab.accounts", lang)]
+)
 for name, tab in zip(names, tabs, strict=False):
     with tab:
         st.caption(t("admin.edit_help", lang))
@@ -106,7 +111,7 @@ for name, tab in zip(names, tabs, strict=False):
             key=f"admin_table_{name}",
         )
         show(editing.propose(store, viewer, {name: edited}), f"admin_{name}")
-with tabs[-1]:
+with tabs[-2]:
     st.caption(t("admin.excel_help", lang))
     st.download_button(
         t("admin.download", lang),
@@ -125,3 +130,92 @@ with tabs[-1]:
             for note in notes:
                 st.warning(note)
             show(proposal, "admin_excel")
+
+with tabs[-1]:
+    st.caption(t("admin.accounts_help", lang))
+    people = accounts.list_accounts(store, viewer)
+    st.dataframe(
+        people[["username", "display_name", "role", "organisation", "email", "disabled"]].rename(
+            columns={
+                "username": t("admin.account_username", lang),
+                "display_name": t("admin.account_name", lang),
+                "role": t("admin.account_role", lang),
+                "organisation": t("admin.account_organisation", lang),
+                "email": t("admin.account_email", lang),
+                "disabled": t("admin.account_disable", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    done = st.session_state.pop("admin_account_done", None)
+    if done:
+        st.success(done)
+    organisations = {o.code: o.name for o in ui.definition(lang).organisations}
+    with st.form("admin_account_new", clear_on_submit=True):
+        st.markdown("**" + t("admin.account_new", lang) + "**")
+        left, right = st.columns(2)
+        username = left.text_input(t("admin.account_username", lang), key="admin_new_username")
+        name = right.text_input(t("admin.account_name", lang), key="admin_new_name")
+        role = left.selectbox(
+            t("admin.account_role", lang),
+            ROLES,
+            format_func=lambda r: t(f"role.{r}", lang),
+            key="admin_new_role",
+        )
+        organisation = right.selectbox(
+            t("admin.account_organisation", lang),
+            ["", *organisations],
+            format_func=lambda code: organisations.get(code, "—"),
+            key="admin_new_organisation",
+        )
+        email = left.text_input(t("admin.account_email", lang), key="admin_new_email")
+        if st.form_submit_button(t("admin.account_create", lang)):
+            password = accounts.temporary_password()
+            try:
+                accounts.add_account(
+                    store,
+                    viewer,
+                    username,
+                    name,
+                    role,
+                    password,
+                    organisation or None,
+                    email or None,
+                )
+            except RefusedInputError as refused:
+                st.error(refused.message(lang))
+            else:
+                st.session_state["admin_account_done"] = t(
+                    "admin.account_created",
+                    lang,
+                    username=username.strip().lower(),
+                    password=password,
+                )
+                st.rerun()
+    chosen = st.selectbox(t("admin.account_pick", lang), list(people["username"]), key="admin_pick")
+    if chosen:
+        row = people[people["username"] == chosen].iloc[0]
+        first, second = st.columns(2)
+        if bool(row["disabled"]):
+            if first.button(t("admin.account_enable", lang), key="admin_enable"):
+                accounts.set_disabled(store, viewer, chosen, disabled=False)
+                st.session_state["admin_account_done"] = t(
+                    "admin.account_enabled", lang, username=chosen
+                )
+                st.rerun()
+        elif chosen != viewer.username and first.button(
+            t("admin.account_disable", lang), key="admin_disable"
+        ):
+            accounts.set_disabled(store, viewer, chosen)
+            st.session_state["admin_account_done"] = t(
+                "admin.account_disabled", lang, username=chosen
+            )
+            st.rerun()
+        if second.button(t("admin.account_reset", lang), key="admin_reset"):
+            password = accounts.temporary_password()
+            accounts.set_password(store, viewer, chosen, password)
+            st.session_state["admin_account_done"] = t(
+                "admin.account_reset_done", lang, username=chosen, password=password
+            )
+            st.rerun()

@@ -680,6 +680,7 @@ def test_administration_shows_the_tables_and_checks_an_edit_before_saving(
         "Périodes",
         "Cibles et références",
         "Par Excel",
+        "Comptes",
     ]
     assert [i.value for i in at.info].count("Aucune modification.") == 5
     assert all(b.disabled for b in at.button if b.label == "Enregistrer") or not at.button
@@ -694,3 +695,27 @@ def test_administration_is_for_evaluators_only(app_store: Store) -> None:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(PAGES["admin"])
         assert "Administration" not in texts(at)
+
+
+def test_administration_creates_an_account_and_shows_its_temporary_password_once(
+    app_store: Store,
+) -> None:
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"]).run()
+    at.text_input(key="admin_new_username").input("nouvelle.personne")
+    at.text_input(key="admin_new_name").input("Nouvelle Personne")
+    at.selectbox(key="admin_new_role").select("partner")
+    at.selectbox(key="admin_new_organisation").select("asso-elan")
+    next(b for b in at.button if b.label == "Créer le compte").click().run()
+    assert not at.exception, at.exception
+    shown = [s.value for s in at.success]
+    assert not at.error, [e.value for e in at.error]
+    assert any("Compte « nouvelle.personne » créé" in s for s in shown), shown
+    password = shown[0].rsplit(" : ", 1)[1]
+    from indicators.access import accounts
+
+    account = accounts.get_account(app_store, "nouvelle.personne")
+    assert account.role == "partner" and account.organisation == "asso-elan"
+    assert len(password) >= accounts.MIN_PASSWORD
+    at.run()
+    assert not any("nouvelle.personne" in s.value for s in at.success)  # shown once only

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,11 @@ def check_password(password: str) -> None:
             f"Le mot de passe doit compter au moins {MIN_PASSWORD} caractères.",
             f"The password must be at least {MIN_PASSWORD} characters long.",
         )
+
+
+def temporary_password() -> str:
+    """A random password to hand over once, long enough for `check_password`."""
+    return secrets.token_urlsafe(max(MIN_PASSWORD, 12))
 
 
 def add_account(

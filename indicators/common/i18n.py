@@ -842,6 +842,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.tab.periods": ("Périodes", "Periods"),
     "admin.tab.targets": ("Cibles et références", "Targets and baselines"),
     "admin.tab.excel": ("Par Excel", "Through Excel"),
+    "admin.tab.accounts": ("Comptes", "Accounts"),
+    "admin.accounts_help": (
+        "Les comptes des personnes : un évaluateur voit tout, un partenaire les données de son"
+        " organisation, un financeur les synthèses publiées. Un mot de passe provisoire n'est"
+        " affiché qu'une fois : transmettez-le par un autre canal que l'identifiant.",
+        "People's accounts: an evaluator sees everything, a partner their organisation's data,"
+        " a funder the published summaries. A temporary password is shown once only: send it"
+        " by another channel than the username.",
+    ),
+    "admin.account_new": ("Créer un compte", "Create an account"),
+    "admin.account_username": ("Identifiant", "Username"),
+    "admin.account_name": ("Nom affiché", "Display name"),
+    "admin.account_role": ("Rôle", "Role"),
+    "admin.account_organisation": ("Organisation", "Organisation"),
+    "admin.account_email": ("Courriel (facultatif)", "E-mail (optional)"),
+    "admin.account_create": ("Créer le compte", "Create the account"),
+    "admin.account_created": (
+        "Compte « {username} » créé. Mot de passe provisoire, affiché une seule fois : {password}",
+        "Account '{username}' created. Temporary password, shown once: {password}",
+    ),
+    "admin.account_pick": ("Compte", "Account"),
+    "admin.account_disable": ("Désactiver", "Disable"),
+    "admin.account_enable": ("Réactiver", "Enable again"),
+    "admin.account_disabled": (
+        "Compte « {username} » désactivé : ses sessions sont fermées.",
+        "Account '{username}' disabled: its sessions are closed.",
+    ),
+    "admin.account_enabled": (
+        "Compte « {username} » réactivé.",
+        "Account '{username}' enabled again.",
+    ),
+    "admin.account_reset": ("Nouveau mot de passe provisoire", "New temporary password"),
+    "admin.account_reset_done": (
+        "Nouveau mot de passe provisoire de « {username} », affiché une seule fois : {password}"
+        " (ses sessions et appareils de confiance sont fermés).",
+        "New temporary password for '{username}', shown once: {password} (its sessions and"
+        " trusted devices are closed).",
+    ),
     "admin.edit_help": (
         "Ajoutez une ligne en bas du tableau, supprimez-en une en la sélectionnant. Les listes"
         " (plusieurs lieux, périodes ou indicateurs) s'écrivent séparées par « ; ».",
