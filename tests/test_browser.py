@@ -530,3 +530,59 @@ def test_a_funder_downloads_the_funder_pack(
         assert saved.read_bytes().startswith(magic), name
         assert saved.name.startswith("mesure-commune-2024-2025-initiative-fr")
     page.close()
+
+
+def test_an_evaluator_adds_a_commitment_through_excel_and_the_partner_is_asked_for_it(
+    browser: Browser, closed_server: str, tmp_path: Path
+) -> None:
+    """Administration through Excel, end to end: download the definition workbook, add a
+    commitment offline, upload it, see the difference, save with a reason; then the partner's
+    Synchronisation asks for the new report and its template has the row."""
+    import openpyxl
+
+    def reminder(page: Page) -> str:
+        page.goto(f"{closed_server}/synchronisation")
+        page.get_by_text("Relance à envoyer").first.wait_for(timeout=30_000)
+        return page.locator("[data-testid=stCode]").first.inner_text()
+
+    partner = browser.new_context()
+    elan = partner.new_page()
+    elan.goto(f"{closed_server}/synchronisation")
+    sign_in(elan, "elan")
+    signed_in_as(elan, "Association Élan")
+    cookie_set(partner)
+    assert "Jeunes touchés" not in reminder(elan)
+
+    evaluator = browser.new_context()
+    page = evaluator.new_page()
+    page.goto(f"{closed_server}/administration")
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Administration de l'initiative").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Par Excel").click()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Télécharger la définition (Excel)").click()
+    workbook = tmp_path / "definition.xlsx"
+    download.value.save_as(workbook)
+    book = openpyxl.load_workbook(workbook)
+    book["Engagements"].append(
+        ["C9", "asso-elan", "ACT-VISITES", "OUT-JEUNES", "0950001K", "3e", None, 40,
+         "2024-2025", "ongoing", "jeunes-touches"]
+    )  # fmt: skip
+    book.save(workbook)
+    page.locator("input[type=file]").set_input_files(str(workbook))
+    page.get_by_text("1 ajout(s), 0 modification(s), 0 suppression(s)").wait_for(timeout=30_000)
+    page.get_by_label("Pourquoi cette modification ?", exact=False).fill("Élan rejoint les visites")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Définition enregistrée : 1 ajout(s)").wait_for(timeout=30_000)
+    evaluator.close()
+
+    assert "Jeunes touchés" in reminder(elan)  # the new report is expected, and missing
+    elan.goto(f"{closed_server}/deposer")
+    elan.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    with elan.expect_download(timeout=30_000) as download:
+        elan.get_by_role("button", name="Télécharger le modèle pré-rempli").click()
+    template = tmp_path / "modele.xlsx"
+    download.value.save_as(template)
+    rows = openpyxl.load_workbook(template)["Saisie"].iter_rows(values_only=True)
+    assert any("jeunes-touches" in [str(v) for v in row] for row in rows)
+    partner.close()
