@@ -11,12 +11,18 @@ from indicators.admin.workbook import propose_workbook, workbook_bytes
 from indicators.common.i18n import t
 from indicators.common.problems import RefusedInputError, UnreadableFileError
 from indicators.definition.model import (
+    AGGREGATION_RULES,
     COMMITMENT_STATUSES,
+    DEDUPLICATION_RULES,
     EDUCATION_PRIORITIES,
+    FREQUENCIES,
+    INDICATOR_TYPES,
     ORGANISATION_TYPES,
     PERIOD_KINDS,
     PLACE_KINDS,
+    POLARITIES,
     TARGET_KINDS,
+    UNITS,
 )
 
 viewer, store, lang = ui.guard("admin")
@@ -80,7 +86,9 @@ def show(proposal: editing.Proposal, key: str) -> None:
             return
         st.session_state["admin_saved"] = t("admin.saved", lang, **proposal.counts())
         for name in [
-            k for k in st.session_state if str(k).startswith(("admin_table_", "admin_upload"))
+            k
+            for k in st.session_state
+            if str(k).startswith(("admin_table_", "admin_upload", "admin_indicator_edits"))
         ]:
             del st.session_state[name]
         st.rerun()
@@ -93,7 +101,7 @@ tables = editing.tables(store, viewer)
 names = ["places", "organisations", "commitments", "periods", "targets"]
 tabs = st.tabs(
     [t(f"admin.tab.{name}", lang) for name in names]
-    + [t("admin.tab.excel", lang), t("admin.tab.accounts", lang)]
+    + [t("admin.tab.indicators", lang), t("admin.tab.excel", lang), t("admin.tab.accounts", lang)]
 )
 for name, tab in zip(names, tabs, strict=False):
     with tab:
@@ -111,6 +119,58 @@ for name, tab in zip(names, tabs, strict=False):
             key=f"admin_table_{name}",
         )
         show(editing.propose(store, viewer, {name: edited}), f"admin_{name}")
+with tabs[-3]:
+    st.caption(t("admin.indicators_help", lang))
+    catalogue = ui.definition(lang).indicators
+    titles = {i.code: f"{i.label_fr if lang == 'fr' else i.label_en} ({i.code})" for i in catalogue}
+    code = str(
+        st.selectbox(
+            t("admin.indicator_pick", lang),
+            list(titles),
+            format_func=lambda c: titles.get(c, c),
+            key="admin_indicator",
+        )
+        or next(iter(titles))
+    )
+    current = editing.indicator_row(next(i for i in catalogue if i.code == code))
+    closed = {
+        "node": [n.code for n in ui.definition(lang).nodes],
+        "type": INDICATOR_TYPES,
+        "unit": UNITS,
+        "polarity": POLARITIES,
+        "aggregation_time": AGGREGATION_RULES,
+        "aggregation_space": AGGREGATION_RULES,
+        "deduplication_rule": DEDUPLICATION_RULES,
+        "frequency": FREQUENCIES,
+    }
+    with st.form(f"admin_indicator_form_{code}"):
+        edits: dict[str, object] = {}
+        columns = st.columns(2)
+        for n, field in enumerate(editing.INDICATOR_FIELDS):
+            where = columns[n % 2]
+            if field in closed:
+                options = list(closed[field])
+                edits[field] = where.selectbox(field, options, index=options.index(current[field]))
+            elif field.startswith("definition_"):
+                edits[field] = where.text_area(field, current[field])
+            else:
+                edits[field] = where.text_input(field, current[field])
+        start = st.date_input(t("admin.indicator_from", lang), store.clock().date())
+        if st.form_submit_button(t("admin.indicator_check", lang)):
+            st.session_state["admin_indicator_edits"] = (code, edits, start)
+    asked = st.session_state.get("admin_indicator_edits")
+    if asked and asked[0] == code:
+        proposal = editing.propose_indicator(store, viewer, code, asked[1], asked[2])
+        if proposal.valid_from is not None and proposal.changes and proposal.changes[0].after:
+            st.info(
+                t(
+                    "admin.new_version",
+                    lang,
+                    version=proposal.changes[0].after["version"],
+                    date=f"{proposal.valid_from:%d/%m/%Y}",
+                )
+            )
+        show(proposal, "admin_indicator")
 with tabs[-2]:
     st.caption(t("admin.excel_help", lang))
     st.download_button(

@@ -217,3 +217,76 @@ def test_a_sheet_without_its_header_is_left_aside_with_a_note(store: Store, tmp_
     found, notes = read_tables(path, path.name)
     assert "places" not in found and "organisations" in found
     assert len(notes) == 1 and "Lieux" in notes[0]
+
+
+# -- the indicator catalogue: corrections in place, new versions from a date --------------------
+
+
+def history(store: Store, code: str) -> pd.DataFrame:
+    from indicators.analytics.catalogue import indicator_history
+
+    return indicator_history(store, EVALUATOR, code)
+
+
+def test_a_label_is_corrected_on_the_current_version(store: Store) -> None:
+    proposal = editing.propose_indicator(
+        store, EVALUATOR, "jeunes-touches", {"label_fr": "Jeunes rencontrés"}
+    )
+    assert [c.fields for c in proposal.changes] == [("label_fr",)]
+    assert proposal.ready and proposal.valid_from is None
+    editing.save(store, EVALUATOR, proposal, "libellé plus juste")
+    assert len(history(store, "jeunes-touches")) == 1
+    assert next(
+        i for i in stored_definition(store).indicators if i.code == "jeunes-touches"
+    ).label_fr == ("Jeunes rencontrés")
+
+
+def test_changing_what_an_indicator_measures_makes_a_new_version_from_a_date(
+    store: Store,
+) -> None:
+    start = dt.date.today() + dt.timedelta(days=30)
+    proposal = editing.propose_indicator(
+        store, EVALUATOR, "visites-entreprise", {"aggregation_time": "max"}, start
+    )
+    change = proposal.changes[0]
+    assert change.fields == ("version", "aggregation_time")
+    assert change.before is not None and change.after is not None
+    assert (change.before["version"], change.after["version"]) == ("1", "2")
+    assert proposal.ready, [p.message() for p in proposal.problems]
+    editing.save(store, EVALUATOR, proposal, "le comité compte le maximum du trimestre")
+    versions = history(store, "visites-entreprise")
+    assert list(versions["version"]) == [1, 2]
+    assert versions["valid_to"].iloc[0] == versions["valid_from"].iloc[1]
+    assert versions["valid_from"].iloc[1].date() == start
+
+
+def test_a_new_version_cannot_start_before_the_current_one(store: Store) -> None:
+    proposal = editing.propose_indicator(
+        store, EVALUATOR, "visites-entreprise", {"unit": "hour"}, dt.date(2000, 1, 1)
+    )
+    assert "version-starts-too-early" in {p.code for p in proposal.errors}
+    assert "01/01/2000" in next(p.message() for p in proposal.errors)
+
+
+@pytest.mark.parametrize(
+    ("edits", "code"),
+    [
+        ({"unit": "parsecs"}, "invalid-value"),
+        ({"node": "NOEUD-INCONNU"}, "unknown-node"),
+        ({"range_min": "beaucoup"}, "not-a-number"),
+        ({"label_fr": ""}, "missing-field"),
+    ],
+)
+def test_an_invalid_indicator_edit_gets_the_catalogues_own_problem(
+    store: Store, edits: dict[str, str], code: str
+) -> None:
+    proposal = editing.propose_indicator(store, EVALUATOR, "jeunes-touches", edits)
+    assert code in {p.code for p in proposal.errors}, [p.message() for p in proposal.problems]
+    assert not proposal.ready
+
+
+def test_an_unknown_indicator_is_refused(store: Store) -> None:
+    with pytest.raises(RefusedInputError):
+        editing.propose_indicator(store, EVALUATOR, "pas-un-indicateur", {})
+    with pytest.raises(AccessDeniedError):
+        editing.propose_indicator(store, PARTNER_A, "jeunes-touches", {})

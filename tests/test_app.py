@@ -679,6 +679,7 @@ def test_administration_shows_the_tables_and_checks_an_edit_before_saving(
         "Engagements (5W)",
         "Périodes",
         "Cibles et références",
+        "Indicateurs",
         "Par Excel",
         "Comptes",
     ]
@@ -719,3 +720,26 @@ def test_administration_creates_an_account_and_shows_its_temporary_password_once
     assert len(password) >= accounts.MIN_PASSWORD
     at.run()
     assert not any("nouvelle.personne" in s.value for s in at.success)  # shown once only
+
+
+def test_administration_makes_a_new_version_of_an_indicator_from_a_date(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"]).run()
+    at.selectbox(key="admin_indicator").select("visites-entreprise").run()
+    unit = next(s for s in at.selectbox if s.label == "unit")
+    unit.select("hour")
+    next(b for b in at.button if b.label == "Vérifier la modification").click().run()
+    assert not at.exception, at.exception
+    assert any(i.value.startswith("Nouvelle version 2, en vigueur à partir du") for i in at.info)
+    at.text_input(key="admin_indicator_reason").input("compté en heures désormais")
+    save = next(b for b in at.button if b.key == "admin_indicator_save")
+    assert not save.disabled
+    save.click().run()
+    assert not at.exception, at.exception
+    assert any(
+        "Définition enregistrée : 0 ajout(s), 1 modification(s)" in s.value for s in at.success
+    )
+    from indicators.analytics.catalogue import indicator_history
+    from tests.conftest import EVALUATOR
+
+    assert list(indicator_history(app_store, EVALUATOR, "visites-entreprise")["version"]) == [1, 2]

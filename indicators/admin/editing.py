@@ -9,19 +9,24 @@ its differences and its reason.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import math
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from indicators.access.viewer import Viewer, require_role
+from indicators.analytics.catalogue import indicator_history
 from indicators.common.problems import DefinitionProblem, RefusedInputError
 from indicators.definition.loading import CSV_COLUMNS, FILES, read_definition
-from indicators.definition.model import Definition
+from indicators.definition.model import Definition, Indicator
 from indicators.definition.writing import TABLES, Row, csv_text, files, rows, write_files
-from indicators.store.database import LoadSummary, Store
+from indicators.store.database import LoadSummary, Store, definition_hash, indicator_sheet
 from indicators.store.stored import stored_definition
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -48,8 +53,8 @@ class Change:
     def fields(self) -> tuple[str, ...]:
         """The columns whose text differs (all of them for an added or removed row)."""
         if self.before is None or self.after is None:
-            return tuple(CSV_COLUMNS[self.table])
-        return tuple(c for c in CSV_COLUMNS[self.table] if self.before[c] != self.after[c])
+            return tuple(self.after or self.before or {})
+        return tuple(c for c in self.after if self.before.get(c) != self.after[c])
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Proposal:
     problems: list[DefinitionProblem]
     definition: Definition | None
     tables: dict[str, list[Row]] = field(default_factory=dict)
+    valid_from: dt.datetime | None = None  # when a new version of an indicator starts
 
     @property
     def errors(self) -> list[DefinitionProblem]:
@@ -179,8 +185,141 @@ def save(store: Store, viewer: Viewer, proposal: Proposal, reason: str) -> LoadS
         actor=viewer.username,
         reason=reason.strip(),
         action="definition.edit",
+        valid_from=proposal.valid_from,
         changes=[
             {"table": c.table, "kind": c.kind, "key": c.key, "fields": list(c.fields)}
             for c in proposal.changes
         ],
     )
+
+
+INDICATOR_FIELDS = (
+    "label_fr",
+    "label_en",
+    "definition_fr",
+    "definition_en",
+    "node",
+    "type",
+    "unit",
+    "polarity",
+    "aggregation_time",
+    "aggregation_space",
+    "deduplication_rule",
+    "frequency",
+    "range_min",
+    "range_max",
+    "source_fr",
+    "source_en",
+    "numerator_fr",
+    "numerator_en",
+    "denominator_fr",
+    "denominator_en",
+    "disaggregations",
+    "aliases",
+)
+
+
+def indicator_row(indicator: Indicator) -> Row:
+    """An indicator's editable fields as text (lists joined by ';')."""
+    row: Row = {"version": str(indicator.version)}
+    for name in INDICATOR_FIELDS:
+        if name == "deduplication_rule":
+            value: object = indicator.deduplication.rule
+        else:
+            value = getattr(indicator, name)
+        if isinstance(value, tuple):
+            value = ";".join(value)
+        elif isinstance(value, float) and value == int(value):
+            value = int(value)
+        row[name] = str(value)
+    return row
+
+
+def propose_indicator(
+    store: Store,
+    viewer: Viewer,
+    code: str,
+    edits: Mapping[str, object],
+    valid_from: dt.date | None = None,
+) -> Proposal:
+    """What changing an indicator's fields would do. A change of what it measures (its
+    type, unit, rules, numerator, denominator, breakdowns...) makes a new version in force from
+    `valid_from` (values already received keep the version they were reported under); labels,
+    aliases, range and source are corrected on the current version. The indicator catalogue is
+    then read by the loader of data/, so an edit gets the files' own problems."""
+    require_role(viewer, "evaluator")
+    current = stored_definition(store)
+    old = next((i for i in current.indicators if i.code == code), None)
+    if old is None:
+        raise RefusedInputError(
+            "unknown-indicator",
+            f"Indicateur inconnu : « {code} ».",
+            f"Unknown indicator: '{code}'.",
+        )
+    before = indicator_row(old)
+    after = dict(before)
+    after.update({k: _text(v) for k, v in edits.items() if k in INDICATOR_FIELDS})
+    fields = {k: after[k] for k in INDICATOR_FIELDS}
+    lists = {
+        k: tuple(x.strip() for x in fields.pop(k).split(";") if x.strip())
+        for k in ("disaggregations", "aliases")
+    }
+    rule = fields.pop("deduplication_rule")
+    numbers = {}
+    problems: list[DefinitionProblem] = []
+    for name in ("range_min", "range_max"):
+        try:
+            numbers[name] = float(fields.pop(name).replace(",", "."))
+        except ValueError:
+            numbers[name] = math.nan
+            problems.append(
+                DefinitionProblem(
+                    "not-a-number",
+                    FILES["indicators"],
+                    None,
+                    code,
+                    {"field": name, "value": after[name]},
+                )
+            )
+    replaced: dict[str, Any] = {
+        **fields,
+        **lists,
+        **numbers,
+        "deduplication": dataclasses.replace(old.deduplication, rule=rule),
+    }
+    new = dataclasses.replace(old, **replaced)
+    if _measures_differently(old, new):
+        new = dataclasses.replace(new, version=old.version + 1)
+        after["version"] = str(new.version)
+    indicators = tuple(new if i.code == code else i for i in current.indicators)
+    texts = dict(files(dataclasses.replace(current, indicators=indicators)))
+    with tempfile.TemporaryDirectory(prefix="mesure-admin-") as folder:
+        write_files(texts, Path(folder))
+        definition, read_problems = read_definition(Path(folder))
+    changes = [] if after == before else [Change("indicators", "changed", code, before, after)]
+    start = None
+    if new.version != old.version:
+        now = store.clock()
+        day = valid_from or now.date()
+        start = now if day == now.date() else dt.datetime.combine(day, dt.time())
+        since = indicator_history(store, viewer, code)["valid_from"].iloc[-1]
+        if start <= since:
+            problems.append(
+                DefinitionProblem(
+                    "version-starts-too-early",
+                    FILES["indicators"],
+                    None,
+                    code,
+                    {
+                        "value": code,
+                        "version": new.version,
+                        "date": f"{start:%d/%m/%Y}",
+                        "since": f"{since:%d/%m/%Y}",
+                    },
+                )
+            )
+    return Proposal(changes, problems + read_problems, definition, {}, start)
+
+
+def _measures_differently(old: Indicator, new: Indicator) -> bool:
+    return definition_hash(indicator_sheet(old)) != definition_hash(indicator_sheet(new))

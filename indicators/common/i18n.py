@@ -843,6 +843,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.tab.targets": ("Cibles et références", "Targets and baselines"),
     "admin.tab.excel": ("Par Excel", "Through Excel"),
     "admin.tab.accounts": ("Comptes", "Accounts"),
+    "admin.tab.indicators": ("Indicateurs", "Indicators"),
+    "admin.indicators_help": (
+        "Corriger un libellé, des alias, la plage ou la source modifie la version en cours. Changer"
+        " ce que l'indicateur mesure (type, unité, règles d'agrégation, dédoublonnage, numérateur,"
+        " dénominateur, ventilations, fréquence) crée une nouvelle version à partir de la date"
+        " choisie ; les valeurs déjà reçues gardent la version sous laquelle elles ont été"
+        " déposées.",
+        "Correcting a label, aliases, the range or the source edits the current version. Changing"
+        " what the indicator measures (type, unit, aggregation rules, de-duplication, numerator,"
+        " denominator, breakdowns, frequency) makes a new version from the chosen date; values"
+        " already received keep the version they were reported under.",
+    ),
+    "admin.indicator_pick": ("Indicateur", "Indicator"),
+    "admin.indicator_from": (
+        "En vigueur à partir du (pour une nouvelle version)",
+        "In force from (for a new version)",
+    ),
+    "admin.indicator_check": ("Vérifier la modification", "Check the change"),
+    "admin.new_version": (
+        "Nouvelle version {version}, en vigueur à partir du {date}.",
+        "New version {version}, in force from {date}.",
+    ),
     "admin.accounts_help": (
         "Les comptes des personnes : un évaluateur voit tout, un partenaire les données de son"
         " organisation, un financeur les synthèses publiées. Un mot de passe provisoire n'est"

@@ -141,6 +141,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "le nœud « {value} » n'a aucun indicateur : sa progression ne pourra pas être suivie",
         "node '{value}' has no indicator: its progress cannot be followed",
     ),
+    "version-starts-too-early": (
+        "la version {version} de « {value} » commencerait le {date}, avant la version en cours"
+        " (en vigueur depuis le {since})",
+        "version {version} of '{value}' would start on {date}, before the current version"
+        " (in force since {since})",
+    ),
     "version-not-raised": (
         "la définition de « {value} » a changé ({fields}) mais sa version reste {version} :"
         " passez-la à {next} pour garder l'historique",
@@ -249,6 +255,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "toc-cycle": (
         "Supprimez ou inversez un des liens du cycle.",
         "Remove or reverse one of the links of the cycle.",
+    ),
+    "version-starts-too-early": (
+        "Choisissez une date de début postérieure au début de la version en cours.",
+        "Pick a start date after the start of the current version.",
     ),
     "version-not-raised": (
         "Les valeurs déjà reçues restent attachées à l'ancienne version.",

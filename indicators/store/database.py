@@ -397,16 +397,19 @@ class Store:
         actor: str = "mesure",
         reason: str = "",
         action: str = "definition.load",
+        valid_from: dt.datetime | None = None,
         **details: Any,
     ) -> LoadSummary:
         """Write the definition in one transaction; indicator history is kept, never rewritten,
         and the definition's files are kept in `definition_history` (see `definition_files`).
 
-        Raises DefinitionError when an indicator's definition changed but its version did not.
+        A new version of an indicator is in force from `valid_from` (default: now), which ends
+        the one before. Raises DefinitionError when an indicator's definition changed but its
+        version did not, or when a new version would start before the current one.
         """
         now = _now()
         with self._transaction() as con:
-            summary, problems = _save_indicator_versions(con, definition, now)
+            summary, problems = _save_indicator_versions(con, definition, now, valid_from or now)
             if problems:
                 raise DefinitionError(problems)
             counts = _replace_definition_tables(con, definition, now)
@@ -746,14 +749,17 @@ def _audit(
 
 
 def _save_indicator_versions(
-    con: duckdb.DuckDBPyConnection, definition: Definition, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    now: dt.datetime,
+    valid_from: dt.datetime,
 ) -> tuple[LoadSummary, list[DefinitionProblem]]:
     stored = {
         row["code"]: row
         for row in _records(
             con,
-            "select code, version, sheet, definition_hash, retired_at from indicator_versions"
-            " where valid_to is null",
+            "select code, version, sheet, definition_hash, retired_at, valid_from"
+            " from indicator_versions where valid_to is null",
         )
     }
     summary = LoadSummary()
@@ -794,12 +800,22 @@ def _save_indicator_versions(
                         "v": ind.version,
                     },
                 )
+        elif valid_from <= old["valid_from"]:
+            problems.append(
+                _version_problem(
+                    "version-starts-too-early",
+                    ind,
+                    date=f"{valid_from:%d/%m/%Y}",
+                    since=f"{old['valid_from']:%d/%m/%Y}",
+                )
+            )
         else:
             con.execute(
-                "update indicator_versions set valid_to = $now where code = $code and valid_to is null",
-                {"now": now, "code": ind.code},
+                "update indicator_versions set valid_to = $from where code = $code"
+                " and valid_to is null",
+                {"from": valid_from, "code": ind.code},
             )
-            _insert_version(con, ind, sheet, digest, now)
+            _insert_version(con, ind, sheet, digest, valid_from)
             summary.new_versions.append(f"{ind.code} v{ind.version}")
     present = {ind.code for ind in definition.indicators}
     for code, old in stored.items():
