@@ -128,6 +128,51 @@ def consistency(store: Store, viewer: Viewer, today: dt.date, periods: list[str]
     return store.query("sync_consistency", today=today, periods=list(periods))
 
 
+def consistency_members(store: Store, today: dt.date, periods: list[str]) -> pd.DataFrame:
+    """Behind each group of `consistency`: one row per group x organisation (dimension,
+    member, organisation), whether it reported in any period of `periods` it owed reports in
+    (reporting_any) and in every one (reporting_every). Never shown as such: what disclosure
+    control needs to know who stands behind each group's figure."""
+    frame = store.query("sync_consistency_members", today=today, periods=list(periods))
+    frame["reporting_any"] = frame["reported"] > 0
+    frame["reporting_every"] = frame["reporting_any"] & (frame["reported"] == frame["owed"])
+    return frame[["dimension", "member", "organisation", "reporting_any", "reporting_every"]]
+
+
+def windows(store: Store, today: dt.date) -> dict[str, list[str]]:
+    """Each school year's periods with reports due on `today` (the year and its terms): the
+    window of its consistency on the page."""
+    reports = store.query("expected_reports", today=today)
+    periods = store.query("periods_list")
+    year_of = {str(c): str(p or c) for c, p in zip(periods["code"], periods["parent"], strict=True)}
+    out: dict[str, list[str]] = {}
+    for period in sorted(set(reports.loc[reports["is_due"], "period"].astype(str))):
+        out.setdefault(year_of.get(period, period), []).append(period)
+    return out
+
+
+def rate_shares(store: Store, today: dt.date) -> dict[tuple[str, str, str], dict[str, float]]:
+    """Behind each row of `rates` (dimension, member, period): how many of its expected
+    reports each organisation owes. Never shown as such: what disclosure control needs."""
+    reports = store.query("expected_reports", today=today)
+    reports = reports[reports["is_due"]].assign(initiative="*")
+    columns = {
+        "initiative": "initiative",
+        "organisation": "organisation",
+        "organisation_type": "organisation_type",
+        "territory": "territory",
+        "indicator": "indicator",
+    }
+    out: dict[tuple[str, str, str], dict[str, float]] = {}
+    for dimension, column in columns.items():
+        rows = reports.assign(member=reports[column])
+        counted = rows.groupby(["member", "period", "organisation"]).size().reset_index()
+        for member, period, organisation, n in counted.itertuples(index=False):
+            group = (dimension, str(member), str(period))
+            out.setdefault(group, {})[str(organisation)] = float(n)
+    return out
+
+
 def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:
     """Each organisation's share of current values on the common definitions: found by code
     or label, stored as written, on the catalogue's current version (see `conformity.sql`)."""

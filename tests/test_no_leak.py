@@ -368,6 +368,7 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: attack.truth(shared, GUEST),
         lambda: attack.published(shared, GUEST, TODAY),
         lambda: attack.attack(shared, GUEST, TODAY),
+        lambda: attack.families(shared, GUEST, TODAY),
         lambda: progress.progress(shared, GUEST),
         lambda: progress.node_statuses(shared, GUEST, progress.progress(shared, EVALUATOR), "x"),
         lambda: progress.contributors(shared, GUEST),
