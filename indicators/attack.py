@@ -316,8 +316,11 @@ def judge(family: Family) -> Outcome:
     return Outcome(len(seen.hidden), found, solved, set(seen.direct), exposed)
 
 
-def families(store: Store, viewer: Viewer, today: dt.date) -> dict[str, Outcome]:
-    """The attack on every family of figures a viewer is given (see FAMILIES)."""
+def families(
+    store: Store, viewer: Viewer, today: dt.date, names: Iterable[str] = FAMILIES
+) -> dict[str, Outcome]:
+    """The attack on each family of figures (`names`, all by default: see FAMILIES) a viewer
+    is given."""
     require_role(viewer, "evaluator", "partner", "funder")
     built: dict[str, Callable[[], Outcome]] = {
         "progress": lambda: attack(store, viewer, today),
@@ -327,7 +330,7 @@ def families(store: Store, viewer: Viewer, today: dt.date) -> dict[str, Outcome]
         "consistency": lambda: judge(_consistency(store, viewer, today)),
         "overlaps": lambda: judge(_overlaps(store, viewer)),
     }
-    return {name: make() for name, make in built.items()}
+    return {name: built[name]() for name in names}
 
 
 # -- gross sums (Théorie du changement's facts, Données' collective figures) --------------------

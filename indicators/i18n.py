@@ -573,6 +573,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.internships": ("Stages de 3e trouvés", "Year-9 internships found"),
     "synthesis.partners_of": ("Partenaires : {kind}", "Partners: {kind}"),
     "synthesis.hidden": ("masqué", "hidden"),
+    "chart.hidden": ("masqué", "hidden"),
+    "sync.hidden_note": (
+        "« masqué » : le chiffre d'un groupe de moins de 3 organisations (ou dont une seule doit"
+        " plus de 85 % des rapports) n'est pas montré, ni celui d'un autre groupe qui, retranché"
+        " de l'ensemble de l'initiative, le révélerait.",
+        '"hidden": the figure of a group of fewer than 3 organisations (or where one owes more'
+        " than 85 % of the reports) is not shown, nor that of another group which, taken from"
+        " the whole initiative, would reveal it.",
+    ),
     "synthesis.total": ("Total", "Total"),
     "synthesis.measure": ("Mesure", "Measure"),
     "synthesis.field": ("Champ", "Field"),
