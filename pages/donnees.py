@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from indicators import exports, figures
+from indicators import curves, exports, figures
 from indicators.i18n import label, t
 
 viewer, store, lang = ui.guard("data")
@@ -53,6 +53,7 @@ else:
                 marker={"size": 10},
             )
         )
+    curves.mark_hidden(figure, curves.hidden_at(chosen["period"], chosen["hidden"]), lang)
     figure.update_layout(
         title=t("data.chart", lang, indicator=labels[code]),
         height=320,
