@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from indicators import coordination as co
 from indicators import coordination_view as view
+from indicators import curves
 from indicators.i18n import label, t
 
 viewer, store, lang = ui.guard("coordination")
@@ -129,12 +130,17 @@ else:
         )
     if "own_reach" in crossing:
         columns[t("column.own", lang)] = crossing["own_reach"]
-    columns[t("coordination.gross", lang)] = crossing["gross"]
-    columns[t("coordination.deduplicated", lang)] = crossing["deduplicated"]
+    columns[t("coordination.gross", lang)] = curves.shown_or_hidden(
+        crossing["gross"], crossing["hidden"], "person", lang
+    )
+    if viewer.role == "evaluator":  # the largest is one organisation's figure
+        columns[t("coordination.deduplicated", lang)] = crossing["deduplicated"]
     columns[t("coordination.advice", lang)] = [
         view.overlap_advice(row, lang) for row in crossing.to_dict("records")
     ]
     ui.table(columns)
+    if viewer.role != "evaluator":
+        st.caption(t("coordination.overlaps_hidden", lang))
 
 # -- need and reach -----------------------------------------------------------------------------
 st.subheader(t("coordination.need", lang))
