@@ -31,12 +31,13 @@ from typing import Any
 
 import pandas as pd
 
+from indicators import progress
 from indicators.access import Viewer, own_organisation, require_role
 from indicators.disclosure import Key, Nest, protect_sums
 from indicators.progress import figures as progress_figures
 from indicators.store import Store
 
-REACH_INDICATOR = "jeunes-touches"  # young people reached, by school and grade
+REACH_INDICATOR = progress.REACH_INDICATOR  # young people reached, by school and grade
 FRAGILE = 1  # one organisation alone carries it
 DIMENSIONS = ("node", "action_type")
 OUTCOME_LEVELS = ("output", "intermediate_outcome", "long_term_outcome")

@@ -50,6 +50,10 @@ POINTS = {"met": 3, "on_track": 2, "off_track": 1, "no_progress": 0}
 ON_TRACK = 0.75  # share of the expected progress since the baseline that counts as on track
 FORECAST_POINTS = 3
 SCOPE_ALL = "*"
+# young people reached: the one indicator funders read school by school (the Synthèse of a
+# territory shows its schools' reach by sex and grade, and their need), so its school figures
+# are protected with every other figure funders see (`as_funders_see`)
+REACH_INDICATOR = "jeunes-touches"
 
 PROGRESS_COLUMNS = [
     "indicator",
@@ -354,10 +358,13 @@ def as_funders_see(
     store: Store, frame: pd.DataFrame, shares: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """`frame` (figures of accepted data) as a funder may see it: the initiative and its
-    territories only, each figure hidden for its organisations, a small count of young people,
-    or to protect a hidden one (complementary: see `protected`), its value then empty.
-    `shares`: what each organisation adds to each figure (the accepted data's, by default)."""
-    frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)
+    territories, and the schools' figures of REACH_INDICATOR (the Synthèse of a territory
+    shows them), each figure hidden for its organisations, a small count of young people, or
+    to protect a hidden one (complementary: see `protected`), its value then empty; one
+    protection over all of them, since each view shows some of them. `shares`: what each
+    organisation adds to each figure (the accepted data's, by default)."""
+    keep = (frame["scope_kind"] != "school") | (frame["indicator"] == REACH_INDICATOR)
+    frame = frame[keep].reset_index(drop=True)
     if shares is None:
         shares = contributions(store, accepted_only=True)
     frame = protected(store, frame, "funder", shares)
@@ -391,6 +398,7 @@ def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
             frame = frame[frame["indicator"] == indicator]
             shares = shares[shares["indicator"] == indicator]
         frame = as_funders_see(store, frame, shares)
+        frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)  # Synthèse's
     else:
         frame = store.query("progress", indicator=indicator, accepted_only=False, org="")
         frame["hidden"] = ""

@@ -315,6 +315,7 @@ def test_no_hidden_figure_can_be_derived_on_the_fixture_store(store: Store, view
 BEFORE = {
     "progress": {"entreprise": 6, "association": 6},
     "gross": {"entreprise": 6, "association": 6},
+    "synthesis": {"financeur": 7},
     "sync": {"financeur": 90},
     "consistency": {"college": 8, "entreprise": 8, "financeur": 8},
     "overlaps": {"college": 17, "entreprise": 13, "association": 15, "financeur": 17},
