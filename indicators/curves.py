@@ -201,6 +201,8 @@ def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.F
                 line={"color": OWN, "width": 2},
             )
         )
+    if "hidden" in rows:  # a year whose figure is withheld from the viewer: marked, no gap
+        mark_hidden(figure, hidden_at(rows["period"], rows["hidden"]), lang)
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -213,20 +215,27 @@ def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.F
 
 
 def breakdown_figure(frame: pd.DataFrame, years: Sequence[str], unit: str, lang: str) -> go.Figure:
-    """One line per member (a territory, a school, a sex, a grade) over the school years."""
+    """One line per member (a territory, a school, a sex, a grade) over the school years; a
+    year whose figure is withheld from the viewer is marked « masqué » with the members hidden
+    there (`frame`: progress.breakdown with member_label)."""
     figure = go.Figure()
     x = list(years)
+    withheld: dict[str, list[str]] = {}
     for member, rows in frame.groupby("member", sort=False):
         by_year = dict(zip(rows["period"], rows["value"], strict=True))
+        name = str(rows["member_label"].iloc[0])
         figure.add_trace(
             go.Scatter(
                 x=x,
                 y=[by_year.get(y) for y in years],
                 mode="lines+markers",
-                name=str(rows["member_label"].iloc[0]),
+                name=name,
                 legendgroup=str(member),
             )
         )
+        if "hidden" in rows:
+            withheld = merged(withheld, hidden_at(rows["period"], rows["hidden"], name))
+    mark_hidden(figure, {y: withheld[y] for y in x if y in withheld}, lang)
     figure.update_layout(
         height=360,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -317,7 +326,11 @@ def table_view(
                         "node": name,
                         "node_status": state,
                         "indicator": title,
-                        "actual": number(row["value"], unit, lang),
+                        "actual": (
+                            t("chart.hidden", lang)
+                            if row.get("hidden")
+                            else number(row["value"], unit, lang)
+                        ),
                         "baseline": number(row["baseline"], unit, lang),
                         "expected": number(row["expected"], unit, lang),
                         "forecast": number(row["forecast"], unit, lang),

@@ -660,8 +660,10 @@ def breakdown(
 ) -> pd.DataFrame:
     """One indicator's figures over `years` by member of `by`: each territory or school (of
     the `scope` territory when `places` maps schools to territories), or each category of a
-    dimension ('sex', 'grade') at `scope`. Columns member, period, value; members with no
-    figure shown are left out. `frame` is `figures` for the viewer."""
+    dimension ('sex', 'grade') at `scope`. Columns member, period, value, hidden (why a figure
+    is withheld from the viewer, '' when shown: it is kept, to be drawn as such); members
+    with neither a figure shown nor one hidden are left out. `frame` is `figures` for the
+    viewer."""
     rows = frame[(frame["indicator"] == indicator) & frame["period"].isin(years)]
     if by in ("territory", "school"):
         rows = rows[(rows["scope_kind"] == by) & (rows["disaggregation"] == "")]
@@ -675,7 +677,13 @@ def breakdown(
         ]
         members = rows["disaggregation"].str.split("=").str[1]
     out = pd.DataFrame(
-        {"member": members, "period": rows["period"], "value": rows["value"]}
+        {
+            "member": members,
+            "period": rows["period"],
+            "value": rows["value"],
+            "hidden": [h if isinstance(h, str) else "" for h in rows["hidden"]],
+        }
     ).reset_index(drop=True)
-    shown = out.groupby("member")["value"].transform(lambda v: v.notna().any())
-    return out[shown.astype(bool)].reset_index(drop=True)
+    present = out["value"].notna() | (out["hidden"] != "")
+    kept = present.groupby(out["member"]).transform("any")
+    return out[kept.astype(bool)].reset_index(drop=True)

@@ -4,7 +4,7 @@ funder pack (workbook and PDF); evaluators preview and publish."""
 import streamlit as st
 
 import ui
-from indicators import pack, synthesis
+from indicators import curves, pack, synthesis
 from indicators import synthesis_view as view
 from indicators.i18n import t
 from indicators.problems import RefusedInputError
@@ -125,8 +125,12 @@ ui.table(
     {
         t("column.place", lang): need["place"],
         t("synthesis.pupils", lang): need["pupils"],
-        t("synthesis.reached", lang): need["reached"],
-        t("coordination.coverage_axis", lang): (100 * need["coverage"]).round(1),
+        t("synthesis.reached", lang): curves.shown_or_hidden(
+            need["reached"], need["hidden"], "person", lang
+        ),
+        t("coordination.coverage_axis", lang): curves.shown_or_hidden(
+            100 * need["coverage"], need["hidden"], "percent", lang
+        ),
     }
 )
 

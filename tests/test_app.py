@@ -382,7 +382,8 @@ def test_theory_page_for_a_partner_shows_its_own_curve_and_cells_only(app_store:
     at.selectbox(key="toc_node").set_value("OUT-JEUNES").run()
     # jeunes-touches: two organisations behind the figure, hidden from a partner
     assert "Chiffre masqué : moins de 3 organisations y contribuent." in texts(at)
-    assert at.metric[0].value == "—"
+    assert at.metric[0].value == "masqué"  # said, not a dash as for a year without data
+    assert "masqué" in chart_traces(at)  # and marked on its curve
 
 
 def test_theory_page_for_a_funder_reads_accepted_figures_without_names_or_cells(

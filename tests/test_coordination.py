@@ -27,6 +27,7 @@ import pytest
 
 from indicators import attack
 from indicators import coordination as co
+from indicators import coordination_view as view
 from indicators.access import AccessDeniedError, Viewer
 from indicators.setup import init_store
 from indicators.store import Store
@@ -219,8 +220,11 @@ def test_need_and_reach(plan: Store) -> None:
     assert rows[K]["coverage"] == pytest.approx(40 / 445)
     assert rows[M]["pupils"] == 360 and math.isnan(rows[M]["coverage"])
     assert L not in rows  # its enrolment is unknown
-    hidden = co.need_and_reach(plan, PARTNER_B, YEAR).set_index("school").to_dict("index")
+    seen = co.need_and_reach(plan, PARTNER_B, YEAR)
+    hidden = seen.set_index("school").to_dict("index")
     assert hidden[K]["hidden"] == "few-organisations" and math.isnan(hidden[K]["reached"])
+    marks = [d for d in view.need_figure(seen, "fr").data if d.name == "masqué"]
+    assert list(marks[0].y) == [hidden[K]["school_name"]]  # marked, not left out
     # the 40 kept there are Valmont's own: Valmont sees its own figure
     mine = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school").to_dict("index")
     assert (mine[K]["hidden"], mine[K]["reached"]) == ("", 40)

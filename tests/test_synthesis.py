@@ -167,6 +167,7 @@ def test_the_reach_tables_totals_are_the_published_figures_under_one_protection(
     rows = list(sheet["Besoins et portée"].iter_rows(values_only=True))[1:]
     assert [r[2] for r in rows] == ["masqué", "masqué"]  # never the schools' 70 and 30
     assert not {70, 30} & {c for r in rows for c in r}
+    assert pack.page_count(pack.pdf(accepted, FUNDER, local, "fr")) == 5  # hidden bars marked
 
 
 def test_publishing_and_reading_are_scoped(accepted: Store) -> None:
