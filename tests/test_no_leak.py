@@ -19,6 +19,7 @@ import json
 import os
 import zipfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,14 @@ def exports_of(
     }
     if viewer.role in ("evaluator", "partner"):
         made["observations.csv"] = lambda: exports.observations_csv(store, viewer)
+    if viewer.role in ("evaluator", "funder"):  # the funder pack of every published summary
+        for year in synthesis.published_years(store, viewer):
+            for scope in synthesis.scopes(store):
+                summary = synthesis.summary(store, viewer, year, scope, TODAY)
+                if summary is not None:
+                    made[f"pack.xlsx:{year}:{scope}"] = partial(
+                        pack.workbook, store, viewer, summary, "fr"
+                    )
     if viewer.role == "partner":
         own = viewer.organisation or ""
         made["history"] = lambda: uploads.history(store, viewer, definition, own).to_csv()
@@ -287,8 +296,13 @@ def test_a_funder_sees_no_row_of_one_organisation_on_any_page(shared: Store, pag
 
 
 def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -> None:
+    """Every export, the funder pack of each published summary included: at the territory's
+    scope its need sheet lists the school where the three reported, whose figure (the largest
+    of them, max per school) is B's own 14729: « masqué », never the number."""
     definition = ui._definition(os.environ["MESURE_DATA"])
-    for name, export in exports_of(shared, FUNDER, definition).items():
+    made = exports_of(shared, FUNDER, definition)
+    assert {"pack.xlsx:2024-2025:*", "pack.xlsx:2024-2025:T-NORD"} <= set(made)
+    for name, export in made.items():
         text = spreadsheet_text(export())
         for secret in [*OF_A, *OF_B, *OF_SCHOOL, ".xlsx", "uploaded_by", "Bilan"]:
             assert secret not in text, (name, secret)
