@@ -1,9 +1,12 @@
 """Disclosure control: what a partner and what a funder may see of figures that nest.
 
-This is the one place that decides it. Every partner and funder view and export of progress
-figures (Théorie du changement, Données, Synthèse, the funder pack) takes its hidden figures
-from `protect_figures` here; `derivable` is the check the tests and
-`scripts/attack_disclosure.py` use to prove that nothing hidden can be worked out.
+This is the one place that decides it. Every partner and funder view and export takes its
+hidden figures from here: progress figures (Théorie du changement, Données, the Synthèse and
+the funder pack, Coordination's need and reach) through `protect` (progress.protected); sums
+over organisations that are not progress figures (Synchronisation's group rates and
+consistency, Coordination's overlaps) through `protect_sums`, by the same rules. `derivable` is
+the check the tests and `scripts/attack_disclosure.py` (indicators/attack.py, family by family)
+use to prove that nothing hidden can be worked out.
 
 **Primary rules** (`primary`), per role:
 
