@@ -9,6 +9,7 @@ import ui
 from indicators.analytics import coordination as co
 from indicators.common.i18n import label, t
 from indicators.views import coordination as view
+from indicators.views import curves
 
 viewer, store, lang = ui.guard("coordination")
 definition = ui.definition(lang)
@@ -129,12 +130,17 @@ else:
         )
     if "own_reach" in crossing:
         columns[t("column.own", lang)] = crossing["own_reach"]
-    columns[t("coordination.gross", lang)] = crossing["gross"]
-    columns[t("coordination.deduplicated", lang)] = crossing["deduplicated"]
+    columns[t("coordination.gross", lang)] = curves.shown_or_hidden(
+        crossing["gross"], crossing["hidden"], "person", lang
+    )
+    if viewer.role == "evaluator":  # the largest is one organisation's figure
+        columns[t("coordination.deduplicated", lang)] = crossing["deduplicated"]
     columns[t("coordination.advice", lang)] = [
         view.overlap_advice(row, lang) for row in crossing.to_dict("records")
     ]
     ui.table(columns)
+    if viewer.role != "evaluator":
+        st.caption(t("coordination.overlaps_hidden", lang))
 
 # -- need and reach -----------------------------------------------------------------------------
 st.subheader(t("coordination.need", lang))

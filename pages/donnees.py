@@ -10,7 +10,7 @@ from indicators import reports
 from indicators.access import disclosure
 from indicators.analytics import figures
 from indicators.common.i18n import label, t
-from indicators.views import exports
+from indicators.views import curves, exports
 
 viewer, store, lang = ui.guard("data")
 definition = ui.definition(lang)
@@ -61,6 +61,7 @@ else:
                 marker={"size": 10},
             )
         )
+    curves.mark_hidden(figure, curves.hidden_at(chosen["period"], chosen["hidden"]), lang)
     figure.update_layout(
         title=t("data.chart", lang, indicator=labels[code]),
         height=320,

@@ -11,6 +11,7 @@ from indicators import reports
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
 from indicators.ingest import uploads
+from indicators.views import curves
 
 viewer, store, lang = ui.guard("sync")
 definition = ui.definition(lang)
@@ -120,6 +121,7 @@ if viewer.role != "partner":  # groups of partners; a partner compares itself to
         or "initiative"
     )
 lines = go.Figure()
+withheld: dict[str, list[str]] = {}  # a group's figures withheld from this viewer, by period
 for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
     name = t(f"sync.{measure}", lang)
     if by == "initiative":
@@ -144,12 +146,16 @@ for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
                     line={"dash": dash, "width": 3 if dimension == "organisation" else 2},
                 )
             )
+            withheld = curves.merged(
+                withheld, curves.hidden_at(part["period"], part["hidden"], caption)
+            )
     lines.add_hline(
         y=goals[measure],
         line_dash="dash",
         line_color="grey",
         annotation_text=t("sync.goal", lang, name=name, goal=goals[measure]),
     )
+curves.mark_hidden(lines, withheld, lang)
 lines.update_layout(
     height=420,
     yaxis={"tickformat": ".0%", "range": [0, 1.05]},
@@ -157,6 +163,8 @@ lines.update_layout(
     legend={"orientation": "h", "y": -0.15},
 )
 st.plotly_chart(lines, width="stretch")
+if withheld:
+    st.caption(t("sync.hidden_note", lang))
 
 # -- consistency over the year's periods that are over -------------------------------------
 window = sorted({p for p in rates["period"]})
@@ -173,11 +181,19 @@ if not steady.empty:
                 else sync.member_label(d, m, definition, lang)
                 for d, m in zip(shown["dimension"], shown["member"], strict=True)
             ],
-            t("column.reporting_any", lang): shown["reporting_any"],
-            t("column.reporting_every", lang): shown["reporting_every"],
-            t("sync.consistency", lang): (100 * shown["consistency"]).round(0),
+            t("column.reporting_any", lang): curves.shown_or_hidden(
+                shown["reporting_any"], shown["hidden"], "count", lang
+            ),
+            t("column.reporting_every", lang): curves.shown_or_hidden(
+                shown["reporting_every"], shown["hidden"], "count", lang
+            ),
+            t("sync.consistency", lang): curves.shown_or_hidden(
+                100 * shown["consistency"], shown["hidden"], "percent", lang
+            ),
         }
     )
+    if (shown["hidden"] != "").any():
+        st.caption(t("sync.hidden_note", lang))
 
 # -- the index --------------------------------------------------------------------------------
 st.subheader(t("sync.index", lang))

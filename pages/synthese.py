@@ -8,7 +8,7 @@ from indicators import reports
 from indicators.analytics import synthesis
 from indicators.common.i18n import t
 from indicators.common.problems import RefusedInputError
-from indicators.views import pack
+from indicators.views import curves, pack
 from indicators.views import synthesis as view
 
 viewer, store, lang = ui.guard("synthesis")
@@ -127,8 +127,12 @@ ui.table(
     {
         t("column.place", lang): need["place"],
         t("synthesis.pupils", lang): need["pupils"],
-        t("synthesis.reached", lang): need["reached"],
-        t("coordination.coverage_axis", lang): (100 * need["coverage"]).round(1),
+        t("synthesis.reached", lang): curves.shown_or_hidden(
+            need["reached"], need["hidden"], "person", lang
+        ),
+        t("coordination.coverage_axis", lang): curves.shown_or_hidden(
+            100 * need["coverage"], need["hidden"], "percent", lang
+        ),
     }
 )
 

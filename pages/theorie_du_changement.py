@@ -128,10 +128,11 @@ else:
                     key=f"curve_{indicator}",
                 )
             with right:
+                shown = curves.shown_or_hidden(
+                    [this_year["value"]], [this_year["hidden"]], unit, lang
+                )
                 st.metric(
-                    year_labels.get(year, year),
-                    curves.number(this_year["value"], unit, lang),
-                    help=t("progress.metric_help", lang),
+                    year_labels.get(year, year), shown[0], help=t("progress.metric_help", lang)
                 )
                 st.markdown(
                     f"**{t('progress.status', lang)}** : "

@@ -48,6 +48,30 @@ def store(tmp_path: Path, definition_dir: Path) -> Store:
     return created
 
 
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The demo initiative's store at its smallest scale (the cast organisations only, about
+    15 seconds), built once per test process, with its demo accounts; read-only by use."""
+    from indicators.demo import build_demo
+
+    db = tmp_path_factory.mktemp("demo-store") / "demo.duckdb"
+    build_demo(db, PROJECT / "data", None, scale=0.0)
+    return Store(db)
+
+
+DEMO_USERS = ("college", "entreprise", "association", "financeur")  # partners and the funder
+
+
+def demo_viewer(store: Store, username: str) -> Viewer:
+    """The viewer a demo account signs in as (its role and organisation, from the store)."""
+    from indicators.access.accounts import list_accounts
+    from indicators.access.viewer import command_line
+
+    row = list_accounts(store, command_line()).set_index("username").loc[username]
+    organisation = str(row["organisation"]) if row["role"] == "partner" else None
+    return Viewer(username, str(row["role"]), username, organisation)
+
+
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, definition_dir: Path) -> Path:
     """Point the app at a fresh store built from the small definition on first start.

@@ -381,7 +381,8 @@ def test_theory_page_for_a_partner_shows_its_own_curve_and_cells_only(app_store:
     at.selectbox(key="toc_node").set_value("OUT-JEUNES").run()
     # jeunes-touches: two organisations behind the figure, hidden from a partner
     assert "Chiffre masqué : moins de 3 organisations y contribuent." in texts(at)
-    assert at.metric[0].value == "—"
+    assert at.metric[0].value == "masqué"  # said, not a dash as for a year without data
+    assert "masqué" in chart_traces(at)  # and marked on its curve
 
 
 def test_theory_page_for_a_funder_reads_accepted_figures_without_names_or_cells(
@@ -593,9 +594,16 @@ def test_synchronisation_rates_compare_groups_of_partners(app_store: Store, tmp_
     assert "Complétude · Entreprise" in traces()
     steady = at.dataframe[0].value
     initiative = steady[steady["Comparer par"] == "Initiative"]
-    assert list(initiative["Ont rendu compte"]) == [1] and list(initiative["Régularité (%)"]) == [
-        100
+    # one partner reported: its figure, withheld from a funder, is marked so in table and chart
+    assert list(initiative["Ont rendu compte"]) == ["masqué"]
+    assert list(initiative["Régularité (%)"]) == ["masqué"]
+    bars = [
+        d
+        for c in at.get("plotly_chart")
+        for d in json.loads(c.proto.spec)["data"]
+        if d["type"] == "bar" and d.get("name") == "masqué"
     ]
+    assert bars and all(text == "masqué" for d in bars for text in d["text"])
 
 
 def test_coordination_page_for_each_role(app_store: Store) -> None:

@@ -26,9 +26,11 @@ import pandas as pd
 import pytest
 
 from indicators.access.viewer import AccessDeniedError, Viewer
+from indicators.analytics import attack
 from indicators.analytics import coordination as co
 from indicators.store.database import Store
 from indicators.store.setup import init_store
+from indicators.views import coordination as view
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
 from tests.stored import Sender
 
@@ -48,8 +50,18 @@ SCHOOL_M = f"{M},school,Collège des Acacias,{NORD},{M},REP,95585,,90,90,90,90\n
 
 @pytest.fixture
 def plan(tmp_path: Path) -> Store:
+    store = planned(tmp_path, COMMITMENTS)
+    send = Sender(store)
+    send("ent-valmont", [("jeunes-touches", K, T1, 40)])
+    send("asso-elan", [("jeunes-touches", K, T1, 25)])
+    send("clg-0950001k", [("reunions-parents", K, T1, 5)])
+    return store
+
+
+def planned(tmp_path: Path, commitments: str) -> Store:
+    """The fixture initiative with a third school, the four grades and `commitments`."""
     folder = copy_definition(tmp_path / "plan")
-    (folder / "commitments.csv").write_text(COMMITMENTS, encoding="utf-8")
+    (folder / "commitments.csv").write_text(commitments, encoding="utf-8")
     with (folder / "places.csv").open("a", encoding="utf-8") as places:
         places.write(SCHOOL_M)
     dimensions = (folder / "disaggregations.yaml").read_text(encoding="utf-8")
@@ -63,10 +75,6 @@ def plan(tmp_path: Path) -> Store:
         encoding="utf-8",
     )
     store, _ = init_store(tmp_path / "plan.duckdb", folder, actor="test")
-    send = Sender(store)
-    send("ent-valmont", [("jeunes-touches", K, T1, 40)])
-    send("asso-elan", [("jeunes-touches", K, T1, 25)])
-    send("clg-0950001k", [("reunions-parents", K, T1, 5)])
     return store
 
 
@@ -161,6 +169,50 @@ def test_a_partner_sees_its_own_reach_in_an_overlap_and_a_funder_counts(plan: St
     assert "organisations" not in co.presence(plan, FUNDER, YEAR)
 
 
+def test_an_overlap_never_gives_one_organisations_reach_away_by_difference(
+    tmp_path: Path,
+) -> None:
+    """Visits in 0950001K: Valmont, Élan and the school for 3e and 4e, the backbone for 4e
+    only; they reached 40, 25, 30 and 12 young people. Each overlap stands on 3 or 4
+    organisations, none above 85 %, yet 4e (107) - 3e (95) = 12 is the backbone's own
+    figure: one of the two is hidden (the smaller, 3e), from partners and funders alike. The
+    largest reach, one organisation's (Valmont's 40), is the evaluator's only."""
+    grades = "3e;4e"
+    store = planned(
+        tmp_path,
+        "id,organisation,action_type,node,places,grades,sex,targeted,periods,status,indicators\n"
+        + "".join(
+            f"{c},{o},ACT-VISITES,OUT-JEUNES,{K},{g},,10,{YEAR},ongoing,jeunes-touches\n"
+            for c, o, g in (
+                ("C1", "ent-valmont", grades),
+                ("C2", "asso-elan", grades),
+                ("C3", "clg-0950001k", grades),
+                ("C4", "appui", "4e"),
+            )
+        ),
+    )
+    send = Sender(store)
+    for organisation, reached in (
+        ("ent-valmont", 40),
+        ("asso-elan", 25),
+        ("clg-0950001k", 30),
+        ("appui", 12),
+    ):
+        send(organisation, [("jeunes-touches", K, T1, reached)])
+    every = co.overlaps(store, EVALUATOR, YEAR).set_index("grade")
+    assert (every.loc["3e", "gross"], every.loc["4e", "gross"]) == (95, 107)
+    assert every.loc["4e", "deduplicated"] == 40 and set(every["hidden"]) == {""}
+    for viewer in (FUNDER, PARTNER_B):
+        seen = co.overlaps(store, viewer, YEAR).set_index("grade")
+        assert seen.loc["4e", "gross"] == 107 and seen.loc["4e", "hidden"] == ""
+        assert seen.loc["3e", "hidden"] == "complementary" and math.isnan(
+            float(str(seen.loc["3e", "gross"]))
+        )
+        assert seen["deduplicated"].isna().all() and seen["double_counted"].isna().all()
+        found = attack.families(store, viewer, TODAY, ["overlaps"])["overlaps"]
+        assert found.hidden == 1 and found.leaks == 0
+
+
 def test_need_and_reach(plan: Store) -> None:
     rows = co.need_and_reach(plan, EVALUATOR, YEAR).set_index("school").to_dict("index")
     # 0950001K: 445 pupils, 40 young people reached (the largest report, max per school)
@@ -168,8 +220,11 @@ def test_need_and_reach(plan: Store) -> None:
     assert rows[K]["coverage"] == pytest.approx(40 / 445)
     assert rows[M]["pupils"] == 360 and math.isnan(rows[M]["coverage"])
     assert L not in rows  # its enrolment is unknown
-    hidden = co.need_and_reach(plan, PARTNER_B, YEAR).set_index("school").to_dict("index")
+    seen = co.need_and_reach(plan, PARTNER_B, YEAR)
+    hidden = seen.set_index("school").to_dict("index")
     assert hidden[K]["hidden"] == "few-organisations" and math.isnan(hidden[K]["reached"])
+    marks = [d for d in view.need_figure(seen, "fr").data if d.name == "masqué"]
+    assert list(marks[0].y) == [hidden[K]["school_name"]]  # marked, not left out
     # the 40 kept there are Valmont's own: Valmont sees its own figure
     mine = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school").to_dict("index")
     assert (mine[K]["hidden"], mine[K]["reached"]) == ("", 40)

@@ -47,6 +47,11 @@ def reached(place: str, value: float) -> list[object]:
     return ["Nb jeunes touchés", place, "T1 2024-2025", value, None, None]
 
 
+def visits(place: str, value: float) -> list[object]:
+    """One row of company visits at `place` in T1 (a plain sum, no de-duplication)."""
+    return ["Visites entreprises", place, "T1 2024-2025", value, None, None]
+
+
 def figure(store: Store, viewer: object, indicator: str) -> pd.Series:
     if viewer == FUNDER:  # funders read what was published: publish what was accepted so far
         synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
@@ -88,7 +93,12 @@ def test_sums_by_rule_and_hides_a_figure_of_fewer_than_three_organisations(
         "clg-0950001k",
         [reached("0950001K", 10)],
     )
-    assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 100
+    assert figure(store, EVALUATOR, "jeunes-touches")["value"] == 100
+    # Three organisations now, but A knows its own 60: 100 − 60 would give the combined 40 of
+    # the two others (Élan and the college), fewer than three organisations. The theory of
+    # change hides it from A (disclosure.py removes the viewer's own share), so Données does.
+    third = figure(store, PARTNER_A, "jeunes-touches")
+    assert third["hidden"] and pd.isna(third["value"]) and third["own"] == 60
 
 
 def test_a_sum_dominated_by_one_organisation_is_hidden(
@@ -167,7 +177,11 @@ def test_funders_see_only_accepted_submissions(
         accept=False,
     )
     assert figure(store, FUNDER, "jeunes-touches")["organisations"] == 2  # hidden, too few
-    assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 30
+    assert figure(store, EVALUATOR, "jeunes-touches")["value"] == 30  # the college's included
+    # A partner reads the received file too, but not this figure: A knows its own 10, and
+    # 30 − 10 is the combined figure of the two others (disclosure.py, as on the theory of change)
+    partner = figure(store, PARTNER_A, "jeunes-touches")
+    assert partner["hidden"] and pd.isna(partner["value"]) and partner["own"] == 10
 
 
 def test_exports_write_user_text_as_text_never_as_a_formula(
@@ -212,21 +226,23 @@ def test_every_export_is_audited(store: Store, definition_dir: Path, tmp_path: P
 def test_funders_read_published_figures_with_small_counts_hidden(
     store: Store, definition_dir: Path, tmp_path: Path
 ) -> None:
+    # Visits add up without de-duplication (a de-duplicated count such as jeunes-touches is
+    # hidden from funders with its maximum, one organisation's figure: as on the theory of change)
     for organisation, value in (("ent-valmont", 40), ("asso-elan", 35), ("appui", 30)):
-        send(store, definition_dir, tmp_path, organisation, [reached("T-NORD", value)])
+        send(store, definition_dir, tmp_path, organisation, [visits("T-NORD", value)])
     assert figures.collective(store, FUNDER).empty  # accepted, not yet published
     synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
-    row = figure(store, FUNDER, "jeunes-touches")
+    row = figure(store, FUNDER, "visites-entreprise")
     assert (row["value"], row["hidden"]) == (105, "")
     # the school's 5 is accepted after the publication: funders still read 105 meanwhile
-    send(store, definition_dir, tmp_path, "clg-0950001k", [reached("0950001K", 5)], "c.xlsx")
+    send(store, definition_dir, tmp_path, "clg-0950001k", [visits("0950001K", 5)], "c.xlsx")
     # and Élan's new file supersedes its 35, not accepted yet: still 105 for funders
-    send(store, definition_dir, tmp_path, "asso-elan", [reached("T-NORD", 50)], "e2.xlsx", False)
+    send(store, definition_dir, tmp_path, "asso-elan", [visits("T-NORD", 50)], "e2.xlsx", False)
     frozen = figures.collective(store, FUNDER).set_index("indicator")
-    assert frozen.at["jeunes-touches", "value"] == 105
-    assert figure(store, EVALUATOR, "jeunes-touches")["value"] == 40 + 50 + 30 + 5
+    assert frozen.at["visites-entreprise", "value"] == 105
+    assert figure(store, EVALUATOR, "visites-entreprise")["value"] == 40 + 50 + 30 + 5
     synthesis.publish(store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
-    assert figure(store, FUNDER, "jeunes-touches")["value"] == 40 + 30 + 5  # Élan's waits
+    assert figure(store, FUNDER, "visites-entreprise")["value"] == 40 + 30 + 5  # Élan's waits
 
 
 def test_a_count_under_the_threshold_is_hidden_from_funders_only(

@@ -2,9 +2,12 @@
 
 Three organisations report the same indicator with values found nowhere else (11873 for
 partner A, 14729 for partner B, 12953 for the school); B also has a file name, an uploader and a
-confirmed mapping of its own. Partner A may see its own value and the collective figure (39555)
-but nothing of B or of the school alone; the funder sees the collective figure only, never a
-row of one organisation; a viewer of an unknown role is refused by every scoped function.
+confirmed mapping of its own. Partner A may see its own value but nothing of B or of the school
+alone; the funder never a row of one organisation; a viewer of an unknown role is refused by
+every scoped function. The indicator is de-duplicated (the largest per school): all three in
+one school, the initiative's figure is B's 14729 alone, hidden, and the gross sum shown beside
+a de-duplicated figure, Données' collective figure (39555), is hidden with it: both read
+« masqué » (indicators/disclosure.py).
 """
 
 from __future__ import annotations
@@ -16,17 +19,20 @@ import json
 import os
 import zipfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
 from indicators import reports
 from indicators.access import accounts, journal
+from indicators.access.publications import frozen
 from indicators.access.viewer import PAGE_ROLES, AccessDeniedError, Viewer
 from indicators.admin import editing as admin_editing
 from indicators.admin import workbook as admin_workbook
@@ -62,6 +68,7 @@ OF_B = ["elan-secret", "14729", "14 729", "Libellé secret", "Libelle secret"]
 OF_SCHOOL = ["tilleuls-secret", "12953", "12 953"]
 OF_A = ["valmont-bilan-a", "11873"]
 COLLECTIVE = "39555"
+WITHHELD = "masqué : moins de 3 organisations"  # Données' note on the collective figure
 TODAY = dt.date(2025, 10, 1)
 GUEST = Viewer("guest", "visitor", "Visiteur", "ent-valmont")
 
@@ -177,6 +184,14 @@ def exports_of(
     }
     if viewer.role in ("evaluator", "partner"):
         made["observations.csv"] = lambda: reports.observations_csv(store, viewer)
+    if viewer.role in ("evaluator", "funder"):  # the funder pack of every published summary
+        for year in synthesis.published_years(store, viewer):
+            for scope in synthesis.scopes(store):
+                summary = synthesis.summary(store, viewer, year, scope, TODAY)
+                if summary is not None:
+                    made[f"pack.xlsx:{year}:{scope}"] = partial(
+                        reports.pack_workbook, store, viewer, summary, "fr"
+                    )
     if viewer.role == "partner":
         own = viewer.organisation or ""
         made["history"] = lambda: uploads.history(store, viewer, definition, own).to_csv()
@@ -194,8 +209,9 @@ def test_partner_a_sees_nothing_of_partner_b_on_any_page(shared: Store, page: st
     for shown in visit(shared, PARTNER_A, PAGES[page]):
         for secret in [*OF_B, *OF_SCHOOL]:
             assert secret not in shown, (page, secret)
+        assert COLLECTIVE not in shown, page
         seen_own |= "11873" in shown
-        seen_collective |= COLLECTIVE in shown
+        seen_collective |= WITHHELD in shown
     if page == "data":  # the test can fail: A's own value and the collective figure are there
         assert seen_own and seen_collective
 
@@ -209,7 +225,8 @@ def test_partner_a_sees_nothing_of_partner_b_in_any_export(shared: Store) -> Non
         for secret in [*OF_B, *OF_SCHOOL]:
             assert secret not in text, (name, secret)
     values = spreadsheet_text(made["values.xlsx"]())
-    assert "valmont-bilan-a.xlsx" in values and COLLECTIVE in values and "11873" in values
+    assert "valmont-bilan-a.xlsx" in values and WITHHELD in values and "11873" in values
+    assert COLLECTIVE not in values
 
 
 def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
@@ -272,20 +289,25 @@ def test_an_upload_is_always_the_signed_in_partners_own(shared: Store, tmp_path:
 def test_a_funder_sees_no_row_of_one_organisation_on_any_page(shared: Store, page: str) -> None:
     seen_collective = False
     for shown in visit(shared, FUNDER, PAGES[page]):
-        for secret in [*OF_A, *OF_B, *OF_SCHOOL, "valmont-bilan", ".xlsx"]:
+        for secret in [*OF_A, *OF_B, *OF_SCHOOL, COLLECTIVE, "valmont-bilan", ".xlsx"]:
             assert secret not in shown, (page, secret)
-        seen_collective |= COLLECTIVE in shown
+        seen_collective |= WITHHELD in shown
     if page == "data":
         assert seen_collective
 
 
 def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -> None:
+    """Every export, the funder pack of each published summary included: at the territory's
+    scope its need sheet lists the school where the three reported, whose figure (the largest
+    of them, max per school) is B's own 14729: « masqué », never the number."""
     definition = load_definition(Path(os.environ["MESURE_DATA"]))
-    for name, export in exports_of(shared, FUNDER, definition).items():
+    made = exports_of(shared, FUNDER, definition)
+    assert {"pack.xlsx:2024-2025:*", "pack.xlsx:2024-2025:T-NORD"} <= set(made)
+    for name, export in made.items():
         text = spreadsheet_text(export())
         for secret in [*OF_A, *OF_B, *OF_SCHOOL, ".xlsx", "uploaded_by", "Bilan"]:
             assert secret not in text, (name, secret)
-    assert COLLECTIVE in spreadsheet_text(reports.values_export(shared, FUNDER, "xlsx"))
+    assert WITHHELD in spreadsheet_text(reports.values_export(shared, FUNDER, "xlsx"))
     for attempt in (
         lambda: figures.values(shared, FUNDER),
         lambda: reports.observations_csv(shared, FUNDER),
@@ -308,8 +330,10 @@ def test_a_funder_sees_only_accepted_data(shared: Store, tmp_path: Path) -> None
     for organisation in ("ent-valmont", "asso-elan", SCHOOL):
         outcome = ingest(shared, path, definition, organisation, "x")  # received, not accepted
         assert outcome.status == "received", outcome.preparation.problems
-    by_period = figures.collective(shared, FUNDER).set_index("period")["value"]
-    assert by_period["2024-2025-T1"] == 39555  # the new values wait for an evaluator
+    # what funders read is frozen by the publication: the new values wait for an evaluator
+    read = frozen(shared, "collective", lambda: pd.DataFrame()).set_index("period")["value"]
+    assert read["2024-2025-T1"] == 39555
+    assert set(figures.collective(shared, FUNDER)["organisations"]) == {3}
     evaluator = figures.collective(shared, EVALUATOR).set_index("period")["value"]
     assert evaluator["2024-2025-T1"] == 39555 + 3 * 50
 
@@ -369,6 +393,7 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: attack.truth(shared, GUEST),
         lambda: attack.published(shared, GUEST, TODAY),
         lambda: attack.attack(shared, GUEST, TODAY),
+        lambda: attack.families(shared, GUEST, TODAY),
         lambda: progress.progress(shared, GUEST),
         lambda: progress.node_statuses(shared, GUEST, progress.progress(shared, EVALUATOR), "x"),
         lambda: progress.contributors(shared, GUEST),

@@ -24,6 +24,7 @@ from indicators.analytics import learning, synthesis
 from indicators.analytics import progress as pr
 from indicators.store.database import Store
 from indicators.store.setup import init_store
+from indicators.views import curves
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
 from tests.stored import Sender
 
@@ -273,6 +274,32 @@ def test_partners_and_funders_get_no_figure_of_fewer_than_three_organisations(pl
     assert (whole["hidden"], whole["value"], whole["own"]) == ("", 30, 12)
     # funders see accepted submissions only: none here
     assert pr.figures(plan, FUNDER)["value"].isna().all()
+
+
+def test_a_hidden_figure_is_drawn_as_hidden_never_as_a_gap(plan: Store) -> None:
+    """Élan may not see Valmont's school figure: on its curve and in the breakdown by school
+    the year is marked « masqué » (a hatched band on an axis of its own), the school kept."""
+    years = list(pr.school_years(plan)["code"])
+    seen = pr.figures(plan, PARTNER_B)
+    split = pr.breakdown(seen, "visites-entreprise", "school", "*", years)
+    row = split[(split["member"] == SCHOOL_1) & (split["period"] == Y1)].iloc[0]
+    assert row["hidden"] == "few-organisations" and math.isnan(row["value"])
+    split["member_label"] = split["member"]
+    chart = curves.breakdown_figure(split, years, "count", "fr")
+    marks = [d for d in chart.data if d.name == "masqué"]
+    assert len(marks) == 1 and Y1 in list(marks[0].x)
+    assert any(SCHOOL_1 in text for text in marks[0].hovertext)
+    table = pr.progress(plan, PARTNER_B, scope=SCHOOL_1, indicator="visites-entreprise")
+    curve = curves.curve_figure(table, "count", "fr", own=True)
+    drawn = [d for d in curve.data if d.name == "masqué"]
+    assert list(drawn[0].x) == [Y1] and list(drawn[0].y) == [1]
+    assert drawn[0].yaxis == f"y{curves.HIDDEN_AXIS}"  # its own axis: the height means nothing
+    evaluator = pr.progress(plan, EVALUATOR, scope=SCHOOL_1, indicator="visites-entreprise")
+    assert not [
+        d
+        for d in curves.curve_figure(evaluator, "count", "fr", own=False).data
+        if d.name == "masqué"
+    ]
 
 
 def test_a_figure_of_the_backbone_alone_is_shown(plan: Store) -> None:

@@ -16,6 +16,7 @@ its fourth report never comes. Appui reports for one school of its territory on 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -202,8 +203,12 @@ def test_consistency_freshness_and_the_reminder(reported: Store) -> None:
     initiative = window[window["dimension"] == "initiative"]
     assert initiative[["reporting_any", "reporting_every"]].values.tolist() == [[2, 2]]
     assert sync.consistency(reported, EVALUATOR, dt.date(2024, 11, 1), [T1]).empty  # not over
-    one = sync.consistency(reported, FUNDER, AFTER_ALL, [T1]).set_index(["dimension", "member"])
+    one = sync.consistency(reported, EVALUATOR, AFTER_ALL, [T1]).set_index(["dimension", "member"])
     assert one.loc[("initiative", "*"), "consistency"] == 1.0
+    # two partners only: a funder, who could tell them apart, does not see their figure
+    two = sync.consistency(reported, FUNDER, AFTER_ALL, [T1]).set_index(["dimension", "member"])
+    assert two.loc[("initiative", "*"), "hidden"] == "few-organisations"
+    assert math.isnan(float(str(two.loc[("initiative", "*"), "consistency"])))
     fresh = sync.freshness(reported, EVALUATOR, AFTER_ALL).set_index("organisation")
     assert fresh.loc["ent-valmont", "age_days"] == (AFTER_ALL - dt.date(2025, 3, 1)).days
     assert fresh["latest_upload"].isna().tolist() == [True, False, False]  # Élan, oldest first
@@ -225,6 +230,14 @@ def test_each_role_sees_its_share(reported: Store) -> None:
     }
     funder = sync.rates(reported, FUNDER, AFTER_ALL)
     assert "organisation" not in set(funder["dimension"]) and not funder.empty
+    # T1: Valmont owes 4 reports, the backbone 1; every group stands on one or two of them
+    # (the company type is Valmont's rate): all withheld from the funder, by the same rule
+    # as every other figure, their counts and rates emptied
+    t1 = funder[funder["period"] == T1].set_index(["dimension", "member"])
+    assert t1.loc[("organisation_type", "company"), "hidden"] == "few-organisations"
+    assert set(t1["hidden"]) == {"few-organisations"}
+    assert t1[["expected", "received", "completeness"]].isna().all().all()
+    assert set(sync.rates(reported, EVALUATOR, AFTER_ALL)["hidden"]) == {""}
     refused: list[Callable[[], object]] = [
         lambda: sync.statuses(reported, FUNDER, AFTER_ALL),
         lambda: sync.freshness(reported, FUNDER, AFTER_ALL),

@@ -14,7 +14,7 @@ import pytest
 from indicators import reports
 from indicators.access.suppression import TOTAL, suppress
 from indicators.access.viewer import AccessDeniedError
-from indicators.analytics import synthesis
+from indicators.analytics import attack, synthesis
 from indicators.store.database import Store
 from indicators.views import pack
 from tests.conftest import EVALUATOR, FUNDER, PARTNER_A
@@ -142,6 +142,36 @@ def test_the_territory_rows_of_the_reach_table_are_protected(accepted: Store) ->
     by_grade = summary.reach("grade").text()
     assert list(by_grade.columns) == ["3e", TOTAL] and by_grade.at["Territoire Nord", "3e"] == "s"
     assert summary.reach().reasons.at["Territoire Nord", "F"] == "few-organisations"
+
+
+def test_the_reach_tables_totals_are_the_published_figures_under_one_protection(
+    accepted: Store,
+) -> None:
+    """The totals of a reach table are the figures of the place and of the scope (110 young
+    people in T-NORD, though only the backbone's 10 girls are broken down by sex), hidden or
+    shown by the same protection as the cells and as every other figure a funder reads, not
+    new sums; at a territory's scope its schools are in that protection too: one kept figure
+    each (the largest per school), so hidden, in the reach tables as in the need table."""
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
+    assert summary is not None
+    text = summary.reach().text()
+    assert text.at["Territoire Nord", TOTAL] == "110" and text.at[TOTAL, TOTAL] == "110"
+    assert text.at["Territoire Nord", "F"] == "s" and text.at[TOTAL, "F"] == "s"
+    local = synthesis.summary(accepted, FUNDER, YEAR, "T-NORD", TODAY)
+    assert local is not None
+    need = local.tables["need"]
+    assert set(need["hidden"]) == {"few-organisations"} and need["reached"].isna().all()
+    assert set(local.reach().reasons.drop(index=TOTAL)[TOTAL]) == {"few-organisations"}
+    for family, found in attack.families(accepted, FUNDER, TODAY, ["synthesis"]).items():
+        assert found.hidden > 0 and found.leaks == 0, family
+    sheet = openpyxl.load_workbook(io.BytesIO(reports.pack_workbook(accepted, FUNDER, local, "fr")))
+    rows = list(sheet["Besoins et portée"].iter_rows(values_only=True))[1:]
+    assert [r[2] for r in rows] == ["masqué", "masqué"]  # never the schools' 70 and 30
+    assert not {70, 30} & {c for r in rows for c in r}
+    assert (
+        pack.page_count(reports.pack_pdf(accepted, FUNDER, local, "fr")) == 5
+    )  # hidden bars marked
 
 
 def test_publishing_and_reading_are_scoped(accepted: Store) -> None:

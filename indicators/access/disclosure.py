@@ -1,9 +1,12 @@
 """Disclosure control: what a partner and what a funder may see of figures that nest.
 
-This is the one place that decides it. Every partner and funder view and export of progress
-figures (Théorie du changement, Données, Synthèse, the funder pack) takes its hidden figures
-from `protect_figures` here; `derivable` is the check the tests and
-`scripts/attack_disclosure.py` use to prove that nothing hidden can be worked out.
+This is the one place that decides it. Every partner and funder view and export takes its
+hidden figures from here: progress figures (Théorie du changement, Données, the Synthèse and
+the funder pack, Coordination's need and reach) through `protect` (progress.protected); sums
+over organisations that are not progress figures (Synchronisation's group rates and
+consistency, Coordination's overlaps) through `protect_sums`, by the same rules. `derivable` is
+the check the tests and `scripts/attack_disclosure.py` (indicators/attack.py, family by family)
+use to prove that nothing hidden can be worked out.
 
 **Primary rules** (`primary`), per role:
 
@@ -333,6 +336,57 @@ def _complement(
     if nest.total in values and nest.total not in out and nest.total not in known:
         return nest.total
     return None
+
+
+def sum_reason(amounts: Mapping[str, float], role: str, own: str = "") -> str:
+    """The primary reason a sum over organisations (`amounts`: what each adds to it) is hidden
+    from `role` ('' when shown): an evaluator sees every sum; a partner (`own`) the sums of its
+    own amounts only (it knows them); otherwise fewer than 3 organisations behind the sum, or
+    one above 85 % of it, hide it (figures.hidden_reason), as for every other figure."""
+    if role == "evaluator":
+        return ""
+    behind = {o: float(a) for o, a in amounts.items() if not _nan(a)}
+    if role == "partner" and own and behind and set(behind) <= {own}:
+        return ""
+    if not behind:
+        return ""
+    return _rule({o: abs(a) for o, a in behind.items()})
+
+
+def protect_sums(
+    figures: Mapping[Key, Mapping[str, float]],
+    nests: Sequence[Nest],
+    role: str,
+    *,
+    own: str = "",
+    values: Mapping[Key, float] | None = None,
+) -> dict[Key, str]:
+    """Why each sum over organisations is hidden from `role` (only hidden ones listed), for the
+    figures that are not progress figures (synchronisation rates, consistency, the reach of
+    organisations in an overlap): the primary rule of each sum (`sum_reason`), then the same
+    complementary suppression as every other figure (`protect`) over `nests`, which must hold
+    among published figures only.
+
+    `figures`: every figure the viewer is given, keyed, with what each organisation adds to
+    it; `values`: what is compared to choose a complement (by default the sums themselves);
+    `own`: a partner's organisation, whose figures of its own amounts it knows."""
+    if role == "evaluator":
+        return {}
+    sums = {k: float(sum(float(a) for a in v.values() if not _nan(a))) for k, v in figures.items()}
+    reasons = {k: sum_reason(v, role, own) for k, v in figures.items()}
+    known = {
+        k
+        for k, v in figures.items()
+        if role == "partner" and own and v and set(v) <= {own} and not reasons[k]
+    }
+    return protect(
+        dict(values) if values is not None else sums,
+        nests,
+        reasons,
+        known=known,
+        contributions={k: {o: float(a) for o, a in v.items()} for k, v in figures.items()},
+        own=own if role == "partner" else "",
+    )
 
 
 def _rule(amounts: Mapping[str, float]) -> str:

@@ -14,25 +14,30 @@ From them, in DuckDB or as pure functions here:
   organisation alone carries an outcome (fragile coverage).
 
 Who sees what: an evaluator everything. A partner the shared plan (who committed to what,
-where) and its own reported figures; of the others, only counts, and collective figures where
-at least 3 organisations stand behind them. A funder counts only, never an organisation's name
-or figure. Anyone else is refused.
+where) and its own reported figures; of the others, only counts, and collective figures
+protected by the one set of rules of indicators/disclosure.py (fewer than 3 organisations,
+one above 85 %, complementary suppression: see `overlaps`, `need_and_reach`). A funder counts
+only, never an organisation's name or figure. The presence matrix counts organisations (the
+shared plan), not what they reported: it is not hidden. Anyone else is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from indicators.access.disclosure import MIN_ORGANISATIONS
+from indicators.access.disclosure import Key, Nest, protect_sums
 from indicators.access.viewer import Viewer, own_organisation, require_role
+from indicators.analytics import progress
 from indicators.analytics.progress import figures as progress_figures
 from indicators.store.database import Store
 
-REACH_INDICATOR = "jeunes-touches"  # young people reached, by school and grade
+REACH_INDICATOR = progress.REACH_INDICATOR  # young people reached, by school and grade
 FRAGILE = 1  # one organisation alone carries it
 DIMENSIONS = ("node", "action_type")
 OUTCOME_LEVELS = ("output", "intermediate_outcome", "long_term_outcome")
@@ -193,28 +198,38 @@ def _grade_order(grade: str) -> int:
 def overlaps(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> pd.DataFrame:
     """One row per overlap of `year`: action type x school x grade where two or more
     organisations act, with how many, who (not for funders), each one's reach (an evaluator
-    all, a partner its own), the sum and the de-duplicated reach (the largest), and the young
-    people possibly counted twice (sum - largest). The sum and the largest are withheld from a
-    partner and a funder below MIN_ORGANISATIONS organisations."""
+    all, a partner its own), the sum (gross) and the de-duplicated reach (the largest), and
+    the young people possibly counted twice (sum - largest).
+
+    To a partner and a funder, the gross is a collective figure like any other, hidden by the
+    one set of rules (disclosure.protect_sums, see `overlap_protection`; `hidden` says why,
+    '' when shown): fewer than 3 organisations reporting a reach, one above 85 %, or
+    complementary, where another overlap of the same school and year would give it away by
+    difference. The largest is one organisation's figure, and the sum minus it gives it away:
+    both are withheld from them (empty)."""
     require_role(viewer, "evaluator", "partner", "funder")
     rows = store.query("coordination_overlaps", **EVERY_VALUE)
     rows = rows[rows["period"] == year]
+    own = own_organisation(viewer) if viewer.role == "partner" else ""
+    hidden = overlap_protection(rows, viewer.role, own)
     if territory:
         rows = rows[rows["territory"] == territory]
-    own = own_organisation(viewer) if viewer.role == "partner" else ""
     keys = ["action_type", "place", "place_name", "territory", "grade", "period"]
     out = []
     for key, group in rows.groupby(keys, sort=True):
         reached = group["reached"].dropna()
-        shown = viewer.role == "evaluator" or len(group) >= MIN_ORGANISATIONS
-        gross = float(reached.sum()) if shown and len(reached) else math.nan
-        largest = float(reached.max()) if shown and len(reached) else math.nan
         row: dict[str, object] = dict(zip(keys, key, strict=True))
+        why = hidden.get(_overlap_key(row), "")
+        gross = float(reached.sum()) if len(reached) and not why else math.nan
+        largest = float(reached.max()) if len(reached) else math.nan
+        if viewer.role != "evaluator":
+            largest = math.nan
         row |= {
             "partners": len(group),
             "gross": gross,
             "deduplicated": largest,
             "double_counted": gross - largest,
+            "hidden": why,
         }
         if viewer.role == "evaluator":
             row["organisations"] = tuple(group["organisation"])
@@ -225,6 +240,53 @@ def overlaps(store: Store, viewer: Viewer, year: str, *, territory: str = "") ->
             row["own_reach"] = float(mine["reached"].iloc[0]) if len(mine) else math.nan
         out.append(row)
     return pd.DataFrame(out)
+
+
+def _overlap_key(row: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    return (str(row["action_type"]), str(row["place"]), str(row["grade"]), str(row["period"]))
+
+
+def overlap_protection(rows: pd.DataFrame, role: str, own: str = "") -> dict[Key, str]:
+    """Why each overlap's gross reach is hidden from `role` (coordination_overlaps `rows` of
+    one or more years; only hidden ones listed; own: a partner's organisation), decided by
+    disclosure.protect_sums over these relations: each gross = Σ the reach of its
+    organisations (one figure each, per school, year and value, never shown but a partner's
+    own); and where an overlap of the same school and year has the organisations of another
+    and more, its gross = the other's + the sum of the others' reach, which must not be
+    worked out either when it stands on fewer than 3 organisations or one above 85 %."""
+    if role == "evaluator":
+        return {}
+    reached = rows.dropna(subset=["reached"])
+    figures: dict[Key, dict[str, float]] = {}
+    parts: dict[Key, dict[str, Key]] = {}
+    by_place: dict[tuple[str, str], list[Key]] = {}
+    for key, group in reached.groupby(["action_type", "place", "grade", "period"], sort=True):
+        total = tuple(str(k) for k in key)
+        amounts = {
+            str(o): float(v) for o, v in zip(group["organisation"], group["reached"], strict=True)
+        }
+        figures[total] = amounts
+        parts[total] = {
+            o: ("reach", o, total[1], total[3], round(v, 6)) for o, v in amounts.items()
+        }
+        for organisation, atom in parts[total].items():
+            figures[atom] = {organisation: amounts[organisation]}
+        by_place.setdefault((total[1], total[3]), []).append(total)
+    nests = [Nest(total, tuple(atoms.values())) for total, atoms in parts.items()]
+    for totals in by_place.values():
+        for big in totals:
+            for small in totals:
+                rest = set(figures[big]) - set(figures[small])
+                if not rest or not set(figures[small]) < set(figures[big]):
+                    continue
+                if any(parts[big][o] != parts[small][o] for o in figures[small]):
+                    continue
+                difference = ("difference", big, small)
+                figures[difference] = {o: figures[big][o] for o in rest}
+                nests.append(Nest(difference, tuple(parts[big][o] for o in sorted(rest))))
+                nests.append(Nest(big, (small, difference)))
+    hidden = protect_sums(figures, nests, role, own=own)
+    return {k: why for k, why in hidden.items() if k in parts}
 
 
 def need_and_reach(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> pd.DataFrame:

@@ -82,9 +82,10 @@ def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
     """Why each collective figure is hidden from a partner or a funder, by the one set of rules
     of disclosure.py: its primary rules (a partner sees a figure of its own values only, and
     the backbone's own; a funder neither, nor a small count of young people), and whatever
-    hides the same figure on the theory of change (progress.figures at the initiative, with
-    its complementary suppression) when it is the same sum, so that no view shows what another
-    hides."""
+    hides the figure of the same indicator and period on the theory of change (progress.figures
+    at the initiative, with its complementary suppression): the same sum for an indicator
+    without de-duplication, the gross sum shown beside the de-duplicated figure for one with,
+    so that no view shows what another hides."""
     from indicators.access.disclosure import primary
     from indicators.analytics import progress  # progress reads figures' rules: imported when needed
 
@@ -100,20 +101,11 @@ def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
         person=list(frame["unit"] == "person"),
         threshold=threshold(store),
     )
-    # the same sum as the theory of change's only without de-duplication (else the collective
-    # figure is the plain sum of every value, governed by its own primary rules)
-    catalogue = store.query("indicators")
-    plain = set(
-        catalogue.loc[
-            catalogue["deduplication_rule"].isin(("none", "not_applicable")), "code"
-        ].astype(str)
-    )
+    # the same figure as the theory of change's at the initiative: its value for an indicator
+    # without de-duplication; for one with, the gross sum (every value, before de-duplication)
+    # shown beside it, hidden with it (disclosure: the same choice protects value and gross)
     seen = progress.figures(store, viewer)
-    seen = seen[
-        (seen["scope"] == progress.SCOPE_ALL)
-        & (seen["disaggregation"] == "")
-        & seen["indicator"].isin(plain)
-    ]
+    seen = seen[(seen["scope"] == progress.SCOPE_ALL) & (seen["disaggregation"] == "")]
     elsewhere = dict(
         zip(zip(seen["indicator"], seen["period"], strict=True), seen["hidden"], strict=True)
     )

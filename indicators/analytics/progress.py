@@ -50,6 +50,10 @@ POINTS = {"met": 3, "on_track": 2, "off_track": 1, "no_progress": 0}
 ON_TRACK = 0.75  # share of the expected progress since the baseline that counts as on track
 FORECAST_POINTS = 3
 SCOPE_ALL = "*"
+# young people reached: the one indicator funders read school by school (the Synthèse of a
+# territory shows its schools' reach by sex and grade, and their need), so its school figures
+# are protected with every other figure funders see (`as_funders_see`)
+REACH_INDICATOR = "jeunes-touches"
 
 PROGRESS_COLUMNS = [
     "indicator",
@@ -354,10 +358,13 @@ def as_funders_see(
     store: Store, frame: pd.DataFrame, shares: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """`frame` (figures of accepted data) as a funder may see it: the initiative and its
-    territories only, each figure hidden for its organisations, a small count of young people,
-    or to protect a hidden one (complementary: see `protected`), its value then empty.
-    `shares`: what each organisation adds to each figure (the accepted data's, by default)."""
-    frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)
+    territories, and the schools' figures of REACH_INDICATOR (the Synthèse of a territory
+    shows them), each figure hidden for its organisations, a small count of young people, or
+    to protect a hidden one (complementary: see `protected`), its value then empty; one
+    protection over all of them, since each view shows some of them. `shares`: what each
+    organisation adds to each figure (the accepted data's, by default)."""
+    keep = (frame["scope_kind"] != "school") | (frame["indicator"] == REACH_INDICATOR)
+    frame = frame[keep].reset_index(drop=True)
     if shares is None:
         shares = contributions(store, accepted_only=True)
     frame = protected(store, frame, "funder", shares)
@@ -391,6 +398,7 @@ def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
             frame = frame[frame["indicator"] == indicator]
             shares = shares[shares["indicator"] == indicator]
         frame = as_funders_see(store, frame, shares)
+        frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)  # Synthèse's
     else:
         frame = store.query("progress", indicator=indicator, accepted_only=False, org="")
         frame["hidden"] = ""
@@ -652,8 +660,10 @@ def breakdown(
 ) -> pd.DataFrame:
     """One indicator's figures over `years` by member of `by`: each territory or school (of
     the `scope` territory when `places` maps schools to territories), or each category of a
-    dimension ('sex', 'grade') at `scope`. Columns member, period, value; members with no
-    figure shown are left out. `frame` is `figures` for the viewer."""
+    dimension ('sex', 'grade') at `scope`. Columns member, period, value, hidden (why a figure
+    is withheld from the viewer, '' when shown: it is kept, to be drawn as such); members
+    with neither a figure shown nor one hidden are left out. `frame` is `figures` for the
+    viewer."""
     rows = frame[(frame["indicator"] == indicator) & frame["period"].isin(years)]
     if by in ("territory", "school"):
         rows = rows[(rows["scope_kind"] == by) & (rows["disaggregation"] == "")]
@@ -667,7 +677,13 @@ def breakdown(
         ]
         members = rows["disaggregation"].str.split("=").str[1]
     out = pd.DataFrame(
-        {"member": members, "period": rows["period"], "value": rows["value"]}
+        {
+            "member": members,
+            "period": rows["period"],
+            "value": rows["value"],
+            "hidden": [h if isinstance(h, str) else "" for h in rows["hidden"]],
+        }
     ).reset_index(drop=True)
-    shown = out.groupby("member")["value"].transform(lambda v: v.notna().any())
-    return out[shown.astype(bool)].reset_index(drop=True)
+    present = out["value"].notna() | (out["hidden"] != "")
+    kept = present.groupby(out["member"]).transform("any")
+    return out[kept.astype(bool)].reset_index(drop=True)

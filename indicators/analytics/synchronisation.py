@@ -8,7 +8,10 @@ periods that are over; `today` decides which those are.
 
 Who sees what: an evaluator everything; a partner its own rows and the initiative's figures;
 a funder the figures of groups (initiative, partner type, territory, indicator), never one
-organisation's. Anyone else is refused.
+organisation's. A group's rates and counts are hidden from partners and funders by the same
+rules as every other figure (indicators/disclosure.py): fewer than 3 organisations behind it
+or one above 85 % of its expected reports, and complementary suppression where the initiative
+minus the other groups of a dimension would give a hidden one away. Anyone else is refused.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import datetime as dt
 
 import pandas as pd
 
+from indicators.access.disclosure import Nest, protect_sums
 from indicators.access.viewer import AccessDeniedError, Viewer, own_organisation, require_role
 from indicators.common.i18n import label, t
 from indicators.definition.model import Definition
@@ -41,6 +45,8 @@ STATUS_COLOURS = {
     "accepted": "#4c9a5b",
 }
 DIMENSIONS = ("initiative", "organisation", "organisation_type", "territory", "indicator")
+# each report, and each partner, belongs to one member of these: the initiative is their sum
+NESTED_DIMENSIONS = ("organisation_type", "territory", "indicator")
 
 
 def _own_rows(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
@@ -98,9 +104,13 @@ def rates(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """Completeness and timeliness per dimension member and period (see `sync_rates.sql`).
 
     A partner gets its own organisation's rows and the initiative's; a funder every group
-    but no organisation."""
+    but no organisation. `hidden` says why a group's figures are withheld from this viewer
+    ('' when shown; its counts and rates are then empty): fewer than 3 organisations behind
+    it, one owing more than 85 % of its reports, or to protect such a group from being worked
+    out as the initiative minus the others (disclosure.protect_sums)."""
     require_role(viewer, "evaluator", "partner", "funder")
-    table = store.query("sync_rates", today=today)
+    every = store.query("sync_rates", today=today)
+    table = every
     if viewer.role == "partner":
         own = own_organisation(viewer)
         keep = (table["dimension"] == "initiative") | (
@@ -109,7 +119,49 @@ def rates(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
         table = table[keep]
     elif viewer.role == "funder":
         table = table[table["dimension"] != "organisation"]
-    return table.reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    keys = [
+        (str(d), str(m), str(p))
+        for d, m, p in zip(table["dimension"], table["member"], table["period"], strict=True)
+    ]
+    hidden: dict[tuple[str, str, str], str] = {}
+    if viewer.role != "evaluator":
+        shares = rate_shares(store, today)
+        hidden = protect_sums(
+            {k: shares.get(k, {}) for k in keys},
+            _group_nests(every, set(keys), "period"),
+            viewer.role,
+            own=viewer.organisation or "" if viewer.role == "partner" else "",
+        )
+    table["hidden"] = [hidden.get(k, "") for k in keys]
+    return _masked(table, ["expected", "received", "on_time", "completeness", "timeliness"])
+
+
+def _group_nests(frame: pd.DataFrame, published: set[tuple[str, ...]], by: str = "") -> list[Nest]:
+    """The initiative = the sum of the groups of each dimension (partner type, territory,
+    indicator) in `frame`, per `by` (the period), for the nests whose every member is among
+    the `published` keys (dimension, member[, period])."""
+    nests: list[Nest] = []
+    slices = [(str(at), rows) for at, rows in frame.groupby(by, sort=True)] if by else [("", frame)]
+    for at, rows in slices:
+        suffix: tuple[str, ...] = (at,) if by else ()
+        total = ("initiative", "*", *suffix)
+        for dimension in NESTED_DIMENSIONS:
+            members = rows.loc[rows["dimension"] == dimension, "member"]
+            parts = tuple((dimension, str(m), *suffix) for m in sorted(members))
+            if parts and total in published and all(p in published for p in parts):
+                nests.append(Nest(total, parts))
+    return nests
+
+
+def _masked(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`table` with the `columns` of its hidden rows emptied."""
+    shown = table["hidden"] == ""
+    if shown.all():
+        return table
+    for column in columns:
+        table[column] = table[column].astype(float).where(shown)
+    return table
 
 
 def statuses(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
@@ -119,13 +171,78 @@ def statuses(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
 
 def consistency(store: Store, viewer: Viewer, today: dt.date, periods: list[str]) -> pd.DataFrame:
     """Of the partners that reported in any period of `periods`, the share that reported in
-    every one, for the initiative, each partner type and each territory."""
+    every one, for the initiative, each partner type and each territory. `hidden` says why a
+    group's figures are withheld from a partner or a funder ('' when shown; they are then
+    empty): fewer than 3 partners reporting, or to protect such a group from being worked
+    out as the initiative minus the other partner types (disclosure.protect_sums)."""
     require_role(viewer, "evaluator", "partner", "funder")
+    columns = ["dimension", "member", "reporting_any", "reporting_every", "consistency"]
     if not periods:
-        return pd.DataFrame(
-            columns=["dimension", "member", "reporting_any", "reporting_every", "consistency"]
+        return pd.DataFrame(columns=[*columns, "hidden"])
+    table = store.query("sync_consistency", today=today, periods=list(periods))
+    keys = [(str(d), str(m)) for d, m in zip(table["dimension"], table["member"], strict=True)]
+    hidden: dict[tuple[str, str], str] = {}
+    if viewer.role != "evaluator":
+        members = consistency_members(store, today, periods)
+        members = members[members["reporting_any"]]
+        behind: dict[tuple[str, str], dict[str, float]] = {}
+        for dimension, member, organisation in zip(
+            members["dimension"], members["member"], members["organisation"], strict=True
+        ):
+            behind.setdefault((str(dimension), str(member)), {})[str(organisation)] = 1.0
+        hidden = protect_sums(
+            {k: behind.get(k, {}) for k in keys},
+            [n for n in _group_nests(table, set(keys)) if n.parts[0][0] == "organisation_type"],
+            viewer.role,
+            own=viewer.organisation or "" if viewer.role == "partner" else "",
         )
-    return store.query("sync_consistency", today=today, periods=list(periods))
+    table["hidden"] = [hidden.get(k, "") for k in keys]
+    return _masked(table, ["reporting_any", "reporting_every", "consistency"])
+
+
+def consistency_members(store: Store, today: dt.date, periods: list[str]) -> pd.DataFrame:
+    """Behind each group of `consistency`: one row per group x organisation (dimension,
+    member, organisation), whether it reported in any period of `periods` it owed reports in
+    (reporting_any) and in every one (reporting_every). Never shown as such: what disclosure
+    control needs to know who stands behind each group's figure."""
+    frame = store.query("sync_consistency_members", today=today, periods=list(periods))
+    frame["reporting_any"] = frame["reported"] > 0
+    frame["reporting_every"] = frame["reporting_any"] & (frame["reported"] == frame["owed"])
+    return frame[["dimension", "member", "organisation", "reporting_any", "reporting_every"]]
+
+
+def windows(store: Store, today: dt.date) -> dict[str, list[str]]:
+    """Each school year's periods with reports due on `today` (the year and its terms): the
+    window of its consistency on the page."""
+    reports = store.query("expected_reports", today=today)
+    periods = store.query("periods_list")
+    year_of = {str(c): str(p or c) for c, p in zip(periods["code"], periods["parent"], strict=True)}
+    out: dict[str, list[str]] = {}
+    for period in sorted(set(reports.loc[reports["is_due"], "period"].astype(str))):
+        out.setdefault(year_of.get(period, period), []).append(period)
+    return out
+
+
+def rate_shares(store: Store, today: dt.date) -> dict[tuple[str, str, str], dict[str, float]]:
+    """Behind each row of `rates` (dimension, member, period): how many of its expected
+    reports each organisation owes. Never shown as such: what disclosure control needs."""
+    reports = store.query("expected_reports", today=today)
+    reports = reports[reports["is_due"]].assign(initiative="*")
+    columns = {
+        "initiative": "initiative",
+        "organisation": "organisation",
+        "organisation_type": "organisation_type",
+        "territory": "territory",
+        "indicator": "indicator",
+    }
+    out: dict[tuple[str, str, str], dict[str, float]] = {}
+    for dimension, column in columns.items():
+        rows = reports.assign(member=reports[column])
+        counted = rows.groupby(["member", "period", "organisation"]).size().reset_index()
+        for member, period, organisation, n in counted.itertuples(index=False):
+            group = (dimension, str(member), str(period))
+            out.setdefault(group, {})[str(organisation)] = float(n)
+    return out
 
 
 def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:

@@ -4,8 +4,11 @@ scope (the whole initiative or one territory), frozen when an evaluator publishe
 Funders read only published tables: a figure they saw does not change under them until the next
 publication, and they get fixed tables rather than free filters (two overlapping queries could
 be subtracted to re-identify a small group). The tables are computed as a funder sees the data:
-accepted submissions only, aggregates of fewer than 3 organisations or dominated by one hidden,
-and counts of young people protected by small-cell suppression (see suppression.py).
+accepted submissions only, every hidden figure decided by the one protection of every figure
+funders see (progress.as_funders_see, indicators/disclosure.py: fewer than 3 organisations, one
+above 85 %, a count of 1 to 10 young people, complementary suppression over places, periods and
+breakdowns), the schools of a territory's summary included; the synchronisation rates by
+synchronisation.rates, under the same rules. Hidden figures are stored empty.
 
 Tables: `headline` (young people reached, schools with an action, partners by type, hours,
 internships), `reach` and `reach_grade` (young people reached by place and sex, grade), `progress` (each indicator's
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.access.publications import payload
-from indicators.access.suppression import Suppressed, small, suppress
+from indicators.access.suppression import TOTAL, Suppressed, small, suppress
 from indicators.access.viewer import AccessDeniedError, Viewer, require_role
 from indicators.analytics import coordination, progress, synchronisation
 from indicators.analytics.figures import threshold
@@ -57,10 +60,19 @@ class Summary:
     threshold: int
 
     def reach(self, by: str = "sex") -> Suppressed:
-        """Young people reached by place x sex (or x grade), with totals, protected."""
+        """Young people reached by place x sex (or x grade), with totals, protected.
+
+        A summary carries its totals (row and column TOTAL): each is the published figure of
+        the place (or of the scope, for a category), protected with every other figure by
+        disclosure, not a new sum of the cells. A summary published before that carried cells
+        only: their totals are added up and protected by suppression.suppress."""
         name = "reach" if by == "sex" else "reach_grade"
         cells = self.tables[name].set_index("place")
         hidden = self.tables[f"{name}_hidden"].set_index("place")
+        if TOTAL in cells.index:
+            reasons = hidden.reindex(index=cells.index, columns=cells.columns)
+            reasons = reasons.astype(object).where(reasons.notna(), "").astype(str)
+            return Suppressed(cells.astype(float), reasons, self.threshold)
         return suppress(cells, self.threshold, hidden=hidden)
 
 
@@ -105,25 +117,33 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
     grades = store.query("dimension_grades")["category"].tolist()
 
     def by(dimension: str, categories: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Young people reached by place x category of `dimension`, and why cells are hidden."""
+        """Young people reached by place x category of `dimension`, and why cells are hidden;
+        the totals (row and column TOTAL) are the published figures of each place and of the
+        scope, not sums of the cells (a value reported without the breakdown, or for the
+        territory itself, counts in them): no new figure, the same protection. Hidden cells
+        are left empty."""
         rows, reasons = [], []
-        for code, name in zip(members["code"], members["name"], strict=True):
+        places = [*zip(members["code"], members["name"], strict=True), (scope, TOTAL)]
+        for code, name in places:
             row: dict[str, object] = {"place": name}
             why: dict[str, object] = {"place": name}
-            for category in categories:
-                key = f"{dimension}={category}"
+            for category in [*categories, TOTAL]:
+                key = "" if category == TOTAL else f"{dimension}={category}"
                 cell = found[(found["scope"] == code) & (found["disaggregation"] == key)]
-                row[category] = float(cell["value"].iloc[0]) if len(cell) else float("nan")
-                why[category] = str(cell["hidden"].iloc[0]) if len(cell) else ""
+                reason = str(cell["hidden"].iloc[0]) if len(cell) else ""
+                value = float(cell["value"].iloc[0]) if len(cell) else float("nan")
+                row[category] = float("nan") if reason else value
+                why[category] = reason
             rows.append(row)
             reasons.append(why)
-        columns = ["place", *categories]
+        columns = ["place", *categories, TOTAL]
         return pd.DataFrame(rows, columns=columns), pd.DataFrame(reasons, columns=columns)
 
     reach, reach_hidden = by("sex", list(SEXES))
     reach_grade, reach_grade_hidden = by("grade", grades)
 
     def figure(indicator: str, where: str = scope) -> tuple[float, str]:
+        """A figure as funders may see it: its value, or empty and why it is hidden."""
         rows = every[
             (every["indicator"] == indicator)
             & (every["scope"] == where)
@@ -131,7 +151,8 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
         ]
         if rows.empty:
             return float("nan"), ""
-        return float(rows["value"].iloc[0]), str(rows["hidden"].iloc[0])
+        why = str(rows["hidden"].iloc[0])
+        return (float("nan") if why else float(rows["value"].iloc[0])), why
 
     reached, reached_hidden = figure(coordination.REACH_INDICATOR)
     hours = [figure(code) for code in HOURS]
@@ -178,7 +199,7 @@ def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.D
         ),
         "need": need,
         "sync": rates[
-            ["period", "expected", "received", "on_time", "completeness", "timeliness"]
+            ["period", "expected", "received", "on_time", "completeness", "timeliness", "hidden"]
         ].reset_index(drop=True),
     }
 

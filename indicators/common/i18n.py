@@ -573,6 +573,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.internships": ("Stages de 3e trouvés", "Year-9 internships found"),
     "synthesis.partners_of": ("Partenaires : {kind}", "Partners: {kind}"),
     "synthesis.hidden": ("masqué", "hidden"),
+    "chart.hidden": ("masqué", "hidden"),
+    "coordination.overlaps_hidden": (
+        "La somme d'une superposition est « masqué » quand moins de 3 organisations y déclarent"
+        " des jeunes touchés, quand une seule en fait plus de 85 %, ou quand, retranchée d'une"
+        " autre superposition du même collège, elle révélerait le chiffre d'une organisation."
+        " La portée dédoublonnée (la plus grande) est celle d'une seule organisation : seule"
+        " l'équipe d'appui la voit.",
+        'An overlap\'s sum is "hidden" when fewer than 3 organisations report young people'
+        " reached in it, when one makes more than 85 % of it, or when, taken from another"
+        " overlap of the same school, it would reveal one organisation's figure. The"
+        " de-duplicated reach (the largest) is a single organisation's: only the backbone team"
+        " sees it.",
+    ),
+    "sync.hidden_note": (
+        "« masqué » : le chiffre d'un groupe de moins de 3 organisations (ou dont une seule doit"
+        " plus de 85 % des rapports) n'est pas montré, ni celui d'un autre groupe qui, retranché"
+        " de l'ensemble de l'initiative, le révélerait.",
+        '"hidden": the figure of a group of fewer than 3 organisations (or where one owes more'
+        " than 85 % of the reports) is not shown, nor that of another group which, taken from"
+        " the whole initiative, would reveal it.",
+    ),
     "synthesis.total": ("Total", "Total"),
     "synthesis.measure": ("Mesure", "Measure"),
     "synthesis.field": ("Champ", "Field"),

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.common.i18n import label, t
+from indicators.views.curves import hidden_at, mark_hidden
 
 GAP, FRAGILE, COVERED, WELL_COVERED = "#d9534f", "#f2cf5b", "#c7e3b0", "#2e7d32"
 
@@ -74,12 +75,16 @@ def matrix_figure(grid: pd.DataFrame, members: Mapping[str, str], lang: str) -> 
 
 
 def need_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
-    """Coverage of each school (young people reached / pupils enrolled), lowest first."""
+    """Coverage of each school (young people reached / pupils enrolled), lowest first; a
+    school whose reach is withheld from the viewer is marked « masqué », never left out."""
+    rows = rows.assign(
+        name=[
+            f"{s} ({g})" if g else str(s)
+            for s, g in zip(rows["school_name"], rows["grade"], strict=True)
+        ]
+    )
+    withheld = hidden_at(rows["name"], rows["hidden"])
     shown = rows.dropna(subset=["coverage"]).copy()
-    shown["name"] = [
-        f"{s} ({g})" if g else str(s)
-        for s, g in zip(shown["school_name"], shown["grade"], strict=True)
-    ]
     shown = shown.sort_values("coverage")
     figure = go.Figure(
         go.Bar(
@@ -91,8 +96,9 @@ def need_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
             hovertemplate="%{y}<br>%{x} %<br>%{customdata[0]} / %{customdata[1]}<extra></extra>",
         )
     )
+    mark_hidden(figure, withheld, lang, horizontal=True)
     figure.update_layout(
-        height=max(300, 22 * len(shown) + 80),
+        height=max(300, 22 * (len(shown) + len(withheld)) + 80),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": t("coordination.coverage_axis", lang), "range": [0, 110]},
     )

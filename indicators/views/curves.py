@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -14,6 +14,99 @@ from indicators.analytics.theory import TheoryGraph
 from indicators.common.i18n import label, t
 
 ACTUAL, OWN, FORECAST, TARGET, BASELINE = "#1f4e79", "#e07b39", "#8e9aaf", "#2e7d32", "#5b5b5b"
+HIDDEN_LINE, HIDDEN_FILL = "#8a8a8a", "rgba(160,160,160,0.18)"  # a withheld figure's mark
+HIDDEN_AXIS = 9  # the marks' own axis (0 to 1, not shown): a mark never reads as a value
+
+
+def mark_hidden(
+    figure: go.Figure,
+    hidden: Mapping[str, Sequence[str]],
+    lang: str,
+    *,
+    horizontal: bool = False,
+) -> go.Figure:
+    """Draw the figures withheld from the viewer as such, never as a gap or a zero: at each
+    category of the chart's axis in `hidden` (a period, a place), a grey hatched band across
+    the whole plot with the word « masqué », and on hover what is hidden there (the series
+    named in `hidden[category]`, when there are several). The bands stand on an axis of their
+    own, from 0 to 1 and not shown, so that their height means nothing."""
+    if not hidden:
+        return figure
+    positions = list(hidden)
+    word = t("chart.hidden", lang)
+    details = [f"{word} : {', '.join(names)}" if names else word for names in hidden.values()]
+    band = {
+        "name": word,
+        "text": [word] * len(positions),
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "textfont": {"color": "#555555"},
+        "hovertext": details,
+        "hoverinfo": "text",
+        "marker": {
+            "color": HIDDEN_FILL,
+            "pattern": {"shape": "/", "fgcolor": HIDDEN_LINE, "solidity": 0.15},
+            "line": {"color": HIDDEN_LINE, "width": 1},
+        },
+        "showlegend": True,
+    }
+    if horizontal:
+        figure.add_trace(
+            go.Bar(
+                y=positions,
+                x=[1] * len(positions),
+                orientation="h",
+                xaxis=f"x{HIDDEN_AXIS}",
+                **band,
+            )
+        )
+        figure.update_layout(
+            {f"xaxis{HIDDEN_AXIS}": {"overlaying": "x", "range": [0, 1], "visible": False}}
+        )
+    else:
+        figure.add_trace(
+            go.Bar(x=positions, y=[1] * len(positions), yaxis=f"y{HIDDEN_AXIS}", **band)
+        )
+        figure.update_layout(
+            {f"yaxis{HIDDEN_AXIS}": {"overlaying": "y", "range": [0, 1], "visible": False}}
+        )
+    return figure
+
+
+def hidden_at(
+    positions: Iterable[Any], reasons: Iterable[Any], name: str = ""
+) -> dict[str, list[str]]:
+    """The categories (`positions`) whose figure is hidden (a non-empty reason), each with the
+    series `name` when given: what `mark_hidden` draws."""
+    out: dict[str, list[str]] = {}
+    for position, reason in zip(positions, reasons, strict=True):
+        if isinstance(reason, str) and reason:
+            out.setdefault(str(position), [])
+            if name and name not in out[str(position)]:
+                out[str(position)].append(name)
+    return out
+
+
+def shown_or_hidden(
+    values: Iterable[Any], reasons: Iterable[Any], unit: str, lang: str
+) -> list[str]:
+    """A column of figures as a table prints them: each number as people read it, « masqué »
+    for a withheld one (never blank, never 0)."""
+    word = t("chart.hidden", lang)
+    return [
+        word if isinstance(reason, str) and reason else number(value, unit, lang)
+        for value, reason in zip(values, reasons, strict=True)
+    ]
+
+
+def merged(*parts: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Several `hidden_at` together."""
+    out: dict[str, list[str]] = {}
+    for part in parts:
+        for position, names in part.items():
+            out.setdefault(position, [])
+            out[position] += [n for n in names if n not in out[position]]
+    return out
 
 
 def number(value: float, unit: str, lang: str) -> str:
@@ -108,6 +201,8 @@ def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.F
                 line={"color": OWN, "width": 2},
             )
         )
+    if "hidden" in rows:  # a year whose figure is withheld from the viewer: marked, no gap
+        mark_hidden(figure, hidden_at(rows["period"], rows["hidden"]), lang)
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -120,20 +215,27 @@ def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.F
 
 
 def breakdown_figure(frame: pd.DataFrame, years: Sequence[str], unit: str, lang: str) -> go.Figure:
-    """One line per member (a territory, a school, a sex, a grade) over the school years."""
+    """One line per member (a territory, a school, a sex, a grade) over the school years; a
+    year whose figure is withheld from the viewer is marked « masqué » with the members hidden
+    there (`frame`: progress.breakdown with member_label)."""
     figure = go.Figure()
     x = list(years)
+    withheld: dict[str, list[str]] = {}
     for member, rows in frame.groupby("member", sort=False):
         by_year = dict(zip(rows["period"], rows["value"], strict=True))
+        name = str(rows["member_label"].iloc[0])
         figure.add_trace(
             go.Scatter(
                 x=x,
                 y=[by_year.get(y) for y in years],
                 mode="lines+markers",
-                name=str(rows["member_label"].iloc[0]),
+                name=name,
                 legendgroup=str(member),
             )
         )
+        if "hidden" in rows:
+            withheld = merged(withheld, hidden_at(rows["period"], rows["hidden"], name))
+    mark_hidden(figure, {y: withheld[y] for y in x if y in withheld}, lang)
     figure.update_layout(
         height=360,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -224,7 +326,11 @@ def table_view(
                         "node": name,
                         "node_status": state,
                         "indicator": title,
-                        "actual": number(row["value"], unit, lang),
+                        "actual": (
+                            t("chart.hidden", lang)
+                            if row.get("hidden")
+                            else number(row["value"], unit, lang)
+                        ),
                         "baseline": number(row["baseline"], unit, lang),
                         "expected": number(row["expected"], unit, lang),
                         "forecast": number(row["forecast"], unit, lang),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from typing import Any
 
 import matplotlib
 
@@ -21,7 +22,9 @@ from indicators.access.suppression import TOTAL, small
 from indicators.analytics.progress import STATUS_COLOURS
 from indicators.analytics.synthesis import Summary
 from indicators.common.i18n import label, t
-from indicators.views.exports import xlsx_bytes
+from indicators.views.exports import hidden_note, xlsx_bytes
+
+HIDDEN_GREY = "#8a8a8a"  # a withheld figure's hatched mark (as curves.mark_hidden on screen)
 
 
 def headline_rows(summary: Summary, lang: str) -> list[tuple[str, str]]:
@@ -83,6 +86,22 @@ def reach_table(summary: Summary, lang: str, by: str = "sex") -> pd.DataFrame:
     return text.reset_index(names=t("column.place", lang))
 
 
+def hidden_rows(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+    """`frame` as a sheet prints it: in each row withheld from funders (its `hidden` reason),
+    the `columns` read « masqué » (never blank, never 0), and the reason in words."""
+    out = frame.copy()
+    if "hidden" not in out:  # a summary published before its tables carried their protection
+        return out
+    reasons = out["hidden"].fillna("").astype(str)
+    word = t("synthesis.hidden", lang)
+    for column in columns:
+        out[column] = [
+            word if why else value for value, why in zip(out[column], reasons, strict=True)
+        ]
+    out["hidden"] = reasons.map(lambda code: hidden_note(code, lang))
+    return out
+
+
 def note(summary: Summary, lang: str) -> str:
     """Why cells are hidden, in words."""
     return t("synthesis.note", lang, threshold=summary.threshold)
@@ -98,8 +117,12 @@ def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
         t("synthesis.sheet_reach", lang): reach_table(summary, lang),
         t("synthesis.sheet_reach_grade", lang): reach_table(summary, lang, "grade"),
         t("synthesis.sheet_progress", lang): progress_rows(summary, indicators, lang),
-        t("synthesis.sheet_need", lang): summary.tables["need"],
-        t("synthesis.sheet_sync", lang): summary.tables["sync"],
+        t("synthesis.sheet_need", lang): hidden_rows(summary.tables["need"], ["reached"], lang),
+        t("synthesis.sheet_sync", lang): hidden_rows(
+            summary.tables["sync"],
+            ["expected", "received", "on_time", "completeness", "timeliness"],
+            lang,
+        ),
     }
     catalogue = indicators.set_index("code")
     table = summary.tables["progress"].set_index("indicator")
@@ -168,10 +191,20 @@ def pdf(summary: Summary, nodes: pd.DataFrame, lang: str) -> bytes:
         # 2. young people reached by place and sex
         reach = summary.reach()
         shown = reach.shown().drop(index=TOTAL, columns=TOTAL)
+        reasons = reach.reasons.drop(index=TOTAL, columns=TOTAL)
         page, axis = plt.subplots(figsize=(11.69, 8.27))
         shown.plot.barh(ax=axis, color=["#b279a2", "#4c78a8"])
         axis.set_title(t("synthesis.reach_title", lang))
         axis.legend([label("sex", str(c), lang) for c in shown.columns])
+        _mark_hidden_bars(
+            axis,
+            {
+                i: [label("sex", str(c), lang) for c in reasons.columns if reasons.at[place, c]]
+                for i, place in enumerate(reasons.index)
+                if (reasons.loc[place] != "").any()
+            },
+            lang,
+        )
         axis.invert_yaxis()
         page.text(0.02, 0.01, "\n".join(textwrap.wrap(note(summary, lang), 180)), fontsize=7)
         page.tight_layout(rect=(0, 0.05, 1, 1))
@@ -196,15 +229,15 @@ def pdf(summary: Summary, nodes: pd.DataFrame, lang: str) -> bytes:
         plt.close(page)
         # 4. need and reach
         need = summary.tables["need"]
+        withheld = need["hidden"].fillna("").astype(str) != ""
         page, axis = plt.subplots(figsize=(11.69, 8.27))
         coverage = [
-            0.0 if h or not p else 100 * float(r) / float(p)
-            for p, r, h in zip(
-                need["pupils"], need["reached"].fillna(0), need["hidden"].fillna(""), strict=True
-            )
+            math.nan if h or not p or pd.isna(r) else 100 * float(r) / float(p)
+            for p, r, h in zip(need["pupils"], need["reached"], withheld, strict=True)
         ]
         axis.barh(list(need["place"]), coverage, color="#4c78a8")
         axis.set_xlim(0, 110)
+        _mark_hidden_bars(axis, {i: [] for i, h in enumerate(withheld) if h}, lang)
         axis.set_xlabel(t("coordination.coverage_axis", lang))
         axis.set_title(t("coordination.need", lang))
         axis.invert_yaxis()
@@ -218,11 +251,39 @@ def pdf(summary: Summary, nodes: pd.DataFrame, lang: str) -> bytes:
         axis.plot(list(sync["period"]), (100 * sync["timeliness"]).tolist(), marker="s")
         axis.set_ylim(0, 105)
         axis.legend([t("synthesis.completeness", lang), t("synthesis.timeliness", lang)])
+        if "hidden" in sync:
+            hidden = sync["hidden"].fillna("").astype(str) != ""
+            _mark_hidden_periods(axis, [i for i, h in enumerate(hidden) if h], lang)
         axis.set_title(t("synthesis.sync_title", lang))
         page.tight_layout()
         document.savefig(page)
         plt.close(page)
     return out.getvalue()
+
+
+def _mark_hidden_bars(axis: Any, rows: dict[int, list[str]], lang: str) -> None:
+    """On a horizontal bar chart, each row (its position) whose figure is withheld: a grey
+    hatched band across the whole axis with « masqué » (and what is hidden there)."""
+    right = axis.get_xlim()[1]
+    word = t("synthesis.hidden", lang)
+    for position, names in rows.items():
+        axis.barh(
+            position, right, height=0.8, color="none", edgecolor=HIDDEN_GREY, hatch="//", lw=0.8
+        )
+        text = f"{word} : {', '.join(names)}" if names else word
+        axis.text(right / 2, position, text, ha="center", va="center", color="#555555")
+
+
+def _mark_hidden_periods(axis: Any, positions: list[int], lang: str) -> None:
+    """On a chart over periods, each period whose figures are withheld: a grey hatched band
+    from bottom to top with « masqué »."""
+    word = t("synthesis.hidden", lang)
+    top = axis.get_ylim()[1]
+    for position in positions:
+        axis.axvspan(
+            position - 0.35, position + 0.35, facecolor="none", edgecolor=HIDDEN_GREY, hatch="//"
+        )
+        axis.text(position, top / 2, word, ha="center", va="center", rotation=90, color="#555555")
 
 
 def scope_line(summary: Summary, lang: str) -> str:

@@ -12,11 +12,15 @@ from indicators.access.suppression import TOTAL
 from indicators.analytics.progress import POINTS, STATUS_COLOURS, STATUSES
 from indicators.analytics.synthesis import Summary
 from indicators.common.i18n import label, t
+from indicators.views.curves import hidden_at, mark_hidden, merged
 
 
 def reach_figure(summary: Summary, lang: str) -> go.Figure:
-    """Young people reached by place and sex; hidden cells are left out (see the note)."""
-    shown = summary.reach().shown().drop(index=TOTAL, columns=TOTAL)
+    """Young people reached by place and sex; a place with a hidden cell is marked « masqué »
+    with the categories hidden there (see the note), never drawn as a gap or a zero."""
+    reach = summary.reach()
+    shown = reach.shown().drop(index=TOTAL, columns=TOTAL)
+    reasons = reach.reasons.drop(index=TOTAL, columns=TOTAL)
     figure = go.Figure()
     for sex, colour in zip(shown.columns, ("#b279a2", "#4c78a8"), strict=False):
         figure.add_trace(
@@ -28,6 +32,13 @@ def reach_figure(summary: Summary, lang: str) -> go.Figure:
                 marker={"color": colour},
             )
         )
+    withheld = merged(
+        *(
+            hidden_at(reasons.index, reasons[sex], label("sex", str(sex), lang))
+            for sex in reasons.columns
+        )
+    )
+    mark_hidden(figure, withheld, lang, horizontal=True)
     figure.update_layout(
         barmode="stack",
         height=max(260, 40 * len(shown) + 120),
@@ -95,7 +106,8 @@ def need_frame(summary: Summary) -> pd.DataFrame:
 
 
 def sync_figure(summary: Summary, lang: str) -> go.Figure:
-    """Completeness and timeliness of the year's periods."""
+    """Completeness and timeliness of the year's periods; a period whose rates are withheld
+    (too few organisations in a territory) is marked « masqué »."""
     sync = summary.tables["sync"]
     figure = go.Figure()
     for column, colour in (("completeness", "#1f4e79"), ("timeliness", "#e07b39")):
@@ -108,6 +120,8 @@ def sync_figure(summary: Summary, lang: str) -> go.Figure:
                 line={"color": colour},
             )
         )
+    if "hidden" in sync:  # published with its protection (earlier summaries were not)
+        mark_hidden(figure, hidden_at(sync["period"], sync["hidden"].fillna("")), lang)
     figure.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
