@@ -12,7 +12,8 @@ from generators seeded by the organisation's code: two runs write the same bytes
 scale keeps the same files for the organisations it keeps.
 
 `build_demo` loads the definition into a new store beside its final path, sends every file
-through `ingest` (worker process, checks, one transaction each) at its upload time, checks that
+through the ingest (worker processes, checks, one transaction per batch of files of distinct
+organisations, each file stored as `ingest` stores it alone) at its upload time, checks that
 the store holds what the files say, and only then moves the store into place: an interrupted
 build never leaves a half store.
 """
@@ -42,8 +43,10 @@ from indicators.definition.model import (
 )
 from indicators.demo.habits import DEMO_TODAY, SEED, DemoFile, DemoValue, Key, plan_uploads
 from indicators.demo.writers import WRITERS, Writer, free_path
-from indicators.ingest.pipeline import ingest
+from indicators.ingest.pipeline import BatchFile, Outcome, ingest_batch
+from indicators.ingest.reader import read_ahead
 from indicators.ingest.uploads import review_submissions
+from indicators.ingest.workbook import Workbook
 from indicators.store.database import Store
 from indicators.store.setup import ensure_store, init_store
 
@@ -61,6 +64,7 @@ DEMO_ACCOUNTS = (
 )
 # Submissions received before this day are accepted by the demo's evaluator; later ones wait.
 ACCEPTED_BEFORE = dt.datetime(2025, 9, 1)
+BATCH_FILES = 64  # files stored in one transaction (consecutive, of distinct organisations)
 Progress = Callable[[int, int, str], None]  # files done, files in all, the file being sent
 
 
@@ -269,50 +273,39 @@ def _build(
 def _send(
     scratch: Path, definition: Definition, files: list[DemoFile], progress: Progress | None
 ) -> DemoSummary:
-    """Send every file through `ingest` at its upload time; check the store against the plan."""
+    """Send every file through the ingest at its upload time; check the store against the plan.
+
+    Files go by batches of consecutive files of distinct organisations (`ingest_batch`: each
+    stored as `ingest` stores it alone, one transaction per batch), read ahead by the
+    sandboxed workers while the previous ones are checked and stored."""
     summary = DemoSummary(scratch, files=len(files))
     expected: dict[tuple[str, Key], DemoValue] = {}
     refused: set[str] = set()
-    for done, demo_file in enumerate(files):
-        label = f"{demo_file.organisation} · {demo_file.path.name}"
-        if progress:
-            progress(done, len(files), label)
-        store = Store(scratch, clock=_clock(demo_file.received_at))
-        try:
-            outcome = ingest(
-                store,
-                demo_file.path,
-                definition,
-                demo_file.organisation,
-                f"{ACTOR}:{demo_file.organisation}",
-                name=demo_file.path.name,
-            )
-        except UnreadableFileError as exc:
-            summary.surprises.append(f"{label}: {exc.problem.code}")
-            summary.sent.append((demo_file, "unreadable"))
-            continue
-        summary.sent.append((demo_file, outcome.status))
-        errors = _error_codes(outcome.summary())
-        if outcome.status != demo_file.expected:
-            summary.surprises.append(
-                f"{label}: {outcome.status} ({', '.join(errors)}) instead of {demo_file.expected}"
-            )
-        elif demo_file.problem and demo_file.problem not in errors:
-            summary.surprises.append(f"{label}: refused for {errors}, not {demo_file.problem}")
-        if outcome.status == "rejected":
-            summary.rejected += 1
-            refused.add(demo_file.organisation)
-            continue
-        if outcome.status == "unchanged":
-            summary.unchanged += 1
-        else:
-            summary.received += 1
-            summary.late += demo_file.late
-            if demo_file.organisation in refused:
-                summary.corrected += 1
-                refused.discard(demo_file.organisation)
-        for value in demo_file.values:
-            expected[(demo_file.organisation, value.key)] = value
+    read = read_ahead(((f.path, f.path.name) for f in files), ahead=2 * BATCH_FILES)
+    store = Store(scratch)
+    for first, batch in _batches(files):
+
+        def told(n: int, first: int = first, batch: list[DemoFile] = batch) -> None:
+            if progress:
+                progress(first + n, len(files), _label(batch[n]))
+
+        outcomes = ingest_batch(
+            store,
+            [
+                BatchFile(
+                    demo_file.path,
+                    demo_file.organisation,
+                    f"{ACTOR}:{demo_file.organisation}",
+                    demo_file.received_at,
+                    workbook=_read(next(read)),
+                )
+                for demo_file in batch
+            ],
+            definition,
+            on_file=told,
+        )
+        for demo_file, outcome in zip(batch, outcomes, strict=True):
+            _account(demo_file, outcome, summary, expected, refused)
     if progress:
         progress(len(files), len(files), "")
     _check_store(Store(scratch), definition, expected, summary)
@@ -320,8 +313,63 @@ def _send(
     return summary
 
 
-def _clock(at: dt.datetime) -> Callable[[], dt.datetime]:
-    return lambda: at
+def _label(demo_file: DemoFile) -> str:
+    return f"{demo_file.organisation} · {demo_file.path.name}"
+
+
+def _read(workbook: Workbook | UnreadableFileError) -> Workbook | None:
+    """A workbook read ahead; None for a refused one, read again (and refused) by the ingest."""
+    return None if isinstance(workbook, UnreadableFileError) else workbook
+
+
+def _batches(files: list[DemoFile]) -> Iterator[tuple[int, list[DemoFile]]]:
+    """(index of the first, files) of runs of consecutive files of distinct organisations."""
+    batch: list[DemoFile] = []
+    first = 0
+    for n, demo_file in enumerate(files):
+        if len(batch) == BATCH_FILES or demo_file.organisation in {f.organisation for f in batch}:
+            yield first, batch
+            batch, first = [], n
+        batch.append(demo_file)
+    if batch:
+        yield first, batch
+
+
+def _account(
+    demo_file: DemoFile,
+    outcome: Outcome | UnreadableFileError,
+    summary: DemoSummary,
+    expected: dict[tuple[str, Key], DemoValue],
+    refused: set[str],
+) -> None:
+    """Count one file's outcome in the summary, and the values it stored in `expected`."""
+    label = _label(demo_file)
+    if isinstance(outcome, UnreadableFileError):
+        summary.surprises.append(f"{label}: {outcome.problem.code}")
+        summary.sent.append((demo_file, "unreadable"))
+        return
+    summary.sent.append((demo_file, outcome.status))
+    errors = _error_codes(outcome.summary())
+    if outcome.status != demo_file.expected:
+        summary.surprises.append(
+            f"{label}: {outcome.status} ({', '.join(errors)}) instead of {demo_file.expected}"
+        )
+    elif demo_file.problem and demo_file.problem not in errors:
+        summary.surprises.append(f"{label}: refused for {errors}, not {demo_file.problem}")
+    if outcome.status == "rejected":
+        summary.rejected += 1
+        refused.add(demo_file.organisation)
+        return
+    if outcome.status == "unchanged":
+        summary.unchanged += 1
+    else:
+        summary.received += 1
+        summary.late += demo_file.late
+        if demo_file.organisation in refused:
+            summary.corrected += 1
+            refused.discard(demo_file.organisation)
+    for value in demo_file.values:
+        expected[(demo_file.organisation, value.key)] = value
 
 
 def _error_codes(report: dict[str, object]) -> list[str]:
