@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ from indicators.demo import (
     ensure_demo_store,
     generate_demo,
 )
+from indicators.demo.writers import plan_demo, write_demo_files
 from indicators.ingest.pipeline import ingest
 from indicators.store.database import Store
 from indicators.store.setup import init_store
@@ -90,6 +92,27 @@ def test_a_larger_scale_keeps_the_files_of_the_smaller_one(
     for f in small:
         other = kept[f.path.relative_to(tmp_path / "small")]
         assert other.path.read_bytes() == f.path.read_bytes()
+
+
+def test_a_template_filled_after_others_is_the_blank_template_filled_once(
+    tmp_path: Path, definition: Definition
+) -> None:
+    """The writers keep each organisation's blank template loaded and fill it in for each of
+    its uploads: a file must be the same as if the template had been loaded for it alone."""
+    planned = plan_demo(definition, tmp_path / "all", scale=0.0)
+    write_demo_files(definition, planned)
+    by_org: dict[str, list[int]] = {}
+    for n, (upload, demo_file) in enumerate(planned):
+        if demo_file.layout == "template" and upload.copy_of is None:
+            by_org.setdefault(demo_file.organisation, []).append(n)
+    later = [n for found in by_org.values() for n in found[1:]]
+    assert len(later) >= 2
+    for n in later:
+        upload, demo_file = planned[n]
+        alone = tmp_path / "alone" / demo_file.path.name
+        alone.parent.mkdir(exist_ok=True)
+        write_demo_files(definition, [(upload, replace(demo_file, path=alone))])
+        assert alone.read_bytes() == demo_file.path.read_bytes(), demo_file.path.name
 
 
 def test_files_stop_at_the_demo_today_and_have_plausible_values(

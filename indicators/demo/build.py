@@ -23,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import random
-import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from indicators.access.accounts import add_account
 from indicators.access.viewer import Viewer
@@ -41,8 +42,14 @@ from indicators.definition.loading import load_definition
 from indicators.definition.model import (
     Definition,
 )
-from indicators.demo.habits import DEMO_TODAY, SEED, DemoFile, DemoValue, Key, plan_uploads
-from indicators.demo.writers import WRITERS, Writer, free_path
+from indicators.demo.habits import (
+    DEMO_TODAY,
+    DemoFile,
+    DemoValue,
+    Key,
+    Upload,
+)
+from indicators.demo.writers import plan_demo, write_demo_files
 from indicators.ingest.pipeline import BatchFile, Outcome, ingest_batch
 from indicators.ingest.reader import read_ahead
 from indicators.ingest.uploads import review_submissions
@@ -190,34 +197,9 @@ def generate_demo(
     Returns them in the order they are sent. Deterministic: the same definition, scale and
     day write the same bytes.
     """
-    plan = plan_uploads(definition, scale, today)
-    files: list[DemoFile] = []
-    written: dict[int, Path] = {}
-    taken: set[Path] = set()
-    templates: dict[str, bytes] = {}
-    for upload in plan:
-        path = free_path(folder / upload.org.code / upload.name, taken)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if upload.copy_of is not None:
-            shutil.copyfile(written[id(upload.copy_of)], path)
-        else:
-            rng = random.Random(f"{SEED}:file:{upload.org.code}:{path.name}")
-            WRITERS[upload.layout](Writer(definition, upload, rng, templates), path)
-        written[id(upload)] = path
-        files.append(
-            DemoFile(
-                path=path,
-                organisation=upload.org.code,
-                layout=upload.layout,
-                received_at=upload.when,
-                due=upload.anchor.due,
-                expected=upload.expected,
-                story=upload.story,
-                problem=upload.problem,
-                values=tuple(upload.values),
-            )
-        )
-    return files
+    planned = plan_demo(definition, folder, scale=scale, today=today)
+    write_demo_files(definition, planned)
+    return [demo_file for _, demo_file in planned]
 
 
 # --- the build ------------------------------------------------------------------------------
@@ -254,10 +236,12 @@ def _build(
     _remove(scratch)
     with tempfile.TemporaryDirectory(prefix="mesure-demo-") as tmp:
         where = files_dir or Path(tmp)
-        files = generate_demo(definition, where, scale=scale, today=today)
+        planned = plan_demo(definition, where, scale=scale, today=today)
+        files = [demo_file for _, demo_file in planned]
         try:
-            init_store(scratch, folder, actor=ACTOR)
-            summary = _send(scratch, definition, files, progress)
+            with _writing(folder, where, scale, today, planned) as written:
+                init_store(scratch, folder, actor=ACTOR)
+                summary = _send(scratch, definition, files, progress, written)
             summary.accounts, summary.reviewed = _review_and_open_accounts(
                 Store(scratch), definition
             )
@@ -271,7 +255,11 @@ def _build(
 
 
 def _send(
-    scratch: Path, definition: Definition, files: list[DemoFile], progress: Progress | None
+    scratch: Path,
+    definition: Definition,
+    files: list[DemoFile],
+    progress: Progress | None,
+    written: Callable[[int], None],
 ) -> DemoSummary:
     """Send every file through the ingest at its upload time; check the store against the plan.
 
@@ -281,7 +269,7 @@ def _send(
     summary = DemoSummary(scratch, files=len(files))
     expected: dict[tuple[str, Key], DemoValue] = {}
     refused: set[str] = set()
-    read = read_ahead(((f.path, f.path.name) for f in files), ahead=2 * BATCH_FILES)
+    read = read_ahead(((f.path, f.path.name) for f in files), ahead=2 * BATCH_FILES, before=written)
     store = Store(scratch)
     for first, batch in _batches(files):
 
@@ -311,6 +299,68 @@ def _send(
     _check_store(Store(scratch), definition, expected, summary)
     summary.organisations = len({f.organisation for f in files})
     return summary
+
+
+@contextmanager
+def _writing(
+    folder: Path,
+    where: Path,
+    scale: float,
+    today: dt.date,
+    planned: list[tuple[Upload, DemoFile]],
+    shares: int = 0,
+) -> Iterator[Callable[[int], None]]:
+    """Write the planned files under `where` in processes of their own (`writing`, one per
+    core, each a share of the organisations); yield `written(i)`, which returns once the i-th
+    file is written (from any thread). The processes are ended on the way out."""
+    shares = shares or max(1, min(4, os.cpu_count() or 1))
+    organisations = list(dict.fromkeys(demo_file.organisation for _, demo_file in planned))
+    owner = {org: n % shares for n, org in enumerate(organisations)}
+    logs = [tempfile.TemporaryFile() for _ in range(shares)]  # noqa: SIM115 - closed below
+    command = [sys.executable, "-m", "indicators.demo.writing", str(folder), repr(scale)]
+    command += [today.isoformat(), str(where)]
+    writers = [
+        subprocess.Popen(
+            [*command, str(share), str(shares)], stdout=subprocess.PIPE, stderr=log, text=True
+        )
+        for share, log in enumerate(logs)
+    ]
+    done: list[set[int]] = [set() for _ in writers]
+    locks = [threading.Lock() for _ in writers]
+
+    def written(index: int) -> None:
+        share = owner[planned[index][1].organisation]
+        writer = writers[share]
+        assert writer.stdout is not None
+        with locks[share]:
+            while index not in done[share]:
+                line = writer.stdout.readline()
+                if not line.strip():
+                    raise DemoError(
+                        "La génération des fichiers de la démonstration a échoué"
+                        f" / Writing the demo's files failed: {_last_line(writer, logs[share])}"
+                    )
+                done[share].add(int(line))
+
+    try:
+        yield written
+    finally:
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+            writer.wait()
+            if writer.stdout is not None:
+                writer.stdout.close()
+        for log in logs:
+            log.close()
+
+
+def _last_line(process: subprocess.Popen[str], log: IO[bytes]) -> str:
+    """Why a writing process stopped: the last line it wrote on its standard error."""
+    process.wait()
+    log.seek(0)
+    lines = log.read().decode(errors="replace").strip().splitlines()
+    return lines[-1][:200] if lines else f"code {process.returncode}"
 
 
 def _label(demo_file: DemoFile) -> str:

@@ -327,10 +327,12 @@ class _Checker:
                 )
             every = every[~again].reset_index(drop=True)
         self._unit_jumps(every)
-        for _, item in every.drop_duplicates("indicator").iterrows():
-            if item["indicator"] not in self.committed:  # said once, at its first value
-                label = self.indicator_list[int(item["indicator_id"])].label_fr
-                self.problem("not-committed", "warning", *self._at(item), indicator=label)
+        firsts = every.drop_duplicates("indicator")  # said once, at its first value
+        outside = ~firsts["indicator"].astype(object).isin(self.committed).to_numpy()
+        for n in np.flatnonzero(outside):
+            item = firsts.iloc[int(n)]
+            label = self.indicator_list[int(item["indicator_id"])].label_fr
+            self.problem("not-committed", "warning", *self._at(item), indicator=label)
         return every[CANDIDATE_COLUMNS].reset_index(drop=True)
 
     @staticmethod
@@ -349,15 +351,24 @@ class _Checker:
         if previous.empty or every.empty:
             return
         keys = ["indicator", "place", "period", "disaggregation"]
-        series = ["indicator", "place", "disaggregation"]
-        mine = every[[*keys, "value"]].astype({k: str for k in keys}).reset_index()
-        same = mine.merge(
-            previous.drop_duplicates(keys, keep="last"), on=keys, how="left", suffixes=("", "_old")
-        )
-        latest = previous.drop_duplicates(series, keep="last")[[*series, "value"]]
-        other = mine.merge(latest, on=series, how="left", suffixes=("", "_old"))
-        before = same["value_old"].fillna(other["value_old"]).to_numpy(dtype=float)
-        value = mine["value"].to_numpy(dtype=float)
+        # The previous value of the same key, else the latest of the same series (any period);
+        # previous values come oldest period first: the last one seen wins.
+        exact: dict[tuple[str, ...], float] = {}
+        latest: dict[tuple[str, ...], float] = {}
+        for *key, old in zip(
+            *(previous[k].astype(str).tolist() for k in keys),
+            previous["value"].to_numpy(dtype=float).tolist(),
+            strict=True,
+        ):
+            exact[tuple(key)] = old
+            latest[(key[0], key[1], key[3])] = old
+        texts = [every[k].astype(str).to_numpy(dtype=object) for k in keys]
+        before = np.array([exact.get(k, math.nan) for k in zip(*texts, strict=True)], dtype=float)
+        unknown = np.flatnonzero(np.isnan(before))
+        if len(unknown):
+            same_series = zip(*(texts[n][unknown] for n in (0, 1, 3)), strict=True)
+            before[unknown] = [latest.get(s, math.nan) for s in same_series]
+        value = every["value"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = value / before
         jump = (
@@ -372,7 +383,7 @@ class _Checker:
             self.problem(
                 "unit-jump",
                 "warning",
-                *self._at(every.iloc[int(mine["index"].iloc[i])]),
+                *self._at(every.iloc[int(i)]),
                 factor=shown,
                 previous=f"{before[i]:g}",
             )
@@ -837,9 +848,16 @@ def problem_counts(problems: list[CellProblem]) -> dict[str, dict[str, int]]:
 
 def no_candidates() -> pd.DataFrame:
     """An empty table of candidates, with the right columns and types."""
+    return _NO_CANDIDATES.copy()
+
+
+def _no_candidates() -> pd.DataFrame:
     types = {"indicator_version": "int64", "row": "int64", "col": "int64", "converted": "bool"}
     types |= {c: "float64" for c in ("value", "numerator", "denominator")}
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in CANDIDATE_COLUMNS})
+
+
+_NO_CANDIDATES = _no_candidates()  # copied: making it is slow, for every file
 
 
 @dataclass(frozen=True)

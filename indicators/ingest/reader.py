@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -245,14 +245,18 @@ def read_ahead(
     limits: Limits | None = None,
     workers: int = 0,
     ahead: int = 0,
+    before: Callable[[int], None] | None = None,
 ) -> Iterator[Workbook | UnreadableFileError]:
     """Each (path, name)'s workbook or refusal, in order, read by up to `workers` workers at
     once (default: one per core), up to `ahead` files (default: `workers`) ahead of the
-    caller, who works on the previous ones meanwhile."""
+    caller, who works on the previous ones meanwhile. `before(i)` is called by the reading
+    thread before the i-th file is read (to wait until it is written, say)."""
     workers = workers or max(1, min(4, os.cpu_count() or 1))
     ahead = max(ahead, workers)
 
-    def read(path: Path, name: str) -> Workbook | UnreadableFileError:
+    def read(index: int, path: Path, name: str) -> Workbook | UnreadableFileError:
+        if before is not None:
+            before(index)
         try:
             return read_workbook(path, name, limits)
         except UnreadableFileError as refused:
@@ -262,8 +266,8 @@ def read_ahead(
     items = iter(files)
     with ThreadPoolExecutor(workers, thread_name_prefix="mesure-read") as executor:
         try:
-            for path, name in items:
-                pending.append(executor.submit(read, path, name))
+            for index, (path, name) in enumerate(items):
+                pending.append(executor.submit(read, index, path, name))
                 if len(pending) > ahead:
                     yield pending.popleft().result()
             while pending:
