@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -24,8 +27,10 @@ from indicators.demo import (
     ensure_demo_store,
     generate_demo,
 )
+from indicators.demo.writers import plan_demo, write_demo_files
 from indicators.ingest.pipeline import ingest
 from indicators.store.database import Store
+from indicators.store.setup import init_store
 from tests.conftest import PROJECT
 
 DATA = PROJECT / "data"
@@ -89,6 +94,27 @@ def test_a_larger_scale_keeps_the_files_of_the_smaller_one(
         assert other.path.read_bytes() == f.path.read_bytes()
 
 
+def test_a_template_filled_after_others_is_the_blank_template_filled_once(
+    tmp_path: Path, definition: Definition
+) -> None:
+    """The writers keep each organisation's blank template loaded and fill it in for each of
+    its uploads: a file must be the same as if the template had been loaded for it alone."""
+    planned = plan_demo(definition, tmp_path / "all", scale=0.0)
+    write_demo_files(definition, planned)
+    by_org: dict[str, list[int]] = {}
+    for n, (upload, demo_file) in enumerate(planned):
+        if demo_file.layout == "template" and upload.copy_of is None:
+            by_org.setdefault(demo_file.organisation, []).append(n)
+    later = [n for found in by_org.values() for n in found[1:]]
+    assert len(later) >= 2
+    for n in later:
+        upload, demo_file = planned[n]
+        alone = tmp_path / "alone" / demo_file.path.name
+        alone.parent.mkdir(exist_ok=True)
+        write_demo_files(definition, [(upload, replace(demo_file, path=alone))])
+        assert alone.read_bytes() == demo_file.path.read_bytes(), demo_file.path.name
+
+
 def test_files_stop_at_the_demo_today_and_have_plausible_values(
     tmp_path: Path, definition: Definition
 ) -> None:
@@ -132,6 +158,43 @@ def test_every_file_goes_through_the_pipeline_as_planned(built: tuple[DemoSummar
             assert row.empty  # refused or unchanged: nothing written
     values = store.query("observations", org="")
     assert summary.values == int(values["is_current"].sum()) > 200
+
+
+def clock(at: dt.datetime) -> Callable[[], dt.datetime]:
+    return lambda: at
+
+
+def test_the_batched_build_stores_what_ingest_stores_file_by_file(
+    built: tuple[DemoSummary, Path], definition: Definition, tmp_path: Path
+) -> None:
+    """The demo stores its files by batches (one transaction each): the store must hold what
+    `ingest` makes of the same files sent one by one (observation ids aside: a join gives an
+    upload's values in no set order)."""
+    summary, db = built
+    one_by_one, _ = init_store(tmp_path / "one-by-one.duckdb", DATA, actor="demo")
+    for f, status in summary.sent:
+        store = Store(one_by_one.path, clock=clock(f.received_at))
+        outcome = ingest(store, f.path, definition, f.organisation, f"demo:{f.organisation}")
+        assert outcome.status == status, f.path.name
+    sql = {
+        "observations": "select * exclude (id) from observations order by all",
+        # the demo's evaluator then accepts the past years' submissions
+        "submissions": "select id, organisation, filename, sha256, size_bytes, uploaded_by,"
+        " uploaded_at, replace(status, 'accepted', 'received') as status, problems"
+        " from submissions order by id",
+        "uploads in the audit log": "select logged_at, actor, action, target, details"
+        " from audit_log where action in ('submission.upload', 'submission.refused')"
+        " order by id",
+    }
+    Store(db).close()
+    one_by_one.close()
+    for name, query in sql.items():
+        with duckdb.connect(str(db), read_only=True) as con:
+            batched = con.execute(query).fetchall()
+        with duckdb.connect(str(one_by_one.path), read_only=True) as con:
+            single = con.execute(query).fetchall()
+        assert len(batched) > 20, name
+        assert batched == single, name
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from indicators.common.problems import FILE_TEMPLATES, UnreadableFileError
 from indicators.ingest.intake import Limits, inspect_file
 from indicators.ingest.parse import decode, read_csv
-from indicators.ingest.reader import read_workbook
+from indicators.ingest.reader import close_workers, idle_workers, read_ahead, read_workbook
 from indicators.ingest.workbook import Sheet, cell_name, column_letters, parse_cell_name
 from tests.conftest import SHARED
 
@@ -228,6 +228,59 @@ def test_memory_limit_ends_the_worker(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_bytes(b"a;b;c;d\n" + b"1;2;3;4\n" * 1_500_000)
     assert refusal(path, limits=Limits(worker_memory=120 * 1024 * 1024)) in {"reader-crashed"}
+
+
+def test_a_worker_reads_one_file_after_another_and_a_crashed_one_is_replaced(
+    tmp_path: Path,
+) -> None:
+    close_workers()
+    good = workbook(tmp_path, A1=1, B1=2)
+    assert read_workbook(good).sheets[0].value(0, 1) == 2
+    (first,) = idle_workers()
+    assert read_workbook(good).sheets[0].value(0, 0) == 1
+    assert idle_workers() == [first]  # the same process read the second file
+    crash = rewrite_part(
+        good,
+        tmp_path / "crash.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b"</c></row>", b'</c><c r="XFD1048576" t="n"><v>2</v></c></row>'),
+    )
+    assert refusal(crash) == "reader-crashed"  # the idle worker took it, and died of it
+    assert idle_workers() == []
+    assert read_workbook(good).sheets[0].value(0, 1) == 2  # a new worker
+    assert idle_workers() != [first]
+
+
+def test_after_a_timeout_the_next_file_is_read_by_a_new_worker(tmp_path: Path) -> None:
+    close_workers()
+    slow = tmp_path / "big.csv"
+    slow.write_bytes(b"a;b;c\n" + b"1;2;3\n" * 400_000)
+    assert refusal(slow, limits=Limits(worker_seconds=0.05)) == "reader-timeout"
+    assert idle_workers() == []
+    assert read_workbook(workbook(tmp_path, A1=7)).sheets[0].value(0, 0) == 7
+
+
+def test_each_file_reports_its_own_peak_memory(tmp_path: Path) -> None:
+    close_workers()
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a;b;c;d\n" + b"1;2;3;4\n" * 300_000)
+    small = workbook(tmp_path, A1=1)
+    large_peak = read_workbook(big).reader_peak_mb
+    small_peak = read_workbook(small).reader_peak_mb
+    assert len(idle_workers()) == 1  # one worker read both
+    assert 0 < small_peak < large_peak
+
+
+def test_read_ahead_keeps_the_order_and_gives_refusals_as_values(tmp_path: Path) -> None:
+    files = [workbook(tmp_path, f"f{n}.xlsx", A1=n) for n in range(6)]
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    items = [(path, path.name) for path in files[:3]] + [(empty, "empty.csv")]
+    items += [(path, path.name) for path in files[3:]]
+    read = list(read_ahead(items, workers=2))
+    assert [r.sheets[0].value(0, 0) for r in read if not isinstance(r, Exception)] == list(range(6))
+    refused = read[3]
+    assert isinstance(refused, UnreadableFileError) and refused.problem.code == "empty-file"
 
 
 @settings(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -76,18 +77,47 @@ class Summary:
         return suppress(cells, self.threshold, hidden=hidden)
 
 
-def build(store: Store, year: str, scope: str, today: dt.date) -> dict[str, pd.DataFrame]:
-    """Every table of the summary of `year` for `scope`, computed as a funder sees the data."""
+class _Frozen(Store):
+    """A store whose queries are run once each, while one publication is computed (the
+    tables of every scope read the same figures). Each caller gets its own copy."""
+
+    def __init__(self, store: Store):
+        super().__init__(store.path, clock=store.clock, patience=store.patience)
+        self._answers: dict[tuple[str, tuple[tuple[str, Any], ...]], pd.DataFrame] = {}
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        key = (name, tuple(sorted(params.items())))
+        if key not in self._answers:
+            self._answers[key] = super().query(name, **params)
+        return self._answers[key].copy()
+
+
+def funders_figures(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures of now as funders will see them once frozen (not the last publication's),
+    and every accepted figure with the reason it would be hidden: what `build` reads."""
+    seen = progress.as_funders_see(store, progress.accepted_figures(store))
+    return seen, progress.accepted_figures(store)
+
+
+def build(
+    store: Store,
+    year: str,
+    scope: str,
+    today: dt.date,
+    *,
+    figures: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every table of the summary of `year` for `scope`, computed as a funder sees the data.
+
+    `figures`: `funders_figures(store)`, when already computed for another scope."""
     viewer = PUBLISHER
     places = store.query("places_list")
     if scope == progress.SCOPE_ALL:
         members = places[places["kind"] == "territory"]
     else:
         members = places[(places["kind"] == "school") & (places["parent"] == scope)]
-    # the figures of now, as funders will see them once frozen (not the last publication's):
     # every table takes its hidden figures from this one protection (progress.protected)
-    seen = progress.as_funders_see(store, progress.accepted_figures(store))
-    every = progress.accepted_figures(store)
+    seen, every = figures if figures is not None else funders_figures(store)
     every = every[(every["period"] == year)]
     protection = {
         (str(i), str(s), str(d)): str(h)
@@ -269,6 +299,7 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
     empty summary."""
     require_role(viewer, "evaluator")
     found = contents(store, viewer, year)
+    store, writer = _Frozen(store), store  # nothing is written until the end
     if not found.publishable:
         raise RefusedInputError(
             "nothing-accepted",
@@ -277,10 +308,11 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
             f"The year {year} has no accepted value yet: there is nothing to publish."
             " Accept uploads first (Synchronisation page), then publish.",
         )
+    seen = funders_figures(store)
     tables = [
         (scope, name, payload(frame))
         for scope in scopes(store)
-        for name, frame in build(store, year, scope, today).items()
+        for name, frame in build(store, year, scope, today, figures=seen).items()
     ]
     periods = _periods_of(store, year)
     figures = store.query("progress", indicator="", accepted_only=True, org="")
@@ -296,7 +328,7 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
         "values": found.accepted_values,
         "left_waiting": found.waiting_values,
     }
-    return store.publish(year, tables, Audit(viewer.username, "summary.publish", year, details))
+    return writer.publish(year, tables, Audit(viewer.username, "summary.publish", year, details))
 
 
 def published_years(store: Store, viewer: Viewer) -> list[str]:

@@ -1,20 +1,27 @@
 """The demo initiative, built the way a real one is: its partners' habits (`habits`), the
 workbooks they write (`writers`), and the build that sends every file through the real ingest
-(`build`). What the app, the command line and the tests use is named here."""
+(`build`). What the app, the command line and the tests use is named here.
 
-from indicators.demo.build import (
-    ACCEPTED_BEFORE,
-    BUILD_ENV,
-    DEMO_PASSWORD,
-    DemoError,
-    DemoSummary,
-    build_demo,
-    demo_accounts,
-    demo_wanted,
-    ensure_demo_store,
-    generate_demo,
-)
+The names of `build` are imported when first used: the processes that write the demo's files
+(`writing`) import only the writers, not the ingest, the store and their libraries."""
+
+from typing import TYPE_CHECKING
+
 from indicators.demo.habits import DEMO_TODAY, LAYOUTS, READ_AS, DemoFile
+
+if TYPE_CHECKING:
+    from indicators.demo.build import (
+        ACCEPTED_BEFORE,
+        BUILD_ENV,
+        DEMO_PASSWORD,
+        DemoError,
+        DemoSummary,
+        build_demo,
+        demo_accounts,
+        demo_wanted,
+        ensure_demo_store,
+        generate_demo,
+    )
 
 __all__ = [
     "ACCEPTED_BEFORE",
@@ -32,3 +39,12 @@ __all__ = [
     "ensure_demo_store",
     "generate_demo",
 ]
+_FROM_BUILD = set(__all__) - {"DEMO_TODAY", "LAYOUTS", "READ_AS", "DemoFile"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_BUILD:
+        from indicators.demo import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

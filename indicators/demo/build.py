@@ -12,7 +12,8 @@ from generators seeded by the organisation's code: two runs write the same bytes
 scale keeps the same files for the organisations it keeps.
 
 `build_demo` loads the definition into a new store beside its final path, sends every file
-through `ingest` (worker process, checks, one transaction each) at its upload time, checks that
+through the ingest (worker processes, checks, one transaction per batch of files of distinct
+organisations, each file stored as `ingest` stores it alone) at its upload time, checks that
 the store holds what the files say, and only then moves the store into place: an interrupted
 build never leaves a half store.
 """
@@ -22,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import random
-import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from indicators.access.accounts import add_account
 from indicators.access.viewer import Viewer
@@ -40,10 +42,18 @@ from indicators.definition.loading import load_definition
 from indicators.definition.model import (
     Definition,
 )
-from indicators.demo.habits import DEMO_TODAY, SEED, DemoFile, DemoValue, Key, plan_uploads
-from indicators.demo.writers import WRITERS, Writer, free_path
-from indicators.ingest.pipeline import ingest
+from indicators.demo.habits import (
+    DEMO_TODAY,
+    DemoFile,
+    DemoValue,
+    Key,
+    Upload,
+)
+from indicators.demo.writers import plan_demo, write_demo_files
+from indicators.ingest.pipeline import BatchFile, Outcome, ingest_batch
+from indicators.ingest.reader import read_ahead
 from indicators.ingest.uploads import review_submissions
+from indicators.ingest.workbook import Workbook
 from indicators.store.database import Store
 from indicators.store.setup import ensure_store, init_store
 
@@ -61,6 +71,7 @@ DEMO_ACCOUNTS = (
 )
 # Submissions received before this day are accepted by the demo's evaluator; later ones wait.
 ACCEPTED_BEFORE = dt.datetime(2025, 9, 1)
+BATCH_FILES = 64  # files stored in one transaction (consecutive, of distinct organisations)
 Progress = Callable[[int, int, str], None]  # files done, files in all, the file being sent
 
 
@@ -186,34 +197,9 @@ def generate_demo(
     Returns them in the order they are sent. Deterministic: the same definition, scale and
     day write the same bytes.
     """
-    plan = plan_uploads(definition, scale, today)
-    files: list[DemoFile] = []
-    written: dict[int, Path] = {}
-    taken: set[Path] = set()
-    templates: dict[str, bytes] = {}
-    for upload in plan:
-        path = free_path(folder / upload.org.code / upload.name, taken)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if upload.copy_of is not None:
-            shutil.copyfile(written[id(upload.copy_of)], path)
-        else:
-            rng = random.Random(f"{SEED}:file:{upload.org.code}:{path.name}")
-            WRITERS[upload.layout](Writer(definition, upload, rng, templates), path)
-        written[id(upload)] = path
-        files.append(
-            DemoFile(
-                path=path,
-                organisation=upload.org.code,
-                layout=upload.layout,
-                received_at=upload.when,
-                due=upload.anchor.due,
-                expected=upload.expected,
-                story=upload.story,
-                problem=upload.problem,
-                values=tuple(upload.values),
-            )
-        )
-    return files
+    planned = plan_demo(definition, folder, scale=scale, today=today)
+    write_demo_files(definition, planned)
+    return [demo_file for _, demo_file in planned]
 
 
 # --- the build ------------------------------------------------------------------------------
@@ -250,10 +236,12 @@ def _build(
     _remove(scratch)
     with tempfile.TemporaryDirectory(prefix="mesure-demo-") as tmp:
         where = files_dir or Path(tmp)
-        files = generate_demo(definition, where, scale=scale, today=today)
+        planned = plan_demo(definition, where, scale=scale, today=today)
+        files = [demo_file for _, demo_file in planned]
         try:
-            init_store(scratch, folder, actor=ACTOR)
-            summary = _send(scratch, definition, files, progress)
+            with _writing(folder, where, scale, today, planned) as written:
+                init_store(scratch, folder, actor=ACTOR)
+                summary = _send(scratch, definition, files, progress, written)
             summary.accounts, summary.reviewed = _review_and_open_accounts(
                 Store(scratch), definition
             )
@@ -267,52 +255,45 @@ def _build(
 
 
 def _send(
-    scratch: Path, definition: Definition, files: list[DemoFile], progress: Progress | None
+    scratch: Path,
+    definition: Definition,
+    files: list[DemoFile],
+    progress: Progress | None,
+    written: Callable[[int], None],
 ) -> DemoSummary:
-    """Send every file through `ingest` at its upload time; check the store against the plan."""
+    """Send every file through the ingest at its upload time; check the store against the plan.
+
+    Files go by batches of consecutive files of distinct organisations (`ingest_batch`: each
+    stored as `ingest` stores it alone, one transaction per batch), read ahead by the
+    sandboxed workers while the previous ones are checked and stored."""
     summary = DemoSummary(scratch, files=len(files))
     expected: dict[tuple[str, Key], DemoValue] = {}
     refused: set[str] = set()
-    for done, demo_file in enumerate(files):
-        label = f"{demo_file.organisation} · {demo_file.path.name}"
-        if progress:
-            progress(done, len(files), label)
-        store = Store(scratch, clock=_clock(demo_file.received_at))
-        try:
-            outcome = ingest(
-                store,
-                demo_file.path,
-                definition,
-                demo_file.organisation,
-                f"{ACTOR}:{demo_file.organisation}",
-                name=demo_file.path.name,
-            )
-        except UnreadableFileError as exc:
-            summary.surprises.append(f"{label}: {exc.problem.code}")
-            summary.sent.append((demo_file, "unreadable"))
-            continue
-        summary.sent.append((demo_file, outcome.status))
-        errors = _error_codes(outcome.summary())
-        if outcome.status != demo_file.expected:
-            summary.surprises.append(
-                f"{label}: {outcome.status} ({', '.join(errors)}) instead of {demo_file.expected}"
-            )
-        elif demo_file.problem and demo_file.problem not in errors:
-            summary.surprises.append(f"{label}: refused for {errors}, not {demo_file.problem}")
-        if outcome.status == "rejected":
-            summary.rejected += 1
-            refused.add(demo_file.organisation)
-            continue
-        if outcome.status == "unchanged":
-            summary.unchanged += 1
-        else:
-            summary.received += 1
-            summary.late += demo_file.late
-            if demo_file.organisation in refused:
-                summary.corrected += 1
-                refused.discard(demo_file.organisation)
-        for value in demo_file.values:
-            expected[(demo_file.organisation, value.key)] = value
+    read = read_ahead(((f.path, f.path.name) for f in files), ahead=2 * BATCH_FILES, before=written)
+    store = Store(scratch)
+    for first, batch in _batches(files):
+
+        def told(n: int, first: int = first, batch: list[DemoFile] = batch) -> None:
+            if progress:
+                progress(first + n, len(files), _label(batch[n]))
+
+        outcomes = ingest_batch(
+            store,
+            [
+                BatchFile(
+                    demo_file.path,
+                    demo_file.organisation,
+                    f"{ACTOR}:{demo_file.organisation}",
+                    demo_file.received_at,
+                    workbook=_read(next(read)),
+                )
+                for demo_file in batch
+            ],
+            definition,
+            on_file=told,
+        )
+        for demo_file, outcome in zip(batch, outcomes, strict=True):
+            _account(demo_file, outcome, summary, expected, refused)
     if progress:
         progress(len(files), len(files), "")
     _check_store(Store(scratch), definition, expected, summary)
@@ -320,8 +301,125 @@ def _send(
     return summary
 
 
-def _clock(at: dt.datetime) -> Callable[[], dt.datetime]:
-    return lambda: at
+@contextmanager
+def _writing(
+    folder: Path,
+    where: Path,
+    scale: float,
+    today: dt.date,
+    planned: list[tuple[Upload, DemoFile]],
+    shares: int = 0,
+) -> Iterator[Callable[[int], None]]:
+    """Write the planned files under `where` in processes of their own (`writing`, one per
+    core, each a share of the organisations); yield `written(i)`, which returns once the i-th
+    file is written (from any thread). The processes are ended on the way out."""
+    shares = shares or max(1, min(4, os.cpu_count() or 1))
+    organisations = list(dict.fromkeys(demo_file.organisation for _, demo_file in planned))
+    owner = {org: n % shares for n, org in enumerate(organisations)}
+    logs = [tempfile.TemporaryFile() for _ in range(shares)]  # noqa: SIM115 - closed below
+    command = [sys.executable, "-m", "indicators.demo.writing", str(folder), repr(scale)]
+    command += [today.isoformat(), str(where)]
+    writers = [
+        subprocess.Popen(
+            [*command, str(share), str(shares)], stdout=subprocess.PIPE, stderr=log, text=True
+        )
+        for share, log in enumerate(logs)
+    ]
+    done: list[set[int]] = [set() for _ in writers]
+    locks = [threading.Lock() for _ in writers]
+
+    def written(index: int) -> None:
+        share = owner[planned[index][1].organisation]
+        writer = writers[share]
+        assert writer.stdout is not None
+        with locks[share]:
+            while index not in done[share]:
+                line = writer.stdout.readline()
+                if not line.strip():
+                    raise DemoError(
+                        "La génération des fichiers de la démonstration a échoué"
+                        f" / Writing the demo's files failed: {_last_line(writer, logs[share])}"
+                    )
+                done[share].add(int(line))
+
+    try:
+        yield written
+    finally:
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+            writer.wait()
+            if writer.stdout is not None:
+                writer.stdout.close()
+        for log in logs:
+            log.close()
+
+
+def _last_line(process: subprocess.Popen[str], log: IO[bytes]) -> str:
+    """Why a writing process stopped: the last line it wrote on its standard error."""
+    process.wait()
+    log.seek(0)
+    lines = log.read().decode(errors="replace").strip().splitlines()
+    return lines[-1][:200] if lines else f"code {process.returncode}"
+
+
+def _label(demo_file: DemoFile) -> str:
+    return f"{demo_file.organisation} · {demo_file.path.name}"
+
+
+def _read(workbook: Workbook | UnreadableFileError) -> Workbook | None:
+    """A workbook read ahead; None for a refused one, read again (and refused) by the ingest."""
+    return None if isinstance(workbook, UnreadableFileError) else workbook
+
+
+def _batches(files: list[DemoFile]) -> Iterator[tuple[int, list[DemoFile]]]:
+    """(index of the first, files) of runs of consecutive files of distinct organisations."""
+    batch: list[DemoFile] = []
+    first = 0
+    for n, demo_file in enumerate(files):
+        if len(batch) == BATCH_FILES or demo_file.organisation in {f.organisation for f in batch}:
+            yield first, batch
+            batch, first = [], n
+        batch.append(demo_file)
+    if batch:
+        yield first, batch
+
+
+def _account(
+    demo_file: DemoFile,
+    outcome: Outcome | UnreadableFileError,
+    summary: DemoSummary,
+    expected: dict[tuple[str, Key], DemoValue],
+    refused: set[str],
+) -> None:
+    """Count one file's outcome in the summary, and the values it stored in `expected`."""
+    label = _label(demo_file)
+    if isinstance(outcome, UnreadableFileError):
+        summary.surprises.append(f"{label}: {outcome.problem.code}")
+        summary.sent.append((demo_file, "unreadable"))
+        return
+    summary.sent.append((demo_file, outcome.status))
+    errors = _error_codes(outcome.summary())
+    if outcome.status != demo_file.expected:
+        summary.surprises.append(
+            f"{label}: {outcome.status} ({', '.join(errors)}) instead of {demo_file.expected}"
+        )
+    elif demo_file.problem and demo_file.problem not in errors:
+        summary.surprises.append(f"{label}: refused for {errors}, not {demo_file.problem}")
+    if outcome.status == "rejected":
+        summary.rejected += 1
+        refused.add(demo_file.organisation)
+        return
+    if outcome.status == "unchanged":
+        summary.unchanged += 1
+    else:
+        summary.received += 1
+        summary.late += demo_file.late
+        if demo_file.organisation in refused:
+            summary.corrected += 1
+            refused.discard(demo_file.organisation)
+    for value in demo_file.values:
+        expected[(demo_file.organisation, value.key)] = value
 
 
 def _error_codes(report: dict[str, object]) -> list[str]:

@@ -6,14 +6,18 @@ with its partner's author and date so that two runs write the same bytes.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
 import random
 import re
+import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,13 +28,17 @@ from indicators.definition.model import (
     Place,
 )
 from indicators.demo.habits import (
+    DEMO_TODAY,
+    SEED,
     SEX_LABELS,
     UNKNOWN_SCHOOL,
     WRONG_LABELS,
     Cell,
+    DemoFile,
     DemoValue,
     Key,
     Upload,
+    plan_uploads,
 )
 from indicators.ingest.template import COLUMNS, ENTRY_SHEET, STAMP_SHEET, write_template
 
@@ -45,7 +53,7 @@ class Writer:
         definition: Definition,
         upload: Upload,
         rng: random.Random,
-        templates: dict[str, bytes] | None = None,
+        templates: dict[str, _Template] | None = None,
     ):
         self.definition = definition
         self.templates = {} if templates is None else templates  # blank template by organisation
@@ -204,55 +212,92 @@ def _new_book() -> tuple[openpyxl.Workbook, Worksheet]:
     return book, sheet
 
 
+class _Template:
+    """An organisation's blank template, loaded once, filled in for each of its uploads."""
+
+    def __init__(self, path: Path):
+        self.book = openpyxl.load_workbook(path)
+        sheet = self.book[ENTRY_SHEET]
+        at = self.at = {title: n for n, (title, _) in enumerate(COLUMNS, start=1)}
+        self.rows: dict[tuple[str, str, str], int] = {}  # pre-filled (indicator, place, period)
+        self.free = 2  # the first row left blank
+        for r in range(2, sheet.max_row + 1):
+            code = sheet.cell(row=r, column=at["Code indicateur"]).value
+            if code is None:
+                break
+            self.rows[
+                (
+                    str(code),
+                    str(sheet.cell(row=r, column=at["Collège (UAI)"]).value),
+                    str(sheet.cell(row=r, column=at["Période"]).value),
+                )
+            ] = r
+            self.free = r + 1
+
+    @contextmanager
+    def filled(self) -> Iterator[Callable[[Worksheet, int, int, Cell], None]]:
+        """Yield `put(sheet, row, column, value)`; every cell is as loaded again on the way out,
+        so that each upload is the blank template filled in, as if loaded anew."""
+        changed: list[tuple[Worksheet, int, int, Any, bool]] = []
+
+        def put(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
+            existed = (row, column) in sheet._cells
+            cell = sheet.cell(row=row, column=column)
+            changed.append((sheet, row, column, cell.value, existed))
+            if value is not None:
+                cell.value = value
+
+        # what saving sets on the sheets (openpyxl), as loaded
+        formats = [
+            (ws, copy.copy(ws.sheet_format), ws.column_dimensions.max_outline)
+            for ws in self.book.worksheets
+        ]
+        try:
+            yield put
+        finally:
+            for ws, sheet_format, outline in formats:
+                ws.sheet_format, ws.column_dimensions.max_outline = sheet_format, outline
+            for sheet, row, column, old, existed in reversed(changed):
+                if existed:
+                    sheet.cell(row=row, column=column).value = old
+                else:
+                    del sheet._cells[(row, column)]
+
+
 def _write_template(writer: Writer, path: Path) -> None:
     """The official pre-filled template, filled in: the partner's one workbook, sent whole."""
     upload = writer.upload
     if upload.org.code not in writer.templates:
         write_template(writer.definition, upload.org.code, path)
-        writer.templates[upload.org.code] = path.read_bytes()
-    book = openpyxl.load_workbook(io.BytesIO(writer.templates[upload.org.code]))
+        writer.templates[upload.org.code] = _Template(path)
+    template = writer.templates[upload.org.code]
+    book, at, free = template.book, template.at, template.free
     sheet = book[ENTRY_SHEET]
-    at = {title: n for n, (title, _) in enumerate(COLUMNS, start=1)}  # the template's layout
-    rows: dict[tuple[str, str, str], int] = {}
-    free = 2
-    for r in range(2, sheet.max_row + 1):
-        code = sheet.cell(row=r, column=at["Code indicateur"]).value
-        if code is None:
-            break
-        rows[
-            (
-                str(code),
-                str(sheet.cell(row=r, column=at["Collège (UAI)"]).value),
-                str(sheet.cell(row=r, column=at["Période"]).value),
-            )
-        ] = r
-        free = r + 1
-    for value in writer.values:
-        where = (value.indicator, value.place, value.period)
-        if not value.disaggregation and where in rows:
-            r = rows[where]
-        else:
-            r, free = free, free + 1
-            ind = writer.indicators[value.indicator]
-            sheet.cell(row=r, column=at["Code indicateur"], value=value.indicator)
-            sheet.cell(row=r, column=at["Indicateur"], value=ind.label_fr)
-            sheet.cell(row=r, column=at["Collège (UAI)"], value=value.place)
-            sheet.cell(row=r, column=at["Collège"], value=writer.places[value.place].name)
-            sheet.cell(row=r, column=at["Période"], value=value.period)
-            if value.disaggregation.startswith("sex="):
-                sheet.cell(
-                    row=r, column=at["Sexe"], value=value.disaggregation.removeprefix("sex=")
-                )
-        if value.numerator is not None and value.denominator is not None:
-            sheet.cell(row=r, column=at["Numérateur"], value=value.numerator)
-            sheet.cell(row=r, column=at["Dénominateur"], value=value.denominator)
-        else:
-            sheet.cell(row=r, column=at["Valeur"], value=writer.number(value, french=False))
-    stamp = book[STAMP_SHEET]
-    for r in range(1, stamp.max_row + 1):
-        if stamp.cell(row=r, column=1).value == "created":
-            stamp.cell(row=r, column=2, value=upload.when.date().isoformat())
-    _save(book, path, upload.when, upload.org.name)
+    with template.filled() as put:
+        for value in writer.values:
+            where = (value.indicator, value.place, value.period)
+            if not value.disaggregation and where in template.rows:
+                r = template.rows[where]
+            else:
+                r, free = free, free + 1
+                ind = writer.indicators[value.indicator]
+                put(sheet, r, at["Code indicateur"], value.indicator)
+                put(sheet, r, at["Indicateur"], ind.label_fr)
+                put(sheet, r, at["Collège (UAI)"], value.place)
+                put(sheet, r, at["Collège"], writer.places[value.place].name)
+                put(sheet, r, at["Période"], value.period)
+                if value.disaggregation.startswith("sex="):
+                    put(sheet, r, at["Sexe"], value.disaggregation.removeprefix("sex="))
+            if value.numerator is not None and value.denominator is not None:
+                put(sheet, r, at["Numérateur"], value.numerator)
+                put(sheet, r, at["Dénominateur"], value.denominator)
+            else:
+                put(sheet, r, at["Valeur"], writer.number(value, french=False))
+        stamp = book[STAMP_SHEET]
+        for r in range(1, stamp.max_row + 1):
+            if stamp.cell(row=r, column=1).value == "created":
+                put(stamp, r, 2, upload.when.date().isoformat())
+        _save(book, path, upload.when, upload.org.name)
 
 
 def _write_long(writer: Writer, path: Path) -> None:
@@ -458,3 +503,60 @@ def free_path(path: Path, taken: set[Path]) -> Path:
         n += 1
     taken.add(candidate)
     return candidate
+
+
+def plan_demo(
+    definition: Definition, folder: Path, *, scale: float = 1.0, today: dt.date = DEMO_TODAY
+) -> list[tuple[Upload, DemoFile]]:
+    """The demo's uploads in the order they are sent, each with the file it will be written
+    to under `folder` (nothing is written)."""
+    taken: set[Path] = set()
+    planned = []
+    for upload in plan_uploads(definition, scale, today):
+        path = free_path(folder / upload.org.code / upload.name, taken)
+        planned.append(
+            (
+                upload,
+                DemoFile(
+                    path=path,
+                    organisation=upload.org.code,
+                    layout=upload.layout,
+                    received_at=upload.when,
+                    due=upload.anchor.due,
+                    expected=upload.expected,
+                    story=upload.story,
+                    problem=upload.problem,
+                    values=tuple(upload.values),
+                ),
+            )
+        )
+    return planned
+
+
+def write_demo_files(
+    definition: Definition,
+    planned: list[tuple[Upload, DemoFile]],
+    part: tuple[int, int] = (0, 1),
+    written: Callable[[int], None] | None = None,
+) -> None:
+    """Write the planned files, in order; with `part` (k, n) only those of the k-th of n
+    shares of the organisations (a file sent again is a copy of one of its organisation's).
+    `written(i)` is called once the i-th planned file is written."""
+    share, shares = part
+    organisations = list(dict.fromkeys(demo_file.organisation for _, demo_file in planned))
+    mine = {org for n, org in enumerate(organisations) if n % shares == share}
+    paths: dict[int, Path] = {}
+    templates: dict[str, _Template] = {}
+    for i, (upload, demo_file) in enumerate(planned):
+        if demo_file.organisation not in mine:
+            continue
+        path = demo_file.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if upload.copy_of is not None:
+            shutil.copyfile(paths[id(upload.copy_of)], path)
+        else:
+            rng = random.Random(f"{SEED}:file:{upload.org.code}:{path.name}")
+            WRITERS[upload.layout](Writer(definition, upload, rng, templates), path)
+        paths[id(upload)] = path
+        if written is not None:
+            written(i)

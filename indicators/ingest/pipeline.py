@@ -7,9 +7,10 @@ It writes nothing: a dry run is `prepare` alone; loading is the store's job.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicators.common.problems import CellProblem
+from indicators.common.problems import CellProblem, UnreadableFileError
 from indicators.definition.model import Definition
 from indicators.ingest.intake import Limits
 from indicators.ingest.layout import VALUE_ROLES, TableReading, per_code, read_table, text_of
 from indicators.ingest.matching import ASK, Match, Vocabulary
 from indicators.ingest.reader import read_workbook
 from indicators.ingest.values import parse_period, parse_value
-from indicators.ingest.workbook import Sheet, cell_name, parse_cell_name
-from indicators.store.database import Store
+from indicators.ingest.workbook import Sheet, Workbook, cell_name, parse_cell_name
+from indicators.store.database import Store, Upload
 
 Key = tuple[str, str, str, str]  # indicator, place, period, disaggregation
 UNIT_JUMP = 50.0  # a value this many times the previous one (or less) suggests a unit error
@@ -137,11 +138,17 @@ def prepare(
     memory: Mapping[tuple[str, str], str] | None = None,
     limits: Limits | None = None,
     previous: pd.DataFrame | None = None,
+    workbook: Workbook | None = None,
 ) -> Preparation:
-    """Read, map and check one file for `organisation`; raises UnreadableFileError only."""
+    """Read, map and check one file for `organisation`; raises UnreadableFileError only.
+
+    `workbook` is the file already read by `reader` (`read_workbook` or `read_ahead` of the
+    same path and name), when it was read ahead.
+    """
     name = name or path.name
     preparation = Preparation(name, file_digest(path), path.stat().st_size, organisation)
-    workbook = read_workbook(path, name, limits)
+    if workbook is None:
+        workbook = read_workbook(path, name, limits)
     preparation.format = workbook.format
     preparation.reader_peak_mb = workbook.reader_peak_mb
     preparation.hidden_sheets = workbook.hidden_sheets
@@ -320,10 +327,12 @@ class _Checker:
                 )
             every = every[~again].reset_index(drop=True)
         self._unit_jumps(every)
-        for _, item in every.drop_duplicates("indicator").iterrows():
-            if item["indicator"] not in self.committed:  # said once, at its first value
-                label = self.indicator_list[int(item["indicator_id"])].label_fr
-                self.problem("not-committed", "warning", *self._at(item), indicator=label)
+        firsts = every.drop_duplicates("indicator")  # said once, at its first value
+        outside = ~firsts["indicator"].astype(object).isin(self.committed).to_numpy()
+        for n in np.flatnonzero(outside):
+            item = firsts.iloc[int(n)]
+            label = self.indicator_list[int(item["indicator_id"])].label_fr
+            self.problem("not-committed", "warning", *self._at(item), indicator=label)
         return every[CANDIDATE_COLUMNS].reset_index(drop=True)
 
     @staticmethod
@@ -342,15 +351,24 @@ class _Checker:
         if previous.empty or every.empty:
             return
         keys = ["indicator", "place", "period", "disaggregation"]
-        series = ["indicator", "place", "disaggregation"]
-        mine = every[[*keys, "value"]].astype({k: str for k in keys}).reset_index()
-        same = mine.merge(
-            previous.drop_duplicates(keys, keep="last"), on=keys, how="left", suffixes=("", "_old")
-        )
-        latest = previous.drop_duplicates(series, keep="last")[[*series, "value"]]
-        other = mine.merge(latest, on=series, how="left", suffixes=("", "_old"))
-        before = same["value_old"].fillna(other["value_old"]).to_numpy(dtype=float)
-        value = mine["value"].to_numpy(dtype=float)
+        # The previous value of the same key, else the latest of the same series (any period);
+        # previous values come oldest period first: the last one seen wins.
+        exact: dict[tuple[str, ...], float] = {}
+        latest: dict[tuple[str, ...], float] = {}
+        for *key, old in zip(
+            *(previous[k].astype(str).tolist() for k in keys),
+            previous["value"].to_numpy(dtype=float).tolist(),
+            strict=True,
+        ):
+            exact[tuple(key)] = old
+            latest[(key[0], key[1], key[3])] = old
+        texts = [every[k].astype(str).to_numpy(dtype=object) for k in keys]
+        before = np.array([exact.get(k, math.nan) for k in zip(*texts, strict=True)], dtype=float)
+        unknown = np.flatnonzero(np.isnan(before))
+        if len(unknown):
+            same_series = zip(*(texts[n][unknown] for n in (0, 1, 3)), strict=True)
+            before[unknown] = [latest.get(s, math.nan) for s in same_series]
+        value = every["value"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = value / before
         jump = (
@@ -365,7 +383,7 @@ class _Checker:
             self.problem(
                 "unit-jump",
                 "warning",
-                *self._at(every.iloc[int(mine["index"].iloc[i])]),
+                *self._at(every.iloc[int(i)]),
                 factor=shown,
                 previous=f"{before[i]:g}",
             )
@@ -830,9 +848,16 @@ def problem_counts(problems: list[CellProblem]) -> dict[str, dict[str, int]]:
 
 def no_candidates() -> pd.DataFrame:
     """An empty table of candidates, with the right columns and types."""
+    return _NO_CANDIDATES.copy()
+
+
+def _no_candidates() -> pd.DataFrame:
     types = {"indicator_version": "int64", "row": "int64", "col": "int64", "converted": "bool"}
     types |= {c: "float64" for c in ("value", "numerator", "denominator")}
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in CANDIDATE_COLUMNS})
+
+
+_NO_CANDIDATES = _no_candidates()  # copied: making it is slow, for every file
 
 
 @dataclass(frozen=True)
@@ -879,10 +904,12 @@ def ingest(
     name: str | None = None,
     dry_run: bool = False,
     limits: Limits | None = None,
+    workbook: Workbook | None = None,
 ) -> Outcome:
     """Prepare one file and, unless it has errors or this is a dry run, store its values.
 
-    Raises UnreadableFileError for a file that cannot be read at all.
+    `workbook`: the file as `reader` already read it (see `prepare`). Raises
+    UnreadableFileError for a file that cannot be read at all.
     """
     preparation = prepare(
         path,
@@ -892,6 +919,7 @@ def ingest(
         memory=store.mapping_memory(organisation),
         limits=limits,
         previous=store.current_values(organisation),
+        workbook=workbook,
     )
     frame = preparation.frame
     if preparation.errors and not dry_run:  # nothing is stored; the attempt is remembered
@@ -924,3 +952,80 @@ def ingest(
         unchanged=int(done["unchanged"]),
         submission=done["submission"],
     )
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """One file of `ingest_batch`: what `ingest` is told about it."""
+
+    path: Path
+    organisation: str
+    uploaded_by: str
+    received_at: dt.datetime
+    name: str = ""
+    workbook: Workbook | None = None  # already read by `reader` (see `prepare`)
+
+
+def ingest_batch(
+    store: Store,
+    files: Sequence[BatchFile],
+    definition: Definition,
+    *,
+    limits: Limits | None = None,
+    on_file: Callable[[int], None] | None = None,
+) -> list[Outcome | UnreadableFileError]:
+    """`ingest` of files of distinct organisations, stored in one transaction.
+
+    Each file is prepared and stored as `ingest` would do it alone at its `received_at`, in
+    the order given (an organisation's files depend on its earlier ones, so a batch holds one
+    file per organisation); the outcome of each, or the refusal of a file that cannot be read.
+    `on_file(n)` is called before the n-th file is prepared.
+    """
+    organisations = [f.organisation for f in files]
+    memories = store.mapping_memories(organisations)
+    previous = store.current_values_of(organisations)
+    prepared: list[Preparation | UnreadableFileError] = []
+    for n, file in enumerate(files):
+        if on_file is not None:
+            on_file(n)
+        try:
+            prepared.append(
+                prepare(
+                    file.path,
+                    definition,
+                    file.organisation,
+                    name=file.name or file.path.name,
+                    memory=memories[file.organisation],
+                    limits=limits,
+                    previous=previous[file.organisation],
+                    workbook=file.workbook,
+                )
+            )
+        except UnreadableFileError as refused:
+            prepared.append(refused)
+    uploads = [
+        Upload(
+            organisation=p.organisation,
+            rows=p.frame,
+            filename=p.file,
+            sha256=p.sha256,
+            size=p.size,
+            uploaded_by=file.uploaded_by,
+            received_at=file.received_at,
+            problems=problem_counts(p.problems),
+            refused=bool(p.errors),
+        )
+        for file, p in zip(files, prepared, strict=True)
+        if isinstance(p, Preparation)
+    ]
+    done = iter(store.load_batch(uploads))
+    outcomes: list[Outcome | UnreadableFileError] = []
+    for p in prepared:
+        if not isinstance(p, Preparation):
+            outcomes.append(p)
+            continue
+        stored = next(done)
+        counts = {k: int(stored[k]) for k in ("created", "updated", "unchanged")}
+        status = "rejected" if p.errors else str(stored["status"])
+        outcomes.append(Outcome(status, p, submission=stored["submission"], **counts))
+    return outcomes

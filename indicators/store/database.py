@@ -101,6 +101,24 @@ class Audit:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file's values for `Store.load_batch`, with what `load_values` is told about them.
+
+    `rows` are the values as `load_values` reads them. A refused upload's rows are counted
+    but not stored: the attempt is only written to the audit log."""
+
+    organisation: str
+    rows: pd.DataFrame
+    filename: str
+    sha256: str
+    size: int
+    uploaded_by: str
+    received_at: dt.datetime
+    problems: dict[str, Any] = field(default_factory=dict)
+    refused: bool = False
+
+
 def indicator_sheet(ind: Indicator) -> dict[str, Any]:
     """The full reference sheet of an indicator as JSON-ready data."""
     sheet: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(ind)))
@@ -562,6 +580,40 @@ class Store:
                 {"org": organisation},
             ).df()
 
+    def mapping_memories(self, organisations: list[str]) -> dict[str, dict[tuple[str, str], str]]:
+        """`mapping_memory` of several organisations in one query."""
+        found: dict[str, dict[tuple[str, str], str]] = {org: {} for org in organisations}
+        with self._connect() as con:
+            rows = con.execute(
+                "select organisation, kind, source_label, target from mapping_memory"
+                " where list_contains($orgs, organisation)",
+                {"orgs": organisations},
+            ).fetchall()
+        for org, kind, label, target in rows:
+            found[org][(kind, label)] = target
+        return found
+
+    def current_values_of(self, organisations: list[str]) -> dict[str, pd.DataFrame]:
+        """`current_values` of several organisations in one query."""
+        with self._connect() as con:
+            frame = con.execute(
+                "select o.organisation, o.indicator, o.place, o.period, o.disaggregation,"
+                " o.value from observations as o join periods as p on p.code = o.period"
+                " where list_contains($orgs, o.organisation) and o.is_current"
+                " and o.value is not null order by p.start_date, o.id",
+                {"orgs": organisations},
+            ).df()
+        groups = dict(iter(frame.groupby("organisation", sort=False)))
+        empty = frame.drop(columns="organisation").iloc[:0]
+        return {
+            org: (
+                groups[org].drop(columns="organisation").reset_index(drop=True)
+                if org in groups
+                else empty.copy()
+            )
+            for org in organisations
+        }
+
     def classify_values(self, organisation: str, rows: pd.DataFrame) -> dict[str, int]:
         """How many incoming values would be created, updated or left unchanged (writes nothing)."""
         with self._connect() as con:
@@ -631,6 +683,125 @@ class Store:
                 },
             )
         return {"status": "received", "submission": submission, **counts}
+
+    def load_batch(self, uploads: list[Upload]) -> list[dict[str, Any]]:
+        """Store several uploads, each of another organisation, in one transaction.
+
+        Each is stored as `load_values` stores it alone, dated its `received_at`, and the
+        result is the same: for each upload, its status (received, unchanged, or refused for
+        a refused upload, which is only audited), its submission id and its counts. One
+        statement does the work of the whole batch: a demo or a bulk import of many files
+        stores them many times faster than one by one.
+        """
+        organisations = [u.organisation for u in uploads]
+        if len(set(organisations)) != len(organisations):
+            raise ValueError("one upload per organisation in a batch")
+        if not uploads:
+            return []
+        with self._transaction() as con:
+            return _load_batch(con, uploads)
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[dict[str, Any]]:
+    """Store a batch of uploads of distinct organisations (see Store.load_batch)."""
+    frames = [
+        u.rows.assign(upload=n, position=range(len(u.rows)), organisation=u.organisation)
+        for n, u in enumerate(uploads)
+    ]
+    incoming = pd.concat(frames, ignore_index=True)
+    for column in ("indicator", "place", "period", "disaggregation", "unit", "raw_value", "sheet"):
+        incoming[column] = incoming[column].astype(object)
+    con.register("incoming", incoming)
+    con.execute("create or replace temp table batch_matched as " + _BATCH_MATCHED)
+    counts = {
+        int(n): {"created": int(c), "updated": int(u), "unchanged": int(s)}
+        for n, c, u, s in con.execute(
+            "select upload, count(*) filter (where current_id is null),"
+            " count(*) filter (where current_id is not null and not same),"
+            " count(*) filter (where same) from batch_matched group by upload"
+        ).fetchall()
+    }
+    none = {"created": 0, "updated": 0, "unchanged": 0}
+    results: list[dict[str, Any]] = []
+    received = []
+    for n, upload in enumerate(uploads):
+        counted = counts.get(n, none)
+        if upload.refused:
+            status = "refused"
+        elif counted["created"] + counted["updated"] == 0:
+            status = "unchanged"
+        else:
+            status = "received"
+            received.append(n)
+        results.append({"status": status, "submission": None, **counted})
+    if received:
+        subs = pd.DataFrame(
+            {
+                "upload": received,
+                "organisation": [uploads[n].organisation for n in received],
+                "filename": [uploads[n].filename for n in received],
+                "sha256": [uploads[n].sha256 for n in received],
+                "size_bytes": [uploads[n].size for n in received],
+                "uploaded_by": [uploads[n].uploaded_by for n in received],
+                "uploaded_at": [uploads[n].received_at for n in received],
+                "problems": [json.dumps(uploads[n].problems) for n in received],
+            }
+        )
+        con.register("batch_uploads", subs)
+        ids = dict(
+            con.execute(
+                "insert into submissions (organisation, filename, sha256, size_bytes, uploaded_by,"
+                " uploaded_at, status, problems) select organisation, filename, sha256,"
+                " size_bytes, uploaded_by, uploaded_at, 'received', problems from batch_uploads"
+                " order by upload returning organisation, id"
+            ).fetchall()
+        )
+        con.unregister("batch_uploads")
+        subs["submission"] = [int(ids[org]) for org in subs["organisation"]]
+        con.register("batch_uploads", subs)
+        for step in _BATCH_SQL:
+            con.execute(step)
+        con.unregister("batch_uploads")
+        for n, submission in zip(received, subs["submission"], strict=True):
+            results[n]["submission"] = int(submission)
+    con.execute("drop table batch_matched")
+    con.unregister("incoming")
+    entries = []
+    for n, upload in enumerate(uploads):
+        done = results[n]
+        if upload.refused:
+            details: dict[str, Any] = {"organisation": upload.organisation, **upload.problems}
+            entries.append((upload, "submission.refused", details))
+        elif done["status"] == "received":
+            details = {
+                "organisation": upload.organisation,
+                "submission": done["submission"],
+                "sha256": upload.sha256,
+                **{k: done[k] for k in ("created", "updated", "unchanged")},
+            }
+            entries.append((upload, "submission.upload", details))
+    if entries:
+        con.register(
+            "batch_audit",
+            pd.DataFrame(
+                {
+                    "position": range(len(entries)),
+                    "logged_at": [u.received_at for u, _, _ in entries],
+                    "actor": [u.uploaded_by for u, _, _ in entries],
+                    "action": [action for _, action, _ in entries],
+                    "target": [u.filename for u, _, _ in entries],
+                    "details": [
+                        json.dumps(d, default=str, ensure_ascii=False) for _, _, d in entries
+                    ],
+                }
+            ),
+        )
+        con.execute(
+            "insert into audit_log (logged_at, actor, action, target, details)"
+            " select logged_at, actor, action, target, details from batch_audit order by position"
+        )
+        con.unregister("batch_audit")
+    return results
 
 
 def _quoted(path: Path) -> str:
@@ -989,6 +1160,46 @@ _CHANGED_SQL = {
         " from (" + _MATCHED + ") where not same or current_id is null"
     ),
 }
+
+
+# A batch's incoming values (one upload per organisation) against their organisation's current
+# values: `_MATCHED` for every upload at once.
+_BATCH_MATCHED = """
+    with current as (
+        select * from observations
+        where is_current and organisation in (select distinct organisation from incoming)
+    )
+    select
+        incoming.*,
+        current.id as current_id,
+        current.id is not null
+            and incoming.value is not distinct from current.value
+            and incoming.numerator is not distinct from current.numerator
+            and incoming.denominator is not distinct from current.denominator as same
+    from incoming
+    left join current using (organisation, indicator, place, period, disaggregation)
+"""
+
+# What `load_values` writes for one upload, for every received upload of a batch
+# (`batch_uploads`: upload, organisation, submission) from its values (`batch_matched`).
+_BATCH_SQL = (
+    "update observations set is_current = false where id in (select current_id"
+    " from batch_matched where current_id is not null and not same"
+    " and upload in (select upload from batch_uploads))",
+    "insert into observations (submission_id, indicator, indicator_version, organisation,"  # noqa: S608
+    " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
+    " cell, is_current, mapping, converted)"
+    " select u.submission, indicator, indicator_version, m.organisation, place, period,"
+    " disaggregation, value, numerator, denominator, unit, raw_value, sheet, " + _A1 + ","
+    " true, mapping, converted from batch_matched as m join batch_uploads as u using (upload)"
+    " where not m.same or m.current_id is null order by m.upload, m.position",
+    "update submissions set status = 'superseded'"
+    " where organisation in (select organisation from batch_uploads)"
+    " and status in ('received', 'accepted')"
+    " and id not in (select submission from batch_uploads)"
+    " and id not in (select submission_id from observations where is_current"
+    " and organisation in (select organisation from batch_uploads))",
+)
 
 
 def _classify(
