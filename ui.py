@@ -12,6 +12,7 @@ import math
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -26,7 +27,13 @@ from indicators.access.viewer import Viewer, can_view
 from indicators.common.i18n import LANGUAGES, t
 from indicators.common.problems import DefinitionError
 from indicators.definition.model import Definition
-from indicators.demo import DEMO_PASSWORD, demo_accounts, demo_wanted, ensure_demo_store
+from indicators.demo import (
+    DEMO_PASSWORD,
+    demo_accounts,
+    demo_progress,
+    demo_wanted,
+    ensure_demo_store,
+)
 from indicators.ingest import template
 from indicators.store.database import Store, StoreError, data_dir, default_db_path
 from indicators.store.setup import ensure_store
@@ -83,6 +90,11 @@ def _build_demo(db: Path, folder: Path, lang: str) -> None:
         text = t("app.demo_progress", lang, done=done + 1, total=total, file=label)
         bar.progress(min(1.0, done / total) if total else 1.0, text=text if label else None)
 
+    # The server started the build as it started (serve.py): follow it, then open the store.
+    while (running := demo_progress(db)) is not None:
+        if running[1]:  # the files are planned
+            progress(*running)
+        time.sleep(0.25)
     ensure_demo_store(db, folder, progress)  # one build at a time: the others wait, then open
     bar.empty()
 

@@ -48,7 +48,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from indicators.access import devices, sessions, tickets
 from indicators.common.i18n import t
-from indicators.store.database import Store, default_db_path
+from indicators.demo import start_demo_store
+from indicators.store.database import Store, data_dir, default_db_path
 
 LOG = logging.getLogger("mesure.web")
 SESSION_PATH = "/mesure/session"
@@ -238,6 +239,12 @@ class Gate:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def first_start() -> bool:
+    """Start building the demo store now when this is the first start of the demo initiative
+    (the store is missing): the first visitor then finds it under way. True when started."""
+    return start_demo_store(default_db_path(), data_dir())
 
 
 def routes(base: str = "") -> list[Route]:

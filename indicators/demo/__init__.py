@@ -18,9 +18,11 @@ if TYPE_CHECKING:
         DemoSummary,
         build_demo,
         demo_accounts,
+        demo_progress,
         demo_wanted,
         ensure_demo_store,
         generate_demo,
+        start_demo_store,
     )
 
 __all__ = [
@@ -35,9 +37,11 @@ __all__ = [
     "DemoSummary",
     "build_demo",
     "demo_accounts",
+    "demo_progress",
     "demo_wanted",
     "ensure_demo_store",
     "generate_demo",
+    "start_demo_store",
 ]
 _FROM_BUILD = set(__all__) - {"DEMO_TODAY", "LAYOUTS", "READ_AS", "DemoFile"}
 

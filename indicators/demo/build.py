@@ -21,6 +21,7 @@ build never leaves a half store.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
 import subprocess
@@ -37,7 +38,7 @@ from typing import IO
 from indicators.access.accounts import add_account
 from indicators.access.viewer import Viewer
 from indicators.analytics import synthesis
-from indicators.common.problems import UnreadableFileError
+from indicators.common.problems import DefinitionError, UnreadableFileError
 from indicators.definition.loading import load_definition
 from indicators.definition.model import (
     Definition,
@@ -50,13 +51,12 @@ from indicators.demo.habits import (
     Upload,
 )
 from indicators.demo.writers import plan_demo, write_demo_files
-from indicators.ingest.pipeline import BatchFile, Outcome, ingest_batch
-from indicators.ingest.reader import read_ahead
+from indicators.ingest.pipeline import BatchFile, Outcome, ingest_files
 from indicators.ingest.uploads import review_submissions
-from indicators.ingest.workbook import Workbook
 from indicators.store.database import Store
 from indicators.store.setup import ensure_store, init_store
 
+log = logging.getLogger("mesure.demo")
 BUILD_ENV = "MESURE_DEMO_BUILD"  # "0": the app starts on an empty store even for a demo
 ACTOR = "demo"
 # The demo's accounts, one per role (and one partner per kind of organisation), all with the
@@ -120,6 +120,60 @@ def ensure_demo_store(db_path: Path, folder: Path, progress: Progress | None = N
         if not db_path.exists():
             _build(db_path, load_definition(folder), folder, progress, 1.0, DEMO_TODAY, None)
     return ensure_store(db_path, folder)
+
+
+@dataclass
+class _Building:
+    """A first start's build in a thread of this process, and where it stands."""
+
+    thread: threading.Thread
+    done: int = 0
+    total: int = 0
+    label: str = ""
+
+
+_BUILDING: dict[Path, _Building] = {}
+_BUILDING_GUARD = threading.Lock()
+
+
+def start_demo_store(db_path: Path, folder: Path) -> bool:
+    """Start building the demo store in a thread when it is missing and wanted (the server
+    calls it as it starts, before anyone opens a page); True when a build started.
+
+    A definition that cannot be read starts nothing: the first page says what is wrong."""
+    try:
+        if db_path.exists() or not demo_wanted(folder):
+            return False
+    except DefinitionError:
+        return False
+    key = db_path.resolve()
+    with _BUILDING_GUARD:
+        if key in _BUILDING and _BUILDING[key].thread.is_alive():
+            return False
+
+        def progress(done: int, total: int, label: str) -> None:
+            building.done, building.total, building.label = done, total, label
+
+        def build() -> None:
+            try:
+                ensure_demo_store(db_path, folder, progress)
+            except Exception:  # the first page builds again, and shows what went wrong
+                log.exception("building the demo store %s", db_path)
+
+        building = _Building(threading.Thread(target=build, name="mesure-demo", daemon=True))
+        _BUILDING[key] = building
+        building.thread.start()
+    return True
+
+
+def demo_progress(db_path: Path) -> tuple[int, int, str] | None:
+    """(files done, files in all, the file being sent) of the build started by
+    `start_demo_store` for `db_path` in this process, while it runs; None otherwise."""
+    with _BUILDING_GUARD:
+        building = _BUILDING.get(db_path.resolve())
+    if building is None or not building.thread.is_alive():
+        return None
+    return building.done, building.total, building.label
 
 
 def build_demo(
@@ -233,7 +287,8 @@ def _build(
 ) -> DemoSummary:
     started = time.monotonic()
     scratch = db_path.with_name(f".{db_path.name}.{os.getpid()}.demo")
-    _remove(scratch)
+    for left in db_path.parent.glob(f".{db_path.name}.*.demo"):  # of a build that was stopped
+        _remove(left)  # (this one holds the lock: no other build is running)
     with tempfile.TemporaryDirectory(prefix="mesure-demo-") as tmp:
         where = files_dir or Path(tmp)
         planned = plan_demo(definition, where, scale=scale, today=today)
@@ -263,37 +318,30 @@ def _send(
 ) -> DemoSummary:
     """Send every file through the ingest at its upload time; check the store against the plan.
 
-    Files go by batches of consecutive files of distinct organisations (`ingest_batch`: each
-    stored as `ingest` stores it alone, one transaction per batch), read ahead by the
-    sandboxed workers while the previous ones are checked and stored."""
+    `ingest_files`: read ahead by the sandboxed workers once written, stored by batches of
+    consecutive files of distinct organisations (one transaction each), each file as `ingest`
+    stores it alone."""
     summary = DemoSummary(scratch, files=len(files))
     expected: dict[tuple[str, Key], DemoValue] = {}
     refused: set[str] = set()
-    read = read_ahead(((f.path, f.path.name) for f in files), ahead=2 * BATCH_FILES, before=written)
-    store = Store(scratch)
-    for first, batch in _batches(files):
 
-        def told(n: int, first: int = first, batch: list[DemoFile] = batch) -> None:
-            if progress:
-                progress(first + n, len(files), _label(batch[n]))
+    def told(n: int) -> None:
+        if progress:
+            progress(n, len(files), _label(files[n]))
 
-        outcomes = ingest_batch(
-            store,
-            [
-                BatchFile(
-                    demo_file.path,
-                    demo_file.organisation,
-                    f"{ACTOR}:{demo_file.organisation}",
-                    demo_file.received_at,
-                    workbook=_read(next(read)),
-                )
-                for demo_file in batch
-            ],
-            definition,
-            on_file=told,
-        )
-        for demo_file, outcome in zip(batch, outcomes, strict=True):
-            _account(demo_file, outcome, summary, expected, refused)
+    outcomes = ingest_files(
+        Store(scratch),
+        [
+            BatchFile(f.path, f.organisation, f"{ACTOR}:{f.organisation}", f.received_at)
+            for f in files
+        ],
+        definition,
+        batch=BATCH_FILES,
+        before=written,
+        on_file=told,
+    )
+    for demo_file, outcome in zip(files, outcomes, strict=True):
+        _account(demo_file, outcome, summary, expected, refused)
     if progress:
         progress(len(files), len(files), "")
     _check_store(Store(scratch), definition, expected, summary)
@@ -365,24 +413,6 @@ def _last_line(process: subprocess.Popen[str], log: IO[bytes]) -> str:
 
 def _label(demo_file: DemoFile) -> str:
     return f"{demo_file.organisation} · {demo_file.path.name}"
-
-
-def _read(workbook: Workbook | UnreadableFileError) -> Workbook | None:
-    """A workbook read ahead; None for a refused one, read again (and refused) by the ingest."""
-    return None if isinstance(workbook, UnreadableFileError) else workbook
-
-
-def _batches(files: list[DemoFile]) -> Iterator[tuple[int, list[DemoFile]]]:
-    """(index of the first, files) of runs of consecutive files of distinct organisations."""
-    batch: list[DemoFile] = []
-    first = 0
-    for n, demo_file in enumerate(files):
-        if len(batch) == BATCH_FILES or demo_file.organisation in {f.organisation for f in batch}:
-            yield first, batch
-            batch, first = [], n
-        batch.append(demo_file)
-    if batch:
-        yield first, batch
 
 
 def _account(

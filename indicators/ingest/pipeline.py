@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from indicators.definition.model import Definition
 from indicators.ingest.intake import Limits
 from indicators.ingest.layout import VALUE_ROLES, TableReading, per_code, read_table, text_of
 from indicators.ingest.matching import ASK, Match, Vocabulary
-from indicators.ingest.reader import read_workbook
+from indicators.ingest.reader import read_ahead, read_workbook
 from indicators.ingest.values import parse_period, parse_value
 from indicators.ingest.workbook import Sheet, Workbook, cell_name, parse_cell_name
 from indicators.store.database import Store, Upload
@@ -1029,3 +1029,51 @@ def ingest_batch(
         status = "rejected" if p.errors else str(stored["status"])
         outcomes.append(Outcome(status, p, submission=stored["submission"], **counts))
     return outcomes
+
+
+def ingest_files(
+    store: Store,
+    files: Sequence[BatchFile],
+    definition: Definition,
+    *,
+    limits: Limits | None = None,
+    batch: int = 64,
+    before: Callable[[int], None] | None = None,
+    on_file: Callable[[int], None] | None = None,
+) -> Iterator[Outcome | UnreadableFileError]:
+    """`ingest` of many files, in order; the outcome of each, or its refusal if unreadable.
+
+    The sandboxed workers read the next files while the previous ones are checked and stored;
+    files are stored by batches of up to `batch` consecutive files of distinct organisations
+    (`ingest_batch`: one transaction each, each file stored as `ingest` stores it alone).
+    `before(i)` is called by a reading thread before the i-th file is read (to wait until it
+    exists, say); `on_file(i)` before the i-th file is checked."""
+    read = read_ahead(
+        ((f.path, f.name or f.path.name) for f in files), limits, ahead=2 * batch, before=before
+    )
+    for first, group in _batches(files, batch):
+
+        def told(n: int, first: int = first) -> None:
+            if on_file is not None:
+                on_file(first + n)
+
+        ready = []
+        for file in group:
+            workbook = next(read)  # a refused file is read again, and refused, by prepare
+            ready.append(
+                replace(file, workbook=None if isinstance(workbook, Exception) else workbook)
+            )
+        yield from ingest_batch(store, ready, definition, limits=limits, on_file=told)
+
+
+def _batches(files: Sequence[BatchFile], size: int) -> Iterator[tuple[int, list[BatchFile]]]:
+    """(index of the first, files) of runs of consecutive files of distinct organisations."""
+    group: list[BatchFile] = []
+    first = 0
+    for n, file in enumerate(files):
+        if len(group) == size or file.organisation in {f.organisation for f in group}:
+            yield first, group
+            group, first = [], n
+        group.append(file)
+    if group:
+        yield first, group
