@@ -195,12 +195,11 @@ class _Index:
     exact: dict[str, str] = field(default_factory=dict)  # code as written -> target
     codes: dict[str, str] = field(default_factory=dict)  # normalised code -> target
     labels: dict[str, set[str]] = field(default_factory=dict)  # normalised label -> targets
-    keys: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # sorted words -> targets
-    folded: dict[tuple[str, ...], set[str]] = field(
+    # sorted words -> each (words in their order, target) they come from; tuples, not sets:
+    # a school name gives a few, and an index may hold tens of thousands of schools
+    orders: dict[tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...]] = field(
         default_factory=dict
-    )  # words in order -> targets
-    # sorted words -> (words in order, target): what the words said in their own order
-    orders: dict[tuple[str, ...], set[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    )
     stems: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # word start -> keys
     where: dict[str, frozenset[str]] = field(default_factory=dict)  # place -> its commune's words
 
@@ -214,11 +213,12 @@ class _Index:
             ordered = words(text)
             key = tuple(sorted(ordered))
             if key:
-                self.keys.setdefault(key, set()).add(target)
-                self.folded.setdefault(ordered, set()).add(target)
-                self.orders.setdefault(key, set()).add((ordered, target))
-                for word in key:
-                    self.stems.setdefault(word[:STEM], set()).add(key)
+                known = self.orders.get(key, ())
+                if (ordered, target) not in known:
+                    self.orders[key] = (*known, (ordered, target))
+                if not known:
+                    for word in key:
+                        self.stems.setdefault(word[:STEM], set()).add(key)
 
 
 @dataclass
@@ -256,6 +256,7 @@ class Vocabulary:
             )
         territories = {p.code: p.name for p in d.places if p.kind == "territory"}
         where = vocabulary.indexes["place"].where
+        shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct commune
         for place in d.places:
             names = [place.name]
             if place.kind == "school":
@@ -263,9 +264,8 @@ class Vocabulary:
                 names += [bare, f"Collège {bare}", f"Clg {bare}"]
             vocabulary.add("place", place.code, place.code, names)
             commune = normalise(place.commune_insee)
-            where[place.code] = frozenset(
-                {commune, commune[:2], *words(territories.get(place.parent, ""))} - {""}
-            )
+            said = frozenset({commune, commune[:2], *words(territories.get(place.parent, ""))})
+            where[place.code] = shared.setdefault(said - {""}, said - {""})
         for dim in d.dimensions:
             for category in dim.categories:
                 target = f"{dim.code}={category.code}"
@@ -336,10 +336,11 @@ class Vocabulary:
         if plain in index.labels:
             return sorted(index.labels[plain]), 0.95, "label"
         ordered = words(text)
-        if ordered in index.folded:
-            return sorted(index.folded[ordered]), FOLDED, "folded"
-        key = tuple(sorted(ordered))
-        agreeing = {t for theirs, t in index.orders.get(key, ()) if _agree(ordered, theirs)}
+        known = index.orders.get(tuple(sorted(ordered)), ())
+        same = {t for theirs, t in known if theirs == ordered}
+        if same:
+            return sorted(same), FOLDED, "folded"
+        agreeing = {t for theirs, t in known if _agree(ordered, theirs)}
         if agreeing:
             return sorted(agreeing), WORDS, "words"
         return [], 0.0, "none"
