@@ -206,7 +206,6 @@ def prepare(
 def partner_place(definition: Definition, organisation: str) -> Match | None:
     """The one place of a partner that has only one (a school's own, or the only place of
     its commitments), for the values of its files that name no place; None otherwise."""
-    names = {p.code: p.name for p in definition.places}
     org = next((o for o in definition.organisations if o.code == organisation), None)
     places = (
         {org.place}
@@ -216,7 +215,8 @@ def partner_place(definition: Definition, organisation: str) -> Match | None:
     if len(places) != 1:
         return None
     (code,) = places
-    return Match("place", names.get(code, code), code, 1.0, "account")
+    name = next((p.name for p in definition.places if p.code == code), code)
+    return Match("place", name, code, 1.0, "account")
 
 
 def _position(cell: str) -> tuple[int, int]:
@@ -493,7 +493,8 @@ class _Table:
                     bad.append(int(ids[i]))
                 elif match.needs_confirmation:
                     held.append(int(ids[i]))  # a guess: said once, stored once confirmed
-            ok &= ~np.isin(ids, held)
+            if held:
+                ok &= ~np.isin(ids, held)
             if bad:
                 unknown = checked & np.isin(ids, bad)
                 sources = cells.frame([kind, f"{kind}_row", f"{kind}_col", "column"], unknown)
@@ -783,28 +784,31 @@ class _Table:
         by_ratio = np.array(
             [i.is_rate and "ratio" in (i.aggregation_space, i.aggregation_time) for i in indicators]
         )
-        codes = list(checker.key_ids["period"])
-        kinds = np.array(
-            [checker.period_by_code[c].kind if c in checker.period_by_code else "" for c in codes]
-            + [""],
-            dtype=object,
+        # Kinds of period as integers (-1: another kind), per period id and per indicator.
+        kinds = list(PERIOD_KINDS)
+        per_period = [checker.period_by_code.get(c) for c in checker.key_ids["period"]]
+        period_kind = np.array(
+            [kinds.index(p.kind) if p and p.kind in kinds else -1 for p in per_period] + [-1]
         )[groups["period_id"].to_numpy(dtype=np.int64)]
-        frequency = np.array([i.frequency for i in indicators], dtype=object)[ind]
-        mismatch = np.isin(frequency, list(FREQUENCIES)) & np.isin(kinds, list(PERIOD_KINDS))
-        mismatch &= frequency != kinds
+        frequency = np.array(
+            [kinds.index(i.frequency) if i.frequency in kinds else -1 for i in indicators]
+        )[ind]
+        mismatch = (frequency >= 0) & (period_kind >= 0) & (frequency != period_kind)
         main = groups["main"].to_numpy()
-        for code, mask in (
-            ("rate-without-base", given & no_base & by_ratio[ind]),
-            ("frequency-mismatch", mismatch),
+        for code, mask, kind in (
+            ("rate-without-base", given & no_base & by_ratio[ind], np.zeros_like(ind)),
+            ("frequency-mismatch", mismatch, period_kind),
         ):
             if not mask.any():
                 continue
-            chosen = pd.DataFrame({"ind": ind[mask], "main": main[mask], "kind": kinds[mask]})
+            chosen = pd.DataFrame({"ind": ind[mask], "main": main[mask], "kind": kind[mask]})
             said = chosen.groupby(["ind", "kind"], sort=False)["main"].agg(["min", "size"])
-            for n, kind, first, count in said.reset_index().itertuples(index=False):
+            for n, kind_id, first, count in said.reset_index().itertuples(index=False):
                 indicator = indicators[int(n)]
                 expected = FREQUENCIES.get(indicator.frequency, ("", ""))
-                given_kind = PERIOD_KINDS.get(str(kind), ("", ""))
+                given_kind = (
+                    PERIOD_KINDS[kinds[int(kind_id)]] if code == "frequency-mismatch" else ("", "")
+                )
                 checker.problem(
                     code,
                     "warning",
