@@ -46,7 +46,8 @@ codes de sortie / exit codes:
   2  ligne de commande incorrecte / bad command line
   3  base inaccessible / store cannot be opened
 
-mesure ingest: 0 accepté ou inchangé, 1 refusé pour des problèmes, 2 illisible ou incorrect
+mesure ingest: 0 accepté ou inchangé, 1 refusé pour des problèmes ou rien de lu,
+  2 illisible ou incorrect
 mesure demo: 2 aussi si la base existe déjà (sans --force) ou si l'initiative n'est pas une démo
 """
 
@@ -97,8 +98,8 @@ def _parser() -> argparse.ArgumentParser:
         "ingest",
         parents=[common],
         help="lire, vérifier et charger des classeurs d'un partenaire",
-        description="Codes de sortie : 0 accepté ou inchangé, 1 refusé pour des problèmes,"
-        " 2 illisible ou commande incorrecte.",
+        description="Codes de sortie : 0 accepté ou inchangé, 1 refusé pour des problèmes ou"
+        " rien de lu (statut « empty »), 2 illisible ou commande incorrecte.",
     )
     ingest.add_argument("files", nargs="+", type=Path, metavar="FICHIER")
     ingest.add_argument("--org", required=True, help="code de l'organisation qui dépose")
@@ -373,7 +374,7 @@ def _ingest(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
                 annotated_upload(path, path.name, outcome.preparation.problems, target)
             )
         summaries.append(summary)
-        if outcome.status == "rejected":
+        if outcome.status in ("rejected", "empty"):  # refused, or nothing could be read
             code = max(code, EXIT_REFUSED)
     if args.json:
         json.dump(

@@ -122,10 +122,14 @@ for uploaded in files or []:
                             [*(x for x in (proposed, *alternatives) if x), *choices_of[kind]]
                         )
                     )
+                    # Nothing is chosen for the partner: a guess is saved only once picked.
+                    said = t(
+                        "upload.proposed", lang, target=labels_of.get(proposed or "", proposed)
+                    )
                     pick = st.selectbox(
-                        f"« {label} »",
+                        f"« {label} »" + (f" — {said}" if proposed else ""),
                         ["", *targets],
-                        index=1 if proposed else 0,
+                        index=0,
                         format_func=lambda code: labels_of.get(code, code) if code else "—",
                         key=f"map-{uploaded.file_id}-{kind}-{label}",
                     )
@@ -136,7 +140,10 @@ for uploaded in files or []:
                     del checked[key]  # checked again, now with the partner's memory
                     st.rerun()
         done = entry.done
-        if prep.errors or (done is not None and done.status == "rejected"):
+        verdict = uploads.verdict(outcome, lang)
+        if verdict is not None and verdict[0] == "error":
+            st.error(verdict[1])
+        elif prep.errors or (done is not None and done.status == "rejected"):
             st.warning(t("upload.blocked", lang))
         elif done is not None and done.status == "unchanged":
             st.info(t("upload.same_now", lang))

@@ -470,7 +470,9 @@ def test_a_hundredfold_change_is_a_unit_warning(
     assert run(store, definition, rate("t1.xlsx", "T1 2024-2025", 45)).status == "received"
     jump = run(store, definition, rate("an.xlsx", "2024-2025", 4500))  # another period, ×100
     assert at(jump, "unit-jump") == ["B!D2"]
-    assert "×100" in jump.preparation.warnings[0].message()
+    (unit,) = [p for p in jump.preparation.warnings if p.code == "unit-jump"]
+    assert "×100" in unit.message()
+    assert at(jump, "frequency-mismatch") == ["B!D2"]  # a termly indicator given for a year
     assert jump.status == "received"  # a warning never blocks
     calm = run(store, definition, rate("t1-bis.xlsx", "T1 2024-2025", 47), dry_run=True)
     assert "unit-jump" not in codes(calm)

@@ -318,6 +318,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mappings to confirm: they will be remembered for your next uploads",
     ),
     "upload.remember": ("Confirmer ces correspondances", "Confirm these mappings"),
+    "upload.proposed": ("proposé : {target}", "proposed: {target}"),
     "upload.checked": ("{file} : vérifié", "{file}: checked"),
     "upload.unreadable": ("Fichier refusé", "File refused"),
     "upload.rows": ("Lignes lues", "Rows read"),
@@ -355,6 +356,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         " personne). Voyez l'historique ci-dessous.",
         "Nothing was saved: between the check and the confirmation, the same values had just"
         " been saved by another upload (another tab or person). See the history below.",
+    ),
+    "upload.empty": (
+        "Rien n'a été lu dans ce fichier : aucun tableau d'indicateurs n'y a été reconnu, ou"
+        " aucune de ses valeurs ne peut être enregistrée. Rien ne sera enregistré. Que faire :"
+        " téléchargez le modèle pré-rempli ci-dessus et recopiez-y vos chiffres, ou mettez"
+        " au-dessus de vos données une ligne d'en-têtes qui nomme l'indicateur, le collège, la"
+        " période et la valeur ; confirmez les correspondances proposées s'il y en a. Le tableau"
+        " des problèmes dit ce qui a manqué, feuille par feuille.",
+        "Nothing was read from this file: no indicator table was recognised in it, or none of"
+        " its values can be saved. Nothing will be saved. What to do: download the pre-filled"
+        " template above and copy your figures into it, or put above your data a header row"
+        " naming the indicator, the school, the period and the value; confirm the proposed"
+        " mappings if there are any. The table of problems says what was missing, sheet by"
+        " sheet.",
     ),
     "upload.same": (
         "Ce fichier ne change rien : toutes ses valeurs sont déjà enregistrées.",

@@ -484,10 +484,71 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Check the unit (percent or fraction, euros or k€, hours or minutes).",
     ),
     "mapping-to-confirm": (
-        "« {value} » a été rapproché de « {target} » avec une confiance de {confidence} : à confirmer",
-        "'{value}' was matched to '{target}' with a confidence of {confidence}: please confirm",
-        "Confirmez ou corrigez la correspondance ; elle sera retenue pour vos prochains dépôts.",
-        "Confirm or correct the mapping; it will be remembered for your next uploads.",
+        "« {value} » ressemble à « {target} » (confiance {confidence}) : ses valeurs ne seront"
+        " enregistrées qu'une fois la correspondance confirmée",
+        "'{value}' looks like '{target}' (confidence {confidence}): its values will only be"
+        " saved once the mapping is confirmed",
+        "Confirmez ou corrigez la correspondance sur la page Déposer ; elle sera retenue pour vos"
+        " prochains dépôts. Ou écrivez le libellé du catalogue.",
+        "Confirm or correct the mapping on the Upload page; it will be remembered for your next"
+        " uploads. Or write the catalogue's label.",
+    ),
+    "nothing-read": (
+        "rien n'a été lu dans ce fichier : aucune valeur à enregistrer",
+        "nothing was read from this file: no value to save",
+        "Mettez au-dessus des données une ligne d'en-têtes qui nomme l'indicateur, le collège, la"
+        " période et la valeur (ou utilisez le modèle pré-rempli) ; confirmez les correspondances"
+        " proposées. Les autres lignes de ce tableau disent ce qui a manqué.",
+        "Put above the data a header row naming the indicator, the school, the period and the"
+        " value (or use the pre-filled template); confirm the proposed mappings. The other rows"
+        " of this table say what was missing.",
+    ),
+    "rows-below-table": (
+        "{count} ligne(s) sous le tableau, après une ligne vide, ne lui ressemblent pas : elles ne"
+        " sont pas lues",
+        "{count} row(s) under the table, after a blank row, do not look like it: they are not read",
+        "Si ce sont des données, enlevez les lignes vides au-dessus et remplissez chaque colonne"
+        " comme dans le tableau ; si ce sont des commentaires, rien à faire.",
+        "If they are data, remove the blank rows above and fill every column as in the table; if"
+        " they are comments, nothing to do.",
+    ),
+    "total-column-skipped": (
+        "colonne de total « {value} » ignorée (les totaux sont recalculés)",
+        "total column '{value}' skipped (totals are computed again)",
+        "Rien à faire.",
+        "Nothing to do.",
+    ),
+    "total-differs-from-parts": (
+        "le total {value} n'est pas la somme de ses parts ({dimension} : {parts})",
+        "the total {value} is not the sum of its parts ({dimension}: {parts})",
+        "Vérifiez le total et ses parts ; le total est enregistré tel qu'écrit.",
+        "Check the total and its parts; the total is saved as written.",
+    ),
+    "rate-without-base": (
+        "{count} valeur(s) de « {indicator} » sans numérateur ni dénominateur : elles sont"
+        " enregistrées mais ne compteront dans aucun chiffre collectif, qui additionne les"
+        " numérateurs et les dénominateurs",
+        "{count} value(s) of '{indicator}' without numerator and denominator: they are saved"
+        " but will count in no collective figure, which adds up numerators and denominators",
+        "Ajoutez les colonnes « Numérateur » ({numerator}) et « Dénominateur » ({denominator}).",
+        "Add the columns 'Numerator' ({numerator_en}) and 'Denominator' ({denominator_en}).",
+    ),
+    "frequency-mismatch": (
+        "« {indicator} » est {frequency} : {count} valeur(s) données pour {given} ne compteront"
+        " pas comme le rapport attendu",
+        "'{indicator}' is {frequency_en}: {count} value(s) given for {given_en} will not count as"
+        " the expected report",
+        "Donnez une valeur par période de la fréquence de l'indicateur (voir sa fiche, page"
+        " Catalogue).",
+        "Give one value per period of the indicator's frequency (see its sheet, Catalogue page).",
+    ),
+    "period-not-open": (
+        "la période « {value} » n'a pas encore commencé (elle s'ouvre le {start}) : cette valeur"
+        " ne comptera pas avant",
+        "period '{value}' has not started yet (it opens on {start}): this value will not count"
+        " before then",
+        "Vérifiez la période (une année ou un trimestre déjà commencé ?).",
+        "Check the period (a year or term that has already started?).",
     ),
     "total-row-skipped": (
         "ligne de total ignorée (les totaux sont recalculés)",

@@ -4,20 +4,34 @@ A sheet may hold title rows, notes and logos above its table, headers merged ove
 columns or spread over two rows, totals rows, and either layout: long (one row per value,
 with columns naming the indicator, the school, the period) or wide (indicators, periods,
 schools or categories such as grades as columns). Keys found outside the table (the sheet's
-name, a title such as "Année scolaire 2024-2025") apply to every value below.
+name, a title such as "Taux d'absentéisme – année scolaire 2024-2025", each part of a title
+on its own) apply to every value below that its row and column leave without one; the
+partner's only place, when it has one, to every value left without a place.
+
+A column headed only by how it measures ("Taux", "Nombre", "%", "Effectif") is the value
+column when the table has no other. A "Total" column beside category columns (Filles,
+Garçons, Total) holds the total of those categories; beside period or indicator columns it
+is skipped like a totals row. A column naming a commune ("Commune", "Ville") tells apart two
+schools of the same name.
+
+The table ends at five blank rows, or at a blank row followed by a row that does not look
+like the table's rows (no number in a value column, or fewer label cells than every data row
+above it): a comments block under a table is not read as data (`below` says where it is).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from indicators.common.text import normalise
 from indicators.ingest.matching import ASK, Match, Vocabulary, words
+from indicators.ingest.values import NOT_AVAILABLE
 from indicators.ingest.workbook import CellValue, Sheet
 
 HEADER_SEARCH_ROWS = 40
@@ -72,11 +86,20 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
             "definition",
         }
     ),
+    "commune": frozenset({"commune", "ville", "localite", "city", "town", "municipality"}),
 }
 TOTAL_WORDS = frozenset({"total", "totaux", "sous", "ensemble", "somme", "cumul", "tous", "sum"})
 TOTAL_HINT = re.compile("|".join(sorted(TOTAL_WORDS)), re.IGNORECASE)  # before the word split
+# A header made of these words alone says how its column measures, not what (after `words`).
+MEASURE_WORDS = frozenset(
+    {"nombre", "taux", "effectif", "montant", "quantite", "chiffre", "amount"}
+)
+TOTAL_HEADER_WORDS = TOTAL_WORDS | MEASURE_WORDS | {"general", "sou", "ligne", "colonne"}
 VALUE_ROLES = ("value", "numerator", "denominator")
-ALL_ROLES = (*ROLE_WORDS, "dimension", "ignore")
+ALL_ROLES = (*ROLE_WORDS, "dimension", "measure", "ignore")
+LABEL_ROLES = ("indicator", "place", "period", "dimension", "commune")
+# Title parts: "Taux d'absentéisme – année 2024-2025", "Indicateur : Nb visites (collèges)".
+TITLE_PARTS = re.compile(r"\s*(?:[:;|()\[\]]|,\s|\s[-–—/]\s|[–—])\s*")
 PeriodOf = Callable[[object], str | None]
 
 
@@ -90,6 +113,7 @@ class Column:
     dimension: str = ""  # for role "dimension": which one (sex, grade, ...)
     keys: tuple[tuple[str, str], ...] = ()  # (key, target) given by the header to its values
     matches: tuple[Match, ...] = ()
+    total: bool = False  # the total of the categories its sibling columns hold
 
 
 @dataclass
@@ -115,6 +139,10 @@ class TableReading:
     breakdowns: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # sorted pairs
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, "total"|"note")
     unmapped_headers: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
+    skipped_totals: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
+    # Rows under the table's end not read: (first row, its first filled column, how many
+    # rows, whether a value column holds a number among them).
+    below: tuple[int, int, int, bool] | None = None
     found: bool = False
 
 
@@ -179,6 +207,7 @@ class _Context:
     vocabulary: Vocabulary
     period_of: PeriodOf
     dimension_labels: list[tuple[str, frozenset[str]]]  # dimension code, words of one label
+    partner_place: Match | None = None  # the uploading partner's only place
 
 
 def grid_of(sheet: Sheet) -> np.ndarray:
@@ -207,11 +236,16 @@ def blank_codes(uniques: list[CellValue]) -> np.ndarray:
 
 
 def read_table(
-    sheet: Sheet, vocabulary: Vocabulary, period_of: PeriodOf, dimensions: dict[str, list[str]]
+    sheet: Sheet,
+    vocabulary: Vocabulary,
+    period_of: PeriodOf,
+    dimensions: dict[str, list[str]],
+    partner_place: Match | None = None,
 ) -> TableReading:
     """The table of `sheet`: its header, its columns and every keyed value cell.
 
-    `dimensions` maps a dimension code to the labels of the dimension itself ("Sexe", "Sex").
+    `dimensions` maps a dimension code to the labels of the dimension itself ("Sexe", "Sex");
+    `partner_place` is the place of a partner that has only one, for values without a place.
     """
     context = _Context(
         vocabulary,
@@ -221,6 +255,7 @@ def read_table(
             for code, labels in dimensions.items()
             for label in labels
         ],
+        partner_place,
     )
     reading = TableReading(sheet.name)
     if not sheet.height:
@@ -229,11 +264,14 @@ def read_table(
     if header is None:
         return reading
     header_rows = _header_rows(sheet, header, context)
-    columns = _columns(sheet, header_rows, context)
+    columns = _measures(_columns(sheet, header_rows, context), reading)
     reading.header_rows = header_rows
     reading.columns = tuple(columns)
+    skipped = {col for col, _ in reading.skipped_totals}
     reading.unmapped_headers = [
-        (c.col, c.header) for c in columns if c.role == "ignore" and c.header
+        (c.col, c.header)
+        for c in columns
+        if c.role == "ignore" and c.header and c.col not in skipped
     ]
     if not any(c.role in VALUE_ROLES for c in columns):
         return reading
@@ -285,11 +323,20 @@ class _Body:
         values = self._by_kind(*VALUE_ROLES)
         empty = ~self.filled[:, values].any(axis=1) & self.blank.all(axis=1)
         live = ~empty
-        if len(empty) >= EMPTY_ROWS_END_TABLE:
-            runs = sliding_window_view(empty, EMPTY_ROWS_END_TABLE).all(axis=1)
-            ends = np.flatnonzero(runs)
-            if len(ends):
-                live[ends[0] :] = False
+        end = self._end(empty, values)
+        if end < len(live):
+            live[end:] = False
+            rest = np.flatnonzero(~empty[end:])
+            if len(rest):
+                top = end + int(rest[0])
+                numbers = self._number_like(rest + end, values)
+                col = int(np.flatnonzero(~self.blank[top])[0]) if (~self.blank[top]).any() else 0
+                self.reading.below = (
+                    int(self.rows[top]),
+                    self.sheet.origin[1] + col,
+                    len(rest),
+                    bool(numbers.any()),
+                )
         # Totals are named in label columns; a comment such as "somme du trimestre" is not one.
         labels = self._by_kind(*(r for r in ALL_ROLES if r not in (*VALUE_ROLES, "comment")))
         if labels:
@@ -307,6 +354,46 @@ class _Body:
                     live[offset] = False
         self.reading.skipped_rows.sort()
         return live  # type: ignore[no-any-return]
+
+    def _end(self, empty: np.ndarray, values: list[int]) -> int:
+        """The offset of the first row past the table: at five blank rows, or at a blank
+        band followed by a row that does not look like the rows above it."""
+        end = len(empty)
+        if end >= EMPTY_ROWS_END_TABLE:
+            runs = np.flatnonzero(sliding_window_view(empty, EMPTY_ROWS_END_TABLE).all(axis=1))
+            if len(runs):
+                end = int(runs[0])
+        data = ~empty & self.filled[:, values].any(axis=1)
+        # The first row after each blank band with data above it.
+        after = np.flatnonzero(empty[: end - 1] & ~empty[1:end]) + 1
+        after = after[np.cumsum(data)[after - 1] > 0]
+        if not len(after):
+            return end
+        labels = self._by_kind(*LABEL_ROLES)
+        like = self._number_like(after, values)
+        if labels:
+            counts = (~self.blank[:, labels]).sum(axis=1)
+            fewest = np.minimum.accumulate(np.where(data, counts, len(labels)))
+            like &= counts[after] >= fewest[after - 1]
+            # A totals row after a blank row is still the table's (and skipped as a total).
+            like |= per_code(
+                self.body[np.ix_(after, np.asarray(labels, dtype=np.int64))],
+                self.sheet.uniques,
+                _is_total,
+                bool,
+            ).any(axis=1)
+        unlike = after[~like]
+        if not len(unlike):
+            return end
+        band = np.flatnonzero(~empty[: unlike[0]])
+        return int(band[-1]) + 1 if len(band) else 0
+
+    def _number_like(self, offsets: np.ndarray, values: list[int]) -> np.ndarray:
+        """For each body row in `offsets`: whether a value column holds a number (or "NC")."""
+        if not len(offsets) or not values:
+            return np.zeros(len(offsets), dtype=bool)
+        cells = self.body[np.ix_(offsets, np.asarray(values, dtype=np.int64))]
+        return np.asarray(per_code(cells, self.sheet.uniques, _number_like, bool).any(axis=1))
 
     def _match_id(self, match: Match) -> int:
         key = id(match)
@@ -329,6 +416,28 @@ class _Body:
             ids[code] = make(uniques[code])
         return np.where(self.blank[:, j], -1, ids[codes])
 
+    def _with_commune(self, j: int, live: np.ndarray) -> np.ndarray:
+        """Per body row, the id of the place its cell in column `j` names, its commune (the
+        row's commune column) breaking a tie between schools of the same name."""
+        uniques, vocabulary = self.sheet.uniques, self.context.vocabulary
+        commune = self.body[:, self._by_kind("commune")[0]]
+        pairs = self.body[:, j].astype(np.int64) * len(uniques) + commune
+        ids = np.full(len(self.body), -1, dtype=np.int64)
+        wanted = live & ~self.blank[:, j]
+        distinct, inverse = np.unique(pairs[wanted], return_inverse=True)
+        made = [
+            self._match_id(
+                vocabulary.match(
+                    "place",
+                    text_of(uniques[int(pair) // len(uniques)]),
+                    text_of(uniques[int(pair) % len(uniques)]),
+                )
+            )
+            for pair in distinct
+        ]
+        ids[wanted] = np.array(made, dtype=np.int64)[inverse.reshape(-1)]
+        return ids
+
     def _row_keys(self, live: np.ndarray) -> dict[str, np.ndarray]:
         """Per body row: the id of each key its own cells give, and the column giving it."""
         n = len(self.body)
@@ -342,7 +451,10 @@ class _Body:
                 def match_id(raw: CellValue, kind: str = kind) -> int:
                     return self._match_id(self.context.vocabulary.match(kind, text_of(raw)))
 
-                ids = self._column_ids(j, live, match_id)
+                if kind == "place" and self._by_kind("commune"):
+                    ids = self._with_commune(j, live)
+                else:
+                    ids = self._column_ids(j, live, match_id)
                 sure = np.array([m.confidence for m in self.reading.matches] + [-1.0])
                 confidence = sure[ids]  # -1 (the last) for a blank cell
                 # Two columns may name the same thing (a code and a label): the surer one wins.
@@ -393,8 +505,10 @@ class _Body:
 
     def _value_cells(self, live: np.ndarray, row_keys: dict[str, np.ndarray]) -> Cells:
         defaults = _context_keys(self.sheet, self.reading.header_rows[0], self.context)
-        place, period = defaults.get("place"), defaults.get("period")
+        place, period = defaults.get("place", self.context.partner_place), defaults.get("period")
+        indicator = defaults.get("indicator")
         default_place = self._match_id(place) if isinstance(place, Match) else -1
+        default_indicator = self._match_id(indicator) if isinstance(indicator, Match) else -1
         default_period = (
             self._period_id(period, str(defaults["period_label"]))
             if isinstance(period, str)
@@ -417,7 +531,7 @@ class _Body:
                 "role": np.full(len(offsets), VALUE_ROLES.index(column.role), dtype=np.int64),
             }
             given = dict(column.keys)
-            for kind, default in (("indicator", -1), ("place", default_place)):
+            for kind, default in (("indicator", default_indicator), ("place", default_place)):
                 if kind in given:
                     match = next(m for m in column.matches if m.kind == kind)
                     part[kind] = np.full(len(offsets), self._match_id(match), dtype=np.int64)
@@ -537,11 +651,11 @@ def _columns(sheet: Sheet, header_rows: tuple[int, ...], context: _Context) -> l
         role, dimension = _role_of(last, context) if last else ("ignore", "")
         keys: list[tuple[str, str]] = []
         matches: list[Match] = []
-        for part in dict.fromkeys(p for p in parts if p):
+        for part in dict.fromkeys(p for p in parts if p and not _measure_kind(p)):
             part_keys, part_matches = _header_keys(part, context)
             keys += part_keys
             matches += part_matches
-        if role == "ignore" and keys:
+        if role in ("ignore", "measure") and keys:
             role = "value"
         elif role in VALUE_ROLES and len(parts) > 1:
             pass  # "Numérateur" under a group header naming the indicator: keys kept
@@ -563,7 +677,59 @@ def _role_of(text: str, context: _Context) -> tuple[str, str]:
             if role in ("value", "period") and context.period_of(text):
                 break  # "Valeur 2024-2025", "1er trimestre 2024-2025": values for that period
             return role, ""
+    if _measure_kind(text):
+        return "measure", ""  # "Taux", "Nombre", "Total": decided with the other columns
     return "ignore", ""
+
+
+def _measure_kind(text: str) -> str:
+    """ "total" for a header such as "Total" or "Total général", "measure" for one that only
+    says how its column measures ("Taux", "Nombre", "%"), "" for any other."""
+    found = set(words(text))
+    if found and found & TOTAL_WORDS and found <= TOTAL_HEADER_WORDS and TOTAL_HINT.search(text):
+        return "total"
+    if found and found <= MEASURE_WORDS:
+        return "measure"
+    return ""
+
+
+def _measures(columns: list[Column], reading: TableReading) -> list[Column]:
+    """Decide the columns headed by a measure word or a total.
+
+    A "Total" beside columns of categories (Filles, Garçons) that share its other keys is the
+    total of those categories; beside periods or indicators it is skipped, as totals rows are.
+    A lone measure header ("Taux", "Nombre", or "Total" alone) is the value column of a table
+    that has no other.
+    """
+    values = [c for c in columns if c.role in VALUE_ROLES]
+    out = []
+    for column in columns:
+        kind = _measure_kind(column.header.split(" · ")[-1]) if column.header else ""
+        if not kind or (
+            column.role != "measure" and (column.role not in VALUE_ROLES or kind != "total")
+        ):
+            out.append(column)
+            continue
+        own = {k: t for k, t in column.keys if k not in ("dimension", "period")}
+        siblings = [
+            c
+            for c in values
+            if c is not column
+            and {k: t for k, t in c.keys if k not in ("dimension", "period")} == own
+        ]
+        by_category = bool(siblings) and all(
+            any(k == "dimension" for k, _ in c.keys) and not any(k == "period" for k, _ in c.keys)
+            for c in siblings
+        )
+        if kind == "total" and by_category:
+            out.append(replace(column, role="value", total=True))
+        elif not values or (column.role in VALUE_ROLES and not siblings):
+            out.append(replace(column, role="value"))
+        else:
+            if kind == "total":
+                reading.skipped_totals.append((column.col, column.header))
+            out.append(replace(column, role="ignore", keys=(), matches=()))
+    return out
 
 
 def _header_keys(text: str, context: _Context) -> tuple[list[tuple[str, str]], list[Match]]:
@@ -588,17 +754,44 @@ def _is_number(text: str) -> bool:
 
 
 def _context_keys(sheet: Sheet, header_row: int, context: _Context) -> dict[str, object]:
-    """Keys given by the sheet's name and the title rows above the table."""
+    """Keys given by the sheet's name and the title rows above the table, each text whole
+    then part by part ("Taux d'absentéisme – année scolaire 2024-2025"): the first period,
+    and the surest place and indicator (the first of equally sure ones)."""
     keys: dict[str, object] = {}
     texts = [sheet.name]
     for row in range(sheet.origin[0], header_row):
         texts += [text_of(v) for v in sheet.row(row - sheet.origin[0]) if text_of(v)]
-    for text in texts:
-        if "period" not in keys and (period := context.period_of(text)):
-            keys["period"] = period
-            keys["period_label"] = text
-        if "place" not in keys:
-            match = context.vocabulary.match("place", text)
-            if match.target is not None and match.confidence >= ASK:
-                keys["place"] = match
+    pieces = list(
+        dict.fromkeys(
+            piece
+            for text in texts
+            for piece in (text, *TITLE_PARTS.split(text))
+            if piece and not _is_number(piece)
+        )
+    )
+    for piece in pieces:
+        if period := context.period_of(piece):
+            if "period" not in keys:
+                keys["period"] = period
+                keys["period_label"] = piece
+            continue
+        for kind in ("place", "indicator"):
+            match = context.vocabulary.match(kind, piece)
+            best = keys.get(kind)
+            if (
+                match.target is not None
+                and match.confidence >= ASK
+                and (not isinstance(best, Match) or match.confidence > best.confidence)
+            ):
+                keys[kind] = match
     return keys
+
+
+def _number_like(raw: CellValue) -> bool:
+    """A cell that reads as a number or as a not-available marker ("NC", "-")."""
+    if isinstance(raw, bool) or raw is None:
+        return False
+    if isinstance(raw, int | float):
+        return True
+    text = text_of(raw)
+    return bool(text) and (_is_number(text) or normalise(text) in NOT_AVAILABLE or text == "-")

@@ -3,6 +3,12 @@
 `prepare` reads the file (in a limited worker), finds the table of each visible sheet, maps
 labels to the common definition, parses each value in the indicator's unit and checks it.
 It writes nothing: a dry run is `prepare` alone; loading is the store's job.
+
+A label matched by a guess (below `matching.AUTO`) keys no stored value until the partner
+confirms it: its values are held back, and said. A file from which no value can be stored
+is never "unchanged": its status is `empty`, with the problem `nothing-read`. Values that
+will be stored but will not count as the partner may think are warned: a rate without its
+numerator and denominator, a frequency other than the indicator's, a period not yet open.
 """
 
 from __future__ import annotations
@@ -30,6 +36,12 @@ from indicators.store.database import Store, Upload
 
 Key = tuple[str, str, str, str]  # indicator, place, period, disaggregation
 UNIT_JUMP = 50.0  # a value this many times the previous one (or less) suggests a unit error
+# How often an indicator is measured, in words: (French, English).
+FREQUENCIES = {
+    "term": ("trimestriel (une valeur par trimestre)", "termly (one value per term)"),
+    "school_year": ("annuel (une valeur par année scolaire)", "yearly (one value per school year)"),
+}
+PERIOD_KINDS = {"term": ("un trimestre", "a term"), "school_year": ("une année", "a year")}
 KINDS = ("blank", "number", "not_available", "invalid")  # of a parsed value, worst last
 INVALID = KINDS.index("invalid")
 NUMBER = KINDS.index("number")
@@ -139,11 +151,13 @@ def prepare(
     limits: Limits | None = None,
     previous: pd.DataFrame | None = None,
     workbook: Workbook | None = None,
+    today: dt.date | None = None,
 ) -> Preparation:
     """Read, map and check one file for `organisation`; raises UnreadableFileError only.
 
     `workbook` is the file already read by `reader` (`read_workbook` or `read_ahead` of the
-    same path and name), when it was read ahead.
+    same path and name), when it was read ahead. `today`: the date of the upload, for values
+    of periods not yet open (None: not checked).
     """
     name = name or path.name
     preparation = Preparation(name, file_digest(path), path.stat().st_size, organisation)
@@ -171,16 +185,42 @@ def prepare(
     vocabulary.remember(memory or {})
     if previous is None:
         previous = pd.DataFrame(columns=["indicator", "place", "period", "disaggregation", "value"])
-    checker = _Checker(definition, organisation, preparation, previous)
+    checker = _Checker(definition, organisation, preparation, previous, today)
     dimensions = {dim.code: [dim.label_fr, dim.label_en] for dim in definition.dimensions}
+    place = partner_place(definition, organisation)
     for sheet in workbook.sheets:
-        reading = read_table(sheet, vocabulary, checker.period_code, dimensions)
+        reading = read_table(sheet, vocabulary, checker.period_code, dimensions, place)
         preparation.tables.append(reading)
         checker.sheet(sheet, reading)
     preparation.frame = checker.finish()
+    if preparation.frame.empty and not preparation.errors:
+        held = sum(1 for p in preparation.problems if p.code == "mapping-to-confirm")
+        preparation.problems.append(
+            CellProblem(
+                "nothing-read",
+                "error",
+                details={"tables": sum(t.found for t in preparation.tables), "held": held},
+            )
+        )
     order = {sheet.name: n for n, sheet in enumerate(workbook.sheets)}
     preparation.problems.sort(key=lambda p: (order.get(p.sheet, -1), *_position(p.cell)))
     return preparation
+
+
+def partner_place(definition: Definition, organisation: str) -> Match | None:
+    """The one place of a partner that has only one (a school's own, or the only place of
+    its commitments), for the values of its files that name no place; None otherwise."""
+    org = next((o for o in definition.organisations if o.code == organisation), None)
+    places = (
+        {org.place}
+        if org is not None and org.place
+        else {p for c in definition.commitments if c.organisation == organisation for p in c.places}
+    )
+    if len(places) != 1:
+        return None
+    (code,) = places
+    name = next((p.name for p in definition.places if p.code == code), code)
+    return Match("place", name, code, 1.0, "account")
 
 
 def _position(cell: str) -> tuple[int, int]:
@@ -205,8 +245,11 @@ class _Checker:
         organisation: str,
         preparation: Preparation,
         previous: pd.DataFrame,
+        today: dt.date | None = None,
     ):
         self.preparation = preparation
+        self.today = today
+        self.period_by_code = {p.code: p for p in definition.periods}
         self.indicator_list = list(definition.indicators)
         self.indicator_index = {i.code: n for n, i in enumerate(self.indicator_list)}
         self.types = np.array([i.type for i in self.indicator_list], dtype=object)
@@ -272,6 +315,18 @@ class _Checker:
             self.problem(
                 "unmapped-column", "info", sheet.name, reading.header_rows[-1], col, value=header
             )
+        for col, header in reading.skipped_totals:
+            self.problem(
+                "total-column-skipped",
+                "info",
+                sheet.name,
+                reading.header_rows[-1],
+                col,
+                value=header,
+            )
+        if reading.below is not None and reading.below[3]:  # numbers left under the table
+            row, col, count, _ = reading.below
+            self.problem("rows-below-table", "warning", sheet.name, row, col, count=count)
         for column in reading.columns:
             for match in column.matches:
                 self._mapping(match, sheet.name, reading.header_rows[-1], column.col)
@@ -282,6 +337,8 @@ class _Checker:
         table = _Table(self, sheet, reading)
         keyed = table.keyed()
         parsed = table.parsed(keyed)
+        if any(c.total for c in reading.columns):
+            table.totals(parsed)
         self.parts.append(table.candidates(parsed))
 
     def _mapping(self, match: Match, sheet: str, row: int, col: int) -> None:
@@ -443,11 +500,16 @@ class _Table:
             bad: list[int] = []
             source_rows = cells[f"{kind}_row"]
             source_cols = cells[f"{kind}_col"]
+            held: list[int] = []
             for i in sorted(used[first].tolist()):
                 match = self.reading.matches[int(ids[i])]
                 checker._mapping(match, name, int(source_rows[i]), int(source_cols[i]))
                 if match.target is None or match.confidence < ASK:
                     bad.append(int(ids[i]))
+                elif match.needs_confirmation:
+                    held.append(int(ids[i]))  # a guess: said once, stored once confirmed
+            if held:
+                ok &= ~np.isin(ids, held)
             if bad:
                 unknown = checked & np.isin(ids, bad)
                 sources = cells.frame([kind, f"{kind}_row", f"{kind}_col", "column"], unknown)
@@ -491,7 +553,36 @@ class _Table:
                     periods=school_years,
                 )
         known_period: np.ndarray = (ids >= 0) & ~unknown
+        self._not_open(checked & known_period)
         return known_period
+
+    def _not_open(self, known: np.ndarray) -> None:
+        """Warn at the cell naming a period that has not started on the day of the upload."""
+        checker = self.checker
+        if checker.today is None or not known.any():
+            return
+        starts = [
+            checker.period_by_code[code].start if code in checker.period_by_code else dt.date.min
+            for code, _ in self.reading.periods
+        ]
+        future = np.array([start > checker.today for start in starts] + [False])
+        early = known & future[self.cells["period"]]
+        if not early.any():
+            return
+        sources = self.cells.frame(["period", "period_row", "period_col", "column"], early)
+        for period, row, col, column in sources.drop_duplicates("period").itertuples(index=False):
+            label = self.reading.periods[period][1]
+            checker.problem(
+                "period-not-open",
+                "warning",
+                self.sheet.name,
+                row,
+                col,
+                self.headers[column],
+                label,
+                start=f"{starts[period]:%d/%m/%Y}",
+                today=f"{checker.today:%d/%m/%Y}",
+            )
 
     def _categories(self, checked: np.ndarray) -> np.ndarray:
         categories = self.checker.categories
@@ -688,7 +779,101 @@ class _Table:
         from_ratio &= den != 0
         groups["result"] = np.where(from_ratio, ratio, result)
         keep = self._plausible(groups, num, den, groups["result"].to_numpy(dtype=float), ind)
-        return self._frame(groups[keep].reset_index(drop=True))
+        kept = groups[keep].reset_index(drop=True)
+        self._will_not_count(kept)
+        return self._frame(kept)
+
+    def _will_not_count(self, groups: pd.DataFrame) -> None:
+        """Warn, once per indicator of the table at its first value, of values that will be
+        stored but left out: a rate without the numerator and denominator its collective
+        figures add up, a value for a period of another kind than the indicator's frequency."""
+        if groups.empty:
+            return
+        checker = self.checker
+        indicators = checker.indicator_list
+        ind = groups["indicator_id"].to_numpy(dtype=np.int64)
+        given = ~np.isnan(groups["result"].to_numpy(dtype=float))
+        no_base = np.isnan(groups["numerator"].to_numpy(dtype=float)) | np.isnan(
+            groups["denominator"].to_numpy(dtype=float)
+        )
+        by_ratio = np.array(
+            [i.is_rate and "ratio" in (i.aggregation_space, i.aggregation_time) for i in indicators]
+        )
+        # Kinds of period as integers (-1: another kind), per period id and per indicator.
+        kinds = list(PERIOD_KINDS)
+        per_period = [checker.period_by_code.get(c) for c in checker.key_ids["period"]]
+        period_kind = np.array(
+            [kinds.index(p.kind) if p and p.kind in kinds else -1 for p in per_period] + [-1]
+        )[groups["period_id"].to_numpy(dtype=np.int64)]
+        frequency = np.array(
+            [kinds.index(i.frequency) if i.frequency in kinds else -1 for i in indicators]
+        )[ind]
+        mismatch = (frequency >= 0) & (period_kind >= 0) & (frequency != period_kind)
+        main = groups["main"].to_numpy()
+        for code, mask, kind in (
+            ("rate-without-base", given & no_base & by_ratio[ind], np.zeros_like(ind)),
+            ("frequency-mismatch", mismatch, period_kind),
+        ):
+            if not mask.any():
+                continue
+            chosen = pd.DataFrame({"ind": ind[mask], "main": main[mask], "kind": kind[mask]})
+            said = chosen.groupby(["ind", "kind"], sort=False)["main"].agg(["min", "size"])
+            for n, kind_id, first, count in said.reset_index().itertuples(index=False):
+                indicator = indicators[int(n)]
+                expected = FREQUENCIES.get(indicator.frequency, ("", ""))
+                given_kind = (
+                    PERIOD_KINDS[kinds[int(kind_id)]] if code == "frequency-mismatch" else ("", "")
+                )
+                checker.problem(
+                    code,
+                    "warning",
+                    *self.at(int(first)),
+                    indicator=indicator.label_fr,
+                    count=int(count),
+                    numerator=indicator.numerator_fr or "numérateur",
+                    denominator=indicator.denominator_fr or "dénominateur",
+                    numerator_en=indicator.numerator_en or "numerator",
+                    denominator_en=indicator.denominator_en or "denominator",
+                    frequency=expected[0],
+                    frequency_en=expected[1],
+                    given=given_kind[0],
+                    given_en=given_kind[1],
+                )
+
+    def totals(self, parsed: pd.DataFrame) -> None:
+        """Warn where a Total column does not hold the sum of its row's categories (all of one
+        dimension), or holds less than those given; the total is stored as written."""
+        checker, columns = self.checker, self.reading.columns
+        column = self.cells["column"][parsed["cell"].to_numpy()]
+        is_total = np.array([c.total for c in columns])[column]
+        pairs = [
+            next((tuple(t.split("=", 1)) for k, t in c.keys if k == "dimension"), ("", ""))
+            for c in columns
+        ]
+        dimension = np.array([d for d, _ in pairs], dtype=object)[column]
+        category = np.array([c for _, c in pairs], dtype=object)[column]
+        usable = np.isin(checker.types[parsed["indicator_id"].to_numpy()], COUNTED)
+        usable &= parsed["kind"].to_numpy() == NUMBER
+        part = usable & ~is_total & (dimension != "")
+        keys = ["row", "indicator_id", "place_id", "period_id"]
+        totals = parsed[usable & is_total]
+        parts = parsed[part].assign(dimension=dimension[part], category=category[part])
+        if totals.empty or parts.empty:
+            return
+        summed = parts.groupby([*keys, "dimension"], as_index=False).agg(
+            parts=("value", "sum"), categories=("category", "nunique")
+        )
+        for item in totals.merge(summed, on=keys).itertuples(index=False):
+            whole = len(checker.categories.get(str(item.dimension), ()))
+            total, given = float(item.value), float(item.parts)
+            if (item.categories >= whole and not math.isclose(total, given)) or given > total:
+                checker.problem(
+                    "total-differs-from-parts",
+                    "warning",
+                    *self.at(int(item.cell)),
+                    parts=f"{given:g}",
+                    dimension=str(item.dimension),
+                )
 
     def _plausible(
         self,
@@ -864,7 +1049,7 @@ _NO_CANDIDATES = _no_candidates()  # copied: making it is slow, for every file
 class Outcome:
     """What an ingest did, or would do in a dry run."""
 
-    status: str  # dry-run, received, unchanged, rejected
+    status: str  # dry-run, received, unchanged, rejected, empty (nothing could be read)
     preparation: Preparation
     created: int
     updated: int
@@ -920,6 +1105,7 @@ def ingest(
         limits=limits,
         previous=store.current_values(organisation),
         workbook=workbook,
+        today=store.clock().date(),
     )
     frame = preparation.frame
     if preparation.errors and not dry_run:  # nothing is stored; the attempt is remembered
@@ -932,7 +1118,8 @@ def ingest(
         )
     if preparation.errors:
         counts = store.classify_values(organisation, frame)
-        return Outcome("rejected", preparation, **counts)
+        nothing = {p.code for p in preparation.errors} == {"nothing-read"}
+        return Outcome("empty" if nothing else "rejected", preparation, **counts)
     if dry_run:
         return Outcome("dry-run", preparation, **store.classify_values(organisation, frame))
     done = store.load_values(

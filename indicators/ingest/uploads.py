@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.access.viewer import AccessDeniedError, Viewer, require, require_role
+from indicators.common.i18n import t
 from indicators.common.problems import FileProblem, UnreadableFileError
 from indicators.definition.model import Definition
 from indicators.ingest.annotate import annotated_upload
@@ -82,6 +83,18 @@ def confirm_upload(
     """Store one file's values (all or nothing), as `viewer`."""
     org = _allowed(viewer, definition, organisation)
     return ingest(store, path, definition, org, viewer.username, name=name)
+
+
+def verdict(outcome: Outcome, lang: str) -> tuple[str, str] | None:
+    """What a page says of a checked file before it may be confirmed, as (kind, message) with
+    kind "error", "warning" or "info"; None when it may be confirmed."""
+    if outcome.status == "empty":
+        return "error", t("upload.empty", lang)
+    if outcome.preparation.errors:
+        return "warning", t("upload.blocked", lang)
+    if outcome.created + outcome.updated == 0:
+        return "info", t("upload.same", lang)
+    return None
 
 
 def to_confirm(checked: CheckedFile) -> list[tuple[str, str, str | None, tuple[str, ...]]]:
