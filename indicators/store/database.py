@@ -639,8 +639,11 @@ class Store:
         changes nothing writes nothing and says so. The upload is dated `received_at` (naive
         UTC), by default the store's clock: now.
         """
-        now = received_at or self.clock()
         with self._transaction() as con:
+            # dated once this upload's turn to write came: uploads stored one after the other
+            # are dated in that order (a date taken before waiting could be earlier than the
+            # date of the upload stored meanwhile, whose values this one replaces)
+            now = received_at or self.clock()
             counts = _classify(con, organisation, rows)
             if counts["created"] + counts["updated"] == 0:
                 return {"status": "unchanged", "submission": None, **counts}
