@@ -12,10 +12,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,9 +21,9 @@ import pandas as pd
 from indicators.access.viewer import Viewer, require_role
 from indicators.analytics.catalogue import indicator_history
 from indicators.common.problems import DefinitionProblem, RefusedInputError
-from indicators.definition.loading import CSV_COLUMNS, FILES, read_definition
+from indicators.definition.loading import CSV_COLUMNS, FILES
 from indicators.definition.model import Definition, Indicator
-from indicators.definition.writing import TABLES, Row, csv_text, files, rows, write_files
+from indicators.definition.writing import TABLES, Row, csv_text, files, read_files, rows
 from indicators.store.database import LoadSummary, Store, definition_hash, indicator_sheet
 from indicators.store.stored import stored_definition
 
@@ -149,9 +147,7 @@ def propose(
     new_tables = {table: normalise_rows(table, frame) for table, frame in edited.items()}
     for table, table_rows in new_tables.items():
         texts[FILES[table]] = csv_text(table, table_rows)
-    with tempfile.TemporaryDirectory(prefix="mesure-admin-") as folder:
-        write_files(texts, Path(folder))
-        definition, problems = read_definition(Path(folder))
+    definition, problems = read_files(texts)
     changes = [
         change
         for table, table_rows in new_tables.items()
@@ -293,9 +289,7 @@ def propose_indicator(
         after["version"] = str(new.version)
     indicators = tuple(new if i.code == code else i for i in current.indicators)
     texts = dict(files(dataclasses.replace(current, indicators=indicators)))
-    with tempfile.TemporaryDirectory(prefix="mesure-admin-") as folder:
-        write_files(texts, Path(folder))
-        definition, read_problems = read_definition(Path(folder))
+    definition, read_problems = read_files(texts)
     changes = [] if after == before else [Change("indicators", "changed", code, before, after)]
     start = None
     if new.version != old.version:

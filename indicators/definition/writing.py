@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from indicators.definition.loading import CSV_COLUMNS, FILES
+from indicators.common.problems import DefinitionProblem
+from indicators.definition.loading import CSV_COLUMNS, FILES, read_definition
 from indicators.definition.model import GRADES, Definition, Indicator
 
 Row = dict[str, str]
@@ -238,3 +240,11 @@ def write_files(texts: Mapping[str, str], folder: Path) -> list[Path]:
 def write_definition(definition: Definition, folder: Path) -> list[Path]:
     """Write every file of the definition into `folder` (created if needed); the paths."""
     return write_files(files(definition), folder)
+
+
+def read_files(texts: Mapping[str, str]) -> tuple[Definition | None, list[DefinitionProblem]]:
+    """Files of a definition ({file name: text}) read by the loader of data/, with its checks:
+    the definition (None when a file is missing) and every problem."""
+    with tempfile.TemporaryDirectory(prefix="mesure-definition-") as folder:
+        write_files(texts, Path(folder))
+        return read_definition(Path(folder))

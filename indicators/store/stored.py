@@ -9,12 +9,10 @@ in its order. A store saved before that history was kept is read from its tables
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import threading
-from pathlib import Path
 from typing import Any
 
-from indicators.definition.loading import load_definition
+from indicators.common.problems import DefinitionError
 from indicators.definition.model import (
     Category,
     Commitment,
@@ -30,7 +28,7 @@ from indicators.definition.model import (
     Place,
     Target,
 )
-from indicators.definition.writing import write_files
+from indicators.definition.writing import read_files
 from indicators.store.database import Store
 
 _CACHE: dict[tuple[str, object], Definition] = {}
@@ -149,9 +147,10 @@ def definition_from_export(data: dict[str, Any]) -> Definition:
 
 def definition_from_files(texts: dict[str, str]) -> Definition:
     """The model of a definition's files, read by the loader of `data/` (DefinitionError)."""
-    with tempfile.TemporaryDirectory(prefix="mesure-definition-") as folder:
-        write_files(texts, Path(folder))
-        return load_definition(Path(folder))
+    definition, problems = read_files(texts)
+    if definition is None or any(p.severity == "error" for p in problems):
+        raise DefinitionError(problems)  # as load_definition does
+    return definition
 
 
 def stored_definition(store: Store) -> Definition:
