@@ -1,11 +1,13 @@
-"""Déposer: check workbooks without saving, read every problem, confirm, see the history."""
+"""Déposer: check workbooks without saving, read every problem, show the reader a sheet it
+did not understand, confirm, see the history."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from indicators.common import i18n
 from indicators.common.i18n import t
-from indicators.ingest import uploads
+from indicators.ingest import shapes, uploads
 
 viewer, store, lang = ui.guard("upload")
 definition = ui.definition(lang)
@@ -18,6 +20,110 @@ labels_of = {
     **{i.code: f"{i.label_fr} ({i.code})" for i in definition.indicators},
     **{p.code: f"{p.name} ({p.code})" for p in definition.places},
 }
+
+dimension_names = {
+    f"dimension:{d.code}": d.label_fr if lang == "fr" else d.label_en for d in definition.dimensions
+}
+options = shapes.role_options(definition)
+
+
+def option_label(option: str) -> str:
+    if option in dimension_names:
+        return f"{t('upload.show_dimension', lang)} : {dimension_names[option].lower()}"
+    return t(f"shape.role.{option}", lang)
+
+
+def show_the_reader(key: tuple[str, str], entry: uploads.CheckedFile, sheets: list[str]) -> None:
+    """The partner shows the reader a sheet: its header row and what each column holds."""
+    organisation = key[0]
+    assert entry.outcome is not None
+    prep = entry.outcome.preparation
+    fid = key[1]
+    sheet = sheets[0]
+    if len(sheets) > 1:
+        sheet = st.selectbox(t("upload.show_sheet", lang), sheets, key=f"show-sheet-{fid}")
+    seen = prep.previews[sheet]
+    letters = seen.letters()
+    st.dataframe(
+        pd.DataFrame(
+            [list(r) + [""] * (len(letters) - len(r)) for r in seen.rows],
+            columns=letters,
+            index=[seen.first_row + n + 1 for n in range(len(seen.rows))],
+        ),
+        width="stretch",
+        height=min(38 + 35 * len(seen.rows), 320),
+    )
+    rows = [seen.first_row + n for n, r in enumerate(seen.rows) if any(r)]
+    reading = next(r for r in prep.tables if r.sheet == sheet)
+    found = reading.header_rows[-1] if reading.header_rows else None
+    default = (
+        found
+        if found in rows
+        else next(
+            (seen.first_row + n for n, r in enumerate(seen.rows) if sum(1 for x in r if x) >= 2),
+            rows[0],
+        )
+    )
+    header = st.selectbox(
+        t("upload.show_header", lang),
+        rows,
+        index=rows.index(default),
+        format_func=lambda row: t(
+            "upload.show_row",
+            lang,
+            row=row + 1,
+            texts=" · ".join(x for _, x in seen.header_cells(row))[:90],
+        ),
+        key=f"show-header-{fid}-{sheet}",
+    )
+    cells = seen.header_cells(header)
+    with st.form(f"show-{fid}-{sheet}-{header}"):
+        picked = []
+        for start, (col, text) in zip(
+            uploads.starting_choices(entry, sheet, header), cells, strict=True
+        ):
+            left, right = st.columns(2)
+            option = left.selectbox(
+                t("upload.show_column", lang, column=shapes.column_label(col), header=text),
+                options,
+                index=options.index(shapes.option_of(start)),
+                format_func=option_label,
+                key=f"show-role-{fid}-{sheet}-{header}-{col}",
+            )
+            measured = right.selectbox(
+                t("upload.show_measures", lang),
+                ["", *choices_of["indicator"]],
+                index=([""] + choices_of["indicator"]).index(start.target)
+                if start.role in ("value", "numerator", "denominator")
+                else 0,
+                format_func=lambda code: (
+                    labels_of.get(code, code) if code else t("upload.show_from_header", lang)
+                ),
+                key=f"show-indicator-{fid}-{sheet}-{header}-{col}",
+            )
+            picked.append(shapes.choice_of(col, option, measured))
+        tried = st.form_submit_button(t("upload.show_try", lang))
+        kept = st.form_submit_button(t("upload.show_remember", lang), type="primary")
+    if not (tried or kept):
+        return
+    layout = shapes.make_layout(seen, header, picked)
+    refusals = uploads.layout_refusals(layout, definition, lang)
+    if refusals:
+        for sentence in refusals:
+            st.error(sentence)
+        return
+    others = tuple(x for x in entry.layouts if x.sheet != sheet)
+    if kept:
+        uploads.remember_layout(store, viewer, definition, organisation, layout)
+        st.session_state[f"shown-{fid}"] = t("upload.show_remembered", lang)
+    else:
+        others = (layout, *others)
+        st.session_state[f"shown-{fid}"] = t("upload.show_tried", lang)
+    checked[key] = uploads.check_file(
+        store, viewer, definition, organisation, entry.path, entry.name, others
+    )
+    st.rerun()
+
 
 st.title(t("upload.title", lang))
 st.caption(t("upload.intro", lang))
@@ -139,6 +245,16 @@ for uploaded in files or []:
                     uploads.confirm_mappings(store, viewer, definition, organisation, chosen)
                     del checked[key]  # checked again, now with the partner's memory
                     st.rerun()
+        if said := st.session_state.pop(f"shown-{uploaded.file_id}", None):
+            st.info(said)
+        sheets = uploads.sheets_to_show(entry)
+        if sheets and entry.done is None:
+            with st.expander(
+                t("upload.show", lang, sheet=" », « ".join(sheets[:3])),
+                expanded=outcome.status == "empty",
+            ):
+                st.caption(t("upload.show_intro", lang))
+                show_the_reader(key, entry, sheets)
         done = entry.done
         verdict = uploads.verdict(outcome, lang)
         if verdict is not None and verdict[0] == "error":
@@ -165,7 +281,7 @@ for uploaded in files or []:
             t("upload.confirm", lang), key=f"confirm-{uploaded.file_id}", type="primary"
         ):
             entry.done = uploads.confirm_upload(
-                store, viewer, definition, organisation, entry.path, uploaded.name
+                store, viewer, definition, organisation, entry.path, uploaded.name, entry.layouts
             )
             st.rerun()
 

@@ -586,3 +586,52 @@ def test_an_evaluator_adds_a_commitment_through_excel_and_the_partner_is_asked_f
     rows = openpyxl.load_workbook(template)["Saisie"].iter_rows(values_only=True)
     assert any("jeunes-touches" in [str(v) for v in row] for row in rows)
     partner.close()
+
+
+def test_a_partner_shows_the_reader_an_unknown_layout_and_the_next_file_goes_in_unasked(
+    browser: Browser, closed_server: str, tmp_path: Path
+) -> None:
+    from tests.test_shapes import journal
+
+    first = journal(
+        tmp_path / "journal-octobre.xlsx",
+        [["Collège des Tilleuls", "T1 2024-2025", 3, "deux classes"], ["0950002L", "T1 2024-2025", 5, None]],
+    )  # fmt: skip
+    second = journal(tmp_path / "journal-annee.xlsx", [["Collège du Moulin", "Année 2024-2025", 9, None]])  # fmt: skip
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{closed_server}/deposer")
+    sign_in(page, "valmont")
+    page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(str(first))
+    page.get_by_text("Rien n'a été lu dans ce fichier").wait_for(timeout=30_000)
+    page.get_by_text("Montrer au lecteur comment lire la feuille « Journal »").wait_for()
+
+    def pick(label: str, option: str, nth: int = 0) -> None:
+        combo = page.get_by_role("combobox", name=label).nth(nth)
+        wanted = page.get_by_role("option", name=option, exact=True)
+        combo.click()
+        if not wanted.is_visible():
+            combo.press("ArrowDown")  # the list opens on a key when a click only focused it
+        wanted.click()
+
+    # the header row proposed is the first with two filled cells
+    header = page.get_by_role("combobox", name="Ligne des en-têtes")
+    assert header.input_value() == "ligne 3 : Qui · Quand · Combien · Remarques"
+    pick("Colonne A « Qui »", "Lieu (collège, école, site)")
+    pick("Colonne B « Quand »", "Période")
+    pick("Colonne C « Combien »", "Valeur")
+    pick(
+        "si valeurs : indicateur mesuré", "Visites d'entreprise organisées (visites-entreprise)", 2
+    )
+    pick("Colonne D « Remarques »", "Commentaire")
+    page.get_by_role("button", name="Retenir cette lecture pour mes prochains fichiers").click()
+    page.get_by_text("Lecture retenue").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Dépôt enregistré : 2 nouvelles valeurs").wait_for(timeout=30_000)
+
+    page.locator("input[type=file]").set_input_files(str(second))  # the next file, same shape
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=30_000)
+    assert page.get_by_text("Montrer au lecteur").count() == 0
+    assert page.get_by_text("Correspondances à confirmer").count() == 0
+    page.close()

@@ -29,6 +29,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "submission.accept": ("dépôt accepté", "submission accepted"),
     "submission.return": ("dépôt renvoyé", "submission returned"),
     "mapping.confirm": ("rapprochement confirmé", "mapping confirmed"),
+    "layout.confirm": ("lecture d'une feuille retenue", "sheet reading remembered"),
     "definition.load": ("définition chargée", "definition loaded"),
     "export": ("export", "export"),
     "note.add": ("note du journal d'apprentissage", "learning log note"),

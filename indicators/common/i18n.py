@@ -360,13 +360,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload.empty": (
         "Rien n'a été lu dans ce fichier : aucun tableau d'indicateurs n'y a été reconnu, ou"
         " aucune de ses valeurs ne peut être enregistrée. Rien ne sera enregistré. Que faire :"
-        " téléchargez le modèle pré-rempli ci-dessus et recopiez-y vos chiffres, ou mettez"
+        " montrez au lecteur (« Montrer au lecteur » ci-dessus) la ligne d'en-têtes et ce que contient chaque colonne"
+        " (votre lecture sera retenue pour vos prochains fichiers) ; ou téléchargez le modèle"
+        " pré-rempli ci-dessus et recopiez-y vos chiffres, ou mettez"
         " au-dessus de vos données une ligne d'en-têtes qui nomme l'indicateur, le collège, la"
         " période et la valeur ; confirmez les correspondances proposées s'il y en a. Le tableau"
         " des problèmes dit ce qui a manqué, feuille par feuille.",
         "Nothing was read from this file: no indicator table was recognised in it, or none of"
-        " its values can be saved. Nothing will be saved. What to do: download the pre-filled"
-        " template above and copy your figures into it, or put above your data a header row"
+        " its values can be saved. Nothing will be saved. What to do: show the reader ('Show the"
+        " reader' above) the header row and what each column holds (your reading will be remembered for your"
+        " next files); or download the pre-filled template above and copy your figures into"
+        " it, or put above your data a header row"
         " naming the indicator, the school, the period and the value; confirm the proposed"
         " mappings if there are any. The table of problems says what was missing, sheet by"
         " sheet.",
@@ -374,6 +378,78 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload.same": (
         "Ce fichier ne change rien : toutes ses valeurs sont déjà enregistrées.",
         "This file changes nothing: all its values are already stored.",
+    ),
+    "upload.show": (
+        "Montrer au lecteur comment lire la feuille « {sheet} »",
+        "Show the reader how to read sheet '{sheet}'",
+    ),
+    "upload.show_intro": (
+        "Le lecteur n'a pas tout compris de cette feuille. Choisissez la ligne qui porte les"
+        " en-têtes du tableau, puis dites ce que contient chaque colonne ; pour une colonne de"
+        " valeurs, quel indicateur elle mesure. « Essayer » vérifie de nouveau le fichier avec"
+        " cette lecture, sans rien enregistrer ; « Retenir » la garde aussi pour vos prochains"
+        " fichiers de même forme, lus ainsi sans question.",
+        "The reader did not understand all of this sheet. Pick the row that holds the table's"
+        " headers, then say what each column holds; for a column of values, which indicator it"
+        " measures. 'Try' checks the file again with this reading, saving nothing; 'Remember'"
+        " also keeps it for your next files of the same shape, read this way without a"
+        " question.",
+    ),
+    "upload.show_sheet": ("Feuille", "Sheet"),
+    "upload.show_header": ("Ligne des en-têtes", "Header row"),
+    "upload.show_row": ("ligne {row} : {texts}", "row {row}: {texts}"),
+    "upload.show_column": ("Colonne {column} « {header} »", "Column {column} '{header}'"),
+    "upload.show_measures": ("si valeurs : indicateur mesuré", "if values: indicator measured"),
+    "upload.show_from_header": (
+        "— celui que nomme l'en-tête ou la ligne —",
+        "— as the header or row says —",
+    ),
+    "upload.show_dimension": ("Ventilation", "Breakdown"),
+    "upload.show_try": ("Essayer cette lecture", "Try this reading"),
+    "upload.show_remember": (
+        "Retenir cette lecture pour mes prochains fichiers de même forme",
+        "Remember this reading for my next files of the same shape",
+    ),
+    "upload.show_remembered": (
+        "Lecture retenue : vos prochains fichiers de même forme seront lus ainsi.",
+        "Reading remembered: your next files of the same shape will be read this way.",
+    ),
+    "upload.show_tried": (
+        "Fichier vérifié de nouveau avec votre lecture (rien n'est enregistré avant la"
+        " confirmation du dépôt).",
+        "File checked again with your reading (nothing is saved before the upload is confirmed).",
+    ),
+    "shape.role.place": ("Lieu (collège, école, site)", "Place (school, site)"),
+    "shape.role.indicator": ("Indicateur (libellés)", "Indicator (labels)"),
+    "shape.role.period": ("Période", "Period"),
+    "shape.role.value": ("Valeur", "Value"),
+    "shape.role.numerator": ("Numérateur", "Numerator"),
+    "shape.role.denominator": ("Dénominateur", "Denominator"),
+    "shape.role.dimension": ("Ventilation (sexe, niveau…)", "Breakdown (sex, grade…)"),
+    "shape.role.commune": ("Commune", "Municipality"),
+    "shape.role.comment": ("Commentaire", "Comment"),
+    "shape.role.ignore": ("À ignorer", "Ignore"),
+    "shape.no_header": (
+        "La ligne choisie est vide : choisissez celle qui porte les en-têtes du tableau.",
+        "The row chosen is empty: pick the one holding the table's headers.",
+    ),
+    "shape.bad_role": (
+        "Colonne {column} : « {role} » n'est pas un rôle connu.",
+        "Column {column}: '{role}' is not a known role.",
+    ),
+    "shape.bad_indicator": (
+        "Colonne {column} : l'indicateur {code} n'est pas au catalogue.",
+        "Column {column}: indicator {code} is not in the catalogue.",
+    ),
+    "shape.bad_dimension": (
+        "Colonne {column} : choisissez la ventilation qu'elle contient (sexe, niveau…).",
+        "Column {column}: pick the breakdown it holds (sex, grade…).",
+    ),
+    "shape.no_value": (
+        "Aucune colonne n'est une valeur, un numérateur ou un dénominateur : dites au moins"
+        " laquelle porte les chiffres.",
+        "No column is a value, a numerator or a denominator: say at least which one holds the"
+        " figures.",
     ),
     "upload.history": ("Historique des dépôts", "Upload history"),
     "upload.no_history": ("Aucun dépôt pour l'instant.", "No upload yet."),

@@ -496,12 +496,14 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
     "nothing-read": (
         "rien n'a été lu dans ce fichier : aucune valeur à enregistrer",
         "nothing was read from this file: no value to save",
-        "Mettez au-dessus des données une ligne d'en-têtes qui nomme l'indicateur, le collège, la"
-        " période et la valeur (ou utilisez le modèle pré-rempli) ; confirmez les correspondances"
-        " proposées. Les autres lignes de ce tableau disent ce qui a manqué.",
-        "Put above the data a header row naming the indicator, the school, the period and the"
-        " value (or use the pre-filled template); confirm the proposed mappings. The other rows"
-        " of this table say what was missing.",
+        "Sur la page Déposer, montrez au lecteur la ligne d'en-têtes et ce que contient chaque"
+        " colonne ; ou mettez au-dessus des données une ligne d'en-têtes qui nomme l'indicateur,"
+        " le collège, la période et la valeur (ou utilisez le modèle pré-rempli) ; confirmez les"
+        " correspondances proposées. Les autres lignes de ce tableau disent ce qui a manqué.",
+        "On the Upload page, show the reader the header row and what each column holds; or put"
+        " above the data a header row naming the indicator, the school, the period and the value"
+        " (or use the pre-filled template); confirm the proposed mappings. The other rows of this"
+        " table say what was missing.",
     ),
     "rows-below-table": (
         "{count} ligne(s) sous le tableau, après une ligne vide, ne lui ressemblent pas : elles ne"
@@ -565,16 +567,26 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
     "no-table-found": (
         "aucun tableau d'indicateurs reconnu dans cette feuille",
         "no indicator table recognised in this sheet",
-        "Mettez une ligne d'en-têtes (Indicateur, Collège, Période, Valeur) au-dessus des données,"
-        " ou utilisez le modèle officiel.",
-        "Put a header row (Indicator, School, Period, Value) above the data, or use the official"
-        " template.",
+        "Sur la page Déposer, montrez au lecteur sa ligne d'en-têtes et ce que contient chaque"
+        " colonne (la lecture est retenue pour vos prochains fichiers de même forme) ; ou mettez"
+        " une ligne d'en-têtes (Indicateur, Collège, Période, Valeur) au-dessus des données.",
+        "On the Upload page, show the reader its header row and what each column holds (the"
+        " reading is remembered for your next files of the same shape); or put a header row"
+        " (Indicator, School, Period, Value) above the data.",
+    ),
+    "sheet-read-as-shown": (
+        "feuille lue comme votre organisation l'a montré (en-têtes ligne {header})",
+        "sheet read as your organisation showed it (headers on row {header})",
+        "Si la lecture ne convient plus, montrez-la de nouveau sur la page Déposer.",
+        "If the reading no longer fits, show it again on the Upload page.",
     ),
     "unmapped-column": (
         "colonne « {value} » non reconnue : ignorée",
         "column '{value}' not recognised: ignored",
-        "Renommez l'en-tête avec un libellé du catalogue si la colonne contient des indicateurs.",
-        "Rename the header with a catalogue label if the column holds indicators.",
+        "Si la colonne contient des valeurs, dites ce qu'elle mesure sur la page Déposer (« Montrer"
+        " au lecteur ») ou renommez l'en-tête avec un libellé du catalogue.",
+        "If the column holds values, say what it measures on the Upload page ('Show the reader')"
+        " or rename the header with a catalogue label.",
     ),
     "template-other-organisation": (
         "ce modèle a été préparé pour « {value} », pas pour « {organisation} »",

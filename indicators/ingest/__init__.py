@@ -1,6 +1,6 @@
 """From an untrusted file to stored values: checks before opening (`intake`), parsing in a
 limited worker process (`reader`, `worker`, `parse`, `cell_facts`, `workbook`), understanding
-the layout (`layout`, `matching`), checking values (`values`), then one transaction per upload
+the layout (`layout`, `matching`; `shapes` for the readings a partner shows it), checking values (`values`), then one transaction per upload
 (`pipeline`), the review of submissions (`uploads`), the annotated copy (`annotate`) and the
 official template (`template`). Never imports `analytics`.
 """
@@ -9,6 +9,7 @@ __all__ = [
     "annotate",
     "pipeline",
     "reader",
+    "shapes",
     "template",
     "uploads",
 ]  # the modules other packages may import

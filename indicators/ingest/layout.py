@@ -98,6 +98,8 @@ TOTAL_HEADER_WORDS = TOTAL_WORDS | MEASURE_WORDS | {"general", "sou", "ligne", "
 VALUE_ROLES = ("value", "numerator", "denominator")
 ALL_ROLES = (*ROLE_WORDS, "dimension", "measure", "ignore")
 LABEL_ROLES = ("indicator", "place", "period", "dimension", "commune")
+# What a person may say a column holds (`Override`).
+CHOSEN_ROLES = (*LABEL_ROLES, *VALUE_ROLES, "comment", "ignore")
 # Title parts: "Taux d'absentéisme – année 2024-2025", "Indicateur : Nb visites (collèges)".
 TITLE_PARTS = re.compile(r"\s*(?:[:;|()\[\]]|,\s|\s[-–—/]\s|[–—])\s*")
 PeriodOf = Callable[[object], str | None]
@@ -114,6 +116,26 @@ class Column:
     keys: tuple[tuple[str, str], ...] = ()  # (key, target) given by the header to its values
     matches: tuple[Match, ...] = ()
     total: bool = False  # the total of the categories its sibling columns hold
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """What a person said a column holds: a role of CHOSEN_ROLES; for a value column, the
+    indicator it measures (`target`, "" to keep what its header says); for a breakdown, which
+    dimension."""
+
+    col: int
+    role: str
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Override:
+    """A person's reading of one sheet: the row heading its table and what some columns hold
+    (the others keep what the reader made of them)."""
+
+    header_row: int  # absolute, 0-based
+    columns: tuple[ColumnChoice, ...] = ()
 
 
 @dataclass
@@ -144,6 +166,7 @@ class TableReading:
     # rows, whether a value column holds a number among them).
     below: tuple[int, int, int, bool] | None = None
     found: bool = False
+    shown: bool = False  # read as a person showed it (an Override)
 
 
 CELL_COLUMNS = (
@@ -241,11 +264,14 @@ def read_table(
     period_of: PeriodOf,
     dimensions: dict[str, list[str]],
     partner_place: Match | None = None,
+    override: Override | None = None,
 ) -> TableReading:
     """The table of `sheet`: its header, its columns and every keyed value cell.
 
     `dimensions` maps a dimension code to the labels of the dimension itself ("Sexe", "Sex");
-    `partner_place` is the place of a partner that has only one, for values without a place.
+    `partner_place` is the place of a partner that has only one, for values without a place;
+    `override`, a person's reading of the sheet, replaces the header found and the columns
+    it names.
     """
     context = _Context(
         vocabulary,
@@ -260,14 +286,25 @@ def read_table(
     reading = TableReading(sheet.name)
     if not sheet.height:
         return reading
-    header = _find_header(sheet, context)
-    if header is None:
-        return reading
-    header_rows = _header_rows(sheet, header, context)
-    columns = _measures(_columns(sheet, header_rows, context), reading)
+    if override is not None:
+        header_rows: tuple[int, ...] = (override.header_row,)
+        columns = _chosen(
+            _measures(_columns(sheet, header_rows, context), reading), override, context
+        )
+        chosen = {c.col for c in override.columns}
+        reading.skipped_totals = [t for t in reading.skipped_totals if t[0] not in chosen]
+        reading.shown = True
+    else:
+        header = _find_header(sheet, context)
+        if header is None:
+            return reading
+        header_rows = _header_rows(sheet, header, context)
+        columns = _measures(_columns(sheet, header_rows, context), reading)
     reading.header_rows = header_rows
     reading.columns = tuple(columns)
     skipped = {col for col, _ in reading.skipped_totals}
+    if override is not None:  # a column a person said to ignore is not left unmapped
+        skipped |= {c.col for c in override.columns}
     reading.unmapped_headers = [
         (c.col, c.header)
         for c in columns
@@ -663,6 +700,30 @@ def _columns(sheet: Sheet, header_rows: tuple[int, ...], context: _Context) -> l
             keys, matches = [], []
         columns.append(Column(col, header, role, dimension, tuple(keys), tuple(matches)))
     return columns
+
+
+def _chosen(columns: list[Column], override: Override, context: _Context) -> list[Column]:
+    """`columns` with the roles a person gave some of them."""
+    choices = {c.col: c for c in override.columns}
+    out = []
+    for column in columns:
+        choice = choices.get(column.col)
+        if choice is None or choice.role not in CHOSEN_ROLES:
+            out.append(column)
+        elif choice.role in VALUE_ROLES:
+            keys, matches = _header_keys(column.header, context) if column.header else ([], [])
+            if choice.target:  # the indicator the person named, whatever the header says
+                keys = [k for k in keys if k[0] != "indicator"] + [("indicator", choice.target)]
+                matches = [m for m in matches if m.kind != "indicator"]
+                matches.append(Match("indicator", column.header, choice.target, 1.0, "partner"))
+            out.append(
+                Column(column.col, column.header, choice.role, "", tuple(keys), tuple(matches))
+            )
+        elif choice.role == "dimension":
+            out.append(Column(column.col, column.header, "dimension", choice.target))
+        else:
+            out.append(Column(column.col, column.header, choice.role))
+    return out
 
 
 def _role_of(text: str, context: _Context) -> tuple[str, str]:

@@ -30,6 +30,13 @@ from indicators.ingest.intake import Limits
 from indicators.ingest.layout import VALUE_ROLES, TableReading, per_code, read_table, text_of
 from indicators.ingest.matching import ASK, Match, Vocabulary
 from indicators.ingest.reader import read_ahead, read_workbook
+from indicators.ingest.shapes import (
+    Preview,
+    SheetLayout,
+    override_for,
+    preview,
+    remembered_layouts,
+)
 from indicators.ingest.values import parse_period, parse_value
 from indicators.ingest.workbook import Sheet, Workbook, cell_name, parse_cell_name
 from indicators.store.database import Store, Upload
@@ -91,6 +98,8 @@ class Preparation:
     problems: list[CellProblem] = field(default_factory=list)
     mappings: dict[tuple[str, str], Match] = field(default_factory=dict)  # (kind, label) -> match
     tables: list[TableReading] = field(default_factory=list)
+    previews: dict[str, Preview] = field(default_factory=dict)  # sheet -> its first rows
+    shown: dict[str, SheetLayout] = field(default_factory=dict)  # sheet -> the reading applied
     hidden_sheets: tuple[str, ...] = ()
     template: str = ""  # the official template's version, when the file is one
     reader_peak_mb: float = 0.0  # the read worker's peak memory
@@ -152,12 +161,14 @@ def prepare(
     previous: pd.DataFrame | None = None,
     workbook: Workbook | None = None,
     today: dt.date | None = None,
+    layouts: Sequence[SheetLayout] = (),
 ) -> Preparation:
     """Read, map and check one file for `organisation`; raises UnreadableFileError only.
 
     `workbook` is the file already read by `reader` (`read_workbook` or `read_ahead` of the
     same path and name), when it was read ahead. `today`: the date of the upload, for values
-    of periods not yet open (None: not checked).
+    of periods not yet open (None: not checked). `layouts`: readings a person showed for
+    sheets of some shapes (`shapes`), the first that fits a sheet applied to it.
     """
     name = name or path.name
     preparation = Preparation(name, file_digest(path), path.stat().st_size, organisation)
@@ -189,8 +200,22 @@ def prepare(
     dimensions = {dim.code: [dim.label_fr, dim.label_en] for dim in definition.dimensions}
     place = partner_place(definition, organisation)
     for sheet in workbook.sheets:
-        reading = read_table(sheet, vocabulary, checker.period_code, dimensions, place)
+        shown = override_for(sheet, layouts)
+        reading = read_table(
+            sheet, vocabulary, checker.period_code, dimensions, place, shown and shown[1]
+        )
         preparation.tables.append(reading)
+        preparation.previews[sheet.name] = preview(sheet)
+        if shown is not None:
+            preparation.shown[sheet.name] = shown[0]
+            checker.problem(
+                "sheet-read-as-shown",
+                "info",
+                sheet.name,
+                shown[1].header_row,
+                sheet.origin[1],
+                header=shown[1].header_row + 1,
+            )
         checker.sheet(sheet, reading)
     preparation.frame = checker.finish()
     if preparation.frame.empty and not preparation.errors:
@@ -1090,10 +1115,12 @@ def ingest(
     dry_run: bool = False,
     limits: Limits | None = None,
     workbook: Workbook | None = None,
+    layouts: Sequence[SheetLayout] = (),
 ) -> Outcome:
     """Prepare one file and, unless it has errors or this is a dry run, store its values.
 
-    `workbook`: the file as `reader` already read it (see `prepare`). Raises
+    `workbook`: the file as `reader` already read it (see `prepare`). `layouts`: readings a
+    person is trying on this file, before those the organisation confirmed earlier. Raises
     UnreadableFileError for a file that cannot be read at all.
     """
     preparation = prepare(
@@ -1106,6 +1133,7 @@ def ingest(
         previous=store.current_values(organisation),
         workbook=workbook,
         today=store.clock().date(),
+        layouts=[*layouts, *remembered_layouts(store.layout_memory(organisation))],
     )
     frame = preparation.frame
     if preparation.errors and not dry_run:  # nothing is stored; the attempt is remembered
@@ -1170,6 +1198,7 @@ def ingest_batch(
     """
     organisations = [f.organisation for f in files]
     memories = store.mapping_memories(organisations)
+    layouts = store.layout_memories(organisations)
     previous = store.current_values_of(organisations)
     prepared: list[Preparation | UnreadableFileError] = []
     for n, file in enumerate(files):
@@ -1186,6 +1215,7 @@ def ingest_batch(
                     limits=limits,
                     previous=previous[file.organisation],
                     workbook=file.workbook,
+                    layouts=remembered_layouts(layouts[file.organisation]),
                 )
             )
         except UnreadableFileError as refused:

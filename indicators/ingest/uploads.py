@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from indicators.common.i18n import t
 from indicators.common.problems import FileProblem, UnreadableFileError
 from indicators.definition.model import Definition
 from indicators.ingest.annotate import annotated_upload
+from indicators.ingest.layout import ColumnChoice
 from indicators.ingest.pipeline import Outcome, ingest
+from indicators.ingest.shapes import SheetLayout, default_choices, layout_problems, needs_showing
 from indicators.store.database import Audit, Store
 
 SEVERITY_LABELS = {
@@ -37,11 +40,21 @@ def _allowed(viewer: Viewer, definition: Definition, organisation: str) -> str:
 
 
 def check_upload(
-    store: Store, viewer: Viewer, definition: Definition, organisation: str, path: Path, name: str
+    store: Store,
+    viewer: Viewer,
+    definition: Definition,
+    organisation: str,
+    path: Path,
+    name: str,
+    layouts: Sequence[SheetLayout] = (),
 ) -> Outcome:
-    """The dry run of one file: nothing is written. Raises UnreadableFileError."""
+    """The dry run of one file: nothing is written. Raises UnreadableFileError.
+
+    `layouts`: readings of some sheets the person is trying (`shapes`), not yet remembered."""
     org = _allowed(viewer, definition, organisation)
-    return ingest(store, path, definition, org, viewer.username, name=name, dry_run=True)
+    return ingest(
+        store, path, definition, org, viewer.username, name=name, dry_run=True, layouts=layouts
+    )
 
 
 @dataclass
@@ -54,6 +67,7 @@ class CheckedFile:
     refused: FileProblem | None = None
     annotated: bytes | None = None
     done: Outcome | None = None
+    layouts: tuple[SheetLayout, ...] = ()  # readings tried on this file, not remembered
 
     @property
     def blocked(self) -> bool:
@@ -62,12 +76,18 @@ class CheckedFile:
 
 
 def check_file(
-    store: Store, viewer: Viewer, definition: Definition, organisation: str, path: Path, name: str
+    store: Store,
+    viewer: Viewer,
+    definition: Definition,
+    organisation: str,
+    path: Path,
+    name: str,
+    layouts: Sequence[SheetLayout] = (),
 ) -> CheckedFile:
     """Dry-run one file and, when it has problems, prepare its annotated copy."""
-    checked = CheckedFile(path, name)
+    checked = CheckedFile(path, name, layouts=tuple(layouts))
     try:
-        checked.outcome = check_upload(store, viewer, definition, organisation, path, name)
+        checked.outcome = check_upload(store, viewer, definition, organisation, path, name, layouts)
         problems = checked.outcome.preparation.problems
         if problems:
             out = path.with_name(path.stem + ".annote.xlsx")
@@ -78,11 +98,18 @@ def check_file(
 
 
 def confirm_upload(
-    store: Store, viewer: Viewer, definition: Definition, organisation: str, path: Path, name: str
+    store: Store,
+    viewer: Viewer,
+    definition: Definition,
+    organisation: str,
+    path: Path,
+    name: str,
+    layouts: Sequence[SheetLayout] = (),
 ) -> Outcome:
-    """Store one file's values (all or nothing), as `viewer`."""
+    """Store one file's values (all or nothing), as `viewer`, read as its dry run was
+    (`layouts`: the readings tried on it)."""
     org = _allowed(viewer, definition, organisation)
-    return ingest(store, path, definition, org, viewer.username, name=name)
+    return ingest(store, path, definition, org, viewer.username, name=name, layouts=layouts)
 
 
 def verdict(outcome: Outcome, lang: str) -> tuple[str, str] | None:
@@ -118,6 +145,54 @@ def confirm_mappings(
     """Remember mappings confirmed by `viewer` for the organisation's next uploads."""
     org = _allowed(viewer, definition, organisation)
     return store.remember_mappings(org, mappings, viewer.username)
+
+
+def sheets_to_show(checked: CheckedFile) -> list[str]:
+    """The sheets of a checked file a person should be offered to show the reader, worst
+    first (no table found, then unmapped columns), then those read as the person is trying
+    (so that the reading can be changed before it is remembered)."""
+    if checked.outcome is None:
+        return []
+    prep = checked.outcome.preparation
+    out = [
+        t.sheet
+        for t in prep.tables
+        if needs_showing(t, bool(prep.previews.get(t.sheet) and prep.previews[t.sheet].rows))
+    ]
+    out.sort(key=lambda name: next(t.found for t in prep.tables if t.sheet == name))
+    tried = {layout.sheet for layout in checked.layouts}
+    return [*out, *(name for name in prep.shown if name in tried and name not in out)]
+
+
+def starting_choices(checked: CheckedFile, sheet: str, header_row: int) -> list[ColumnChoice]:
+    """What the reader made of each filled cell of `header_row` of `sheet`: where a person
+    starts from when showing it."""
+    assert checked.outcome is not None
+    prep = checked.outcome.preparation
+    reading = next((t for t in prep.tables if t.sheet == sheet), None)
+    cells = prep.previews[sheet].header_cells(header_row)
+    same_header = reading is not None and reading.header_rows[-1:] == (header_row,)
+    return default_choices(reading if same_header else None, cells)
+
+
+def layout_refusals(layout: SheetLayout, definition: Definition, lang: str) -> list[str]:
+    """Why a reading cannot be tried, in sentences; none when it can."""
+    return [t(key, lang, **fields) for key, fields in layout_problems(layout, definition)]
+
+
+def remember_layout(
+    store: Store,
+    viewer: Viewer,
+    definition: Definition,
+    organisation: str,
+    layout: SheetLayout,
+) -> None:
+    """Remember a reading a person confirmed for the organisation's next files of the same
+    shape (audited). ValueError when it cannot be used (`layout_refusals`)."""
+    org = _allowed(viewer, definition, organisation)
+    if layout_problems(layout, definition):
+        raise ValueError(layout_problems(layout, definition))
+    store.remember_layout(org, layout.signature, layout.as_json(), viewer.username)
 
 
 def history(

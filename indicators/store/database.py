@@ -566,6 +566,41 @@ class Store:
             )
         return len(mappings)
 
+    def layout_memory(self, organisation: str) -> list[dict[str, Any]]:
+        """The sheet layouts the organisation showed the reader, newest first (their JSON)."""
+        return self.layout_memories([organisation])[organisation]
+
+    def layout_memories(self, organisations: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """`layout_memory` of several organisations in one query."""
+        found: dict[str, list[dict[str, Any]]] = {org: [] for org in organisations}
+        with self._connect() as con:
+            rows = con.execute(
+                "select organisation, layout from layout_memory"
+                " where list_contains($orgs, organisation) order by confirmed_at desc",
+                {"orgs": organisations},
+            ).fetchall()
+        for org, layout in rows:
+            found[org].append(json.loads(layout))
+        return found
+
+    def remember_layout(
+        self, organisation: str, signature: str, layout: dict[str, Any], confirmed_by: str
+    ) -> None:
+        """Keep a sheet layout a person confirmed for the organisation's next files (one per
+        shape of header row: a later one replaces it); audited."""
+        with self._transaction() as con:
+            con.execute(
+                "insert or replace into layout_memory values ($org, $signature, $layout, $by, $at)",
+                {
+                    "org": organisation,
+                    "signature": signature,
+                    "layout": json.dumps(layout, ensure_ascii=False),
+                    "by": confirmed_by,
+                    "at": _now(),
+                },
+            )
+            _audit(con, self.clock(), confirmed_by, "layout.confirm", organisation, layout)
+
     def current_values(self, organisation: str) -> pd.DataFrame:
         """indicator, place, period, disaggregation, value of the organisation's current values.
 
