@@ -337,8 +337,8 @@ def test_an_empty_initiative_holds_only_its_backbone(tmp_path: Path) -> None:
     definition = stored_definition(store)
     assert definition.initiative.code == "luzy" and not definition.initiative.demo
     assert [o.type for o in definition.organisations] == ["backbone"]
-    assert definition.nodes == definition.indicators == definition.places == ()
-    assert definition.commitments == definition.periods == ()
+    assert not (definition.nodes or definition.indicators or definition.places)
+    assert not (definition.commitments or definition.periods or definition.targets)
     assert {d.code for d in definition.dimensions} == {"sex", "grade"}
     assert main(["init", "--empty", "--db", str(store.path)]) == EXIT_USAGE  # never over a store
 

@@ -891,6 +891,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         " denominator, breakdowns, frequency) makes a new version from the chosen date; values"
         " already received keep the version they were reported under.",
     ),
+    "admin.tab.theory": ("Théorie du changement", "Theory of change"),
+    "admin.theory_help": (
+        "Les nœuds (activités, réalisations, effets, impact), les liens qui montent de l'un à"
+        " l'autre et le nœud que mesure chaque indicateur. Un lien ne descend jamais de niveau"
+        " et ne forme pas de cycle ; les activités sont les types d'action des engagements.",
+        "The nodes (activities, outputs, outcomes, impact), the links going up from one to"
+        " another and the node each indicator measures. A link never goes down a level nor"
+        " closes a cycle; activities are the commitments' action types.",
+    ),
+    "admin.theory_nodes": ("Nœuds", "Nodes"),
+    "admin.theory_links": ("Liens (de → vers)", "Links (from → to)"),
+    "admin.theory_attachments": (
+        "Nœud mesuré par chaque indicateur",
+        "Node each indicator measures",
+    ),
+    "admin.indicator_new": ("➕ Nouvel indicateur", "➕ New indicator"),
     "admin.indicator_pick": ("Indicateur", "Indicator"),
     "admin.indicator_from": (
         "En vigueur à partir du (pour une nouvelle version)",
@@ -930,6 +946,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.account_enabled": (
         "Compte « {username} » réactivé.",
         "Account '{username}' enabled again.",
+    ),
+    "admin.account_move": (
+        "Rôle et organisation de « {username} »",
+        "Role and organisation of '{username}'",
+    ),
+    "admin.account_move_button": (
+        "Changer le rôle ou l'organisation",
+        "Change role or organisation",
+    ),
+    "admin.account_moved": (
+        "Rôle et organisation de « {username} » changés : ses sessions sont fermées, elle voit"
+        " à sa prochaine connexion ce que permet son nouveau rôle.",
+        "Role and organisation of '{username}' changed: its sessions are closed; at the next"
+        " sign-in it sees what the new role allows.",
     ),
     "admin.account_reset": ("Nouveau mot de passe provisoire", "New temporary password"),
     "admin.account_reset_done": (
