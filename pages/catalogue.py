@@ -95,11 +95,12 @@ if not found.empty:
         if len(history) > 1:
             st.markdown(f"**{t('sheet.history', lang)}**")
             st.dataframe(
-                history[["version", f"label_{lang}", "valid_from", "valid_to"]].rename(
+                history[["version", f"label_{lang}", "valid_from", "valid_to", "reason"]].rename(
                     columns={
                         f"label_{lang}": t("sheet.label", lang),
                         "valid_from": t("sheet.valid_from", lang),
                         "valid_to": t("sheet.valid_to", lang),
+                        "reason": t("sheet.reason", lang),
                     }
                 ),
                 hide_index=True,

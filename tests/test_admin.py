@@ -258,6 +258,12 @@ def test_changing_what_an_indicator_measures_makes_a_new_version_from_a_date(
     assert list(versions["version"]) == [1, 2]
     assert versions["valid_to"].iloc[0] == versions["valid_from"].iloc[1]
     assert versions["valid_from"].iloc[1].date() == start
+    from indicators.analytics.catalogue import version_breaks
+
+    breaks = version_breaks(store, PARTNER_A, "visites-entreprise")  # the catalogue is shared
+    assert list(breaks["version"]) == [2]
+    assert list(breaks["reason"]) == ["le comité compte le maximum du trimestre"]
+    assert list(versions["reason"]) == ["", "le comité compte le maximum du trimestre"]
 
 
 def test_a_new_version_cannot_start_before_the_current_one(store: Store) -> None:

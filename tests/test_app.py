@@ -856,3 +856,28 @@ def test_administration_of_an_empty_initiative(app_env: Path) -> None:
     assert not at.exception, at.exception
     assert at.selectbox(key="admin_indicator").value == ""
     assert "Théorie du changement" in [tab.label for tab in at.tabs]
+
+
+def test_a_new_version_is_marked_on_the_curve_and_listed_in_the_catalogue(
+    app_store: Store,
+) -> None:
+    import duckdb
+
+    from indicators.admin import editing
+
+    with duckdb.connect(str(app_store.path)) as con:  # as if v1 had been in force since 2020
+        con.execute("update indicator_versions set valid_from = '2020-01-01'")
+    proposal = editing.propose_indicator(
+        app_store, EVALUATOR, "visites-entreprise", {"unit": "hour"}, dt.date(2025, 1, 10)
+    )
+    editing.save(app_store, EVALUATOR, proposal, "comptées en heures")
+    reported(app_store)
+    at = open_theory(app_store, "valmont")
+    layout = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]
+    assert [s["type"] for s in layout["shapes"]] == ["line"]
+    assert layout["annotations"][0]["text"] == "v2 : comptées en heures"
+    assert "Version 2 en vigueur depuis le 10/01/2025 (comptées en heures)" in texts(at)
+    at.switch_page(PAGES["catalogue"]).run()
+    at.selectbox[0].set_value("visites-entreprise").run()
+    history = next(d.value for d in at.dataframe if "Pourquoi" in d.value)
+    assert list(history["Pourquoi"]) == ["", "comptées en heures"]

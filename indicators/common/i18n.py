@@ -862,6 +862,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "nav.quality": ("Qualité des données", "Data quality"),
     "nav.admin": ("Administration", "Administration"),
+    "chart.version_break": (
+        "Version {version} en vigueur depuis le {date}",
+        "Version {version} in force from {date}",
+    ),
+    "progress.version_breaks": (
+        "Définition changée : {items}. Les valeurs gardent la version sous laquelle elles ont"
+        " été déposées ; de part et d'autre du trait, elles ne mesurent pas tout à fait la même"
+        " chose.",
+        "Definition changed: {items}. Values keep the version they were reported under; on"
+        " either side of the line they do not measure quite the same thing.",
+    ),
+    "sheet.reason": ("Pourquoi", "Why"),
     "admin.title": ("Administration de l'initiative", "Administering the initiative"),
     "admin.intro": (
         "Modifiez les lieux, les organisations, les engagements (5W), les périodes et les cibles"
