@@ -881,3 +881,18 @@ def test_a_new_version_is_marked_on_the_curve_and_listed_in_the_catalogue(
     at.selectbox[0].set_value("visites-entreprise").run()
     history = next(d.value for d in at.dataframe if "Pourquoi" in d.value)
     assert list(history["Pourquoi"]) == ["", "comptées en heures"]
+
+
+def test_coordination_narrowed_to_priority_education_and_qpv(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    at.switch_page("pages/coordination.py").run()
+    at.multiselect(key="coord_priority").select("REP+").run()
+    assert not at.exception, at.exception
+    matrix = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert matrix["y"] == ["Collège des Tilleuls"]  # the REP+ school, not the territory
+    assert "Vue restreinte aux collèges choisis" in texts(at)
+    at.multiselect(key="coord_priority").unselect("REP+")
+    at.segmented_control(key="coord_qpv").set_value("out").run()
+    assert not at.exception, at.exception
+    matrix = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert matrix["y"] == ["Collège du Moulin"]

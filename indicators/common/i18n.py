@@ -862,6 +862,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "nav.quality": ("Qualité des données", "Data quality"),
     "nav.admin": ("Administration", "Administration"),
+    "coordination.priority": ("Éducation prioritaire", "Priority education"),
+    "coordination.priority.REP+": ("REP+", "REP+"),
+    "coordination.priority.REP": ("REP", "REP"),
+    "coordination.priority.none": ("Hors éducation prioritaire", "Outside priority education"),
+    "coordination.all_schools": ("Tous les collèges", "Every school"),
+    "coordination.qpv": ("Quartier prioritaire (QPV)", "Priority neighbourhood (QPV)"),
+    "coordination.qpv.any": ("Tous", "All"),
+    "coordination.qpv.in": ("En QPV", "In a QPV"),
+    "coordination.qpv.out": ("Hors QPV", "Outside any QPV"),
+    "coordination.narrowed": (
+        "Vue restreinte aux collèges choisis : la matrice montre ces collèges ; chaque chiffre"
+        " est celui de la vue complète, masqué de la même façon, et aucun total n'est fait sur"
+        " la sélection.",
+        "View narrowed to the chosen schools: the matrix shows these schools; every figure is"
+        " that of the whole view, hidden the same way, and no total is made over the selection.",
+    ),
     "chart.version_break": (
         "Version {version} en vigueur depuis le {date}",
         "Version {version} in force from {date}",
