@@ -896,3 +896,12 @@ def test_coordination_narrowed_to_priority_education_and_qpv(app_store: Store) -
     assert not at.exception, at.exception
     matrix = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     assert matrix["y"] == ["Collège du Moulin"]
+
+
+def test_catalogue_lists_the_schools_with_priority_education_and_qpv(app_store: Store) -> None:
+    at = started(app_store, "horizon")
+    schools = next(d.value for d in at.dataframe if "UAI" in d.value)
+    rows = schools.set_index("UAI").to_dict("index")
+    assert rows["0950001K"]["Éducation prioritaire"] == "REP+"
+    assert rows["0950001K"]["QPV"] == "QN09501M" and rows["0950001K"]["Élèves"] == 445
+    assert rows["0950002L"]["Éducation prioritaire"] == "REP" and rows["0950002L"]["QPV"] == ""

@@ -36,6 +36,16 @@ def version_breaks(store: Store, viewer: Viewer, code: str) -> pd.DataFrame:
     return history.iloc[1:][["version", "valid_from", "reason"]].reset_index(drop=True)
 
 
+def school_table(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """Every school of the initiative as the shared plan names it: its territory, UAI,
+    priority-education status (REP+, REP, none), the QPV it serves, its commune and its pupils
+    (the sum of its enrolment by grade, empty where unknown)."""
+    require(viewer, "catalogue")
+    schools = store.query("schools")
+    pupils = store.query("enrolment").groupby("school", as_index=False)["pupils"].sum()
+    return schools.merge(pupils, on="school", how="left")
+
+
 def _haystack(row: pd.Series) -> tuple[str, str, str]:
     sheet: dict[str, Any] = row["sheet"]
     code = normalise(row["code"])

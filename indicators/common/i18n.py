@@ -66,6 +66,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No indicator matches: try another word or remove a filter.",
     ),
     "catalogue.choose": ("Fiche indicateur", "Reference sheet"),
+    "catalogue.schools": (
+        "Les {count} collèges de l'initiative (éducation prioritaire, QPV)",
+        "The initiative's {count} schools (priority education, QPV)",
+    ),
+    "catalogue.commune": ("Commune (INSEE)", "Commune (INSEE)"),
+    "catalogue.pupils": ("Élèves", "Pupils"),
     "catalogue.by_level": ("Indicateurs par niveau", "Indicators by level"),
     "sheet.code": ("Code", "Code"),
     "sheet.version": ("Version", "Version"),
