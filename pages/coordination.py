@@ -21,10 +21,13 @@ nodes = {n.code: n.label_fr if lang == "fr" else n.label_en for n in definition.
 years = [p.code for p in definition.periods if p.kind == "school_year"]
 # the last school year over: the one with reports to read (a later one can still be chosen)
 over = [p.code for p in definition.periods if p.kind == "school_year" and p.end < today]
-current = over[-1] if over else years[0]
 
 st.title(t("coordination.title", lang))
 st.caption(t("coordination.intro", lang))
+if not years:  # a new initiative, still being set up
+    st.info(t("page.not_set_up", lang))
+    st.stop()
+current = over[-1] if over else years[0]
 year_col, territory_col, type_col, dimension_col = st.columns([1, 2, 1, 1])
 year = year_col.selectbox(
     t("progress.year", lang),

@@ -31,6 +31,9 @@ categories = {
 
 st.title(t("theory.title", lang))
 st.caption(t("theory.intro", lang))
+if graph.nodes.empty or not years:  # a new initiative, still being set up
+    st.info(t("page.not_set_up", lang))
+    st.stop()
 
 scope_col, year_col, view_col = st.columns([2, 1, 1])
 territories = [p.code for p in definition.places if p.kind == "territory"]

@@ -905,3 +905,27 @@ def test_catalogue_lists_the_schools_with_priority_education_and_qpv(app_store: 
     assert rows["0950001K"]["Éducation prioritaire"] == "REP+"
     assert rows["0950001K"]["QPV"] == "QN09501M" and rows["0950001K"]["Élèves"] == 445
     assert rows["0950002L"]["Éducation prioritaire"] == "REP" and rows["0950002L"]["QPV"] == ""
+
+
+def test_every_page_opens_on_an_initiative_still_being_set_up(app_env: Path) -> None:
+    """Right after `mesure init --empty`, and with a theory of change but no school year yet."""
+    from indicators.access.accounts import add_account
+    from indicators.admin import editing
+    from indicators.definition.model import empty_definition
+    from indicators.store.setup import create_store
+    from tests.conftest import FAST
+
+    store, _ = create_store(app_env, empty_definition("luzy", "Luzy", "Luzy", "cs", "Centre"))
+    add_account(store, EVALUATOR, "eva", "Éva", "evaluator", PASSWORD, None, security=FAST)
+    at = started(store, "eva")
+    for step in ("empty", "theory"):
+        if step == "theory":
+            node = {"code": "INT-LIEN", "level": "intermediate_outcome", "label_fr": "Lien"}
+            proposal = editing.propose_theory(
+                store, EVALUATOR, {"nodes": [{**node, "label_en": "Bond"}]}
+            )
+            editing.save(store, EVALUATOR, proposal, "premier effet")
+        for page in PAGES.values():
+            at.switch_page(page).run()
+            assert not at.exception, (step, page, at.exception)
+    assert "pas encore mise en place" in texts(at.switch_page(PAGES["theory"]).run())

@@ -884,6 +884,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "View narrowed to the chosen schools: the matrix shows these schools; every figure is"
         " that of the whole view, hidden the same way, and no total is made over the selection.",
     ),
+    "page.not_set_up": (
+        "L'initiative n'est pas encore mise en place : il lui faut une théorie du changement et"
+        " des années scolaires (page Administration).",
+        "The initiative is not set up yet: it needs a theory of change and school years"
+        " (Administration page).",
+    ),
     "chart.version_break": (
         "Version {version} en vigueur depuis le {date}",
         "Version {version} in force from {date}",
