@@ -22,15 +22,16 @@ from indicators.analytics import progress
 from indicators.common import i18n
 from indicators.common.problems import DefinitionError, DefinitionProblem, UnreadableFileError
 from indicators.definition.loading import read_definition
+from indicators.definition.model import empty_definition
 from indicators.definition.writing import files as files_of
-from indicators.definition.writing import write_files
+from indicators.definition.writing import read_files, write_files
 from indicators.demo import DEMO_PASSWORD, DemoError, DemoSummary, build_demo
 from indicators.ingest.annotate import annotated_upload
 from indicators.ingest.pipeline import ingest
 from indicators.ingest.template import write_template
 from indicators.reports import observations_csv
 from indicators.store.database import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
-from indicators.store.setup import ensure_store, init_store
+from indicators.store.setup import create_store, ensure_store, init_store
 from indicators.store.stored import stored_definition
 from indicators.views.curves import number
 
@@ -76,11 +77,24 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
-    commands.add_parser(
+    init = commands.add_parser(
         "init",
         parents=[common],
         help="créer ou migrer la base et y charger la définition de data/",
+        description="Avec --empty : une nouvelle base pour une nouvelle initiative, sans lieux,"
+        " partenaires ni indicateurs, que la page Administration met ensuite en place ; data/"
+        " n'est pas lu. Codes de sortie : 0 créée, 2 la base existe déjà.",
     )
+    init.add_argument(
+        "--empty",
+        action="store_true",
+        help="une initiative vide, mise en place ensuite par la page Administration",
+    )
+    init.add_argument("--code", default="nouvelle-initiative", help="code de l'initiative")
+    init.add_argument("--name", default="Nouvelle initiative", help="nom (français)")
+    init.add_argument("--name-en", default="", help="nom (anglais ; défaut : le nom français)")
+    init.add_argument("--backbone", default="equipe-appui", help="code de l'équipe d'appui")
+    init.add_argument("--backbone-name", default="Équipe d'appui", help="nom de l'équipe d'appui")
     commands.add_parser(
         "check",
         parents=[common],
@@ -250,6 +264,39 @@ def _definition_export(db: Path, folder: Path, target: Path, lang: str) -> int:
         f"{len(written)} files written to {target}."
         if lang == "en"
         else f"{len(written)} fichiers écrits dans {target}."
+    )
+    return EXIT_OK
+
+
+def _init_empty(db: Path, args: argparse.Namespace, lang: str) -> int:
+    if Store(db).exists():
+        print(
+            f"A store already exists at {db}: --empty only creates a new one."
+            if lang == "en"
+            else f"Une base existe déjà à {db} : --empty n'en crée qu'une nouvelle.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    definition = empty_definition(
+        args.code.strip(),
+        args.name.strip(),
+        (args.name_en or args.name).strip(),
+        args.backbone.strip(),
+        args.backbone_name.strip(),
+    )
+    read_back, problems = read_files(files_of(definition))
+    errors = [p for p in problems if p.severity == "error"]
+    if read_back is None or errors:
+        raise DefinitionError(problems)  # an empty code or name: said like any definition
+    create_store(
+        db, read_back, actor=os.environ.get("USER", "mesure"), reason="mesure init --empty"
+    )
+    print(
+        f"Store created: {db}, initiative '{definition.initiative.code}' with nothing in it yet."
+        " Next: 'mesure users add NAME --role evaluator', then the Administration page."
+        if lang == "en"
+        else f"Base créée : {db}, initiative « {definition.initiative.code} » encore vide."
+        " Ensuite : « mesure users add NOM --role evaluator », puis la page Administration."
     )
     return EXIT_OK
 
@@ -605,7 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang: str = getattr(args, "lang", None) or os.environ.get("MESURE_LANG", "fr")
     try:
         if args.command == "init":
-            return _init(db, folder, lang)
+            return _init_empty(db, args, lang) if args.empty else _init(db, folder, lang)
         if args.command == "check":
             return _check(folder, lang)
         if args.command == "ingest":

@@ -17,6 +17,7 @@ from indicators.definition.model import (
     EDUCATION_PRIORITIES,
     FREQUENCIES,
     INDICATOR_TYPES,
+    LEVELS,
     ORGANISATION_TYPES,
     PERIOD_KINDS,
     PLACE_KINDS,
@@ -37,6 +38,21 @@ CLOSED: dict[str, dict[str, tuple[str, ...]]] = {
     "periods": {"kind": PERIOD_KINDS},
     "targets": {"kind": TARGET_KINDS},
 }
+
+
+CLEARED_ON_SAVE = ("admin_table_", "admin_upload", "admin_indicator_edits", "admin_theory_")
+NEW = ""  # the indicator picked to add one
+
+
+def pick(
+    where: st.delta_generator.DeltaGenerator, name: str, options: list[str], value: str
+) -> str:
+    """A closed list's drop-down (a text field while the list is still empty)."""
+    if not options:
+        return str(where.text_input(name, value))
+    return str(
+        where.selectbox(name, options, index=options.index(value) if value in options else 0)
+    )
 
 
 def show(proposal: editing.Proposal, key: str) -> None:
@@ -85,11 +101,7 @@ def show(proposal: editing.Proposal, key: str) -> None:
             st.error(refused.message(lang))
             return
         st.session_state["admin_saved"] = t("admin.saved", lang, **proposal.counts())
-        for name in [
-            k
-            for k in st.session_state
-            if str(k).startswith(("admin_table_", "admin_upload", "admin_indicator_edits"))
-        ]:
+        for name in [k for k in st.session_state if str(k).startswith(CLEARED_ON_SAVE)]:
             del st.session_state[name]
         st.rerun()
 
@@ -101,7 +113,12 @@ tables = editing.tables(store, viewer)
 names = ["places", "organisations", "commitments", "periods", "targets"]
 tabs = st.tabs(
     [t(f"admin.tab.{name}", lang) for name in names]
-    + [t("admin.tab.indicators", lang), t("admin.tab.excel", lang), t("admin.tab.accounts", lang)]
+    + [
+        t("admin.tab.theory", lang),
+        t("admin.tab.indicators", lang),
+        t("admin.tab.excel", lang),
+        t("admin.tab.accounts", lang),
+    ]
 )
 for name, tab in zip(names, tabs, strict=False):
     with tab:
@@ -119,10 +136,53 @@ for name, tab in zip(names, tabs, strict=False):
             key=f"admin_table_{name}",
         )
         show(editing.propose(store, viewer, {name: edited}), f"admin_{name}")
+with tabs[-4]:
+    st.caption(t("admin.theory_help", lang))
+    theory = editing.theory_tables(store, viewer)
+    st.markdown("**" + t("admin.theory_nodes", lang) + "**")
+    nodes = st.data_editor(
+        theory["nodes"],
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={"level": st.column_config.SelectboxColumn("level", options=list(LEVELS))},
+        key="admin_theory_nodes",
+    )
+    codes = [str(c) for c in nodes["code"].dropna() if str(c).strip()]
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown("**" + t("admin.theory_links", lang) + "**")
+        links = st.data_editor(
+            theory["links"],
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                end: st.column_config.SelectboxColumn(end, options=codes) for end in ("from", "to")
+            },
+            key="admin_theory_links",
+        )
+    with right:
+        st.markdown("**" + t("admin.theory_attachments", lang) + "**")
+        attachments = st.data_editor(
+            theory["attachments"],
+            hide_index=True,
+            width="stretch",
+            disabled=["indicator"],
+            column_config={"node": st.column_config.SelectboxColumn("node", options=codes)},
+            key="admin_theory_attachments",
+        )
+    show(
+        editing.propose_theory(
+            store, viewer, {"nodes": nodes, "links": links, "attachments": attachments}
+        ),
+        "admin_theory",
+    )
 with tabs[-3]:
     st.caption(t("admin.indicators_help", lang))
     catalogue = ui.definition(lang).indicators
     titles = {i.code: f"{i.label_fr if lang == 'fr' else i.label_en} ({i.code})" for i in catalogue}
+    titles[NEW] = t("admin.indicator_new", lang)
     code = str(
         st.selectbox(
             t("admin.indicator_pick", lang),
@@ -130,36 +190,46 @@ with tabs[-3]:
             format_func=lambda c: titles.get(c, c),
             key="admin_indicator",
         )
-        or next(iter(titles))
+        or NEW
     )
-    current = editing.indicator_row(next(i for i in catalogue if i.code == code))
+    if code == NEW:
+        current = editing.new_indicator_row()
+    else:
+        current = editing.indicator_row(next(i for i in catalogue if i.code == code))
     closed = {
         "node": [n.code for n in ui.definition(lang).nodes],
-        "type": INDICATOR_TYPES,
-        "unit": UNITS,
-        "polarity": POLARITIES,
-        "aggregation_time": AGGREGATION_RULES,
-        "aggregation_space": AGGREGATION_RULES,
-        "deduplication_rule": DEDUPLICATION_RULES,
-        "frequency": FREQUENCIES,
+        "type": list(INDICATOR_TYPES),
+        "unit": list(UNITS),
+        "polarity": list(POLARITIES),
+        "aggregation_time": list(AGGREGATION_RULES),
+        "aggregation_space": list(AGGREGATION_RULES),
+        "deduplication_rule": list(DEDUPLICATION_RULES),
+        "frequency": list(FREQUENCIES),
     }
-    with st.form(f"admin_indicator_form_{code}"):
+    with st.form(f"admin_indicator_form_{code or 'new'}"):
         edits: dict[str, object] = {}
+        if code == NEW:
+            edits["code"] = st.text_input("code", placeholder="familles-accueillies")
         columns = st.columns(2)
         for n, field in enumerate(editing.INDICATOR_FIELDS):
             where = columns[n % 2]
             if field in closed:
-                options = list(closed[field])
-                edits[field] = where.selectbox(field, options, index=options.index(current[field]))
+                edits[field] = pick(where, field, closed[field], current[field])
             elif field.startswith("definition_"):
                 edits[field] = where.text_area(field, current[field])
             else:
                 edits[field] = where.text_input(field, current[field])
-        start = st.date_input(t("admin.indicator_from", lang), store.clock().date())
+        start = (
+            None
+            if code == NEW
+            else st.date_input(t("admin.indicator_from", lang), store.clock().date())
+        )
         if st.form_submit_button(t("admin.indicator_check", lang)):
             st.session_state["admin_indicator_edits"] = (code, edits, start)
     asked = st.session_state.get("admin_indicator_edits")
-    if asked and asked[0] == code:
+    if asked and asked[0] == code == NEW:
+        show(editing.propose_new_indicator(store, viewer, asked[1]), "admin_indicator")
+    elif asked and asked[0] == code:
         proposal = editing.propose_indicator(store, viewer, code, asked[1], asked[2])
         if proposal.valid_from is not None and proposal.changes and proposal.changes[0].after:
             st.info(
@@ -279,3 +349,33 @@ with tabs[-1]:
                 "admin.account_reset_done", lang, username=chosen, password=password
             )
             st.rerun()
+        if chosen != viewer.username:
+            with st.form("admin_account_role"):
+                st.markdown("**" + t("admin.account_move", lang, username=chosen) + "**")
+                left, right = st.columns(2)
+                new_role = left.selectbox(
+                    t("admin.account_role", lang),
+                    ROLES,
+                    index=list(ROLES).index(str(row["role"])),
+                    format_func=lambda r: t(f"role.{r}", lang),
+                    key="admin_move_role",
+                )
+                choices = ["", *organisations]
+                now = "" if pd.isna(row["organisation"]) else str(row["organisation"])
+                new_organisation = right.selectbox(
+                    t("admin.account_organisation", lang),
+                    choices,
+                    index=choices.index(now) if now in choices else 0,
+                    format_func=lambda code: organisations.get(code, "—"),
+                    key="admin_move_organisation",
+                )
+                if st.form_submit_button(t("admin.account_move_button", lang)):
+                    try:
+                        accounts.set_role(store, viewer, chosen, new_role, new_organisation or None)
+                    except RefusedInputError as refused:
+                        st.error(refused.message(lang))
+                    else:
+                        st.session_state["admin_account_done"] = t(
+                            "admin.account_moved", lang, username=chosen
+                        )
+                        st.rerun()

@@ -95,12 +95,31 @@ if not found.empty:
         if len(history) > 1:
             st.markdown(f"**{t('sheet.history', lang)}**")
             st.dataframe(
-                history[["version", f"label_{lang}", "valid_from", "valid_to"]].rename(
+                history[["version", f"label_{lang}", "valid_from", "valid_to", "reason"]].rename(
                     columns={
                         f"label_{lang}": t("sheet.label", lang),
                         "valid_from": t("sheet.valid_from", lang),
                         "valid_to": t("sheet.valid_to", lang),
+                        "reason": t("sheet.reason", lang),
                     }
                 ),
                 hide_index=True,
             )
+
+schools = catalogue.school_table(store, viewer)
+if not schools.empty:
+    places = {p.code: p.name for p in ui.definition(lang).places}
+    with st.expander(t("catalogue.schools", lang, count=len(schools))):
+        ui.table(
+            {
+                t("column.place", lang): schools["school_name"],
+                t("sync.territory", lang): schools["territory"].map(lambda c: places.get(c, c)),
+                "UAI": schools["school"],
+                t("coordination.priority", lang): schools["education_priority"].map(
+                    lambda p: t(f"coordination.priority.{p}", lang) if p else ""
+                ),
+                "QPV": schools["qpv"],
+                t("catalogue.commune", lang): schools["commune_insee"],
+                t("catalogue.pupils", lang): schools["pupils"].astype("Int64"),
+            }
+        )

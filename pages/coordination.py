@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from indicators.analytics import coordination as co
 from indicators.common.i18n import label, t
+from indicators.definition.model import EDUCATION_PRIORITIES
 from indicators.views import coordination as view
 from indicators.views import curves
 
@@ -20,10 +21,13 @@ nodes = {n.code: n.label_fr if lang == "fr" else n.label_en for n in definition.
 years = [p.code for p in definition.periods if p.kind == "school_year"]
 # the last school year over: the one with reports to read (a later one can still be chosen)
 over = [p.code for p in definition.periods if p.kind == "school_year" and p.end < today]
-current = over[-1] if over else years[0]
 
 st.title(t("coordination.title", lang))
 st.caption(t("coordination.intro", lang))
+if not years:  # a new initiative, still being set up
+    st.info(t("page.not_set_up", lang))
+    st.stop()
+current = over[-1] if over else years[0]
 year_col, territory_col, type_col, dimension_col = st.columns([1, 2, 1, 1])
 year = year_col.selectbox(
     t("progress.year", lang),
@@ -56,8 +60,32 @@ dimension = (
     or "node"
 )
 
+priority_col, qpv_col = st.columns([2, 3])
+priorities = priority_col.multiselect(
+    t("coordination.priority", lang),
+    list(EDUCATION_PRIORITIES),
+    format_func=lambda p: t(f"coordination.priority.{p}", lang),
+    placeholder=t("coordination.all_schools", lang),
+    key="coord_priority",
+)
+qpv = (
+    qpv_col.segmented_control(
+        t("coordination.qpv", lang),
+        list(co.QPV_CHOICES),
+        default="",
+        format_func=lambda q: t(f"coordination.qpv.{q or 'any'}", lang),
+        key="coord_qpv",
+    )
+    or ""
+)
+kept = co.Schools(tuple(priorities), qpv)
+if kept.narrowed:
+    st.caption(t("coordination.narrowed", lang))
+
 # -- the matrix: places x outcomes or action types --------------------------------------------
-grid = co.presence(store, viewer, year, dimension, territory=territory, organisation_type=kind)
+grid = co.presence(
+    store, viewer, year, dimension, territory=territory, organisation_type=kind, kept=kept
+)
 members = {m: nodes.get(m, m) for m in dict.fromkeys(grid["member"])}
 st.subheader(t("coordination.matrix", lang))
 st.caption(t("coordination.matrix_help", lang))
@@ -70,7 +98,7 @@ right.metric(t("coordination.fragile_count", lang), len(alone))
 
 # -- gaps ---------------------------------------------------------------------------------------
 st.subheader(t("coordination.gaps", lang))
-found = co.gaps(store, viewer, year, today, territory=territory)
+found = co.gaps(store, viewer, year, today, territory=territory, kept=kept)
 if found.coverage.empty:
     st.success(t("coordination.no_coverage_gap", lang))
 else:
@@ -113,7 +141,7 @@ if not found.silent.empty:
 
 # -- overlaps -----------------------------------------------------------------------------------
 st.subheader(t("coordination.overlaps", lang))
-crossing = co.overlaps(store, viewer, year, territory=territory)
+crossing = co.overlaps(store, viewer, year, territory=territory, kept=kept)
 if crossing.empty:
     st.info(t("coordination.no_overlap", lang))
 else:
@@ -144,7 +172,7 @@ else:
 
 # -- need and reach -----------------------------------------------------------------------------
 st.subheader(t("coordination.need", lang))
-reach = co.need_and_reach(store, viewer, year, territory=territory)
+reach = co.need_and_reach(store, viewer, year, territory=territory, kept=kept)
 if reach["coverage"].notna().any():
     st.caption(t("coordination.need_help", lang, indicator=co.REACH_INDICATOR))
     st.plotly_chart(view.need_figure(reach, lang), width="stretch", key="coord_need")
@@ -154,7 +182,7 @@ else:
 # -- the partner network (the shared plan: not for funders) ---------------------------------------
 if viewer.role in ("evaluator", "partner"):
     st.subheader(t("coordination.network", lang))
-    net = co.network(store, viewer, year, territory=territory)
+    net = co.network(store, viewer, year, territory=territory, kept=kept)
     st.caption(t("coordination.network_help", lang))
     if net.organisations.empty:
         st.info(t("coordination.no_network", lang))

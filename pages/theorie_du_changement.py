@@ -20,6 +20,7 @@ place_names = {p.code: p.name for p in definition.places}
 territory_of = {p.code: p.parent or "" for p in definition.places}
 year_labels = {p.code: p.label_fr if lang == "fr" else p.label_en for p in definition.periods}
 years = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
+spans = {p.code: (p.start, p.end) for p in definition.periods}
 node_names = dict(zip(graph.nodes["code"], graph.nodes[f"label_{lang}"], strict=True))
 indicator_names = {str(c): str(s[f"label_{lang}"]) for c, s in sheets["sheet"].items()}
 categories = {
@@ -30,6 +31,9 @@ categories = {
 
 st.title(t("theory.title", lang))
 st.caption(t("theory.intro", lang))
+if graph.nodes.empty or not years:  # a new initiative, still being set up
+    st.info(t("page.not_set_up", lang))
+    st.stop()
 
 scope_col, year_col, view_col = st.columns([2, 1, 1])
 territories = [p.code for p in definition.places if p.kind == "territory"]
@@ -120,13 +124,23 @@ else:
             unit = str(sheet["unit"])
             rows = table[(table["indicator"] == indicator) & table["period"].isin(years)]
             this_year = rows[rows["period"] == year].iloc[0]
+            breaks = catalogue.version_breaks(store, viewer, indicator)
             left, right = st.columns([3, 2])
             with left:
                 st.plotly_chart(
-                    curves.curve_figure(rows, unit, lang, own=viewer.role == "partner"),
+                    curves.curve_figure(
+                        rows,
+                        unit,
+                        lang,
+                        own=viewer.role == "partner",
+                        breaks=breaks,
+                        spans=spans,
+                    ),
                     width="stretch",
                     key=f"curve_{indicator}",
                 )
+                if not breaks.empty:
+                    st.caption(curves.breaks_sentence(breaks, lang))
             with right:
                 shown = curves.shown_or_hidden(
                     [this_year["value"]], [this_year["hidden"]], unit, lang

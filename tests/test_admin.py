@@ -258,6 +258,12 @@ def test_changing_what_an_indicator_measures_makes_a_new_version_from_a_date(
     assert list(versions["version"]) == [1, 2]
     assert versions["valid_to"].iloc[0] == versions["valid_from"].iloc[1]
     assert versions["valid_from"].iloc[1].date() == start
+    from indicators.analytics.catalogue import version_breaks
+
+    breaks = version_breaks(store, PARTNER_A, "visites-entreprise")  # the catalogue is shared
+    assert list(breaks["version"]) == [2]
+    assert list(breaks["reason"]) == ["le comité compte le maximum du trimestre"]
+    assert list(versions["reason"]) == ["", "le comité compte le maximum du trimestre"]
 
 
 def test_a_new_version_cannot_start_before_the_current_one(store: Store) -> None:
@@ -290,3 +296,366 @@ def test_an_unknown_indicator_is_refused(store: Store) -> None:
         editing.propose_indicator(store, EVALUATOR, "pas-un-indicateur", {})
     with pytest.raises(AccessDeniedError):
         editing.propose_indicator(store, PARTNER_A, "jeunes-touches", {})
+
+
+# -- a new initiative from nothing: `mesure init --empty`, then the Administration alone ---------
+
+LUZY_NODES = [
+    {
+        "code": "ACT-ATELIERS",
+        "level": "activity",
+        "label_fr": "Ateliers du centre social",
+        "label_en": "Social centre workshops",
+    },
+    {
+        "code": "INT-LIEN",
+        "level": "intermediate_outcome",
+        "label_fr": "Lien entre les familles et le collège",
+        "label_en": "Families connected with the school",
+    },
+]
+LUZY_INDICATOR = {
+    "code": "familles-accueillies",
+    "label_fr": "Familles accueillies",
+    "label_en": "Families welcomed",
+    "definition_fr": "Familles distinctes venues à au moins un atelier dans l'année.",
+    "definition_en": "Distinct families who came to at least one workshop in the year.",
+    "node": "INT-LIEN",
+    "source_fr": "Registre du centre social",
+    "source_en": "Social centre register",
+    "range_max": "500",
+}
+
+
+def empty_store(tmp_path: Path) -> Store:
+    from indicators.cli import EXIT_OK, main
+
+    db = tmp_path / "luzy.duckdb"
+    code = main(["init", "--empty", "--db", str(db), "--code", "luzy", "--name", "Luzy ensemble"])
+    assert code == EXIT_OK
+    return Store(db)
+
+
+def test_an_empty_initiative_holds_only_its_backbone(tmp_path: Path) -> None:
+    from indicators.cli import EXIT_USAGE, main
+
+    store = empty_store(tmp_path)
+    definition = stored_definition(store)
+    assert definition.initiative.code == "luzy" and not definition.initiative.demo
+    assert [o.type for o in definition.organisations] == ["backbone"]
+    assert not (definition.nodes or definition.indicators or definition.places)
+    assert not (definition.commitments or definition.periods or definition.targets)
+    assert {d.code for d in definition.dimensions} == {"sex", "grade"}
+    assert main(["init", "--empty", "--db", str(store.path)]) == EXIT_USAGE  # never over a store
+
+
+def test_the_administration_alone_sets_up_a_second_initiative(tmp_path: Path) -> None:
+    from indicators.access import accounts
+    from indicators.access.viewer import Viewer
+    from indicators.analytics.figures import values
+    from indicators.ingest.pipeline import ingest
+    from indicators.ingest.template import ENTRY_SHEET
+    from tests.conftest import FAST
+
+    store = empty_store(tmp_path)
+
+    def save(proposal: editing.Proposal, reason: str) -> None:
+        assert proposal.ready, [p.message() for p in proposal.problems]
+        editing.save(store, EVALUATOR, proposal, reason)
+
+    def add(table: str, *new_rows: dict[str, str]) -> None:
+        frame = editing.tables(store, EVALUATOR)[table]
+        for row in new_rows:
+            frame = with_row(frame, row)
+        save(editing.propose(store, EVALUATOR, {table: frame}), f"{table} de Luzy")
+
+    theory = editing.theory_tables(store, EVALUATOR)
+    save(
+        editing.propose_theory(
+            store,
+            EVALUATOR,
+            {
+                "nodes": pd.DataFrame(LUZY_NODES),
+                "links": with_row(theory["links"], {"from": "ACT-ATELIERS", "to": "INT-LIEN"}),
+            },
+        ),
+        "la théorie du changement de Luzy",
+    )
+    add(
+        "places",
+        {"code": "T-LUZY", "kind": "territory", "name": "Luzy et alentours"},
+        {
+            "code": "0580661D",
+            "kind": "school",
+            "name": "Collège de Luzy",
+            "parent": "T-LUZY",
+            "uai": "0580661D",
+            "education_priority": "none",
+            "commune_insee": "58149",
+            "pupils_3e": "48",
+        },
+    )
+    add(
+        "organisations",
+        {"code": "cs-luzy", "name": "Centre social de Luzy", "type": "association"},
+    )
+    accounts.add_account(
+        store, EVALUATOR, "virginie", "Virginie", "partner", "x" * 16, "cs-luzy", security=FAST
+    )
+    save(editing.propose_new_indicator(store, EVALUATOR, LUZY_INDICATOR), "premier indicateur")
+    add(
+        "periods",
+        {
+            "code": "2025-2026",
+            "label_fr": "Année 2025-2026",
+            "label_en": "Year 2025-2026",
+            "kind": "school_year",
+            "start": "2025-09-01",
+            "end": "2026-08-31",
+            "due": "2026-09-30",
+        },
+    )
+    add(
+        "commitments",
+        {
+            "id": "L1",
+            "organisation": "cs-luzy",
+            "action_type": "ACT-ATELIERS",
+            "node": "INT-LIEN",
+            "places": "0580661D",
+            "periods": "2025-2026",
+            "status": "ongoing",
+            "indicators": "familles-accueillies",
+        },
+    )
+    add(
+        "targets",
+        {
+            "indicator": "familles-accueillies",
+            "place": "*",
+            "period": "2025-2026",
+            "kind": "target",
+            "value": "60",
+        },
+    )
+    definition = stored_definition(store)
+    assert [n.code for n in definition.nodes] == ["ACT-ATELIERS", "INT-LIEN"]
+    assert [i.code for i in definition.indicators] == ["familles-accueillies"]
+    assert [t.value for t in definition.targets] == [60]
+    edits = store.query(
+        "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime.now() + dt.timedelta(days=1)
+    )
+    assert (edits["action"] == "definition.edit").sum() == 7
+
+    path = tmp_path / "luzy.xlsx"
+    path.write_bytes(template_bytes(definition, "cs-luzy"))
+    book = openpyxl.load_workbook(path)
+    book[ENTRY_SHEET].cell(row=2, column=8, value=37)
+    book.save(path)
+    outcome = ingest(store, path, definition, "cs-luzy", "virginie")
+    assert outcome.status == "received", [p.code for p in outcome.preparation.problems]
+    partner = accounts.get_account(store, "virginie").viewer()
+    assert isinstance(partner, Viewer) and partner.organisation == "cs-luzy"
+    seen = values(store, partner)
+    assert list(zip(seen["indicator"], seen["place"], seen["value"], strict=True)) == [
+        ("familles-accueillies", "0580661D", 37.0)
+    ]
+
+
+# -- the theory of change ---------------------------------------------------------------------------
+
+
+def test_the_theory_tables_are_the_stores_theory(store: Store) -> None:
+    theory = editing.theory_tables(store, EVALUATOR)
+    definition = stored_definition(store)
+    assert list(theory["nodes"]["code"]) == [n.code for n in definition.nodes]
+    assert len(theory["links"]) == len(definition.links)
+    assert dict(
+        zip(theory["attachments"]["indicator"], theory["attachments"]["node"], strict=True)
+    ) == {i.code: i.node for i in definition.indicators}
+    assert editing.propose_theory(store, EVALUATOR, theory).changes == []
+    with pytest.raises(AccessDeniedError):
+        editing.theory_tables(store, PARTNER_A)
+
+
+def test_an_outcome_linked_and_measured_is_saved_and_audited(store: Store) -> None:
+    theory = editing.theory_tables(store, EVALUATOR)
+    nodes = with_row(
+        theory["nodes"],
+        {
+            "code": "INT-OSER",
+            "level": "intermediate_outcome",
+            "label_fr": "Oser demander",
+            "label_en": "Daring to ask",
+        },
+    )
+    target = str(theory["nodes"].loc[theory["nodes"]["level"] == "impact", "code"].iloc[0])
+    links = with_row(theory["links"], {"from": "INT-OSER", "to": target})
+    attachments = theory["attachments"].copy()
+    attachments.loc[attachments["indicator"] == "jeunes-touches", "node"] = "INT-OSER"
+    proposal = editing.propose_theory(
+        store, EVALUATOR, {"nodes": nodes, "links": links, "attachments": attachments}
+    )
+    assert {(c.table, c.kind, c.key) for c in proposal.changes} == {
+        ("nodes", "added", "INT-OSER"),
+        ("links", "added", f"INT-OSER · {target}"),
+        ("attachments", "changed", "jeunes-touches"),
+    }
+    assert proposal.ready, [p.message() for p in proposal.problems]
+    editing.save(store, EVALUATOR, proposal, "un effet que le comité veut suivre")
+    definition = stored_definition(store)
+    assert "INT-OSER" in {n.code for n in definition.nodes}
+    assert next(i for i in definition.indicators if i.code == "jeunes-touches").node == "INT-OSER"
+    entry = last_audit(store)
+    assert entry["action"] == "definition.edit"
+    assert {c["table"] for c in json.loads(entry["details"])["changes"]} == {
+        "nodes",
+        "links",
+        "attachments",
+    }
+    assert len(history(store, "jeunes-touches")) == 1  # the node is corrected in place
+
+
+def _theory_edit(store: Store, case: str) -> editing.Proposal:
+    theory = editing.theory_tables(store, EVALUATOR)
+    nodes, links = theory["nodes"].copy(), theory["links"].copy()
+    by_level = {str(lv): str(c) for c, lv in zip(nodes["code"], nodes["level"], strict=True)}
+    if case == "down":
+        links = with_row(links, {"from": by_level["impact"], "to": by_level["activity"]})
+    elif case == "cycle":
+        first = links.iloc[0]
+        links = with_row(links, {"from": str(first["to"]), "to": str(first["from"])})
+    elif case == "level":
+        nodes.loc[0, "level"] = "résultat"
+    elif case == "unknown":
+        links = with_row(links, {"from": by_level["activity"], "to": "NULLE-PART"})
+    elif case == "removed":
+        measured = str(theory["attachments"]["node"].iloc[0])
+        nodes = nodes[nodes["code"] != measured]
+        links = links[(links["from"] != measured) & (links["to"] != measured)]
+    return editing.propose_theory(store, EVALUATOR, {"nodes": nodes, "links": links})
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "words"),
+    [
+        ("down", "link-goes-down", "descend"),
+        ("cycle", "toc-cycle", "cycle"),
+        ("level", "invalid-value", "résultat"),
+        ("unknown", "unknown-node", "NULLE-PART"),
+        ("removed", "unknown-node", "inconnu"),
+    ],
+)
+def test_an_invalid_theory_edit_gets_the_files_own_problem(
+    store: Store, case: str, code: str, words: str
+) -> None:
+    proposal = _theory_edit(store, case)
+    assert code in {p.code for p in proposal.errors}, [p.message() for p in proposal.problems]
+    problem = next(p for p in proposal.errors if p.code == code)
+    assert words.lower() in problem.message("fr").lower() and problem.hint("fr")
+    assert not proposal.ready
+    with pytest.raises(RefusedInputError):
+        editing.save(store, EVALUATOR, proposal, "essai")
+
+
+def test_a_new_indicator_is_added_as_its_first_version(store: Store) -> None:
+    node = stored_definition(store).nodes[0].code
+    proposal = editing.propose_new_indicator(
+        store, EVALUATOR, {**LUZY_INDICATOR, "node": node, "aliases": "Familles ; foyers"}
+    )
+    assert [(c.kind, c.key) for c in proposal.changes] == [("added", "familles-accueillies")]
+    assert proposal.ready, [p.message() for p in proposal.problems]
+    editing.save(store, EVALUATOR, proposal, "nouvel indicateur")
+    added = next(i for i in stored_definition(store).indicators if i.code == LUZY_INDICATOR["code"])
+    assert (added.version, added.range_max, added.aliases) == (1, 500.0, ("Familles", "foyers"))
+    assert list(history(store, "familles-accueillies")["version"]) == [1]
+    assert last_audit(store)["action"] == "definition.edit"
+
+
+@pytest.mark.parametrize(
+    ("edits", "code", "words"),
+    [
+        ({"code": "jeunes-touches"}, "duplicate-code", "jeunes-touches"),
+        ({"node": "NOEUD-INCONNU"}, "unknown-node", "NOEUD-INCONNU"),
+        ({"type": "percentage"}, "rate-without-denominator", "dénominateur"),
+        ({"range_max": "beaucoup"}, "not-a-number", "beaucoup"),
+        ({"label_fr": ""}, "missing-field", "label_fr"),
+    ],
+)
+def test_an_invalid_new_indicator_gets_the_catalogues_own_problem(
+    store: Store, edits: dict[str, str], code: str, words: str
+) -> None:
+    node = stored_definition(store).nodes[0].code
+    proposal = editing.propose_new_indicator(
+        store, EVALUATOR, {**LUZY_INDICATOR, "node": node, **edits}
+    )
+    assert code in {p.code for p in proposal.errors}, [p.message() for p in proposal.problems]
+    assert words.lower() in next(p for p in proposal.errors if p.code == code).message().lower()
+    assert not proposal.ready
+
+
+# -- an account's role and organisation -------------------------------------------------------------
+
+
+def test_a_partner_moved_to_another_organisation_sees_only_its_data(store: Store) -> None:
+    from indicators.access import accounts, sessions
+    from indicators.analytics.figures import values
+    from tests.conftest import FAST
+    from tests.stored import Sender
+
+    send = Sender(store)
+    send("ent-valmont", [("visites-entreprise", "0950001K", "2024-2025-T1", 3)])
+    send("asso-elan", [("visites-entreprise", "0950002L", "2024-2025-T1", 2)])
+    accounts.add_account(
+        store, EVALUATOR, "paul", "Paul", "partner", "x" * 16, "ent-valmont", security=FAST
+    )
+    token = sessions.open_session(store, accounts.get_account(store, "paul"), security=FAST)
+    before = sessions.resolve(store, token, security=FAST).viewer
+    assert before is not None and set(values(store, before)["organisation"]) == {"ent-valmont"}
+
+    moved = accounts.set_role(store, EVALUATOR, "paul", "partner", "asso-elan")
+    assert (moved.role, moved.organisation) == ("partner", "asso-elan")
+    assert sessions.resolve(store, token, security=FAST).viewer is None  # signs in again
+    again = sessions.open_session(store, moved, security=FAST)
+    after = sessions.resolve(store, again, security=FAST).viewer
+    assert after is not None and after.organisation == "asso-elan"
+    seen = values(store, after)
+    assert set(seen["organisation"]) == {"asso-elan"} and list(seen["value"]) == [2.0]
+    with pytest.raises(AccessDeniedError):
+        values(store, after, "ent-valmont")
+    log = store.query(
+        "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime.now() + dt.timedelta(days=1)
+    )
+    entry = log[log["action"] == "account.role"].iloc[0]
+    assert entry["target"] == "paul" and entry["actor"] == "eva"
+    details = json.loads(entry["details"])
+    assert details["organisation"] == "asso-elan"
+    assert details["before"] == {"role": "partner", "organisation": "ent-valmont"}
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "organisation", "code", "words"),
+    [
+        ("paul", "funder", "asso-elan", "organisation-type", "asso-elan"),
+        ("paul", "partner", None, "missing-organisation", "organisation"),
+        ("paul", "partner", "asso-inconnue", "unknown-organisation", "inconnue"),
+        ("paul", "chef", None, "bad-role", "chef"),
+        ("eva", "partner", "asso-elan", "own-role", "propre compte"),
+    ],
+)
+def test_an_invalid_role_change_is_refused_with_its_reason(
+    store: Store, username: str, role: str, organisation: str | None, code: str, words: str
+) -> None:
+    from indicators.access import accounts
+    from tests.conftest import FAST
+
+    for name in ("paul", "eva"):
+        accounts.add_account(
+            store, EVALUATOR, name, name, "partner", "x" * 16, "ent-valmont", security=FAST
+        )
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.set_role(store, EVALUATOR, username, role, organisation)
+    assert refused.value.code == code and words in refused.value.message("fr")
+    assert accounts.get_account(store, "paul").organisation == "ent-valmont"
+    with pytest.raises(AccessDeniedError):
+        accounts.set_role(store, PARTNER_A, "paul", "evaluator", None)

@@ -687,11 +687,12 @@ def test_administration_shows_the_tables_and_checks_an_edit_before_saving(
         "Engagements (5W)",
         "Périodes",
         "Cibles et références",
+        "Théorie du changement",
         "Indicateurs",
         "Par Excel",
         "Comptes",
     ]
-    assert [i.value for i in at.info].count("Aucune modification.") == 5
+    assert [i.value for i in at.info].count("Aucune modification.") == 6
     assert all(b.disabled for b in at.button if b.label == "Enregistrer") or not at.button
     assert at.get("download_button")
 
@@ -751,3 +752,180 @@ def test_administration_makes_a_new_version_of_an_indicator_from_a_date(app_stor
     from tests.conftest import EVALUATOR
 
     assert list(indicator_history(app_store, EVALUATOR, "visites-entreprise")["version"]) == [1, 2]
+
+
+def _edited(added: list[dict[str, str]]) -> dict[str, object]:
+    """A data editor's edit state with rows added at its bottom (as a person types them)."""
+    return {"edited_rows": {}, "added_rows": added, "deleted_rows": []}
+
+
+def test_administration_edits_the_theory_of_change(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"])
+    at.session_state["admin_theory_links"] = _edited([{"from": "IMP-EGALITE", "to": "ACT-VISITES"}])
+    at.run()
+    assert not at.exception, at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "descend" in shown  # link-goes-down, the files' own message
+    assert at.button(key="admin_theory_save").disabled
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"])
+    at.session_state["admin_theory_nodes"] = _edited(
+        [
+            {
+                "code": "INT-OSER",
+                "level": "intermediate_outcome",
+                "label_fr": "Oser",
+                "label_en": "Dare",
+            }
+        ]
+    )
+    at.session_state["admin_theory_links"] = _edited([{"from": "INT-OSER", "to": "IMP-EGALITE"}])
+    at.run()
+    assert not at.button(key="admin_theory_save").disabled, [m.value for m in at.markdown]
+    at.text_input(key="admin_theory_reason").input("un effet à suivre")
+    at.button(key="admin_theory_save").click().run()
+    assert not at.exception, at.exception
+    assert any("2 ajout(s)" in s.value for s in at.success), [s.value for s in at.success]
+    from indicators.store.stored import stored_definition
+
+    assert "INT-OSER" in {n.code for n in stored_definition(app_store).nodes}
+    assert audit_actions(app_store)[-1] == "definition.edit"
+
+
+def test_administration_adds_an_indicator(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"]).run()
+    at.selectbox(key="admin_indicator").select("").run()
+    fields = {
+        "code": "familles-accueillies",
+        "label_fr": "Familles accueillies",
+        "label_en": "Families welcomed",
+        "definition_fr": "Familles venues à un atelier.",
+        "definition_en": "Families who came to a workshop.",
+        "source_fr": "Registre",
+        "source_en": "Register",
+    }
+    for name, value in fields.items():
+        next(w for w in (*at.text_input, *at.text_area) if w.label == name).input(value)
+    next(s for s in at.selectbox if s.label == "node").select("INT-PROJET")
+    next(b for b in at.button if b.label == "Vérifier la modification").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    at.text_input(key="admin_indicator_reason").input("suivi des familles")
+    at.button(key="admin_indicator_save").click().run()
+    assert not at.exception, at.exception
+    assert any("1 ajout(s)" in s.value for s in at.success)
+    from indicators.store.stored import stored_definition
+
+    added = [i for i in stored_definition(app_store).indicators if i.code == fields["code"]]
+    assert [(i.version, i.node) for i in added] == [(1, "INT-PROJET")]
+
+
+def test_administration_moves_an_account_to_another_organisation(app_store: Store) -> None:
+    from indicators.access import accounts
+
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["admin"]).run()
+    at.selectbox(key="admin_pick").select("valmont").run()
+    at.selectbox(key="admin_move_role").select("funder")
+    at.selectbox(key="admin_move_organisation").select("asso-elan")
+    next(b for b in at.button if b.label == "Changer le rôle ou l'organisation").click().run()
+    assert not at.exception, at.exception
+    assert any("ne peut pas appartenir à « asso-elan »" in e.value for e in at.error)
+    assert accounts.get_account(app_store, "valmont").organisation == "ent-valmont"
+    at.selectbox(key="admin_move_role").select("partner")
+    next(b for b in at.button if b.label == "Changer le rôle ou l'organisation").click().run()
+    assert not at.exception, at.exception
+    assert any("Rôle et organisation de « valmont » changés" in s.value for s in at.success)
+    assert accounts.get_account(app_store, "valmont").organisation == "asso-elan"
+    assert audit_actions(app_store)[-1] == "account.role"
+
+
+def test_administration_of_an_empty_initiative(app_env: Path) -> None:
+    """`mesure init --empty`: the page opens on nothing, and offers to add the first indicator."""
+    from indicators.access.accounts import add_account
+    from indicators.definition.model import empty_definition
+    from indicators.store.setup import create_store
+    from tests.conftest import FAST
+
+    store, _ = create_store(app_env, empty_definition("luzy", "Luzy", "Luzy", "cs", "Centre"))
+    add_account(store, EVALUATOR, "eva", "Éva", "evaluator", PASSWORD, None, security=FAST)
+    at = started(store, "eva")
+    at.switch_page(PAGES["admin"]).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="admin_indicator").value == ""
+    assert "Théorie du changement" in [tab.label for tab in at.tabs]
+
+
+def test_a_new_version_is_marked_on_the_curve_and_listed_in_the_catalogue(
+    app_store: Store,
+) -> None:
+    import duckdb
+
+    from indicators.admin import editing
+
+    with duckdb.connect(str(app_store.path)) as con:  # as if v1 had been in force since 2020
+        con.execute("update indicator_versions set valid_from = '2020-01-01'")
+    proposal = editing.propose_indicator(
+        app_store, EVALUATOR, "visites-entreprise", {"unit": "hour"}, dt.date(2025, 1, 10)
+    )
+    editing.save(app_store, EVALUATOR, proposal, "comptées en heures")
+    reported(app_store)
+    at = open_theory(app_store, "valmont")
+    layout = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]
+    assert [s["type"] for s in layout["shapes"]] == ["line"]
+    assert layout["annotations"][0]["text"] == "v2 : comptées en heures"
+    assert "Version 2 en vigueur depuis le 10/01/2025 (comptées en heures)" in texts(at)
+    at.switch_page(PAGES["catalogue"]).run()
+    at.selectbox[0].set_value("visites-entreprise").run()
+    history = next(d.value for d in at.dataframe if "Pourquoi" in d.value)
+    assert list(history["Pourquoi"]) == ["", "comptées en heures"]
+
+
+def test_coordination_narrowed_to_priority_education_and_qpv(app_store: Store) -> None:
+    at = started(app_store, "eva")
+    at.switch_page("pages/coordination.py").run()
+    at.multiselect(key="coord_priority").select("REP+").run()
+    assert not at.exception, at.exception
+    matrix = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert matrix["y"] == ["Collège des Tilleuls"]  # the REP+ school, not the territory
+    assert "Vue restreinte aux collèges choisis" in texts(at)
+    at.multiselect(key="coord_priority").unselect("REP+")
+    at.segmented_control(key="coord_qpv").set_value("out").run()
+    assert not at.exception, at.exception
+    matrix = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert matrix["y"] == ["Collège du Moulin"]
+
+
+def test_catalogue_lists_the_schools_with_priority_education_and_qpv(app_store: Store) -> None:
+    at = started(app_store, "horizon")
+    schools = next(d.value for d in at.dataframe if "UAI" in d.value)
+    rows = schools.set_index("UAI").to_dict("index")
+    assert rows["0950001K"]["Éducation prioritaire"] == "REP+"
+    assert rows["0950001K"]["QPV"] == "QN09501M" and rows["0950001K"]["Élèves"] == 445
+    assert rows["0950002L"]["Éducation prioritaire"] == "REP" and rows["0950002L"]["QPV"] == ""
+
+
+def test_every_page_opens_on_an_initiative_still_being_set_up(app_env: Path) -> None:
+    """Right after `mesure init --empty`, and with a theory of change but no school year yet."""
+    from indicators.access.accounts import add_account
+    from indicators.admin import editing
+    from indicators.definition.model import empty_definition
+    from indicators.store.setup import create_store
+    from tests.conftest import FAST
+
+    store, _ = create_store(app_env, empty_definition("luzy", "Luzy", "Luzy", "cs", "Centre"))
+    add_account(store, EVALUATOR, "eva", "Éva", "evaluator", PASSWORD, None, security=FAST)
+    at = started(store, "eva")
+    for step in ("empty", "theory"):
+        if step == "theory":
+            node = {"code": "INT-LIEN", "level": "intermediate_outcome", "label_fr": "Lien"}
+            proposal = editing.propose_theory(
+                store, EVALUATOR, {"nodes": [{**node, "label_en": "Bond"}]}
+            )
+            editing.save(store, EVALUATOR, proposal, "premier effet")
+        for page in PAGES.values():
+            at.switch_page(page).run()
+            assert not at.exception, (step, page, at.exception)
+    assert "pas encore mise en place" in texts(at.switch_page(PAGES["theory"]).run())

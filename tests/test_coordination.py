@@ -224,7 +224,8 @@ def test_need_and_reach(plan: Store) -> None:
     hidden = seen.set_index("school").to_dict("index")
     assert hidden[K]["hidden"] == "few-organisations" and math.isnan(hidden[K]["reached"])
     marks = [d for d in view.need_figure(seen, "fr").data if d.name == "masqué"]
-    assert list(marks[0].y) == [hidden[K]["school_name"]]  # marked, not left out
+    assert list(marks[0].y) == [view.school_label(hidden[K])]  # marked, not left out
+    assert view.school_label(hidden[K]) == "Collège des Tilleuls · REP+ · QPV"
     # the 40 kept there are Valmont's own: Valmont sees its own figure
     mine = co.need_and_reach(plan, PARTNER_A, YEAR).set_index("school").to_dict("index")
     assert (mine[K]["hidden"], mine[K]["reached"]) == ("", 40)
@@ -263,3 +264,93 @@ def test_unknown_roles_are_refused(plan: Store) -> None:
             call()
     with pytest.raises(AccessDeniedError):
         co.records(plan, FUNDER)
+
+
+# -- narrowed to schools of a kind: priority education (REP+, REP, none) and QPV ------------------
+
+
+def test_schools_are_kept_by_priority_education_and_qpv(plan: Store) -> None:
+    every = co.schools(plan, FUNDER)
+    status = {
+        row["school"]: (row["education_priority"], row["qpv"]) for row in every.to_dict("records")
+    }
+    assert status == {K: ("REP+", "QN09501M"), L: ("REP", ""), M: ("REP", "")}
+    kept = {
+        choice: set(choice.keep(every)["school"])
+        for choice in (
+            co.Schools(("REP+",)),
+            co.Schools(qpv="out"),
+            co.Schools(("REP",), "in"),
+            co.Schools(("REP", "REP+")),
+        )
+    }
+    assert list(kept.values()) == [{K}, {L, M}, set(), {K, L, M}]
+    assert not co.Schools().narrowed and co.Schools(qpv="in").narrowed
+
+
+def test_every_view_narrowed_to_schools_of_a_kind(plan: Store) -> None:
+    rep = co.Schools(("REP",))
+    grid = co.presence(plan, EVALUATOR, YEAR, "node", kept=rep)
+    assert set(grid["place"]) == {L, M} and set(grid["place_kind"]) == {"school"}
+    whole = cells(co.presence(plan, EVALUATOR, YEAR, "node", territory=NORD))
+    assert cells(grid) == {k: n for k, n in whole.items() if k[0] in (L, M)}
+    found = co.gaps(plan, EVALUATOR, YEAR, TODAY, kept=rep)
+    assert set(found.coverage["school"]) <= {L, M} and not found.coverage.empty
+    assert set(found.silent["place"]) <= {L, M}
+    reach = co.need_and_reach(plan, EVALUATOR, YEAR, kept=rep)
+    assert list(reach["school"]) == [M] and list(reach["education_priority"]) == ["REP"]
+    assert co.overlaps(plan, EVALUATOR, YEAR, kept=rep).empty  # the overlaps are at K
+    net = co.network(plan, EVALUATOR, YEAR, kept=co.Schools(("REP+",)))
+    assert set(net.fragile["place"]) <= {K}
+    shown = co.need_and_reach(plan, EVALUATOR, YEAR, kept=co.Schools(qpv="in"))
+    labels = next(d for d in view.need_figure(shown, "fr").data if d.type == "bar").y
+    assert list(labels) == ["Collège des Tilleuls · REP+ · QPV"]
+
+
+def test_a_narrowed_view_shows_the_very_figures_of_the_whole_one(tmp_path: Path) -> None:
+    """The overlaps of the complementary case (see above) and need against reach, for every
+    role and every choice of schools: each row of a narrowed view is the row of the whole
+    view, figure and reason for hiding it alike; nothing is added up over the choice, so no
+    two choices can be subtracted into a hidden figure."""
+    store = planned(
+        tmp_path,
+        "id,organisation,action_type,node,places,grades,sex,targeted,periods,status,indicators\n"
+        + "".join(
+            f"{c},{o},ACT-VISITES,OUT-JEUNES,{K},{g},,10,{YEAR},ongoing,jeunes-touches\n"
+            for c, o, g in (
+                ("C1", "ent-valmont", "3e;4e"),
+                ("C2", "asso-elan", "3e;4e"),
+                ("C3", "clg-0950001k", "3e;4e"),
+                ("C4", "appui", "4e"),
+            )
+        ),
+    )
+    send = Sender(store)
+    for organisation, reached in (("ent-valmont", 40), ("asso-elan", 25), ("clg-0950001k", 30)):
+        send(organisation, [("jeunes-touches", K, T1, reached)])
+    send("appui", [("jeunes-touches", K, T1, 12)])
+    choices = [co.Schools(("REP+",)), co.Schools(qpv="in"), co.Schools(("REP",))]
+    schools = co.schools(store, EVALUATOR)
+    for viewer in (EVALUATOR, PARTNER_A, PARTNER_B, FUNDER):
+        whole = {
+            "overlaps": co.overlaps(store, viewer, YEAR),
+            "need": co.need_and_reach(store, viewer, YEAR),
+        }
+        place = {"overlaps": "place", "need": "school"}
+        for choice in choices:
+            kept = set(choice.keep(schools)["school"])
+            narrowed = {
+                "overlaps": co.overlaps(store, viewer, YEAR, kept=choice),
+                "need": co.need_and_reach(store, viewer, YEAR, kept=choice),
+            }
+            for name, rows in narrowed.items():
+                expected = whole[name][whole[name][place[name]].isin(kept)]
+                if expected.empty:
+                    assert rows.empty
+                    continue
+                pd.testing.assert_frame_equal(
+                    rows.reset_index(drop=True), expected.reset_index(drop=True)
+                )
+        if viewer in (PARTNER_B, FUNDER):
+            hidden = co.overlaps(store, viewer, YEAR, kept=choices[0]).set_index("grade")
+            assert hidden.loc["3e", "hidden"] == "complementary"

@@ -589,3 +589,43 @@ def test_a_territory_hidden_from_funders_cannot_be_subtracted_from_the_initiativ
     # a maximum is not a sum: nothing to subtract, no nest
     assert protect(values, nests, {keys[7]: "few-organisations"}) == {keys[7]: "few-organisations"}
     assert protect(values, nests, {}) == {}
+
+
+# -- a new version of an indicator's definition: a vertical line where it came into force ----------
+
+SPANS = {
+    "2024-2025": (dt.date(2024, 9, 1), dt.date(2025, 8, 31)),
+    "2025-2026": (dt.date(2025, 9, 1), dt.date(2026, 8, 31)),
+}
+
+
+def test_a_break_falls_inside_the_period_holding_its_day() -> None:
+    years = ["2024-2025", "2025-2026"]
+    assert curves.break_position(dt.date(2024, 9, 1), years, SPANS) == -0.5
+    assert curves.break_position(dt.date(2025, 9, 1), years, SPANS) == 0.5
+    middle = curves.break_position(dt.date(2026, 3, 1), years, SPANS)
+    assert middle is not None and 0.5 < middle < 1.5
+    assert curves.break_position(dt.date(2023, 1, 1), years, SPANS) is None  # off the chart
+    assert curves.break_position(dt.date(2025, 9, 1), ["2024-2025"], SPANS) is None
+
+
+def test_a_curve_marks_a_new_version_with_its_reason(plan: Store) -> None:
+    table = pr.progress(plan, EVALUATOR, scope="*", indicator="visites-entreprise")
+    breaks = pd.DataFrame(
+        {
+            "version": [2],
+            "valid_from": [pd.Timestamp("2025-01-10")],
+            "reason": ["le comité compte désormais les demi-journées"],
+        }
+    )
+    figure = curves.curve_figure(table, "count", "fr", own=False, breaks=breaks, spans=SPANS)
+    line = figure.layout.shapes[0]
+    position = curves.break_position(dt.date(2025, 1, 10), list(table["period"]), SPANS)
+    assert (line.x0, line.x1, line.yref) == (position, position, "paper")
+    note = figure.layout.annotations[0]
+    assert note.text.startswith("v2 : le comité compte désormais les")
+    assert note.hovertext == (
+        "Version 2 en vigueur depuis le 10/01/2025 : le comité compte désormais les demi-journées"
+    )
+    assert "(le comité compte désormais les demi-journées)" in curves.breaks_sentence(breaks, "fr")
+    assert not curves.curve_figure(table, "count", "fr", own=False).layout.shapes

@@ -284,6 +284,54 @@ def set_disabled(store: Store, actor: Viewer, username: str, disabled: bool = Tr
     return get_account(store, account.username)
 
 
+def set_role(
+    store: Store, actor: Viewer, username: str, role: str, organisation: str | None
+) -> Account:
+    """Give an account another role and organisation (evaluators only; never one's own
+    account, so that the last evaluator cannot lock the team out). The account's sessions end
+    at once: its person signs in again and sees, from then on, only what the new role and
+    organisation may see. Audited with the role and organisation before and after."""
+    require_role(actor, "evaluator")
+    account = get_account(store, username)
+    if account.username == actor.username:
+        raise AccountError(
+            "own-role",
+            "Vous ne pouvez pas changer le rôle de votre propre compte : demandez-le à un autre"
+            " membre de l'équipe d'appui.",
+            "You cannot change your own account's role: ask another member of the backbone team.",
+        )
+    if role not in ROLES:
+        raise AccountError(
+            "bad-role",
+            f"Rôle « {role} » inconnu : choisissez parmi {', '.join(ROLES)}.",
+            f"Unknown role '{role}': choose one of {', '.join(ROLES)}.",
+        )
+    organisation = (organisation or "").strip() or None
+    _check_organisation(store, role, organisation)
+    if (role, organisation) == (account.role, account.organisation):
+        return account
+    now = store.clock()
+    store.execute(
+        "account_role",
+        Audit(
+            actor.username,
+            "account.role",
+            account.username,
+            {
+                "role": role,
+                "organisation": organisation,
+                "before": {"role": account.role, "organisation": account.organisation},
+            },
+        ),
+        username=account.username,
+        role=role,
+        organisation=organisation,
+        at=now,
+    )
+    store.execute("sessions_end_user", username=account.username, reason="role", at=now)
+    return get_account(store, account.username)
+
+
 def set_password(
     store: Store,
     actor: Viewer,

@@ -23,7 +23,19 @@ from indicators.analytics.catalogue import indicator_history
 from indicators.common.problems import DefinitionProblem, RefusedInputError
 from indicators.definition.loading import CSV_COLUMNS, FILES
 from indicators.definition.model import Definition, Indicator
-from indicators.definition.writing import TABLES, Row, csv_text, files, read_files, rows
+from indicators.definition.writing import (
+    TABLES,
+    THEORY_COLUMNS,
+    Row,
+    csv_text,
+    documents,
+    files,
+    read_files,
+    rows,
+    theory_rows,
+    theory_text,
+    yaml_text,
+)
 from indicators.store.database import LoadSummary, Store, definition_hash, indicator_sheet
 from indicators.store.stored import stored_definition
 
@@ -33,7 +45,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "commitments": ("id",),
     "periods": ("code",),
     "targets": ("indicator", "place", "period", "kind"),
+    "nodes": ("code",),
+    "links": ("from", "to"),
+    "attachments": ("indicator",),  # the node each indicator measures
+    "indicators": ("code",),
 }
+ATTACHMENT_COLUMNS = ["indicator", "node"]
 KINDS = ("added", "changed", "removed")
 
 
@@ -87,13 +104,17 @@ def tables(store: Store, viewer: Viewer) -> dict[str, pd.DataFrame]:
     }
 
 
-def normalise_rows(table: str, frame: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[Row]:
+def normalise_rows(
+    table: str,
+    frame: pd.DataFrame | Iterable[Mapping[str, object]],
+    columns: Sequence[str] | None = None,
+) -> list[Row]:
     """Rows of text in the table's columns: missing cells and NaN as '', numbers without a
     trailing '.0', every cell trimmed; rows left entirely empty dropped."""
     records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else list(frame)
     out: list[Row] = []
     for record in records:
-        row = {column: _text(record.get(column)) for column in CSV_COLUMNS[table]}
+        row = {column: _text(record.get(column)) for column in columns or CSV_COLUMNS[table]}
         if any(row.values()):
             out.append(row)
     return out
@@ -317,3 +338,143 @@ def propose_indicator(
 
 def _measures_differently(old: Indicator, new: Indicator) -> bool:
     return definition_hash(indicator_sheet(old)) != definition_hash(indicator_sheet(new))
+
+
+# -- the theory of change: nodes, links, and the node each indicator measures --------------------
+
+THEORY_TABLES = ("nodes", "links", "attachments")
+COLUMNS: dict[str, list[str]] = {**THEORY_COLUMNS, "attachments": ATTACHMENT_COLUMNS}
+
+
+def _theory_rows(definition: Definition) -> dict[str, list[Row]]:
+    return {
+        **theory_rows(definition),
+        "attachments": [{"indicator": i.code, "node": i.node} for i in definition.indicators],
+    }
+
+
+def theory_tables(store: Store, viewer: Viewer) -> dict[str, pd.DataFrame]:
+    """The theory of change as the store holds it, as three frames of text: its nodes, its
+    links (from, to), and the node each indicator measures (attachments)."""
+    require_role(viewer, "evaluator")
+    return {
+        name: pd.DataFrame(table_rows, columns=COLUMNS[name], dtype="string")
+        for name, table_rows in _theory_rows(stored_definition(store)).items()
+    }
+
+
+def propose_theory(
+    store: Store,
+    viewer: Viewer,
+    edited: Mapping[str, pd.DataFrame | Iterable[Mapping[str, object]]],
+) -> Proposal:
+    """What saving an edited theory of change would change (any of its nodes, links and
+    attachments), and every problem it would have: the nodes and links are written as
+    theory_of_change.yaml and the attachments as the indicators' `node`, then read by the
+    loader of data/ (unknown node, a link going down a level, a cycle, an action type or an
+    indicator left pointing at a removed node...). Nothing is written."""
+    require_role(viewer, "evaluator")
+    unknown = set(edited) - set(THEORY_TABLES)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    current = stored_definition(store)
+    before = _theory_rows(current)
+    new = {
+        name: normalise_rows(name, edited[name], COLUMNS[name]) if name in edited else before[name]
+        for name in THEORY_TABLES
+    }
+    problems: list[DefinitionProblem] = []
+    measured = {row["indicator"]: row["node"] for row in new["attachments"]}
+    known = {i.code for i in current.indicators}
+    for code in measured.keys() - known:
+        problems.append(
+            DefinitionProblem("unknown-indicator", FILES["indicators"], None, code, {"value": code})
+        )
+    indicators = tuple(
+        dataclasses.replace(i, node=measured.get(i.code, i.node)) for i in current.indicators
+    )
+    new["attachments"] = [{"indicator": i.code, "node": i.node} for i in indicators]
+    texts = dict(store.definition_files() or files(current))
+    texts[FILES["theory"]] = theory_text(new["nodes"], new["links"])
+    texts[FILES["indicators"]] = yaml_text(
+        documents(dataclasses.replace(current, indicators=indicators))["indicators"]
+    )
+    definition, read_problems = read_files(texts)
+    changes = [
+        change for name in THEORY_TABLES for change in differences(name, before[name], new[name])
+    ]
+    return Proposal(changes, problems + read_problems, definition)
+
+
+# -- a new indicator ------------------------------------------------------------------------------
+
+
+def new_indicator_row(code: str = "") -> Row:
+    """The fields of a new indicator's sheet, as text, with the usual choices filled in."""
+    row: Row = {"code": code, "version": "1"}
+    row |= {name: "" for name in INDICATOR_FIELDS}
+    row |= {
+        "type": "count",
+        "unit": "person",
+        "polarity": "higher_is_better",
+        "aggregation_time": "sum",
+        "aggregation_space": "sum",
+        "deduplication_rule": "none",
+        "frequency": "school_year",
+        "range_min": "0",
+        "range_max": "100000",
+    }
+    return row
+
+
+def _number_or_text(text: str) -> object:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return text  # the loader says it is not a number
+
+
+def _sheet_entry(row: Row) -> dict[str, Any]:
+    """A reference sheet as indicators.yaml holds it, from its fields as text."""
+
+    def items(name: str) -> list[str]:
+        return [x.strip() for x in row[name].split(";") if x.strip()]
+
+    entry: dict[str, Any] = {"code": row["code"], "version": 1}
+    entry |= {
+        name: row[name]
+        for name in ("label_fr", "label_en", "definition_fr", "definition_en", "node")
+    }
+    entry |= {name: row[name] for name in ("type", "unit", "polarity")}
+    entry["aggregation"] = {"time": row["aggregation_time"], "space": row["aggregation_space"]}
+    entry["deduplication"] = {"rule": row["deduplication_rule"], "note_fr": "", "note_en": ""}
+    entry["frequency"] = row["frequency"]
+    entry["range"] = {
+        "min": _number_or_text(row["range_min"]),
+        "max": _number_or_text(row["range_max"]),
+    }
+    entry |= {"source_fr": row["source_fr"], "source_en": row["source_en"]}
+    for name in ("numerator_fr", "numerator_en", "denominator_fr", "denominator_en"):
+        if row[name]:
+            entry[name] = row[name]
+    for name in ("disaggregations", "aliases"):
+        if items(name):
+            entry[name] = items(name)
+    return entry
+
+
+def propose_new_indicator(store: Store, viewer: Viewer, fields: Mapping[str, object]) -> Proposal:
+    """What adding an indicator to the catalogue would do (its first version, in force from
+    the save), and every problem its sheet would have: it is added to indicators.yaml and read
+    by the loader of data/ (a code already taken, a missing field, an unknown node, a rate
+    without denominator...). Nothing is written."""
+    require_role(viewer, "evaluator")
+    current = stored_definition(store)
+    row = new_indicator_row()
+    row |= {k: _text(v) for k, v in fields.items() if k in row and k != "version"}
+    catalogue = documents(current)["indicators"]
+    catalogue["indicators"].append(_sheet_entry(row))
+    texts = dict(store.definition_files() or files(current))
+    texts[FILES["indicators"]] = yaml_text(catalogue)
+    definition, problems = read_files(texts)
+    return Proposal([Change("indicators", "added", row["code"], None, row)], problems, definition)

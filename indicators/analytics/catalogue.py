@@ -27,6 +27,25 @@ def indicator_history(store: Store, viewer: Viewer, code: str) -> pd.DataFrame:
     return store.query("indicator_history", code=code)
 
 
+def version_breaks(store: Store, viewer: Viewer, code: str) -> pd.DataFrame:
+    """Where an indicator's definition changed: one row per version after its first, oldest
+    first, with the day it came into force and the reason given when it was saved (columns
+    version, valid_from, reason). Values keep the version they were reported under: a curve
+    crossing a break compares figures of two definitions."""
+    history = indicator_history(store, viewer, code)
+    return history.iloc[1:][["version", "valid_from", "reason"]].reset_index(drop=True)
+
+
+def school_table(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """Every school of the initiative as the shared plan names it: its territory, UAI,
+    priority-education status (REP+, REP, none), the QPV it serves, its commune and its pupils
+    (the sum of its enrolment by grade, empty where unknown)."""
+    require(viewer, "catalogue")
+    schools = store.query("schools")
+    pupils = store.query("enrolment").groupby("school", as_index=False)["pupils"].sum()
+    return schools.merge(pupils, on="school", how="left")
+
+
 def _haystack(row: pd.Series) -> tuple[str, str, str]:
     sheet: dict[str, Any] = row["sheet"]
     code = normalise(row["code"])

@@ -13,6 +13,12 @@ From them, in DuckDB or as pure functions here:
 - **network**: organisations linked by the schools they share; isolated ones; places where one
   organisation alone carries an outcome (fragile coverage).
 
+Every view can be narrowed to schools of a kind (`Schools`: priority education REP+, REP or
+none; in a QPV or not). Narrowing only leaves rows out: every figure of a narrowed view is the
+very figure, protected the same way and hidden for the same reason, of the view on every
+school (protection is decided on all of them first), and no view adds up the schools it keeps;
+so two narrowed views cannot be subtracted into a figure the whole one hides.
+
 Who sees what: an evaluator everything. A partner the shared plan (who committed to what,
 where) and its own reported figures; of the others, only counts, and collective figures
 protected by the one set of rules of indicators/disclosure.py (fewer than 3 organisations,
@@ -45,6 +51,48 @@ RECORD_VALUES = ("reported", "reached")
 
 
 EVERY_VALUE = {"indicator": "", "org": "", "accepted_only": False}
+QPV_CHOICES = ("", "in", "out")  # either; in a QPV; in none
+
+
+@dataclass(frozen=True)
+class Schools:
+    """Which schools a view keeps: those of these priority-education statuses (REP+, REP,
+    none; every status when empty), in a QPV ('in'), in none ('out') or either ('')."""
+
+    priorities: tuple[str, ...] = ()
+    qpv: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.priorities) or bool(self.qpv)
+
+    def keep(self, schools: pd.DataFrame) -> pd.DataFrame:
+        """The rows of `schools` (the `schools` query) this choice keeps."""
+        kept = schools
+        if self.priorities:
+            kept = kept[kept["education_priority"].isin(self.priorities)]
+        if self.qpv == "in":
+            kept = kept[kept["qpv"] != ""]
+        elif self.qpv == "out":
+            kept = kept[kept["qpv"] == ""]
+        return kept
+
+
+EVERY_SCHOOL = Schools()
+
+
+def schools(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """Every school with its territory, priority-education status, QPV and commune (the
+    shared plan's places: public to every role)."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    return store.query("schools")
+
+
+def _kept(store: Store, which: Schools) -> set[str] | None:
+    """The codes of the schools `which` keeps; None when it keeps them all."""
+    if not which.narrowed:
+        return None
+    return set(which.keep(store.query("schools"))["school"])
 
 
 def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
@@ -97,9 +145,11 @@ def presence(
     *,
     territory: str = "",
     organisation_type: str = "",
+    kept: Schools = EVERY_SCHOOL,
 ) -> pd.DataFrame:
     """The matrix place x member for `year`: every place (the territories, or the schools of
-    `territory`) against every member of `dimension` (outcome and output nodes, or action
+    `territory`; the schools `kept` where it narrows them, priority education being a
+    school's) against every member of `dimension` (outcome and output nodes, or action
     types), with the number of organisations acting there (0 where none: a gap; 1: fragile),
     narrowed to organisations of `organisation_type`. Organisation codes are listed for
     evaluators and partners (the shared plan), never for funders."""
@@ -110,8 +160,13 @@ def presence(
         frame = frame[frame["organisation_type"] == organisation_type]
     found = presence_of(frame, store.query("commitment_nodes"), dimension)
     places = store.query("places_list")
-    if territory:
-        places = places[(places["kind"] == "school") & (places["parent"] == territory)]
+    chosen = _kept(store, kept)
+    if territory or chosen is not None:
+        places = places[places["kind"] == "school"]
+        if territory:
+            places = places[places["parent"] == territory]
+        if chosen is not None:
+            places = places[places["code"].isin(chosen)]
     else:
         places = places[places["kind"] == "territory"]
     nodes = store.query("toc_nodes")
@@ -141,9 +196,18 @@ class Gaps:
     silent: pd.DataFrame  # records whose reports were due and nothing came (empty for funders)
 
 
-def gaps(store: Store, viewer: Viewer, year: str, today: dt.date, *, territory: str = "") -> Gaps:
-    """The gaps of `year` (narrowed to `territory`). Silent records: an evaluator sees them
-    all, a partner its own, a funder none."""
+def gaps(
+    store: Store,
+    viewer: Viewer,
+    year: str,
+    today: dt.date,
+    *,
+    territory: str = "",
+    kept: Schools = EVERY_SCHOOL,
+) -> Gaps:
+    """The gaps of `year` (narrowed to `territory`, and to the schools `kept`: targets and
+    silent records then at those schools only). Silent records: an evaluator sees them all,
+    a partner its own, a funder none."""
     require_role(viewer, "evaluator", "partner", "funder")
     params = EVERY_VALUE
     coverage = store.query("coverage_gaps", **params)
@@ -176,6 +240,12 @@ def gaps(store: Store, viewer: Viewer, year: str, today: dt.date, *, territory: 
         silent = silent[silent["organisation"] == own_organisation(viewer)]
     elif viewer.role == "funder":
         silent = silent.iloc[0:0]
+    chosen = _kept(store, kept)
+    if chosen is not None:
+        coverage = coverage[coverage["school"].isin(chosen)].reset_index(drop=True)
+        schools = schools[schools["school"].isin(chosen)]
+        targets = targets[targets["place"].isin(chosen)].reset_index(drop=True)
+        silent = silent[silent["place"].isin(chosen)]
     columns = [
         "commitment",
         "organisation",
@@ -195,7 +265,14 @@ def _grade_order(grade: str) -> int:
     return {"6e": 0, "5e": 1, "4e": 2, "3e": 3}.get(grade, 9)
 
 
-def overlaps(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> pd.DataFrame:
+def overlaps(
+    store: Store,
+    viewer: Viewer,
+    year: str,
+    *,
+    territory: str = "",
+    kept: Schools = EVERY_SCHOOL,
+) -> pd.DataFrame:
     """One row per overlap of `year`: action type x school x grade where two or more
     organisations act, with how many, who (not for funders), each one's reach (an evaluator
     all, a partner its own), the sum (gross) and the de-duplicated reach (the largest), and
@@ -211,9 +288,12 @@ def overlaps(store: Store, viewer: Viewer, year: str, *, territory: str = "") ->
     rows = store.query("coordination_overlaps", **EVERY_VALUE)
     rows = rows[rows["period"] == year]
     own = own_organisation(viewer) if viewer.role == "partner" else ""
-    hidden = overlap_protection(rows, viewer.role, own)
+    hidden = overlap_protection(rows, viewer.role, own)  # on every school, before narrowing
     if territory:
         rows = rows[rows["territory"] == territory]
+    chosen = _kept(store, kept)
+    if chosen is not None:
+        rows = rows[rows["place"].isin(chosen)]
     keys = ["action_type", "place", "place_name", "territory", "grade", "period"]
     out = []
     for key, group in rows.groupby(keys, sort=True):
@@ -289,14 +369,26 @@ def overlap_protection(rows: pd.DataFrame, role: str, own: str = "") -> dict[Key
     return {k: why for k, why in hidden.items() if k in parts}
 
 
-def need_and_reach(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> pd.DataFrame:
+def need_and_reach(
+    store: Store,
+    viewer: Viewer,
+    year: str,
+    *,
+    territory: str = "",
+    kept: Schools = EVERY_SCHOOL,
+) -> pd.DataFrame:
     """One row per school x grade: pupils enrolled (the need), young people reached
     (REACH_INDICATOR by its rules, by grade where reported so, else the school's total against
-    all its pupils, grade '') and the coverage rate; hidden as every figure is for this viewer."""
+    all its pupils, grade '') and the coverage rate; hidden as every figure is for this viewer.
+    Each school's priority-education status and QPV are beside it; `kept` narrows the
+    schools, never adding any of them up."""
     require_role(viewer, "evaluator", "partner", "funder")
     pupils = store.query("enrolment")
     if territory:
         pupils = pupils[pupils["territory"] == territory]
+    chosen = _kept(store, kept)
+    if chosen is not None:
+        pupils = pupils[pupils["school"].isin(chosen)]
     found = progress_figures(store, viewer, REACH_INDICATOR)
     found = found[(found["scope_kind"] == "school") & (found["period"] == year)]
     by_grade = found[found["disaggregation"].str.startswith("grade=")].assign(
@@ -320,6 +412,8 @@ def need_and_reach(store: Store, viewer: Viewer, year: str, *, territory: str = 
     rows["reached"] = rows.pop("value")
     rows["hidden"] = [h if isinstance(h, str) else "" for h in rows["hidden"]]
     rows["coverage"] = rows["reached"] / rows["pupils"].where(rows["pupils"] > 0)
+    status = store.query("schools")[["school", "education_priority", "qpv"]]
+    rows = rows.merge(status, on="school", how="left")
     ordered: pd.DataFrame = rows.sort_values(["territory", "school_name", "grade"])
     return ordered.reset_index(drop=True)
 
@@ -333,14 +427,24 @@ class Network:
     fragile: pd.DataFrame  # place x node carried by a single organisation
 
 
-def network(store: Store, viewer: Viewer, year: str, *, territory: str = "") -> Network:
-    """The partner network of `year` (narrowed to `territory`): for evaluators and partners
-    (the shared plan); funders are refused."""
+def network(
+    store: Store,
+    viewer: Viewer,
+    year: str,
+    *,
+    territory: str = "",
+    kept: Schools = EVERY_SCHOOL,
+) -> Network:
+    """The partner network of `year` (narrowed to `territory` and to the schools `kept`):
+    for evaluators and partners (the shared plan); funders are refused."""
     require_role(viewer, "evaluator", "partner")
     plan = _records(store, accepted_only=False)
     plan = plan[(plan["period"] == year) & (plan["place_kind"] == "school")]
     if territory:
         plan = plan[plan["territory"] == territory]
+    chosen = _kept(store, kept)
+    if chosen is not None:
+        plan = plan[plan["place"].isin(chosen)]
     links = _links_within(plan)
     degree = pd.concat([links["source"], links["target"]]).value_counts()
     organisations = (

@@ -66,6 +66,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No indicator matches: try another word or remove a filter.",
     ),
     "catalogue.choose": ("Fiche indicateur", "Reference sheet"),
+    "catalogue.schools": (
+        "Les {count} collèges de l'initiative (éducation prioritaire, QPV)",
+        "The initiative's {count} schools (priority education, QPV)",
+    ),
+    "catalogue.commune": ("Commune (INSEE)", "Commune (INSEE)"),
+    "catalogue.pupils": ("Élèves", "Pupils"),
     "catalogue.by_level": ("Indicateurs par niveau", "Indicators by level"),
     "sheet.code": ("Code", "Code"),
     "sheet.version": ("Version", "Version"),
@@ -938,6 +944,40 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "nav.quality": ("Qualité des données", "Data quality"),
     "nav.admin": ("Administration", "Administration"),
+    "coordination.priority": ("Éducation prioritaire", "Priority education"),
+    "coordination.priority.REP+": ("REP+", "REP+"),
+    "coordination.priority.REP": ("REP", "REP"),
+    "coordination.priority.none": ("Hors éducation prioritaire", "Outside priority education"),
+    "coordination.all_schools": ("Tous les collèges", "Every school"),
+    "coordination.qpv": ("Quartier prioritaire (QPV)", "Priority neighbourhood (QPV)"),
+    "coordination.qpv.any": ("Tous", "All"),
+    "coordination.qpv.in": ("En QPV", "In a QPV"),
+    "coordination.qpv.out": ("Hors QPV", "Outside any QPV"),
+    "coordination.narrowed": (
+        "Vue restreinte aux collèges choisis : la matrice montre ces collèges ; chaque chiffre"
+        " est celui de la vue complète, masqué de la même façon, et aucun total n'est fait sur"
+        " la sélection.",
+        "View narrowed to the chosen schools: the matrix shows these schools; every figure is"
+        " that of the whole view, hidden the same way, and no total is made over the selection.",
+    ),
+    "page.not_set_up": (
+        "L'initiative n'est pas encore mise en place : il lui faut une théorie du changement et"
+        " des années scolaires (page Administration).",
+        "The initiative is not set up yet: it needs a theory of change and school years"
+        " (Administration page).",
+    ),
+    "chart.version_break": (
+        "Version {version} en vigueur depuis le {date}",
+        "Version {version} in force from {date}",
+    ),
+    "progress.version_breaks": (
+        "Définition changée : {items}. Les valeurs gardent la version sous laquelle elles ont"
+        " été déposées ; de part et d'autre du trait, elles ne mesurent pas tout à fait la même"
+        " chose.",
+        "Definition changed: {items}. Values keep the version they were reported under; on"
+        " either side of the line they do not measure quite the same thing.",
+    ),
+    "sheet.reason": ("Pourquoi", "Why"),
     "admin.title": ("Administration de l'initiative", "Administering the initiative"),
     "admin.intro": (
         "Modifiez les lieux, les organisations, les engagements (5W), les périodes et les cibles"
@@ -967,6 +1007,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         " denominator, breakdowns, frequency) makes a new version from the chosen date; values"
         " already received keep the version they were reported under.",
     ),
+    "admin.tab.theory": ("Théorie du changement", "Theory of change"),
+    "admin.theory_help": (
+        "Les nœuds (activités, réalisations, effets, impact), les liens qui montent de l'un à"
+        " l'autre et le nœud que mesure chaque indicateur. Un lien ne descend jamais de niveau"
+        " et ne forme pas de cycle ; les activités sont les types d'action des engagements.",
+        "The nodes (activities, outputs, outcomes, impact), the links going up from one to"
+        " another and the node each indicator measures. A link never goes down a level nor"
+        " closes a cycle; activities are the commitments' action types.",
+    ),
+    "admin.theory_nodes": ("Nœuds", "Nodes"),
+    "admin.theory_links": ("Liens (de → vers)", "Links (from → to)"),
+    "admin.theory_attachments": (
+        "Nœud mesuré par chaque indicateur",
+        "Node each indicator measures",
+    ),
+    "admin.indicator_new": ("➕ Nouvel indicateur", "➕ New indicator"),
     "admin.indicator_pick": ("Indicateur", "Indicator"),
     "admin.indicator_from": (
         "En vigueur à partir du (pour une nouvelle version)",
@@ -1006,6 +1062,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.account_enabled": (
         "Compte « {username} » réactivé.",
         "Account '{username}' enabled again.",
+    ),
+    "admin.account_move": (
+        "Rôle et organisation de « {username} »",
+        "Role and organisation of '{username}'",
+    ),
+    "admin.account_move_button": (
+        "Changer le rôle ou l'organisation",
+        "Change role or organisation",
+    ),
+    "admin.account_moved": (
+        "Rôle et organisation de « {username} » changés : ses sessions sont fermées, elle voit"
+        " à sa prochaine connexion ce que permet son nouveau rôle.",
+        "Role and organisation of '{username}' changed: its sessions are closed; at the next"
+        " sign-in it sees what the new role allows.",
     ),
     "admin.account_reset": ("Nouveau mot de passe provisoire", "New temporary password"),
     "admin.account_reset_done": (

@@ -227,3 +227,54 @@ class Definition:
     commitments: tuple[Commitment, ...]
     periods: tuple[Period, ...]
     targets: tuple[Target, ...]
+
+
+# The breakdowns every initiative starts with: commitments name sexes and grades.
+STANDARD_DIMENSIONS = (
+    Dimension(
+        "sex",
+        "Sexe",
+        "Sex",
+        (Category("F", "Filles", "Girls"), Category("M", "Garçons", "Boys")),
+    ),
+    Dimension(
+        "grade",
+        "Niveau scolaire",
+        "School grade",
+        (
+            Category("6e", "Sixième", "Year 6 (6e)"),
+            Category("5e", "Cinquième", "Year 7 (5e)"),
+            Category("4e", "Quatrième", "Year 8 (4e)"),
+            Category("3e", "Troisième", "Year 9 (3e)"),
+        ),
+    ),
+)
+
+
+def empty_definition(
+    code: str, name_fr: str, name_en: str, backbone: str, backbone_name: str
+) -> Definition:
+    """A new initiative with nothing in it yet but its backbone team and the standard
+    breakdowns (sex, grade): no theory of change, indicators, places, partners or periods,
+    all of which the Administration page then sets up (`mesure init --empty`)."""
+    return Definition(
+        initiative=Initiative(
+            code=code,
+            name_fr=name_fr,
+            name_en=name_en,
+            demo=False,
+            backbone=backbone,
+            completeness_goal=0.9,
+            timeliness_goal=0.8,
+            suppression_threshold=11,
+        ),
+        nodes=(),
+        links=(),
+        dimensions=STANDARD_DIMENSIONS,
+        indicators=(),
+        places=(),
+        organisations=(Organisation(backbone, backbone_name, "backbone"),),
+        commitments=(),
+        periods=(),
+        targets=(),
+    )

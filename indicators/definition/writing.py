@@ -25,6 +25,11 @@ from indicators.definition.model import GRADES, Definition, Indicator
 
 Row = dict[str, str]
 TABLES = ("places", "organisations", "commitments", "periods", "targets")
+# The theory of change as two tables of rows (theory_of_change.yaml's `nodes` and `links`).
+THEORY_COLUMNS = {
+    "nodes": ["code", "level", "label_fr", "label_en", "description_fr", "description_en"],
+    "links": ["from", "to"],
+}
 
 
 def _text(value: object) -> str:
@@ -161,6 +166,40 @@ def _indicator(ind: Indicator) -> dict[str, Any]:
     return entry
 
 
+def theory_rows(definition: Definition) -> dict[str, list[Row]]:
+    """The theory of change as rows of text: its nodes, and its links (`from`, `to`)."""
+    return {
+        "nodes": [
+            {
+                "code": n.code,
+                "level": n.level,
+                "label_fr": n.label_fr,
+                "label_en": n.label_en,
+                "description_fr": n.description_fr,
+                "description_en": n.description_en,
+            }
+            for n in definition.nodes
+        ],
+        "links": [{"from": link.source, "to": link.target} for link in definition.links],
+    }
+
+
+def theory_text(
+    nodes: Iterable[Mapping[str, object]], links: Iterable[Mapping[str, object]]
+) -> str:
+    """theory_of_change.yaml from rows of nodes and links, as `files` writes it."""
+    data = {
+        "nodes": [{c: _text(n.get(c)) for c in THEORY_COLUMNS["nodes"]} for n in nodes],
+        "links": [{c: _text(lk.get(c)) for c in THEORY_COLUMNS["links"]} for lk in links],
+    }
+    return yaml_text(data)
+
+
+def yaml_text(data: Mapping[str, Any]) -> str:
+    """One YAML file of the definition as `files` writes it (header, order kept)."""
+    return HEADER + yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
+
+
 def documents(definition: Definition) -> dict[str, Any]:
     """The YAML-shaped parts of the definition, as the data of their files."""
     i = definition.initiative
@@ -175,20 +214,7 @@ def documents(definition: Definition) -> dict[str, Any]:
             "timeliness_goal": i.timeliness_goal,
             "suppression_threshold": i.suppression_threshold,
         },
-        "theory": {
-            "nodes": [
-                {
-                    "code": n.code,
-                    "level": n.level,
-                    "label_fr": n.label_fr,
-                    "label_en": n.label_en,
-                    "description_fr": n.description_fr,
-                    "description_en": n.description_en,
-                }
-                for n in definition.nodes
-            ],
-            "links": [{"from": link.source, "to": link.target} for link in definition.links],
-        },
+        "theory": theory_rows(definition),
         "dimensions": {
             "dimensions": [
                 {
@@ -215,10 +241,7 @@ HEADER = (
 
 def files(definition: Definition) -> dict[str, str]:
     """The text of every file of the definition, by file name."""
-    texts = {
-        FILES[name]: HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        for name, data in documents(definition).items()
-    }
+    texts = {FILES[name]: yaml_text(data) for name, data in documents(definition).items()}
     texts.update({FILES[t]: csv_text(t, table_rows) for t, table_rows in rows(definition).items()})
     return texts
 

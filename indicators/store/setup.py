@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from indicators.definition.loading import load_definition
-from indicators.store.database import LATEST_SCHEMA, LoadSummary, Store
+from indicators.definition.model import Definition
+from indicators.store.database import LATEST_SCHEMA, LoadSummary, Store, StoreError
 
 
 def init_store(db_path: Path, folder: Path, actor: str = "mesure") -> tuple[Store, LoadSummary]:
@@ -20,11 +21,22 @@ def init_store(db_path: Path, folder: Path, actor: str = "mesure") -> tuple[Stor
     if target.exists():
         target.migrate()
         return target, target.save_definition(definition, actor)
+    return create_store(db_path, definition, actor)
+
+
+def create_store(
+    db_path: Path, definition: Definition, actor: str = "mesure", reason: str = ""
+) -> tuple[Store, LoadSummary]:
+    """A new store at `db_path` holding `definition`, built beside its final path and moved
+    there only once complete. StoreError when a store is already there."""
+    target = Store(db_path)
+    if target.exists():
+        raise StoreError(f"La base existe déjà : {db_path} / The store already exists.")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = Store(db_path.with_name(f".{db_path.name}.{os.getpid()}.new"))
     try:
         scratch.migrate()
-        summary = scratch.save_definition(definition, actor)
+        summary = scratch.save_definition(definition, actor, reason)
         scratch.move_to(db_path)
     finally:
         scratch.close()

@@ -74,13 +74,24 @@ def matrix_figure(grid: pd.DataFrame, members: Mapping[str, str], lang: str) -> 
     return figure
 
 
+def school_label(row: Mapping[Any, Any]) -> str:
+    """A school's name with its priority-education status and QPV where it has them:
+    « Collège des Tilleuls · REP+ · QPV »."""
+    parts = [str(row["school_name"])]
+    if str(row.get("education_priority") or "") in ("REP", "REP+"):
+        parts.append(str(row["education_priority"]))
+    if str(row.get("qpv") or ""):
+        parts.append("QPV")
+    return " · ".join(parts)
+
+
 def need_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     """Coverage of each school (young people reached / pupils enrolled), lowest first; a
     school whose reach is withheld from the viewer is marked « masqué », never left out."""
     rows = rows.assign(
         name=[
-            f"{s} ({g})" if g else str(s)
-            for s, g in zip(rows["school_name"], rows["grade"], strict=True)
+            school_label(row) + (f" ({row['grade']})" if row["grade"] else "")
+            for row in rows.to_dict("records")
         ]
     )
     withheld = hidden_at(rows["name"], rows["hidden"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -16,6 +17,84 @@ from indicators.common.i18n import label, t
 ACTUAL, OWN, FORECAST, TARGET, BASELINE = "#1f4e79", "#e07b39", "#8e9aaf", "#2e7d32", "#5b5b5b"
 HIDDEN_LINE, HIDDEN_FILL = "#8a8a8a", "rgba(160,160,160,0.18)"  # a withheld figure's mark
 HIDDEN_AXIS = 9  # the marks' own axis (0 to 1, not shown): a mark never reads as a value
+VERSION_LINE = "#7b3fa0"  # a new version of the indicator's definition
+Spans = Mapping[str, tuple[dt.date, dt.date]]  # a period's code: its first and last day
+
+
+def break_position(day: dt.date, categories: Sequence[str], spans: Spans) -> float | None:
+    """Where `day` falls on an axis of periods drawn as categories (category i spans i - 0.5
+    to i + 0.5): inside the period holding it, in proportion of the days gone by; None when
+    no period of the axis holds it."""
+    for position, code in enumerate(categories):
+        if code not in spans:
+            continue
+        start, end = spans[code]
+        if start <= day <= end:
+            return position - 0.5 + (day - start).days / ((end - start).days + 1)
+    return None
+
+
+def mark_versions(
+    figure: go.Figure,
+    breaks: pd.DataFrame,
+    categories: Sequence[str],
+    spans: Spans,
+    lang: str,
+) -> go.Figure:
+    """A vertical line where each new version of the indicator came into force (`breaks`:
+    catalogue.version_breaks), labelled with its number and its reason (whole on hover):
+    values on either side were reported under two definitions."""
+    for version, day, reason in _versions(breaks):
+        x = break_position(day, categories, spans)
+        if x is None:
+            continue
+        whole = t("chart.version_break", lang, version=version, date=f"{day:%d/%m/%Y}")
+        short = f"v{version}" + (f" : {_shortened(reason)}" if reason else "")
+        figure.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": VERSION_LINE, "dash": "dashdot", "width": 2},
+        )
+        figure.add_annotation(
+            x=x,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=short,
+            hovertext=f"{whole} : {reason}" if reason else whole,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"color": VERSION_LINE, "size": 11},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return figure
+
+
+def breaks_sentence(breaks: pd.DataFrame, lang: str) -> str:
+    """The new versions of an indicator in words, each with its date and its reason."""
+    items = []
+    for version, day, reason in _versions(breaks):
+        item = t("chart.version_break", lang, version=version, date=f"{day:%d/%m/%Y}")
+        items.append(f"{item} ({reason})" if reason else item)
+    return t("progress.version_breaks", lang, items=" ; ".join(items))
+
+
+def _versions(breaks: pd.DataFrame) -> list[tuple[int, dt.date, str]]:
+    """(version, first day, reason) of each row of `catalogue.version_breaks`."""
+    return [
+        (int(row["version"]), pd.Timestamp(str(row["valid_from"])).date(), str(row["reason"] or ""))
+        for row in breaks.to_dict("records")
+    ]
+
+
+def _shortened(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
 def mark_hidden(
@@ -124,10 +203,20 @@ def number(value: float, unit: str, lang: str) -> str:
     return text
 
 
-def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.Figure:
+def curve_figure(
+    rows: pd.DataFrame,
+    unit: str,
+    lang: str,
+    *,
+    own: bool,
+    breaks: pd.DataFrame | None = None,
+    spans: Spans | None = None,
+) -> go.Figure:
     """One indicator's turn-the-curve chart: its history, the partner's own where `own`, the
-    baseline, the targets and the line expected to them, and the forecast without change.
-    `rows` are `progress.progress` rows of one indicator and scope, the years by code."""
+    baseline, the targets and the line expected to them, and the forecast without change;
+    a vertical line where a new version of its definition came into force (`breaks`, placed
+    by the periods' `spans`). `rows` are `progress.progress` rows of one indicator and scope,
+    the years by code."""
     rows = rows.sort_values("position")
     x = list(rows["period"])
     figure = go.Figure()
@@ -203,6 +292,8 @@ def curve_figure(rows: pd.DataFrame, unit: str, lang: str, *, own: bool) -> go.F
         )
     if "hidden" in rows:  # a year whose figure is withheld from the viewer: marked, no gap
         mark_hidden(figure, hidden_at(rows["period"], rows["hidden"]), lang)
+    if breaks is not None and spans is not None:
+        mark_versions(figure, breaks, x, spans, lang)
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
