@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,18 @@ BASE_DEFINITION = FIXTURES / "definition"
 BROKEN = FIXTURES / "broken"
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def components_scanned_once() -> Iterator[None]:
+    """Each AppTest run scans every installed package's metadata for Streamlit components
+    (0.6 s of CPU); within one test process the answer cannot change, so it is scanned once."""
+    from streamlit.components.v2 import manifest_scanner
+
+    original = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(original)
+    yield
+    manifest_scanner.scan_component_manifests = original
 
 
 @pytest.fixture(autouse=True)
@@ -41,11 +55,31 @@ def definition_dir(tmp_path: Path) -> Path:
     return copy_definition(tmp_path / "definition")
 
 
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store `init_store` makes of the small definition, made once per test process."""
+    folder = tmp_path_factory.mktemp("store-template")
+    created, _ = init_store(
+        folder / "mesure.duckdb", copy_definition(folder / "definition"), "test"
+    )
+    return created.path
+
+
+def copied_store(template: Path, target: Path) -> Store:
+    """A store at `target` that is a byte-for-byte copy of the closed store `template`: what
+    building it again would give, without the cost (a store holds no path of its own)."""
+    shutil.copyfile(template, target)
+    wal = Path(f"{template}.wal")  # none once closed; copied should one be left
+    if wal.exists():
+        shutil.copyfile(wal, f"{target}.wal")
+    return Store(target)
+
+
 @pytest.fixture
-def store(tmp_path: Path, definition_dir: Path) -> Store:
-    """A real DuckDB store in tmp_path, created and loaded from the small definition."""
-    created, _ = init_store(tmp_path / "mesure.duckdb", definition_dir, actor="test")
-    return created
+def store(tmp_path: Path, definition_dir: Path, store_template: Path) -> Store:
+    """A real DuckDB store in tmp_path, created and loaded from the small definition (the
+    copy of `store_template`, which `definition_dir` is a fresh copy of the same files as)."""
+    return copied_store(store_template, tmp_path / "mesure.duckdb")
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +122,19 @@ def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, definition_dir: Pat
     return db
 
 
+@pytest.fixture(scope="session")
+def app_store_template(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Path:
+    """`store_template` with one account per role (see ACCOUNTS), made once per process."""
+    store = copied_store(store_template, tmp_path_factory.mktemp("app-template") / "app.duckdb")
+    open_accounts(store)
+    store.close()
+    return store.path
+
+
 @pytest.fixture
-def app_store(app_env: Path, definition_dir: Path) -> Store:
+def app_store(app_env: Path, app_store_template: Path) -> Store:
     """The app's store made beforehand, with one account per role (see ACCOUNTS)."""
-    created, _ = init_store(app_env, definition_dir, actor="test")
-    open_accounts(created)
-    return created
+    return copied_store(app_store_template, app_env)
 
 
 def open_accounts(store: Store) -> None:

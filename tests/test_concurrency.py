@@ -28,7 +28,8 @@ from tests.conftest import BASE_DEFINITION, EVALUATOR, FUNDER, PARTNER_A, PARTNE
 from tests.test_app import started
 from tests.workbooks import write_workbook
 
-STRESS_SECONDS = float(os.environ.get("MESURE_STRESS_SECONDS", "60"))
+# 15 s in the suite; set MESURE_STRESS_SECONDS=600 for a long soak before a release.
+STRESS_SECONDS = float(os.environ.get("MESURE_STRESS_SECONDS", "15"))
 KEY = ["organisation", "indicator", "place", "period", "disaggregation"]
 
 
@@ -79,7 +80,7 @@ def test_simultaneous_reads_share_one_instance_without_error(store: Store) -> No
 
     def read(i: int) -> None:
         start.wait()
-        for k in range(60):
+        for k in range(2 * len(READS)):
             try:
                 READS[(i + k) % len(READS)](store)
             except BaseException as exc:  # collected: a thread's failure must fail the test
@@ -114,10 +115,10 @@ def test_two_simultaneous_confirms_for_one_partner_both_succeed(
         assert sorted(values["value"]) == expected
 
 
-def test_readers_and_uploaders_for_a_minute_lose_nothing(
+def test_readers_and_uploaders_working_at_once_lose_nothing(
     tmp_path: Path, store: Store, definition: Definition
 ) -> None:
-    """20 reader threads and 3 uploaders for STRESS_SECONDS (60 by default): no error, every
+    """20 reader threads and 3 uploaders for STRESS_SECONDS (15 by default): no error, every
     accepted upload stored, and the same figures as a store built one upload at a time."""
     stop = threading.Event()
     errors: list[BaseException] = []

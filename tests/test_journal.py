@@ -13,6 +13,8 @@ from indicators.access.viewer import AccessDeniedError, command_line
 from indicators.analytics import learning, synthesis
 from indicators.definition.loading import load_definition
 from indicators.ingest import uploads
+from indicators.ingest.layout import ColumnChoice
+from indicators.ingest.shapes import SheetLayout
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from tests.conftest import EVALUATOR, FAST, FUNDER, PARTNER_A, open_accounts
@@ -64,6 +66,13 @@ def test_every_action_writes_who_when_what(
         definition,
         "ent-valmont",
         [("indicator", "Nb sorties", "visites-entreprise")],
+    )
+    uploads.remember_layout(  # layout.confirm
+        store,
+        PARTNER_A,
+        definition,
+        "ent-valmont",
+        SheetLayout("B", 0, "indicateur|college|periode|valeur", (ColumnChoice(3, "value"),)),
     )
     submission = int(store.query("submissions", org="ent-valmont")["id"].iloc[0])
     uploads.review_submission(store, EVALUATOR, submission, "returned", "Le T1 manque")

@@ -27,7 +27,7 @@ from indicators.ingest.matching import AUTO, Vocabulary
 from indicators.ingest.pipeline import Outcome, ingest
 from indicators.store.database import Store
 from indicators.store.setup import init_store
-from tests.conftest import BASE_DEFINITION, EVALUATOR, PROJECT
+from tests.conftest import BASE_DEFINITION, EVALUATOR, PROJECT, copied_store
 
 DATA = PROJECT / "data"
 
@@ -84,10 +84,16 @@ def initiative() -> Definition:
     return load_definition(DATA)
 
 
+@pytest.fixture(scope="session")
+def initiative_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("initiative")
+    return init_store(folder / "initiative.duckdb", DATA, actor="test")[0].path
+
+
 @pytest.fixture
-def demo_store(tmp_path: Path) -> Store:
+def demo_store(tmp_path: Path, initiative_template: Path) -> Store:
     """A store of the embedded initiative (31 schools, the whole catalogue), without values."""
-    return init_store(tmp_path / "initiative.duckdb", DATA, actor="test")[0]
+    return copied_store(initiative_template, tmp_path / "initiative.duckdb")
 
 
 def send(store: Store, definition: Definition, path: Path, org: str, **kw: object) -> Outcome:

@@ -53,7 +53,16 @@ from indicators.ingest import uploads
 from indicators.ingest.pipeline import ingest
 from indicators.ingest.template import template_bytes, write_template
 from indicators.store.database import Store
-from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, PROJECT, session_token
+from tests.conftest import (
+    BASE_DEFINITION,
+    EVALUATOR,
+    FUNDER,
+    PARTNER_A,
+    PARTNER_B,
+    PROJECT,
+    copied_store,
+    session_token,
+)
 from tests.workbooks import write_workbook
 
 PAGES = ui.PAGE_FILES
@@ -73,10 +82,24 @@ TODAY = dt.date(2025, 10, 1)
 GUEST = Viewer("guest", "visitor", "Visiteur", "ent-valmont")
 
 
+@pytest.fixture(scope="session")
+def shared_template(tmp_path_factory: pytest.TempPathFactory, app_store_template: Path) -> Path:
+    """What `shared` holds, made once per test process."""
+    folder = tmp_path_factory.mktemp("shared")
+    store = copied_store(app_store_template, folder / "app.duckdb")
+    send_and_accept(store, folder)
+    store.close()
+    return store.path
+
+
 @pytest.fixture
-def shared(app_store: Store, tmp_path: Path) -> Store:
+def shared(app_env: Path, shared_template: Path) -> Store:
     """The app's store with what A, B and the school sent, accepted by an evaluator."""
-    definition = load_definition(Path(os.environ["MESURE_DATA"]))
+    return copied_store(shared_template, app_env)
+
+
+def send_and_accept(app_store: Store, tmp_path: Path) -> None:
+    definition = load_definition(BASE_DEFINITION)
     for organisation, (name, uploader, value) in SENT.items():
         path = write_workbook(
             tmp_path / name,
@@ -99,7 +122,6 @@ def shared(app_store: Store, tmp_path: Path) -> Store:
     for submission in app_store.query("all_submissions")["id"]:
         assert uploads.review_submission(app_store, EVALUATOR, int(submission), "accepted")
     synthesis.publish(app_store, EVALUATOR, "2024-2025", TODAY)  # what funders read
-    return app_store
 
 
 def rendered(at: AppTest) -> str:

@@ -25,7 +25,14 @@ from indicators.analytics import progress as pr
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from indicators.views import curves
-from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
+from tests.conftest import (
+    EVALUATOR,
+    FUNDER,
+    PARTNER_A,
+    PARTNER_B,
+    copied_store,
+    copy_definition,
+)
 from tests.stored import Sender
 
 Y0, Y1, Y2 = "2023-2024", "2024-2025", "2025-2026"
@@ -91,9 +98,8 @@ EXTRA = [
 ]
 
 
-@pytest.fixture
-def plan_dir(tmp_path: Path) -> Path:
-    folder = copy_definition(tmp_path / "plan")
+def make_plan_dir(folder: Path) -> Path:
+    copy_definition(folder)
     (folder / "periods.csv").write_text(PERIODS, encoding="utf-8")
     (folder / "targets.csv").write_text(TARGETS, encoding="utf-8")
     catalogue = yaml.safe_load((folder / "indicators.yaml").read_text(encoding="utf-8"))
@@ -104,9 +110,22 @@ def plan_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def plan_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The plan's store, made once per test process; `plan` hands each test its own copy."""
+    folder = tmp_path_factory.mktemp("plan")
+    store, _ = init_store(folder / "plan.duckdb", make_plan_dir(folder / "plan"), actor="test")
+    send_the_plan(store)
+    store.close()
+    return store.path
+
+
 @pytest.fixture
-def plan(tmp_path: Path, plan_dir: Path) -> Store:
-    store, _ = init_store(tmp_path / "plan.duckdb", plan_dir, actor="test")
+def plan(tmp_path: Path, plan_template: Path) -> Store:
+    return copied_store(plan_template, tmp_path / "plan.duckdb")
+
+
+def send_the_plan(store: Store) -> None:
     send = Sender(store)
     # visites-entreprise: time sum, space sum, no de-duplication
     send(
@@ -166,7 +185,6 @@ def plan(tmp_path: Path, plan_dir: Path) -> Store:
     # jeunes-uniques: time none, space last, unique identifiers
     send("ent-valmont", [("jeunes-uniques", SCHOOL_1, T1, 5), ("jeunes-uniques", SCHOOL_1, T2, 7)])
     send("asso-elan", [("jeunes-uniques", SCHOOL_2, T1, 3)])
-    return store
 
 
 def figure(

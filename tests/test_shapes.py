@@ -276,3 +276,40 @@ def test_options_round_trip_and_broken_memory_rows_are_skipped(definition: Defin
     assert choice_of(1, "place", "visites-entreprise") == ColumnChoice(1, "place")
     good = shown().as_json()
     assert remembered_layouts([{"sheet": "x"}, good, {"columns": "?"}]) == [shown()]
+
+
+def test_a_guessed_breakdown_category_waits_for_the_partner_to_confirm_it(
+    tmp_path: Path, store: Store, definition: Definition
+) -> None:
+    """A category written with a typo ("Filless") is only a guess: its value is held, said
+    once, and stored once the partner confirmed the guess; never saved unconfirmed."""
+    header = ["Indicateur", "Collège", "Période", "Sexe", "Valeur"]
+    path = book(
+        tmp_path / "sexe.xlsx",
+        {
+            "Bilan": [
+                header,
+                ["Nb jeunes touchés", "0950002L", "T1 2024-2025", "Garçons", 12],
+                ["Nb jeunes touchés", "0950002L", "T1 2024-2025", "Filless", 14],
+            ]
+        },
+    )
+    first = check(store, definition, path)
+    assert read(first) == {("jeunes-touches", "0950002L", "2024-2025-T1", "sex=M"): 12}
+    assert codes(first).count("mapping-to-confirm") == 1 and "unknown-category" not in codes(first)
+    checked = uploads.check_file(store, VALMONT, definition, "ent-valmont", path, path.name)
+    assert uploads.to_confirm(checked) == [("dimension", "Filless", "sex=F", ())]
+    done = uploads.confirm_upload(store, VALMONT, definition, "ent-valmont", path, path.name)
+    assert done.status == "received"
+    stored = store.current_values("ent-valmont")
+    assert list(stored["disaggregation"]) == ["sex=M"]  # the guess was not saved
+    assert store.mapping_memory("ent-valmont") == {}  # nor remembered
+    uploads.confirm_mappings(
+        store, VALMONT, definition, "ent-valmont", [("dimension", "Filless", "sex=F")]
+    )
+    again = check(store, definition, path)
+    assert read(again) == {
+        ("jeunes-touches", "0950002L", "2024-2025-T1", "sex=M"): 12,
+        ("jeunes-touches", "0950002L", "2024-2025-T1", "sex=F"): 14,
+    }
+    assert "mapping-to-confirm" not in codes(again)
