@@ -15,10 +15,16 @@ names = {o.code: o.name for o in definition.organisations}
 choices_of = {
     "indicator": [i.code for i in definition.indicators],
     "place": [p.code for p in definition.places],
+    "dimension": [f"{d.code}={c.code}" for d in definition.dimensions for c in d.categories],
 }
 labels_of = {
     **{i.code: f"{i.label_fr} ({i.code})" for i in definition.indicators},
     **{p.code: f"{p.name} ({p.code})" for p in definition.places},
+    **{
+        f"{d.code}={c.code}": f"{d.label_fr} : {c.label_fr}"
+        for d in definition.dimensions
+        for c in d.categories
+    },
 }
 
 dimension_names = {

@@ -159,6 +159,9 @@ class TableReading:
     matches: list[Match] = field(default_factory=list)
     periods: list[tuple[str | None, str]] = field(default_factory=list)  # (code, label)
     breakdowns: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # sorted pairs
+    # A breakdown's category written in a row that was only guessed (a Match to confirm): the
+    # category is kept as written, so its values wait until a person confirms the guess.
+    category_guesses: dict[str, Match] = field(default_factory=dict)
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, "total"|"note")
     unmapped_headers: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
     skipped_totals: list[tuple[int, str]] = field(default_factory=list)  # (col, header)
@@ -526,7 +529,10 @@ class _Body:
         def category_id(raw: CellValue) -> int:
             text = text_of(raw)
             match = self.context.vocabulary.match("dimension", text)
-            categories.append(match.target.split("=", 1)[1] if match.target else text)
+            if match.needs_confirmation:  # a guess is not used before a person confirms it
+                self.reading.category_guesses[text] = match
+            sure = match.target if not match.needs_confirmation else None
+            categories.append(sure.split("=", 1)[1] if sure else text)
             return len(categories) - 1
 
         per_column = [self._column_ids(j, live, category_id) for j in dims]

@@ -620,8 +620,12 @@ class _Table:
             return np.ones(self.cells.size, dtype=bool)
         ids = self.cells["breakdown"]
         unknown = np.isin(ids, bad)
+        guesses = self.reading.category_guesses
         for i in np.flatnonzero(checked & unknown):
             for dimension, category in wrong[int(ids[i])]:
+                if category in guesses:  # held until the guess is confirmed, said once
+                    self.checker._mapping(guesses[category], *self.at(int(i))[:3])
+                    continue
                 self.checker.problem(
                     "unknown-category",
                     "error",

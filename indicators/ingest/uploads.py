@@ -131,7 +131,8 @@ def to_confirm(checked: CheckedFile) -> list[tuple[str, str, str | None, tuple[s
     return [
         (m.kind, m.label, m.target, m.alternatives)
         for m in checked.outcome.preparation.mappings.values()
-        if m.kind in ("indicator", "place") and (m.needs_confirmation or m.target is None)
+        if m.kind in ("indicator", "place", "dimension")
+        and (m.needs_confirmation or (m.target is None and m.kind != "dimension"))
     ]
 
 
