@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -350,12 +352,20 @@ class Vocabulary:
         mine = " ".join(sorted(ordered))
         mine_set = set(ordered)
         scored: dict[str, float] = {}
-        shared: dict[tuple[str, ...], int] = {}
+        shared: Counter[tuple[str, ...]] = Counter()
         for stem in {word[:STEM] for word in mine_set}:
-            for key in index.stems.get(stem, ()):
-                shared[key] = shared.get(key, 0) + 1
-        # Spelling is compared with the labels sharing the most word starts, a bounded few.
-        nearby = sorted(shared, key=lambda k: (-shared[k], k))[:SIMILAR_KEPT]
+            shared.update(index.stems.get(stem, ()))
+        # Spelling is compared with the labels sharing the most word starts, a bounded few
+        # (the first SIMILAR_KEPT by most shared, then alphabetically, without sorting all:
+        # a word start such as "coll" is shared by tens of thousands of schools).
+        by_count: dict[int, list[tuple[str, ...]]] = {}
+        for key, count in shared.items():
+            by_count.setdefault(count, []).append(key)
+        nearby: list[tuple[str, ...]] = []
+        for count in sorted(by_count, reverse=True):
+            if len(nearby) >= SIMILAR_KEPT:
+                break
+            nearby += heapq.nsmallest(SIMILAR_KEPT - len(nearby), by_count[count])
         for key in nearby:
             theirs = " ".join(key)
             jaccard = len(mine_set & set(key)) / max(len(mine_set | set(key)), 1)
