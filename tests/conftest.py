@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import shutil
 from collections.abc import Iterator
@@ -83,14 +84,27 @@ def store(tmp_path: Path, definition_dir: Path, store_template: Path) -> Store:
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def demo_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Store:
     """The demo initiative's store at its smallest scale (the cast organisations only, about
-    15 seconds), built once per test process, with its demo accounts; read-only by use."""
+    15 seconds), with its demo accounts; read-only by use. Built once per run: under
+    pytest-xdist the first worker to need it builds it in the run's shared folder while the
+    others wait, then each works on its own copy."""
     from indicators.demo import build_demo
 
-    db = tmp_path_factory.mktemp("demo-store") / "demo.duckdb"
-    build_demo(db, PROJECT / "data", None, scale=0.0)
-    return Store(db)
+    own = tmp_path_factory.mktemp("demo-store") / "demo.duckdb"
+    if worker_id == "master":  # not under xdist: no other process to share with
+        build_demo(own, PROJECT / "data", None, scale=0.0)
+        return Store(own)
+    shared = tmp_path_factory.getbasetemp().parent / "demo-store"  # this run's, every worker's
+    shared.mkdir(exist_ok=True)
+    built = shared / "demo.duckdb"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            build_demo(shared / "building.duckdb", PROJECT / "data", None, scale=0.0)
+            Store(shared / "building.duckdb").close()
+            (shared / "building.duckdb").rename(built)
+    return copied_store(built, own)
 
 
 DEMO_USERS = ("college", "entreprise", "association", "financeur")  # partners and the funder
