@@ -259,6 +259,17 @@ with tabs[-2]:
         else:
             for note in notes:
                 st.warning(note)
+            for change in proposal.changes:
+                if change.table == "indicators" and "version" in change.fields and change.after:
+                    st.info(
+                        f"{change.key} — "
+                        + t(
+                            "admin.new_version",
+                            lang,
+                            version=change.after["version"],
+                            date=f"{proposal.valid_from:%d/%m/%Y}",
+                        )
+                    )
             show(proposal, "admin_excel")
 
 with tabs[-1]:

@@ -11,10 +11,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.access.viewer import AccessDeniedError
 from indicators.admin import editing
-from indicators.admin.workbook import SHEETS, propose_workbook, read_tables, workbook_bytes
+from indicators.admin.workbook import (
+    CATALOGUE,
+    SHEETS,
+    propose_workbook,
+    read_tables,
+    workbook_bytes,
+)
 from indicators.analytics import synchronisation
 from indicators.common.problems import RefusedInputError
 from indicators.ingest.template import template_bytes
@@ -167,7 +174,8 @@ def _round_trip(store: Store, tmp_path: Path, edit: object = None) -> Path:
 def test_an_untouched_workbook_gives_no_difference(store: Store, tmp_path: Path) -> None:
     path = _round_trip(store, tmp_path)
     found, notes = read_tables(path, path.name)
-    assert set(found) == set(SHEETS) and notes == []
+    assert set(found) == {*SHEETS, "indicators"} and notes == []
+    assert len(found["indicators"]) == len(stored_definition(store).indicators)
     proposal, _ = propose_workbook(store, EVALUATOR, path, path.name)
     assert proposal.changes == [] and proposal.errors == []
     assert last_audit(store)["target"] == "definition.xlsx"
@@ -207,6 +215,70 @@ def test_an_edited_workbook_shows_its_differences_then_saves(store: Store, tmp_p
     assert saved[("taux-reussite-dnb", "target")].note == "-2 points : révisée en comité"
     again, _ = propose_workbook(store, EVALUATOR, _round_trip(store, tmp_path), "x.xlsx")
     assert again.changes == []
+
+
+def test_the_catalogue_round_trips_through_excel_with_versions(
+    store: Store, tmp_path: Path
+) -> None:
+    """In the sheet Indicateurs: a label corrected stays in its version, a changed rule makes
+    a new version in force from the save, a new row adds an indicator, a bad unit is refused
+    with the catalogue's own problem; saved in one go and audited."""
+
+    def column(sheet: Worksheet, name: str) -> int:
+        return int(next(c.column for c in sheet[1] if c.value == name))
+
+    def row_of(sheet: Worksheet, code: str) -> int:
+        return int(next(c.row for c in sheet["A"] if c.value == code))
+
+    def edit(book: openpyxl.Workbook) -> None:
+        sheet = book[CATALOGUE]
+        sheet.cell(row_of(sheet, "jeunes-touches"), column(sheet, "label_fr"), "Jeunes vus")
+        sheet.cell(row_of(sheet, "visites-entreprise"), column(sheet, "aggregation_time"), "max")
+        header = [c.value for c in sheet[1]]
+        new = {
+            "code": "ateliers-cv",
+            "label_fr": "Ateliers CV",
+            "label_en": "CV workshops",
+            "definition_fr": "Ateliers d'aide au CV animés",
+            "definition_en": "CV workshops held",
+            "node": "ACT-VISITES",
+            "unit": "event",
+            "source_fr": "Partenaire",
+            "source_en": "Partner",
+        }
+        sheet.append([new.get(str(name)) for name in header])
+
+    path = _round_trip(store, tmp_path, edit)
+    proposal, notes = propose_workbook(store, EVALUATOR, path, path.name)
+    assert notes == [] and proposal.ready, [p.message() for p in proposal.problems]
+    changes = {(c.kind, c.key): c for c in proposal.changes if c.table == "indicators"}
+    assert set(changes) == {
+        ("changed", "jeunes-touches"),
+        ("changed", "visites-entreprise"),
+        ("added", "ateliers-cv"),
+    }
+    assert changes[("changed", "jeunes-touches")].fields == ("label_fr",)
+    assert changes[("changed", "visites-entreprise")].fields == ("version", "aggregation_time")
+    assert proposal.valid_from is not None  # the new version is in force from the save
+    editing.save(store, EVALUATOR, proposal, "revue du catalogue")
+    assert list(history(store, "visites-entreprise")["version"]) == [1, 2]
+    assert list(history(store, "jeunes-touches")["version"]) == [1]
+    saved = {i.code: i for i in stored_definition(store).indicators}
+    assert saved["jeunes-touches"].label_fr == "Jeunes vus"
+    assert saved["visites-entreprise"].aggregation_time == "max"
+    assert saved["ateliers-cv"].unit == "event" and saved["ateliers-cv"].version == 1
+    assert last_audit(store)["action"] == "definition.edit"
+    again, _ = propose_workbook(store, EVALUATOR, _round_trip(store, tmp_path), "x.xlsx")
+    assert again.changes == []  # what was saved reads back as it is
+
+    def wrong_unit(book: openpyxl.Workbook) -> None:
+        sheet = book[CATALOGUE]
+        sheet.cell(row_of(sheet, "jeunes-touches"), column(sheet, "unit"), "parsecs")
+
+    refused, _ = propose_workbook(
+        store, EVALUATOR, _round_trip(store, tmp_path, wrong_unit), "y.xlsx"
+    )
+    assert "invalid-value" in {p.code for p in refused.errors} and not refused.ready
 
 
 def test_a_sheet_without_its_header_is_left_aside_with_a_note(store: Store, tmp_path: Path) -> None:

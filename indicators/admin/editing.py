@@ -155,9 +155,16 @@ def propose(
     store: Store,
     viewer: Viewer,
     edited: Mapping[str, pd.DataFrame | Iterable[Mapping[str, object]]],
+    catalogue: Iterable[Mapping[str, object]] | None = None,
+    valid_from: dt.date | None = None,
 ) -> Proposal:
     """What saving these edited tables would change, and every problem it would have
-    (the definition's own rules, codes and messages). Nothing is written."""
+    (the definition's own rules, codes and messages). Nothing is written.
+
+    `catalogue`: the indicator catalogue edited as rows (`catalogue_rows`): a changed row
+    corrects its indicator, or makes a new version in force from `valid_from` when what it
+    measures changed; a row with a new code adds an indicator. An indicator left out of the
+    rows stays as it is (values refer to it: it is never removed)."""
     require_role(viewer, "evaluator")
     unknown = set(edited) - set(TABLES)
     if unknown:
@@ -168,13 +175,72 @@ def propose(
     new_tables = {table: normalise_rows(table, frame) for table, frame in edited.items()}
     for table, table_rows in new_tables.items():
         texts[FILES[table]] = csv_text(table, table_rows)
-    definition, problems = read_files(texts)
     changes = [
         change
         for table, table_rows in new_tables.items()
         for change in differences(table, current_rows[table], table_rows)
     ]
-    return Proposal(changes, problems, definition, new_tables)
+    problems: list[DefinitionProblem] = []
+    start = None
+    if catalogue is not None:
+        edited_catalogue = _catalogue_edits(current, catalogue)
+        changes += edited_catalogue.changes
+        problems += edited_catalogue.problems
+        texts[FILES["indicators"]] = edited_catalogue.text
+        if edited_catalogue.new_versions:
+            start = _version_start(store, valid_from)
+            for indicator in edited_catalogue.new_versions:
+                problems += _too_early(store, viewer, indicator, start)
+    definition, read_problems = read_files(texts)
+    return Proposal(changes, problems + read_problems, definition, new_tables, start)
+
+
+def catalogue_rows(store: Store, viewer: Viewer) -> list[Row]:
+    """The indicator catalogue as rows of text (lists joined by ';'), one per indicator in
+    its current version: what the Excel round trip writes and reads back."""
+    require_role(viewer, "evaluator")
+    return [{"code": i.code, **indicator_row(i)} for i in stored_definition(store).indicators]
+
+
+@dataclass(frozen=True)
+class _CatalogueEdits:
+    changes: list[Change]
+    problems: list[DefinitionProblem]
+    text: str  # indicators.yaml as edited
+    new_versions: list[Indicator]
+
+
+def _catalogue_edits(
+    current: Definition, edited: Iterable[Mapping[str, object]]
+) -> _CatalogueEdits:
+    old = {i.code: i for i in current.indicators}
+    indicators = list(current.indicators)
+    changes: list[Change] = []
+    problems: list[DefinitionProblem] = []
+    added: list[Row] = []
+    new_versions: list[Indicator] = []
+    for record in edited:
+        row = {k: _text(v) for k, v in record.items() if k in CATALOGUE_COLUMNS}
+        code = row.get("code", "")
+        if not any(v for k, v in row.items() if k != "version"):
+            continue  # an empty row
+        if code in old:
+            new, before, after, found = _edited(old[code], row)
+            problems += found
+            if after != before:
+                changes.append(Change("indicators", "changed", code, before, after))
+                indicators[indicators.index(old[code])] = new
+                if new.version != old[code].version:
+                    new_versions.append(new)
+        else:
+            fresh = new_indicator_row(code) | {
+                k: v for k, v in row.items() if k in INDICATOR_FIELDS and v
+            }
+            added.append(fresh)
+            changes.append(Change("indicators", "added", code, None, fresh))
+    catalogue = documents(dataclasses.replace(current, indicators=tuple(indicators)))["indicators"]
+    catalogue["indicators"] += [_sheet_entry(row) for row in added]
+    return _CatalogueEdits(changes, problems, yaml_text(catalogue), new_versions)
 
 
 def save(store: Store, viewer: Viewer, proposal: Proposal, reason: str) -> LoadSummary:
@@ -234,6 +300,7 @@ INDICATOR_FIELDS = (
     "disaggregations",
     "aliases",
 )
+CATALOGUE_COLUMNS = ["code", "version", *INDICATOR_FIELDS]  # the catalogue as rows
 
 
 def indicator_row(indicator: Indicator) -> Row:
@@ -273,6 +340,24 @@ def propose_indicator(
             f"Indicateur inconnu : « {code} ».",
             f"Unknown indicator: '{code}'.",
         )
+    new, before, after, problems = _edited(old, edits)
+    indicators = tuple(new if i.code == code else i for i in current.indicators)
+    texts = dict(files(dataclasses.replace(current, indicators=indicators)))
+    definition, read_problems = read_files(texts)
+    changes = [] if after == before else [Change("indicators", "changed", code, before, after)]
+    start = None
+    if new.version != old.version:
+        start = _version_start(store, valid_from)
+        problems += _too_early(store, viewer, new, start)
+    return Proposal(changes, problems + read_problems, definition, {}, start)
+
+
+def _edited(
+    old: Indicator, edits: Mapping[str, object]
+) -> tuple[Indicator, Row, Row, list[DefinitionProblem]]:
+    """The indicator with `edits` applied to its fields (a new version when what it measures
+    changed), its row before and after, and the problems of the edited numbers."""
+    code = old.code
     before = indicator_row(old)
     after = dict(before)
     after.update({k: _text(v) for k, v in edits.items() if k in INDICATOR_FIELDS})
@@ -308,32 +393,31 @@ def propose_indicator(
     if _measures_differently(old, new):
         new = dataclasses.replace(new, version=old.version + 1)
         after["version"] = str(new.version)
-    indicators = tuple(new if i.code == code else i for i in current.indicators)
-    texts = dict(files(dataclasses.replace(current, indicators=indicators)))
-    definition, read_problems = read_files(texts)
-    changes = [] if after == before else [Change("indicators", "changed", code, before, after)]
-    start = None
-    if new.version != old.version:
-        now = store.clock()
-        day = valid_from or now.date()
-        start = now if day == now.date() else dt.datetime.combine(day, dt.time())
-        since = indicator_history(store, viewer, code)["valid_from"].iloc[-1]
-        if start <= since:
-            problems.append(
-                DefinitionProblem(
-                    "version-starts-too-early",
-                    FILES["indicators"],
-                    None,
-                    code,
-                    {
-                        "value": code,
-                        "version": new.version,
-                        "date": f"{start:%d/%m/%Y}",
-                        "since": f"{since:%d/%m/%Y}",
-                    },
-                )
-            )
-    return Proposal(changes, problems + read_problems, definition, {}, start)
+    return new, before, after, problems
+
+
+def _version_start(store: Store, valid_from: dt.date | None) -> dt.datetime:
+    """When a new version saved now with `valid_from` (default today) is in force."""
+    now = store.clock()
+    day = valid_from or now.date()
+    return now if day == now.date() else dt.datetime.combine(day, dt.time())
+
+
+def _too_early(
+    store: Store, viewer: Viewer, new: Indicator, start: dt.datetime
+) -> list[DefinitionProblem]:
+    since = indicator_history(store, viewer, new.code)["valid_from"].iloc[-1]
+    if start > since:
+        return []
+    fields = {
+        "value": new.code,
+        "version": new.version,
+        "date": f"{start:%d/%m/%Y}",
+        "since": f"{since:%d/%m/%Y}",
+    }
+    return [
+        DefinitionProblem("version-starts-too-early", FILES["indicators"], None, new.code, fields)
+    ]
 
 
 def _measures_differently(old: Indicator, new: Indicator) -> bool:

@@ -3,7 +3,8 @@ drop-downs for the closed lists and the codes), read back through the sandboxed 
 compared with the store's definition before anything is saved (`editing.propose`).
 
 A sheet left out of the returned workbook leaves its table as it is: only the tables present
-are proposed. Text a spreadsheet would run as a formula is written with a leading apostrophe
+are proposed. The sheet Indicateurs holds the catalogue, one row per indicator: a changed row
+corrects it, or makes a new version when what it measures changed; a new code adds one. Text a spreadsheet would run as a formula is written with a leading apostrophe
 and read back without it, so a round trip without edits gives no difference.
 """
 
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Font, PatternFill
@@ -19,16 +22,29 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.access.viewer import Viewer, require_role
-from indicators.admin.editing import Proposal, normalise_rows, propose, tables
+from indicators.admin.editing import (
+    CATALOGUE_COLUMNS,
+    Proposal,
+    catalogue_rows,
+    normalise_rows,
+    propose,
+    tables,
+)
 from indicators.common.formula_guard import FORMULA_STARTS, safe_cell
 from indicators.definition.loading import CSV_COLUMNS
 from indicators.definition.model import (
+    AGGREGATION_RULES,
     COMMITMENT_STATUSES,
+    DEDUPLICATION_RULES,
     EDUCATION_PRIORITIES,
+    FREQUENCIES,
+    INDICATOR_TYPES,
     ORGANISATION_TYPES,
     PERIOD_KINDS,
     PLACE_KINDS,
+    POLARITIES,
     TARGET_KINDS,
+    UNITS,
 )
 from indicators.definition.writing import TABLES, Row
 from indicators.ingest.reader import read_workbook
@@ -42,6 +58,7 @@ SHEETS = {
     "periods": "Périodes",
     "targets": "Cibles",
 }
+CATALOGUE = "Indicateurs"  # the indicator catalogue, one row per indicator (lists joined by ';')
 LISTS = "Listes"
 NUMBERS = {"value", "targeted", "pupils_6e", "pupils_5e", "pupils_4e", "pupils_3e"}
 DATES = {"start", "end", "due"}
@@ -69,6 +86,12 @@ def workbook_bytes(store: Store, viewer: Viewer) -> bytes:
         "periods": [p.code for p in definition.periods],
         "years": [p.code for p in definition.periods if p.kind == "school_year"],
         "target_places": ["*", *(p.code for p in definition.places)],
+        "types": list(INDICATOR_TYPES),
+        "units": list(UNITS),
+        "polarities": list(POLARITIES),
+        "aggregations": list(AGGREGATION_RULES),
+        "deduplications": list(DEDUPLICATION_RULES),
+        "frequencies": list(FREQUENCIES),
     }
     book = openpyxl.Workbook()
     list_sheet = book.worksheets[0]
@@ -98,31 +121,56 @@ def workbook_bytes(store: Store, viewer: Viewer) -> bytes:
         },
     }
     for table in TABLES:
-        sheet = book.create_sheet(SHEETS[table])
-        columns = CSV_COLUMNS[table]
-        for col, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=col, value=column)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            sheet.column_dimensions[get_column_letter(col)].width = max(12, len(column) + 4)
         frame = frames[table]
-        for r, record in enumerate(frame.to_dict("records"), start=2):
-            for col, column in enumerate(columns, start=1):
-                sheet.cell(row=r, column=col, value=_cell(column, str(record[column] or "")))
-        last = max(len(frame) + 200, 500)
-        for column, list_name in drops[table].items():
-            letter = get_column_letter(columns.index(column) + 1)
-            check = DataValidation(type="list", formula1=f"={ranges[list_name]}", allow_blank=True)
-            check.error = "Choisissez une valeur de la liste / pick a value from the list"
-            check.showErrorMessage = True
-            sheet.add_data_validation(check)
-            check.add(f"{letter}2:{letter}{last}")
-        sheet.freeze_panes = "A2"
-    book.move_sheet(LISTS, offset=len(TABLES))
+        _table_sheet(
+            book, SHEETS[table], CSV_COLUMNS[table], frame.to_dict("records"), drops[table], ranges
+        )
+    catalogue_drops = {
+        "node": "nodes",
+        "type": "types",
+        "unit": "units",
+        "polarity": "polarities",
+        "aggregation_time": "aggregations",
+        "aggregation_space": "aggregations",
+        "deduplication_rule": "deduplications",
+        "frequency": "frequencies",
+    }
+    records = catalogue_rows(store, viewer)
+    _table_sheet(book, CATALOGUE, CATALOGUE_COLUMNS, records, catalogue_drops, ranges)
+    book.move_sheet(LISTS, offset=len(TABLES) + 1)
     out = io.BytesIO()
     book.save(out)
     store.audit(viewer.username, "export", "definition.xlsx")
     return out.getvalue()
+
+
+def _table_sheet(
+    book: openpyxl.Workbook,
+    title: str,
+    columns: list[str],
+    records: Sequence[Mapping[Any, Any]],
+    drops: dict[str, str],
+    ranges: dict[str, str],
+) -> None:
+    """One table as a sheet: bold header, one row per record, drop-downs from the lists."""
+    sheet = book.create_sheet(title)
+    for col, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=col, value=column)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[get_column_letter(col)].width = max(12, len(column) + 4)
+    for r, record in enumerate(records, start=2):
+        for col, column in enumerate(columns, start=1):
+            sheet.cell(row=r, column=col, value=_cell(column, str(record[column] or "")))
+    last = max(len(records) + 200, 500)
+    for column, list_name in drops.items():
+        letter = get_column_letter(columns.index(column) + 1)
+        check = DataValidation(type="list", formula1=f"={ranges[list_name]}", allow_blank=True)
+        check.error = "Choisissez une valeur de la liste / pick a value from the list"
+        check.showErrorMessage = True
+        sheet.add_data_validation(check)
+        check.add(f"{letter}2:{letter}{last}")
+    sheet.freeze_panes = "A2"
 
 
 def _cell(column: str, text: str) -> object:
@@ -155,12 +203,13 @@ def read_tables(path: Path, name: str) -> tuple[dict[str, list[Row]], list[str]]
     by_name = {sheet.name.strip().casefold(): sheet for sheet in workbook.sheets}
     found: dict[str, list[Row]] = {}
     notes: list[str] = []
-    for table, title in SHEETS.items():
+    every = {table: (title, CSV_COLUMNS[table]) for table, title in SHEETS.items()}
+    every["indicators"] = (CATALOGUE, CATALOGUE_COLUMNS)
+    for table, (title, columns) in every.items():
         sheet = by_name.get(title.casefold()) or by_name.get(table)
         if sheet is None:
             continue
         grid = sheet.rows
-        columns = CSV_COLUMNS[table]
         header_at = next(
             (
                 i
@@ -180,19 +229,21 @@ def read_tables(path: Path, name: str) -> tuple[dict[str, list[Row]], list[str]]
             {column: _unguarded(row[header.index(column)]) for column in columns}
             for row in grid[header_at + 1 :]
         ]
-        found[table] = normalise_rows(table, records)
+        found[table] = normalise_rows(table, records, columns)
     return found, notes
 
 
 def propose_workbook(
     store: Store, viewer: Viewer, path: Path, name: str
 ) -> tuple[Proposal, list[str]]:
-    """What saving an edited workbook would change, with its problems and reading notes."""
+    """What saving an edited workbook would change, with its problems and reading notes
+    (its sheet Indicateurs: corrections, new versions in force from today, new indicators)."""
     require_role(viewer, "evaluator")
     found, notes = read_tables(path, name)
     if not found:
         notes.append(
             "Aucune feuille de la définition reconnue (Lieux, Organisations, Engagements,"
-            " Périodes, Cibles) : rien à comparer."
+            " Périodes, Cibles, Indicateurs) : rien à comparer."
         )
-    return propose(store, viewer, found), notes
+    catalogue = found.pop("indicators", None)
+    return propose(store, viewer, found, catalogue), notes

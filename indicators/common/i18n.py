@@ -1122,10 +1122,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.excel_help": (
         "Téléchargez le classeur, modifiez-le (les listes déroulantes proposent les valeurs"
         " permises), puis déposez-le ici : les différences s'affichent avant tout enregistrement."
-        " Une feuille retirée du classeur laisse sa table telle quelle.",
+        " Une feuille retirée du classeur laisse sa table telle quelle. Dans la feuille"
+        " Indicateurs, changer ce qu'un indicateur mesure (type, unité, règles, ventilations)"
+        " crée une nouvelle version en vigueur dès l'enregistrement ; une ligne avec un nouveau"
+        " code ajoute un indicateur.",
         "Download the workbook, edit it (drop-downs offer the allowed values), then upload it"
         " here: the differences are shown before anything is saved. A sheet removed from the"
-        " workbook leaves its table as it is.",
+        " workbook leaves its table as it is. In the sheet Indicateurs, changing what an"
+        " indicator measures (type, unit, rules, breakdowns) makes a new version in force from"
+        " the save; a row with a new code adds an indicator.",
     ),
     "admin.upload": ("Classeur de définition modifié", "Edited definition workbook"),
     "admin.unreadable": (
