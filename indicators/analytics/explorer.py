@@ -54,6 +54,7 @@ DIMENSIONS: dict[str, str] = {
     "version": "indicator_version",
 }
 BREAKDOWNS = ("sex", "grade")  # dimensions read from the values' disaggregation
+PARAMS = ("ind", "rows", "cols", "chart", "grain")  # with f_<dimension>: the view's parameters
 CHARTS = ("table", "line", "bars", "heatmap")
 GRAINS = ("school_year", "term")
 # the dimensions of the figures published to partners (progress.figures): scope, period,
