@@ -194,9 +194,21 @@ if behind.cells.empty:
     st.info(t("explorer.drill_none", lang))
 else:
     found = behind.cells
+    where = [
+        f"{f} ({s}!{c})"
+        for f, s, c in zip(found["filename"], found["sheet"], found["cell"], strict=True)
+    ]
+    more = len(where) - 5
+    st.caption(
+        t("explorer.drill_sources", lang, count=len(where), cells=", ".join(where[:5]))
+        + (t("explorer.drill_more", lang, count=more) if more > 0 else "")
+    )
     places = options["school"] | options["territory"]
     ui.table(
         {
+            t("column.file", lang): found["filename"],
+            t("column.sheet", lang): found["sheet"],
+            t("column.cell", lang): found["cell"],
             t("column.indicator", lang): found["indicator"].map(label_of),
             t("column.organisation", lang): found["organisation_name"],
             t("column.place", lang): found["place"].map(lambda p: places.get(p, p)),
@@ -204,9 +216,6 @@ else:
             t("column.breakdown", lang): found["disaggregation"],
             t("column.number", lang): [curves.number(v, result.unit, lang) for v in found["value"]],
             t("explorer.part", lang): found["part"].map(lambda p: t(f"explorer.part.{p}", lang)),
-            t("column.file", lang): found["filename"],
-            t("column.sheet", lang): found["sheet"],
-            t("column.cell", lang): found["cell"],
             t("column.at", lang): pd.to_datetime(found["uploaded_at"]).dt.strftime(
                 "%d/%m/%Y %H:%M"
             ),

@@ -126,6 +126,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aucune valeur que vous puissiez voir derrière ce chiffre.",
         "No value you may see behind this figure.",
     ),
+    "explorer.drill_sources": (
+        "{count} valeur(s) déposée(s), lues dans : {cells}",
+        "{count} uploaded value(s), read from: {cells}",
+    ),
+    "explorer.drill_more": (" et {count} autre(s)", " and {count} more"),
     "explorer.part": ("Prise en compte", "Counted"),
     "explorer.part.counted": ("comptée", "counted"),
     "explorer.part.deduplicated": (
