@@ -30,6 +30,7 @@ SECTIONS = {
     "nav.section.follow": [
         ("sync", "nav.sync", ":material/sync_alt:"),
         ("coordination", "nav.coordination", ":material/hub:"),
+        ("explorer", "nav.explorer", ":material/pivot_table_chart:"),
         ("synthesis", "nav.synthesis", ":material/summarize:"),
         ("quality", "nav.quality", ":material/fact_check:"),
         ("audit", "nav.audit", ":material/history:"),

@@ -147,6 +147,7 @@ PAGE_FILES = {
     "data": "pages/donnees.py",
     "sync": "pages/synchronisation.py",
     "coordination": "pages/coordination.py",
+    "explorer": "pages/explorateur.py",
     "synthesis": "pages/synthese.py",
     "quality": "pages/qualite.py",
     "audit": "pages/journal.py",

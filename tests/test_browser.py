@@ -635,3 +635,38 @@ def test_a_partner_shows_the_reader_an_unknown_layout_and_the_next_file_goes_in_
     assert page.get_by_text("Montrer au lecteur").count() == 0
     assert page.get_by_text("Correspondances à confirmer").count() == 0
     page.close()
+
+
+def test_an_explorer_view_drills_to_a_cell_and_survives_a_reload(
+    browser: Browser, reported_server: str
+) -> None:
+    """Build a view by hand (an indicator, schools in rows), drill to the second school's
+    figure down to its file and cell, then reload the address: the same view comes back."""
+    page = browser.new_page()
+    page.goto(f"{reported_server}/explorateur")
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    picker = page.locator(".stMultiSelect").first
+    picker.click()
+    page.keyboard.type("Visites")
+    settled(page, lambda: page.get_by_role("option").first.click())
+    page.keyboard.press("Escape")
+    rows = page.locator(".stSelectbox").first
+    rows.click()
+    settled(page, lambda: page.get_by_role("option", name="Collège").click())
+    page.wait_for_function("() => location.search.includes('rows=school')", timeout=15_000)
+    assert "ind=visites-entreprise" in page.url
+    drill_row = page.locator(".stSelectbox").nth(4)
+    drill_row.scroll_into_view_if_needed()
+    drill_row.click()
+    settled(page, lambda: page.get_by_role("option", name="Collège du Moulin").click())
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=15_000)
+    address = page.url
+    page.reload()
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    page.get_by_text("ent-valmont-10.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    assert page.url == address
+    # the indicator is chosen again, schools are the rows again (the first school's figure,
+    # drilled by default, comes from Valmont's file)
+    assert "Visites" in page.locator(".stMultiSelect").first.inner_text()
+    page.close()

@@ -15,6 +15,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "upload": ("evaluator", "partner"),
     "sync": ("evaluator", "partner", "funder"),
     "coordination": ("evaluator", "partner", "funder"),
+    "explorer": ("evaluator", "partner"),  # free pivots: funders get fixed tables (DOMAIN.md)
     "synthesis": ("evaluator", "funder"),
     "quality": ("evaluator",),
     "audit": ("evaluator",),

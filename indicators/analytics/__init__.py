@@ -8,6 +8,7 @@ __all__ = [
     "attack",
     "catalogue",
     "coordination",
+    "explorer",
     "figures",
     "learning",
     "progress",

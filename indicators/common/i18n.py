@@ -44,6 +44,99 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Upload {done} of {total}: {file}",
     ),
     "nav.catalogue": ("Catalogue", "Catalogue"),
+    "nav.explorer": ("Explorateur", "Explorer"),
+    "explorer.title": ("Explorateur", "Explorer"),
+    "explorer.intro.evaluator": (
+        "Croisez un ou plusieurs indicateurs par deux dimensions ; chaque chiffre suit les règles"
+        " de son indicateur. Choisissez ensuite un chiffre pour voir les valeurs déposées qui le"
+        " font, jusqu'au fichier, à la feuille et à la cellule. La vue est dans l'adresse de la"
+        " page : copiez-la pour la garder ou l'envoyer.",
+        "Cross one or more indicators by two dimensions; each figure follows its indicator's"
+        " rules. Then pick a figure to see the uploaded values behind it, down to the file, sheet"
+        " and cell. The view is in the page's address: copy it to keep or send it.",
+    ),
+    "explorer.intro.partner": (
+        "Vos propres chiffres par toutes les dimensions, et les chiffres collectifs publiés aux"
+        " partenaires (masqués quand ils permettraient de retrouver la valeur d'une autre"
+        " organisation). La vue est dans l'adresse de la page.",
+        "Your own figures by every dimension, and the collective figures published to partners"
+        " (hidden where they would give away another organisation's value). The view is in the"
+        " page's address.",
+    ),
+    "explorer.indicators": ("Indicateurs", "Indicators"),
+    "explorer.indicators_help": (
+        "Tapez un code, un libellé ou un nœud de la théorie du changement.",
+        "Type a code, a label or a theory-of-change node.",
+    ),
+    "explorer.rows": ("Lignes", "Rows"),
+    "explorer.columns": ("Colonnes", "Columns"),
+    "explorer.none": ("(aucune)", "(none)"),
+    "explorer.grain": ("Périodes", "Periods"),
+    "explorer.grain.school_year": ("Années scolaires", "School years"),
+    "explorer.grain.term": ("Trimestres", "Terms"),
+    "explorer.chart": ("Présentation", "Display"),
+    "explorer.chart.table": ("Tableau", "Table"),
+    "explorer.chart.line": ("Courbes", "Lines"),
+    "explorer.chart.bars": ("Barres", "Bars"),
+    "explorer.chart.heatmap": ("Carte de chaleur", "Heatmap"),
+    "explorer.filters": ("Filtres", "Filters"),
+    "explorer.dim.period": ("Période", "Period"),
+    "explorer.dim.territory": ("Territoire", "Territory"),
+    "explorer.dim.school": ("Collège", "School"),
+    "explorer.dim.priority": ("Éducation prioritaire (REP/REP+)", "Priority education (REP/REP+)"),
+    "explorer.dim.partner": ("Partenaire", "Partner"),
+    "explorer.dim.partner_type": ("Type de partenaire", "Partner type"),
+    "explorer.dim.sex": ("Sexe", "Sex"),
+    "explorer.dim.grade": ("Niveau", "Grade"),
+    "explorer.dim.version": ("Version de l'indicateur", "Indicator version"),
+    "explorer.version": ("version {version}", "version {version}"),
+    "explorer.pick": (
+        "Choisissez au moins un indicateur pour commencer.",
+        "Choose at least one indicator to start.",
+    ),
+    "explorer.empty": (
+        "Aucune valeur ne correspond à cette vue.",
+        "No value matches this view.",
+    ),
+    "explorer.period_shown": (
+        "Chiffres de la période {period} (la dernière avec des valeurs) : placez « Période » en"
+        " lignes ou en colonnes pour voir les autres.",
+        "Figures of {period} (the latest with values): put 'Period' in rows or columns to see the"
+        " others.",
+    ),
+    "explorer.hidden": ("masqué", "hidden"),
+    "explorer.hidden_note": (
+        "« masqué » : un chiffre que votre rôle ne permet pas de voir (trop peu d'organisations"
+        " derrière lui, une organisation dominante, ou un chiffre qui permettrait d'en retrouver"
+        " un autre par soustraction).",
+        "'hidden': a figure your role may not see (too few organisations behind it, one dominant"
+        " organisation, or a figure that would give away another by subtraction).",
+    ),
+    "explorer.total": ("Ensemble", "All"),
+    "explorer.drill": ("Les valeurs derrière un chiffre", "The values behind a figure"),
+    "explorer.drill_row": ("Ligne", "Row"),
+    "explorer.drill_column": ("Colonne", "Column"),
+    "explorer.drill_others": (
+        "{count} valeur(s) d'autres organisations entrent aussi dans ce chiffre ; elles ne vous"
+        " sont pas montrées.",
+        "{count} value(s) of other organisations also go into this figure; they are not shown"
+        " to you.",
+    ),
+    "explorer.drill_none": (
+        "Aucune valeur que vous puissiez voir derrière ce chiffre.",
+        "No value you may see behind this figure.",
+    ),
+    "explorer.drill_sources": (
+        "{count} valeur(s) déposée(s), lues dans : {cells}",
+        "{count} uploaded value(s), read from: {cells}",
+    ),
+    "explorer.drill_more": (" et {count} autre(s)", " and {count} more"),
+    "explorer.part": ("Prise en compte", "Counted"),
+    "explorer.part.counted": ("comptée", "counted"),
+    "explorer.part.deduplicated": (
+        "écartée (dédoublonnage : une valeur plus grande compte les mêmes jeunes)",
+        "left out (de-duplication: a larger value counts the same young people)",
+    ),
     "nav.theory": ("Théorie du changement", "Theory of change"),
     "nav.section.definition": ("Définition commune", "Common definition"),
     "catalogue.title": ("Catalogue des indicateurs communs", "Common indicator catalogue"),

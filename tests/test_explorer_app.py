@@ -1,0 +1,98 @@
+"""AppTest of the Explorateur page for each role: a view read from the address, its table in
+French numbers, the drill-down to file, sheet and cell, the view written back to the address,
+and a refusal of mixed units."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators.store.database import Store
+from tests.stored import reported
+from tests.test_app import PAGES, ROLE_ACCOUNTS, started
+
+PAGE = PAGES["explorer"]
+SCHOOL_1, SCHOOL_2 = "0950001K", "0950002L"
+
+
+def opened(store: Store, role: str, **params: str) -> AppTest:
+    """The explorer opened by `role` at an address holding `params`."""
+    at = started(store, ROLE_ACCOUNTS[role])
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_of(at: AppTest) -> dict[str, list[str]]:
+    frame = at.dataframe[0].value
+    return {
+        str(i): [str(v) for v in row] for i, row in zip(frame.index, frame.to_numpy(), strict=True)
+    }
+
+
+def test_the_evaluator_builds_a_view_from_the_address_and_drills_to_a_cell(
+    app_store: Store,
+) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="visites-entreprise", rows="school")
+    assert at.title[0].value == "Explorateur"
+    assert at.multiselect(key="explorer_indicators").value == ["visites-entreprise"]
+    assert at.selectbox(key="explorer_rows").value == "school"
+    assert table_of(at) == {"Collège des Tilleuls": ["3"], "Collège du Moulin": ["2"]}
+    # the figure of the first school comes from Valmont's file, sheet Bilan, cell D2
+    drilled = at.dataframe[1].value
+    assert list(drilled["Fichier"]) == ["ent-valmont-10.xlsx"]
+    assert list(drilled["Feuille"]) == ["Bilan"] and list(drilled["Cellule"]) == ["D2"]
+    at.selectbox(key="explorer_drill_row").set_value(SCHOOL_2).run()
+    assert list(at.dataframe[1].value["Fichier"]) == ["asso-elan-11.xlsx"]
+
+
+def test_a_changed_view_goes_to_the_address_and_comes_back_from_it(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="visites-entreprise")
+    at.selectbox(key="explorer_rows").set_value("partner_type").run()
+    at.selectbox(key="explorer_chart").set_value("bars").run()
+    assert not at.exception, at.exception
+    flat = {k: at.query_params[k] for k in at.query_params}
+    flat = {k: v if isinstance(v, str) else v[-1] for k, v in flat.items()}
+    assert flat == {"ind": "visites-entreprise", "rows": "partner_type", "chart": "bars"}
+    assert at.get("plotly_chart")
+    again = opened(app_store, "evaluator", **flat)
+    assert again.selectbox(key="explorer_rows").value == "partner_type"
+    assert again.selectbox(key="explorer_chart").value == "bars"
+    assert table_of(again) == table_of(at)
+    assert "Association" in table_of(again)
+
+
+def test_a_partner_sees_its_own_figures_and_hidden_ones_marked(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "partner", ind="visites-entreprise", rows="school")
+    assert table_of(at) == {"Collège des Tilleuls": ["3"], "Collège du Moulin": ["masqué"]}
+    assert any("masqué" in c.value for c in at.caption)
+    at.selectbox(key="explorer_drill_row").set_value(SCHOOL_2).run()
+    assert any("1 valeur(s) d'autres organisations" in c.value for c in at.caption)
+    assert "asso-elan" not in str([d.value for d in at.dataframe])
+    assert len(at.dataframe) == 1  # the other organisation's cells are not shown
+
+
+def test_the_funder_has_no_explorer(app_store: Store) -> None:
+    at = started(app_store, ROLE_ACCOUNTS["funder"])
+    with pytest.raises(Exception, match="Could not find a navigation page"):
+        at.switch_page(PAGE).run()
+
+
+def test_mixed_units_are_refused_with_a_sentence(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="visites-entreprise,jeunes-touches")
+    assert "même unité" in at.warning[0].value
+    assert not at.dataframe
+
+
+def test_the_page_speaks_english(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="jeunes-touches", rows="partner", lang="en")
+    assert at.title[0].value == "Explorer"
+    assert at.selectbox(key="explorer_rows").label == "Rows"
+    assert at.query_params["lang"] in ("en", ["en"])
