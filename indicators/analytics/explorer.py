@@ -613,6 +613,7 @@ def members(store: Store, viewer: Viewer, dimension: str, lang: str = "fr") -> d
             )
         )
     if dimension == "version":
-        latest = int(store.query("indicators")["version"].max() or 1)
+        versions = store.query("indicators")["version"].dropna()
+        latest = int(versions.max()) if len(versions) else 1
         return {str(v): str(v) for v in range(1, latest + 1)}
     return {}
