@@ -549,9 +549,9 @@ def _uploads(
 
 
 def _review(store: Store) -> int:
-    """The evaluator accepts every submission of a school year ended before the current one."""
+    """The evaluator accepts the submissions of every school year with data but the last."""
     submissions = store.query("all_submissions")
-    cutoff = dt.datetime(FIRST_YEAR + YEARS - 1, 9, 1)
+    cutoff = dt.datetime(FIRST_YEAR + YEARS - 1, 10, 1)  # after the due date of the one before
     past = submissions[
         (submissions["status"] == "received") & (submissions["uploaded_at"] < cutoff)
     ]
