@@ -30,7 +30,13 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.access.disclosure import key_of, nests_of, primary, protect, with_remainders
+from indicators.access.disclosure import (
+    keys_of,
+    nests_of,
+    primary,
+    protect,
+    with_remainders,
+)
 from indicators.access.publications import frozen
 from indicators.access.viewer import Viewer, own_organisation, require_role
 from indicators.analytics.figures import threshold
@@ -300,12 +306,13 @@ def protected(
     figure; `own` is a partner's organisation, whose figures of its own values only it sees.
     Hidden figures have their value, numerator, denominator and gross sum emptied."""
     frame = frame.reset_index(drop=True)
-    keys = [key_of(r) for r in frame.to_dict("records")]
+    keys = keys_of(frame)
     behind: dict[Any, dict[str, float]] = {}
-    for row in shares.to_dict("records"):
-        behind.setdefault(key_of(row), {})[str(row["organisation"])] = float(
-            row["amount"] if not pd.isna(row["amount"]) else 0.0
-        )
+    amounts = pd.to_numeric(shares["amount"], errors="coerce").fillna(0.0).astype(float)
+    for key, organisation, amount in zip(
+        keys_of(shares), shares["organisation"].astype(str).tolist(), amounts.tolist(), strict=True
+    ):
+        behind.setdefault(key, {})[organisation] = amount
     own_only = [bool(own) and set(behind.get(k, {})) == {own} for k in keys]
     units = frame["indicator"].map(_units(store))
     limit = threshold(store)
