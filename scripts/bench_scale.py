@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def machine() -> list[str]:
         f"system: {platform.platform()}",
         f"python {platform.python_version()}, duckdb {duckdb.__version__}, pandas"
         f" {pd.__version__}, streamlit {streamlit.__version__}, python-calamine"
-        f" {getattr(python_calamine, '__version__', '?')}",
+        f" {metadata.version('python-calamine')}",
         f"load average at start: {load}",
     ]
 
