@@ -115,24 +115,91 @@ def equations(nests: Iterable[Nest], hidden: Collection[Key]) -> list[dict[Key, 
     return out
 
 
-def derivable(nests: Iterable[Nest], hidden: Collection[Key]) -> set[Key]:
+def derivable(
+    nests: Iterable[Nest], hidden: Collection[Key], solved: dict[Any, set[Key]] | None = None
+) -> set[Key]:
     """The hidden cells whose value follows from the published ones through the nests.
 
     Unknowns are the hidden cells; each nest gives one linear equation, its published members
     moved to the right-hand side. A hidden cell is derivable iff its unit vector lies in the
-    row space of the coefficient matrix: iff appending it as a row does not raise the rank,
-    which is the same as every vector of the matrix's null space being zero on it. Equations
-    that share no unknown are solved apart (independent systems)."""
+    row space of the coefficient matrix. Equations that share no unknown are solved apart
+    (independent systems), each by exact elimination (`_pinned`). `solved`: the answers for
+    systems met before (a cache kept by a caller that asks again with a few more cells hidden:
+    most systems are then unchanged)."""
     found: set[Key] = set()
     for rows in _components(equations(nests, hidden)):
-        unknowns = sorted({k for row in rows for k in row}, key=repr)
-        index = {k: i for i, k in enumerate(unknowns)}
-        matrix = np.zeros((len(rows), len(unknowns)))
-        for r, row in enumerate(rows):
-            for k, v in row.items():
-                matrix[r, index[k]] = v
-        found |= _in_row_space(matrix, unknowns)
+        if solved is None:
+            found |= _pinned(rows)
+            continue
+        key = frozenset(frozenset(row.items()) for row in rows)
+        if key not in solved:
+            solved[key] = _pinned(rows)
+        found |= solved[key]
     return found
+
+
+def _pinned(rows: Sequence[Mapping[Key, float]]) -> set[Key]:
+    """The unknowns whose unit vector lies in the row space of `rows` (sparse equations).
+
+    Gauss-Jordan elimination in exact integer arithmetic (the coefficients are small integers;
+    rows are scaled rather than divided, and kept divided by their gcd), the basis kept fully
+    reduced as each equation comes in: every basis row is non-zero in its pivot column and zero
+    in every other pivot column. A vector of the row space is then the combination of basis
+    rows given by its own pivot entries, so a unit vector is in it iff a basis row holds its
+    unknown alone. Sparse: the cost follows the non-zero entries, where a dense SVD (the
+    reference in tests/test_disclosure_speed.py) cost the cube of the size."""
+    basis: dict[Key, dict[Key, int]] = {}  # pivot -> its reduced row
+    holders: dict[Key, set[Key]] = {}  # non-pivot unknown -> pivots of the rows holding it
+    for equation in rows:
+        row = {k: _integer(v) for k, v in equation.items() if v}
+        for pivot in [k for k in row if k in basis]:
+            _eliminate(row, pivot, basis[pivot])
+        if not row:
+            continue  # a combination of the equations before it
+        pivot = next(iter(row))
+        for other in holders.pop(pivot, set()):
+            before = set(basis[other])
+            _eliminate(basis[other], pivot, row)
+            after = set(basis[other])
+            for k in before - after:
+                if k != pivot:
+                    holders[k].discard(other)
+            for k in after - before:
+                holders.setdefault(k, set()).add(other)
+        basis[pivot] = row
+        for k in row:
+            if k != pivot:
+                holders.setdefault(k, set()).add(pivot)
+    return {pivot for pivot, row in basis.items() if len(row) == 1}
+
+
+def _integer(value: float) -> int:
+    """A coefficient of `equations` (a sum of +1 and -1) as the integer it is."""
+    whole = round(value)
+    if whole != value:
+        raise ValueError(f"not an integer coefficient: {value}")
+    return whole
+
+
+def _eliminate(row: dict[Key, int], pivot: Key, other: Mapping[Key, int]) -> None:
+    """row := a * row - b * other, in place, so that row[pivot] becomes 0 (a = other[pivot],
+    b = row[pivot] over their gcd); zeros dropped, the row divided by the gcd of its entries."""
+    b, a = row[pivot], other[pivot]
+    common = math.gcd(a, b)
+    a, b = a // common, b // common
+    if a != 1:
+        for k in row:
+            row[k] *= a
+    for k, v in other.items():
+        value = row.get(k, 0) - b * v
+        if value:
+            row[k] = value
+        else:
+            row.pop(k, None)
+    divisor = math.gcd(*row.values()) if row else 1
+    if divisor > 1:
+        for k in row:
+            row[k] //= divisor
 
 
 def _components(rows: list[dict[Key, float]]) -> list[list[dict[Key, float]]]:
@@ -153,17 +220,6 @@ def _components(rows: list[dict[Key, float]]) -> list[list[dict[Key, float]]]:
     for row in rows:
         groups.setdefault(root(next(iter(row))), []).append(row)
     return list(groups.values())
-
-
-def _in_row_space(matrix: np.ndarray, unknowns: Sequence[Key]) -> set[Key]:
-    """The unknowns whose unit vector lies in the row space of `matrix`."""
-    _, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > TOLERANCE * max(1.0, float(singular.max(initial=0.0)))).sum())
-    null = vt[rank:]  # rows spanning the null space
-    if null.size == 0:
-        return set(unknowns)
-    free = np.abs(null).max(axis=0) > 1e-7
-    return {k for k, f in zip(unknowns, free, strict=True) if not f}
 
 
 def derive(
@@ -230,27 +286,122 @@ def protect(
         for member in nest.members:
             by_cell.setdefault(member, []).append(nest)
     stuck: set[Key] = set()
+    turns = _Turns(nests, out, stuck, (contributions, organisations, small, own), values)
     while True:
-        exposed_nest = _exposed_nest(
-            nests, out, stuck, (contributions, organisations, small, own), values
-        )
+        exposed_nest = turns.first_exposed()
         if exposed_nest is not None:
             nest = exposed_nest
         else:
-            exposed = sorted(derivable(nests, set(out)) - stuck, key=repr)
+            exposed = sorted(turns.derivable() - stuck, key=repr)
             if not exposed:
                 return out
             cell = exposed[0]
             choices = [n for n in by_cell.get(cell, []) if _complement(n, values, out, seen)]
             if not choices:
                 stuck.add(cell)  # nothing left to hide around it (cannot happen with a total)
+                turns.changed([cell])
                 continue
             nest = choices[0]
         target = _complement(nest, values, out, seen)
         if target is None:
-            stuck.update(m for m in nest.members if m in out)
+            now_stuck = [m for m in nest.members if m in out]
+            stuck.update(now_stuck)
+            turns.changed(now_stuck)
             continue
         out[target] = "complementary"
+        turns.changed([target])
+
+
+class _Turns:
+    """What each turn of `protect` asks, kept up to date as cells are hidden (or given up as
+    stuck) one at a time, instead of worked out again over every nest: the first exposed nest
+    (`_exposed`, in the order of `nests`) and the derivable hidden cells (`derivable`, by
+    independent systems: a hidden cell only changes the equations of the nests holding it,
+    hence only its own system, which is solved again; the others keep their answer). Hidden
+    cells are only ever added, so equations only gain unknowns and systems only merge."""
+
+    def __init__(
+        self,
+        nests: Sequence[Nest],
+        out: Mapping[Key, str],
+        stuck: Collection[Key],
+        evidence: Evidence,
+        values: Mapping[Key, float],
+    ) -> None:
+        self.nests = list(nests)
+        self.out, self.stuck, self.evidence, self.values = out, stuck, evidence, values
+        self.of_cell: dict[Key, list[int]] = {}  # cell -> the nests holding it, each once
+        for i, nest in enumerate(self.nests):
+            for member in dict.fromkeys(nest.members):
+                self.of_cell.setdefault(member, []).append(i)
+        self.exposed = {i for i, n in enumerate(self.nests) if self._exposed(n)}
+        self.rows: list[dict[Key, float]] = [{} for _ in self.nests]  # each nest's equation
+        self.parent: dict[Key, Key] = {}  # union-find over the unknowns
+        self.systems: dict[Key, set[int]] = {}  # root -> the nests whose equations it joins
+        self.pinned: dict[Key, set[Key]] = {}  # root -> its derivable cells, once solved
+        self._equations(range(len(self.nests)))
+
+    def _exposed(self, nest: Nest) -> bool:
+        """A nest with a single hidden member (the others reveal it), or whose published total
+        minus its shown parts reveals a sum of hidden parts that breaks a primary rule."""
+        out, values = self.out, self.values
+        present = [m for m in nest.members if m in values or m in out]
+        secret = [m for m in present if m in out]
+        if not secret or any(m in self.stuck for m in secret):
+            return False
+        if len(secret) == 1:
+            return True
+        if nest.total in out or nest.total not in values:
+            return False
+        return _sensitive(secret, self.evidence, values)
+
+    def _root(self, k: Key) -> Key:
+        parent = self.parent
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def _equations(self, indices: Iterable[int]) -> None:
+        """Write again the equations of these nests; join and reopen the systems that moved."""
+        for i in indices:
+            row = equations([self.nests[i]], self.out)
+            equation = row[0] if row else {}
+            if equation == self.rows[i]:
+                continue
+            self.rows[i] = equation
+            roots = {self._root(k) for k in equation}
+            root = roots.pop()
+            system = self.systems.setdefault(root, set())
+            for other in roots:
+                self.parent[other] = root
+                system |= self.systems.pop(other, set())
+                self.pinned.pop(other, None)
+            system.add(i)
+            self.pinned.pop(root, None)
+
+    def changed(self, cells: Iterable[Key]) -> None:
+        """These cells were just hidden or given up as stuck."""
+        touched = sorted({i for c in cells for i in self.of_cell.get(c, ())})
+        for i in touched:
+            if self._exposed(self.nests[i]):
+                self.exposed.add(i)
+            else:
+                self.exposed.discard(i)
+        self._equations(touched)
+
+    def first_exposed(self) -> Nest | None:
+        """The first exposed nest, None when there is none."""
+        return self.nests[min(self.exposed)] if self.exposed else None
+
+    def derivable(self) -> set[Key]:
+        """The hidden cells derivable now (`derivable` over every nest)."""
+        found: set[Key] = set()
+        for root, system in self.systems.items():
+            if root not in self.pinned:
+                self.pinned[root] = _pinned([self.rows[i] for i in sorted(system)])
+            found |= self.pinned[root]
+        return found
 
 
 Evidence = tuple[
@@ -259,29 +410,6 @@ Evidence = tuple[
     Mapping[Key, int] | None,
     str,
 ]
-
-
-def _exposed_nest(
-    nests: Sequence[Nest],
-    out: Mapping[Key, str],
-    stuck: Collection[Key],
-    evidence: Evidence,
-    values: Mapping[Key, float],
-) -> Nest | None:
-    """A nest with a single hidden member (the others reveal it), or whose published total
-    minus its shown parts reveals a sum of hidden parts that breaks a primary rule."""
-    for nest in nests:
-        present = [m for m in nest.members if m in values or m in out]
-        secret = [m for m in present if m in out]
-        if not secret or any(m in stuck for m in secret):
-            continue
-        if len(secret) == 1:
-            return nest
-        if nest.total in out or nest.total not in values:
-            continue
-        if _sensitive(secret, evidence, values):
-            return nest
-    return None
 
 
 def _sensitive(secret: Sequence[Key], evidence: Evidence, values: Mapping[Key, float]) -> bool:
@@ -410,6 +538,13 @@ def key_of(row: Mapping[Any, Any]) -> tuple[str, str, str, str]:
         str(row["period"]),
         str(row["disaggregation"]),
     )
+
+
+def keys_of(frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """`key_of` of every row of `frame`, without making a dict of each row."""
+    columns = [frame[c].astype(str).tolist() for c in ("indicator", "scope", "period")]
+    columns.append(frame["disaggregation"].astype(str).tolist())
+    return list(zip(*columns, strict=True))
 
 
 def primary(

@@ -23,6 +23,7 @@ cells only.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -30,7 +31,13 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.access.disclosure import key_of, nests_of, primary, protect, with_remainders
+from indicators.access.disclosure import (
+    keys_of,
+    nests_of,
+    primary,
+    protect,
+    with_remainders,
+)
 from indicators.access.publications import frozen
 from indicators.access.viewer import Viewer, own_organisation, require_role
 from indicators.analytics.figures import threshold
@@ -300,12 +307,13 @@ def protected(
     figure; `own` is a partner's organisation, whose figures of its own values only it sees.
     Hidden figures have their value, numerator, denominator and gross sum emptied."""
     frame = frame.reset_index(drop=True)
-    keys = [key_of(r) for r in frame.to_dict("records")]
+    keys = keys_of(frame)
     behind: dict[Any, dict[str, float]] = {}
-    for row in shares.to_dict("records"):
-        behind.setdefault(key_of(row), {})[str(row["organisation"])] = float(
-            row["amount"] if not pd.isna(row["amount"]) else 0.0
-        )
+    amounts = pd.to_numeric(shares["amount"], errors="coerce").fillna(0.0).astype(float)
+    for key, organisation, amount in zip(
+        keys_of(shares), shares["organisation"].astype(str).tolist(), amounts.tolist(), strict=True
+    ):
+        behind.setdefault(key, {})[organisation] = amount
     own_only = [bool(own) and set(behind.get(k, {})) == {own} for k in keys]
     units = frame["indicator"].map(_units(store))
     limit = threshold(store)
@@ -379,7 +387,33 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_FIGURES: dict[tuple[object, ...], pd.DataFrame] = {}  # see `figures`
+_FIGURES_KEPT = 32
+_FIGURES_GUARD = threading.Lock()
+
+
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
+    """`_figures`, kept per store, role, organisation and indicator until the store's data
+    change (`data_stamp`: values, reviews, publications, definition, any audited action):
+    pages ask for the same protected figures again and again, and computing them (the
+    `progress` query, then complementary suppression over every figure) grows with the data.
+    A copy is returned: callers may change it."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    stamp = tuple(store.query("data_stamp").astype(str).iloc[0].tolist())
+    own = own_organisation(viewer) if viewer.role == "partner" else ""
+    key = (str(store.path.resolve()), stamp, viewer.role, own, indicator)
+    with _FIGURES_GUARD:
+        kept = _FIGURES.get(key)
+    if kept is None:
+        kept = _figures(store, viewer, indicator)
+        with _FIGURES_GUARD:
+            _FIGURES[key] = kept
+            while len(_FIGURES) > _FIGURES_KEPT:
+                _FIGURES.pop(next(iter(_FIGURES)))
+    return kept.copy()
+
+
+def _figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     """Every figure (indicator x scope x period x disaggregation) this viewer may see.
 
     `hidden` says why a figure is withheld ('' when shown; its value is then empty; see
@@ -503,15 +537,18 @@ def progress(
     ]
     at_year = {c: p for p, c in year_at.items()}
     rows: list[dict[str, Any]] = []
+    # each indicator's figures and plan, split once (not a mask over every row per indicator)
+    figures_of = {str(c): g for c, g in chosen.groupby("indicator", sort=False, observed=True)}
+    plans_of = {str(c): g for c, g in plan.groupby("indicator", sort=False, observed=True)}
     for sheet in catalogue.to_dict("records"):
         code = str(sheet["code"])
-        mine = chosen[chosen["indicator"] == code]
+        mine = figures_of.get(code, chosen.iloc[0:0])
         values = {
             at_year[str(p)]: float(v)
             for p, v in zip(mine["period"], mine["value"], strict=True)
             if not _missing(v)
         }
-        declared = plan[plan["indicator"] == code]
+        declared = plans_of.get(code, plan.iloc[0:0])
         base = declared[declared["kind"] == "baseline"]
         goals = declared[declared["kind"] == "target"]
         for row in curve(
