@@ -898,6 +898,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         " coloured by status), the baseline (dashed grey line), the targets (green diamonds) and"
         " the expected path (dotted green line). A hidden year is hatched.",
     ),
+    "pack.all_masked": (
+        "masqué : chaque année de cet indicateur est masquée pour ce périmètre",
+        "hidden: every year of this indicator is hidden for this scope",
+    ),
     "pack.without_data": (
         "Sans donnée publiée pour ce périmètre : {items}.",
         "No published data for this scope: {items}.",

@@ -29,6 +29,7 @@ VALUE = "#1f4e79"
 BASELINE = "#6b6b6b"
 TARGET = "#2e7d32"
 HIDDEN_GREY = "#8a8a8a"  # a withheld figure's hatched mark (as curves.mark_hidden on screen)
+DPI = 150  # sharp on paper and on screen; each curve costs its pixels twice (drawn, then packed)
 LEVELS = ("activity", "output", "intermediate_outcome", "long_term_outcome", "impact")
 DARK_TEXT = {"no_data", "hidden", "on_track", "unrated", "off_track"}  # light fills
 
@@ -55,7 +56,7 @@ def curve_png(rows: pd.DataFrame, unit: str, lang: str, width_cm: float = 17.0) 
     rows = rows.sort_values("position").reset_index(drop=True)
     years = [str(p) for p in rows["period"]]
     x = list(range(len(years)))
-    figure, axis = plt.subplots(figsize=(width_cm / 2.54, 5.4 / 2.54), dpi=200)
+    figure, axis = plt.subplots(figsize=(width_cm / 2.54, 5.4 / 2.54), dpi=DPI)
     values = [float(v) if not _missing(v) else math.nan for v in rows["value"]]
     shown = [(i, v) for i, v in zip(x, values, strict=True) if not math.isnan(v)]
     tops = [v for _, v in shown]
@@ -175,9 +176,10 @@ def curve_png(rows: pd.DataFrame, unit: str, lang: str, width_cm: float = 17.0) 
         axis.legend(loc="lower right", bbox_to_anchor=(1, 1), fontsize=6.5, frameon=False, ncol=4)
     if not tops:  # every year withheld and no baseline or target: no scale to read
         axis.set_yticks([])
-    figure.tight_layout(pad=0.4)
+    # fixed margins rather than tight_layout, which draws the figure once more (37 curves)
+    figure.subplots_adjust(left=0.1, right=0.985, top=0.84, bottom=0.13)
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=200)
+    figure.savefig(out, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     plt.close(figure)
     return out.getvalue()
 

@@ -240,15 +240,16 @@ class _Document(BaseDocTemplate):
         canvas.line(MARGIN, 1.45 * cm, A4[0] - MARGIN, 1.45 * cm)
         canvas.setFont(REGULAR, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(MARGIN, 1.05 * cm, self.footer)
         # the number of pages is the previous pass's (multiBuild lays the document out until
         # the contents stop changing, so the last pass knows it)
         total = str(self._pages_before) if self._pages_before else "…"
-        canvas.drawRightString(
-            A4[0] - MARGIN,
-            1.05 * cm,
-            t("pack.page_of", self.language, page=document.page, pages=total),
-        )
+        number = t("pack.page_of", self.language, page=document.page, pages=total)
+        canvas.drawRightString(A4[0] - MARGIN, 1.05 * cm, number)
+        room = WIDTH - pdfmetrics.stringWidth(number, REGULAR, 7.5) - 0.8 * cm
+        footer = self.footer
+        while pdfmetrics.stringWidth(footer, REGULAR, 7.5) > room and len(footer) > 1:
+            footer = footer[:-2] + "…"  # a long place name is shortened, never overprinted
+        canvas.drawString(MARGIN, 1.05 * cm, footer)
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's hook)
@@ -495,13 +496,17 @@ def _indicators(summary: Summary, context: Context, styles: dict[str, ParagraphS
                 Paragraph(label("level", str(level), lang), styles["h2"]),
             ]
         state = str(progress.loc[code, "status"]) if code in progress.index else "no_data"
-        # the years up to the summary's, and the later ones that carry a target
-        after = (
-            rows_of["position"] > rows_of.loc[rows_of["period"] == summary.year, "position"].max()
-        )
-        rows_of = rows_of[~after | rows_of["target"].notna()]
-        image = curve_png(rows_of, str(sheet["unit"]), lang)
-        picture = Image(io.BytesIO(image), width=WIDTH, height=WIDTH * 5.4 / 17.0)
+        # the years up to the summary's, and the later ones up to the last target
+        year_at = rows_of.loc[rows_of["period"] == summary.year, "position"].max()
+        last = max(year_at, rows_of.loc[rows_of["target"].notna(), "position"].max())
+        rows_of = rows_of[rows_of["position"] <= (year_at if pd.isna(last) else last)]
+        plan = rows_of[["baseline", "target"]].notna().to_numpy().any()
+        picture: Flowable
+        if rows_of["value"].notna().any() or plan:
+            image = curve_png(rows_of, str(sheet["unit"]), lang)
+            picture = Image(io.BytesIO(image), width=WIDTH, height=WIDTH * 5.4 / 17.0)
+        else:  # every year withheld and nothing planned: a hatched line says so, no empty axes
+            picture = _Masked(t("pack.all_masked", lang), size=8.5)
         story.append(
             KeepTogether(
                 [
