@@ -3,6 +3,7 @@
 The view lives in the query string (explorer.ExplorerView), so that reloading or sending the
 address restores it; what each role may see is decided in indicators/analytics/explorer.py."""
 
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -94,7 +95,9 @@ with st.expander(t("explorer.filters", lang), expanded=bool(view.filters)):
         if kept:
             filters[dimension] = tuple(kept)
 
-view = ex.ExplorerView(tuple(chosen), rows, columns, filters, chart, grain)
+view = ex.ExplorerView(
+    tuple(chosen), rows, columns, filters, chart, grain, view.drill_row, view.drill_column
+)
 wanted = view.to_params()
 others = {k: v for k, v in url.items() if k not in ex.PARAMS and not k.startswith("f_")}
 if {k: v for k, v in url.items() if k not in others} != wanted:
@@ -177,6 +180,7 @@ row_keys = list(dict.fromkeys(cells["row"]))
 row_key = pick[0].selectbox(
     t("explorer.drill_row", lang),
     row_keys,
+    index=row_keys.index(view.drill_row) if view.drill_row in row_keys else 0,
     format_func=lambda r: member_name(view.rows, r),
     key="explorer_drill_row",
 )
@@ -184,9 +188,23 @@ col_keys = list(dict.fromkeys(cells.loc[cells["row"] == row_key, "column"]))
 col_key = pick[1].selectbox(
     t("explorer.drill_column", lang),
     col_keys,
+    index=col_keys.index(view.drill_column) if view.drill_column in col_keys else 0,
     format_func=column_name,
     key="explorer_drill_column",
 )
+# the figure drilled into goes to the address too (the first one, the default, is left out)
+view = replace(
+    view,
+    drill_row=str(row_key) if row_key != row_keys[0] else "",
+    drill_column=str(col_key or "") if col_key != col_keys[0] else "",
+)
+drilled = {k: v for k, v in view.to_params().items() if k in ("drill", "drill_col")}
+if {k: v for k, v in st.query_params.to_dict().items() if k in ("drill", "drill_col")} != drilled:
+    for key in ("drill", "drill_col"):
+        if key in drilled:
+            st.query_params[key] = drilled[key]
+        elif key in st.query_params:
+            del st.query_params[key]
 behind = ex.drill(store, viewer, view, str(row_key), str(col_key or ""))
 if behind.others:
     st.caption(t("explorer.drill_others", lang, count=behind.others))

@@ -96,3 +96,19 @@ def test_the_page_speaks_english(app_store: Store) -> None:
     assert at.title[0].value == "Explorer"
     assert at.selectbox(key="explorer_rows").label == "Rows"
     assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_the_figure_drilled_into_is_in_the_address(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="visites-entreprise", rows="school")
+    assert "drill" not in at.query_params  # the first figure, the default, is left out
+    at.selectbox(key="explorer_drill_row").set_value(SCHOOL_2).run()
+    assert at.query_params["drill"] in (SCHOOL_2, [SCHOOL_2])
+    # the address sent opens the same drill-down
+    again = opened(app_store, "evaluator", ind="visites-entreprise", rows="school", drill=SCHOOL_2)
+    assert again.selectbox(key="explorer_drill_row").value == SCHOOL_2
+    assert list(again.dataframe[1].value["Fichier"]) == ["asso-elan-11.xlsx"]
+    # a figure no longer in the view gives way to the first one
+    gone = opened(app_store, "evaluator", ind="visites-entreprise", rows="school", drill="X")
+    assert list(gone.dataframe[1].value["Fichier"]) == ["ent-valmont-10.xlsx"]
+    assert "drill" not in gone.query_params
