@@ -552,6 +552,45 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "upload.history": ("Historique des dépôts", "Upload history"),
     "upload.no_history": ("Aucun dépôt pour l'instant.", "No upload yet."),
+    "changes.title": ("Ce que ce dépôt change", "What this upload changes"),
+    "changes.history": ("Ce qu'un dépôt a changé", "What an upload changed"),
+    "changes.history_intro": (
+        "Choisissez un dépôt : ses valeurs sont comparées à celles qui étaient en vigueur avant"
+        " lui, ou après un dépôt plus ancien.",
+        "Pick an upload: its values are compared with those in force before it, or after an"
+        " older upload.",
+    ),
+    "changes.pick": ("Dépôt", "Upload"),
+    "changes.since": ("Comparé à", "Compared with"),
+    "changes.since_previous": ("le dépôt précédent", "the previous upload"),
+    "changes.none": (
+        "Aucune valeur ne diffère entre ces deux dépôts.",
+        "No value differs between these two uploads.",
+    ),
+    "changes.summary": (
+        "{changed} valeur(s) modifiée(s), {added} ajoutée(s) et {removed} retirée(s) par rapport"
+        " à ce qui était en vigueur après « {file} ».",
+        "{changed} value(s) changed, {added} added and {removed} removed compared with what"
+        " was in force after '{file}'.",
+    ),
+    "changes.summary_first": (
+        "Premier dépôt de l'organisation : {added} valeur(s) ajoutée(s), {changed} modifiée(s),"
+        " {removed} retirée(s).",
+        "The organisation's first upload: {added} value(s) added, {changed} changed, {removed}"
+        " removed.",
+    ),
+    "changes.change": ("Changement", "Change"),
+    "changes.kind.changed": ("modifiée", "changed"),
+    "changes.kind.added": ("ajoutée", "added"),
+    "changes.kind.removed": ("retirée", "removed"),
+    "changes.old": ("Ancienne valeur", "Old value"),
+    "changes.new": ("Nouvelle valeur", "New value"),
+    "changes.old_cell": ("Avant : fichier · feuille!cellule", "Before: file · sheet!cell"),
+    "changes.new_cell": ("Après : fichier · feuille!cellule", "After: file · sheet!cell"),
+    "changes.review": (
+        "Ce que ce dépôt change, avant de l'accepter",
+        "What this submission changes, before accepting it",
+    ),
     "column.file": ("Fichier", "File"),
     "column.by": ("Déposé par", "Uploaded by"),
     "column.at": ("Le", "On"),

@@ -1,0 +1,92 @@
+"""AppTest of what changed between two submissions: on Déposer for the partner (its own
+uploads only), and in the evaluator's review before accepting; French numbers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from indicators.definition.loading import load_definition
+from indicators.ingest import uploads
+from indicators.store.database import Store
+from tests.conftest import PARTNER_A
+from tests.test_app import PAGES, started, texts
+from tests.workbooks import write_workbook
+
+HEADER = ["Indicateur", "Collège", "Période", "Valeur"]
+
+
+def corrected(store: Store, tmp_path: Path) -> None:
+    """Valmont's file, then its correction: a value changed, a large one added."""
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
+    for name, rows in (
+        ("bilan-v1.xlsx", [["Nb visites", "0950002L", "T1 2024-2025", 3]]),
+        (
+            "bilan-v2.xlsx",
+            [
+                ["Nb visites", "0950002L", "T1 2024-2025", 4],
+                ["Nb jeunes touchés", "0950002L", "T1 2024-2025", 1204],
+            ],
+        ),
+    ):
+        path = write_workbook(tmp_path / name, {"Bilan": [HEADER, *rows]})
+        done = uploads.confirm_upload(store, PARTNER_A, definition, "ent-valmont", path, name)
+        assert done.status == "received"
+
+
+def test_the_partner_sees_what_its_correction_changed_on_deposer(
+    app_store: Store, tmp_path: Path
+) -> None:
+    corrected(app_store, tmp_path)
+    at = started(app_store, "valmont")
+    at.switch_page(PAGES["upload"]).run()
+    assert not at.exception, at.exception
+    assert "Ce qu'un dépôt a changé" in [s.value for s in at.subheader]
+    assert "1 valeur(s) modifiée(s), 1 ajoutée(s) et 0 retirée(s)" in texts(at)
+    assert "« bilan-v1.xlsx »" in texts(at)
+    diff = at.dataframe[-1].value.set_index("Changement")
+    assert list(diff.index) == ["modifiée", "ajoutée"]
+    assert diff.at["modifiée", "Ancienne valeur"] == "3"
+    assert diff.at["modifiée", "Nouvelle valeur"] == "4"
+    assert diff.at["modifiée", "Avant : fichier · feuille!cellule"] == "bilan-v1.xlsx · Bilan!D2"
+    assert diff.at["modifiée", "Après : fichier · feuille!cellule"] == "bilan-v2.xlsx · Bilan!D2"
+    assert diff.at["ajoutée", "Nouvelle valeur"] == "1 204"  # thousands spaced
+    assert diff.at["ajoutée", "Ancienne valeur"] == "—"
+    assert diff.at["modifiée", "Lieu"] == "Collège du Moulin"
+
+
+def test_another_partner_sees_nothing_of_it(app_store: Store, tmp_path: Path) -> None:
+    corrected(app_store, tmp_path)
+    at = started(app_store, "elan")
+    at.switch_page(PAGES["upload"]).run()
+    assert not at.exception, at.exception
+    assert "bilan-v" not in texts(at) + str([d.value for d in at.dataframe])
+    assert "Ce qu'un dépôt a changé" not in [s.value for s in at.subheader]
+
+
+def test_the_evaluator_sees_what_a_submission_changes_before_accepting_it(
+    app_store: Store, tmp_path: Path
+) -> None:
+    corrected(app_store, tmp_path)
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["sync"]).run()
+    at.selectbox(key="review_org").set_value("ent-valmont").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="review_submission").value is not None
+    review = at.expander[-1]
+    assert review.label == "Ce que ce dépôt change, avant de l'accepter"
+    diff = review.dataframe[0].value
+    assert list(diff["Changement"]) == ["modifiée", "ajoutée"]
+    assert list(diff["Ancienne valeur"]) == ["3", "—"]
+    at.text_input[0].input("Merci")
+    at.button[0].click().run()  # Accepter
+    assert at.success[-1].value == "Dépôt accepté."
+
+
+def test_the_changes_speak_english(app_store: Store, tmp_path: Path) -> None:
+    corrected(app_store, tmp_path)
+    at = started(app_store, "valmont", lang="en")
+    at.switch_page(PAGES["upload"]).run()
+    diff = at.dataframe[-1].value
+    assert list(diff["Change"]) == ["changed", "added"]
+    assert list(diff["New value"]) == ["4", "1,204"]
