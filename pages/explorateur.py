@@ -12,6 +12,7 @@ import streamlit as st
 
 import ui
 from indicators.analytics import explorer as ex
+from indicators.analytics import saved_views as sv
 from indicators.common.i18n import label, t
 from indicators.views import curves
 
@@ -102,6 +103,127 @@ wanted = view.to_params()
 others = {k: v for k, v in url.items() if k not in ex.PARAMS and not k.startswith("f_")}
 if {k: v for k, v in url.items() if k not in others} != wanted:
     st.query_params.from_dict({**others, **wanted})
+
+# -- saved views: opened, renamed, deleted and shared by callbacks, before the widgets are
+# drawn again from the address ----------------------------------------------------------------
+WIDGETS = (
+    "explorer_indicators",
+    "explorer_rows",
+    "explorer_columns",
+    "explorer_grain",
+    "explorer_chart",
+    "explorer_drill_row",
+    "explorer_drill_column",
+    *(f"explorer_filter_{d}" for d in dimensions),
+)
+SAID = "explorer_saved_said"
+
+
+def outside_the_view() -> dict[str, str]:
+    """The address's parameters that are not the view's (the language)."""
+    current = st.query_params.to_dict()
+    return {k: v for k, v in current.items() if k not in ex.PARAMS and not k.startswith("f_")}
+
+
+def saved_action(action: str, view_id: int = 0) -> None:
+    """Open, rename, delete, share or save a view; what happened is said on the next run."""
+    try:
+        if action == "save":
+            name = str(st.session_state.get("saved_view_name", ""))
+            current = ex.ExplorerView.from_params(st.query_params.to_dict())
+            shared = bool(st.session_state.get("saved_view_shared", False))
+            sv.save_view(store, viewer, name, current, shared=shared)
+            said = t("explorer.saved_done", lang, name=" ".join(name.split()))
+        elif action == "open":
+            saved = sv.open_view(store, viewer, view_id)
+            for key in WIDGETS:  # drawn again from the address, not from their last state
+                st.session_state.pop(key, None)
+            st.query_params.from_dict({**outside_the_view(), **saved.view.to_params()})
+            said = t("explorer.saved_opened", lang, name=saved.name)
+        elif action == "rename":
+            name = str(st.session_state.get("saved_view_new_name", ""))
+            sv.rename_view(store, viewer, view_id, name)
+            said = t("explorer.saved_renamed", lang, name=" ".join(name.split()))
+        else:
+            saved = sv.open_view(store, viewer, view_id)
+            if action == "delete":
+                sv.delete_view(store, viewer, view_id)
+            else:
+                sv.share_view(store, viewer, view_id, shared=action == "share")
+            said = t(f"explorer.saved_{action}d", lang, name=saved.name)
+    except sv.SavedViewError as refused:
+        st.session_state[SAID] = ("error", refused.message(lang))
+        return
+    st.session_state[SAID] = ("success", said)
+
+
+saved_list = sv.saved_views(store, viewer)
+with st.expander(
+    t("explorer.saved", lang, count=len(saved_list)), expanded=SAID in st.session_state
+):
+    if message := st.session_state.pop(SAID, None):
+        (st.error if message[0] == "error" else st.success)(message[1])
+    if saved_list.empty:
+        st.caption(t("explorer.saved_none", lang))
+    else:
+        rows_of = saved_list.set_index("id")
+
+        def saved_name(view_id: int) -> str:
+            row = rows_of.loc[view_id]
+            if not row["own"]:
+                return t(
+                    "explorer.saved_shared_by", lang, name=row["name"], owner=row["owner_name"]
+                )
+            if row["shared"]:
+                return t("explorer.saved_mine_shared", lang, name=row["name"])
+            return str(row["name"])
+
+        chosen_view = int(
+            st.selectbox(
+                t("explorer.saved_pick", lang),
+                [int(i) for i in rows_of.index],
+                format_func=saved_name,
+                key="saved_view",
+            )
+            or 0
+        )
+        buttons = st.columns(4, vertical_alignment="bottom")
+        buttons[0].button(
+            t("explorer.saved_open", lang),
+            on_click=saved_action,
+            args=("open", chosen_view),
+            key="saved_view_open",
+            type="primary",
+        )
+        if chosen_view in rows_of.index and bool(rows_of.at[chosen_view, "own"]):
+            buttons[1].text_input(t("explorer.saved_rename_to", lang), key="saved_view_new_name")
+            buttons[2].button(
+                t("explorer.saved_rename", lang),
+                on_click=saved_action,
+                args=("rename", chosen_view),
+                key="saved_view_rename",
+            )
+            buttons[3].button(
+                t("explorer.saved_delete", lang),
+                on_click=saved_action,
+                args=("delete", chosen_view),
+                key="saved_view_delete",
+            )
+            if viewer.role == "evaluator":
+                sharing = "unshare" if bool(rows_of.at[chosen_view, "shared"]) else "share"
+                st.button(
+                    t(f"explorer.saved_{sharing}", lang),
+                    on_click=saved_action,
+                    args=(sharing, chosen_view),
+                    key="saved_view_share",
+                )
+    with st.form("saved_view_new", clear_on_submit=True):
+        st.text_input(t("explorer.save_name", lang), key="saved_view_name")
+        if viewer.role == "evaluator":
+            st.checkbox(t("explorer.save_shared", lang), key="saved_view_shared")
+        st.form_submit_button(
+            t("explorer.save", lang), on_click=saved_action, args=("save",), type="primary"
+        )
 
 if not view.indicators:
     st.info(t("explorer.pick", lang))
