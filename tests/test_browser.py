@@ -661,12 +661,31 @@ def test_an_explorer_view_drills_to_a_cell_and_survives_a_reload(
     drill_row.click()
     settled(page, lambda: page.get_by_role("option", name="Collège du Moulin").click())
     page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=15_000)
+    page.wait_for_function("() => location.search.includes('drill=0950002L')", timeout=15_000)
     address = page.url
     page.reload()
     page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
-    page.get_by_text("ent-valmont-10.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    # the same drill-down: the figure drilled into is in the address
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
     assert page.url == address
-    # the indicator is chosen again, schools are the rows again (the first school's figure,
-    # drilled by default, comes from Valmont's file)
+    # the indicator is chosen again, schools are the rows again
     assert "Visites" in page.locator(".stMultiSelect").first.inner_text()
+
+    # saved under a name, then opened again from a bare explorer, and reloaded
+    page.get_by_text("Vues enregistrées (0)").click()
+    page.get_by_label("Nom de la vue actuelle").fill("Visites du Moulin")
+    settled(page, lambda: page.get_by_role("button", name="Enregistrer la vue actuelle").click())
+    page.get_by_text("Vue « Visites du Moulin » enregistrée.").wait_for(timeout=30_000)
+    page.goto(f"{reported_server}/explorateur")
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    page.get_by_text("Choisissez au moins un indicateur pour commencer.").wait_for(timeout=30_000)
+    page.get_by_text("Vues enregistrées (1)").click()
+    settled(page, lambda: page.get_by_role("button", name="Ouvrir").click())
+    page.get_by_text("Vue « Visites du Moulin » ouverte").wait_for(timeout=30_000)
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('drill=0950002L')", timeout=15_000)
+    assert "rows=school" in page.url and "ind=visites-entreprise" in page.url
+    page.reload()
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
     page.close()
