@@ -689,3 +689,42 @@ def test_an_explorer_view_drills_to_a_cell_and_survives_a_reload(
     page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
     page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
     page.close()
+
+
+def test_a_partner_sees_what_its_correction_changes_after_the_upload(
+    browser: Browser, closed_server: str, tmp_path: Path
+) -> None:
+    """Valmont uploads a file, then a correction of one of its values: once confirmed, the
+    page says which value changed, from what to what, and in which cells."""
+    from tests.workbooks import write_workbook
+
+    header = ["Indicateur", "Collège", "Période", "Valeur"]
+    first = write_workbook(
+        tmp_path / "bilan-v1.xlsx",
+        {"Bilan": [header, ["Nb visites", "0950002L", "T1 2024-2025", 3]]},
+    )
+    second = write_workbook(
+        tmp_path / "bilan-v2.xlsx",
+        {
+            "Bilan": [
+                header,
+                ["Nb jeunes touchés", "0950002L", "T1 2024-2025", 1204],
+                ["Nb visites", "0950002L", "T1 2024-2025", 4],
+            ]
+        },
+    )
+    page = browser.new_page()
+    page.goto(f"{closed_server}/deposer")
+    sign_in(page, "valmont")
+    page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(str(first))
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(str(second))
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Ce que ce dépôt change").first.wait_for(timeout=30_000)
+    page.get_by_text(
+        "1 valeur(s) modifiée(s), 1 ajoutée(s) et 0 retirée(s) par rapport à ce qui était en"
+        " vigueur après « bilan-v1.xlsx »."
+    ).first.wait_for(timeout=30_000)
+    page.close()
