@@ -13,7 +13,7 @@ from indicators.definition.loading import load_definition
 from indicators.definition.model import Definition
 from indicators.ingest import changes, uploads
 from indicators.store.database import Store
-from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
+from tests.conftest import DEMO_USERS, EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, demo_viewer
 from tests.stored import Sender
 from tests.workbooks import write_workbook
 
@@ -156,3 +156,26 @@ def test_a_partner_cannot_compare_another_partners_submissions(
         changes.what_changed(store, EVALUATOR, own, since=first)
     with pytest.raises(LookupError):
         changes.what_changed(store, EVALUATOR, 999)
+
+
+def test_the_demos_correction_shows_the_one_value_it_corrected(demo_store: Store) -> None:
+    """The demo's partner that found a value 2 too many sends its file again corrected: the
+    diff of that upload is that one value, from the first file's cell to the second's."""
+    stored = demo_store.query("observations", org="")
+    replaced = stored[~stored["is_current"]]
+    assert len(replaced) == 1
+    old = replaced.iloc[0]
+    key = ["organisation", "indicator", "place", "period", "disaggregation"]
+    same = stored[(stored[key] == old[key]).all(axis=1) & stored["is_current"]].iloc[0]
+    found = changes.what_changed(demo_store, EVALUATOR, int(same["submission_id"]))
+    assert found.counts() == {"changed": 1, "added": 0, "removed": 0}
+    row = found.rows.iloc[0]
+    assert (row["old_value"], row["new_value"]) == (old["value"], old["value"] - 2)
+    assert (row["old_file"], row["old_cell"]) == (old["filename"], old["cell"])
+    assert (row["new_file"], row["new_cell"]) == (same["filename"], same["cell"])
+    # no demo partner of another organisation may ask for it
+    others = [
+        u for u in DEMO_USERS[:3] if demo_viewer(demo_store, u).organisation != old["organisation"]
+    ]
+    with pytest.raises(AccessDeniedError):
+        changes.what_changed(demo_store, demo_viewer(demo_store, others[0]), found.new)
