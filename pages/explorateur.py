@@ -187,7 +187,7 @@ with st.expander(
             )
             or 0
         )
-        buttons = st.columns(4, vertical_alignment="bottom")
+        buttons = st.columns([1, 2, 1, 1, 2], vertical_alignment="bottom")
         buttons[0].button(
             t("explorer.saved_open", lang),
             on_click=saved_action,
@@ -211,7 +211,7 @@ with st.expander(
             )
             if viewer.role == "evaluator":
                 sharing = "unshare" if bool(rows_of.at[chosen_view, "shared"]) else "share"
-                st.button(
+                buttons[4].button(
                     t(f"explorer.saved_{sharing}", lang),
                     on_click=saved_action,
                     args=(sharing, chosen_view),
