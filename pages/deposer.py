@@ -345,4 +345,15 @@ else:
             format_func=lambda i: earlier.get(i) or t("changes.since_previous", lang),
             key="changes_since",
         )
-        show_changes(changes.what_changed(store, viewer, shown, since or None), "title")
+        found = changes.what_changed(store, viewer, shown, since or None)
+        periods = dict(zip(found.rows["period"], found.rows[f"period_label_{lang}"], strict=True))
+        if len(periods) > 1:  # one period at a time, or all of them
+            period = st.selectbox(
+                t("column.period", lang),
+                ["", *periods],
+                format_func=lambda p: periods.get(p) or t("changes.all_periods", lang),
+                key="changes_period",
+            )
+            if period:
+                found = changes.what_changed(store, viewer, shown, since or None, period)
+        show_changes(found, "title")

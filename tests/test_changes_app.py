@@ -90,3 +90,27 @@ def test_the_changes_speak_english(app_store: Store, tmp_path: Path) -> None:
     diff = at.dataframe[-1].value
     assert list(diff["Change"]) == ["changed", "added"]
     assert list(diff["New value"]) == ["4", "1,204"]
+
+
+def test_the_changes_of_several_periods_are_read_one_period_at_a_time(
+    app_store: Store, tmp_path: Path
+) -> None:
+    corrected(app_store, tmp_path)
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
+    rows = [
+        ["Nb visites", "0950002L", "T1 2024-2025", 5],
+        ["Nb jeunes touchés", "0950002L", "2024-2025", 1500],
+    ]
+    path = write_workbook(tmp_path / "bilan-v3.xlsx", {"Bilan": [HEADER, *rows]})
+    done = uploads.confirm_upload(
+        app_store, PARTNER_A, definition, "ent-valmont", path, "bilan-v3.xlsx"
+    )
+    assert done.status == "received"
+    at = started(app_store, "valmont")
+    at.switch_page(PAGES["upload"]).run()
+    assert len(at.dataframe[-1].value) == 2
+    assert at.selectbox(key="changes_period").value == ""  # every period first
+    at.selectbox(key="changes_period").set_value("2024-2025").run()
+    diff = at.dataframe[-1].value
+    assert list(diff["Période"]) == ["Année scolaire 2024-2025"]
+    assert list(diff["Nouvelle valeur"]) == ["1 500"]

@@ -600,6 +600,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "changes.pick": ("Dépôt", "Upload"),
     "changes.since": ("Comparé à", "Compared with"),
     "changes.since_previous": ("le dépôt précédent", "the previous upload"),
+    "changes.all_periods": ("toutes les périodes", "every period"),
     "changes.none": (
         "Aucune valeur ne diffère entre ces deux dépôts.",
         "No value differs between these two uploads.",
