@@ -10,6 +10,7 @@ from indicators.definition.loading import load_definition
 from indicators.ingest import uploads
 from indicators.store.database import Store
 from tests.conftest import PARTNER_A
+from tests.stored import Sender
 from tests.test_app import PAGES, started, texts
 from tests.workbooks import write_workbook
 
@@ -81,6 +82,11 @@ def test_the_evaluator_sees_what_a_submission_changes_before_accepting_it(
     at.text_input[0].input("Merci")
     at.button[0].click().run()  # Accepter
     assert at.success[-1].value == "Dépôt accepté."
+    # another organisation's submissions, each with its own changes
+    Sender(app_store)("asso-elan", [("visites-entreprise", "0950001K", "2024-2025-T1", 7)])
+    at.selectbox(key="review_org").set_value("asso-elan").run()
+    assert not at.exception, at.exception
+    assert list(at.expander[-1].dataframe[0].value["Nouvelle valeur"]) == ["7"]
 
 
 def test_the_changes_speak_english(app_store: Store, tmp_path: Path) -> None:
@@ -114,3 +120,20 @@ def test_the_changes_of_several_periods_are_read_one_period_at_a_time(
     diff = at.dataframe[-1].value
     assert list(diff["Période"]) == ["Année scolaire 2024-2025"]
     assert list(diff["Nouvelle valeur"]) == ["1 500"]
+
+
+def test_an_evaluator_reads_the_changes_of_one_organisation_then_another(
+    app_store: Store, tmp_path: Path
+) -> None:
+    corrected(app_store, tmp_path)
+    send = Sender(app_store)
+    send("asso-elan", [("visites-entreprise", "0950001K", "2024-2025-T1", 7)])
+    send("asso-elan", [("visites-entreprise", "0950001K", "2024-2025-T1", 8)])
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["upload"]).run()
+    at.selectbox[0].set_value("ent-valmont").run()
+    assert list(at.dataframe[-1].value["Nouvelle valeur"]) == ["4", "1 204"]
+    at.selectbox[0].set_value("asso-elan").run()
+    assert not at.exception, at.exception
+    diff = at.dataframe[-1].value
+    assert list(diff["Ancienne valeur"]) == ["7"] and list(diff["Nouvelle valeur"]) == ["8"]
