@@ -7,7 +7,8 @@ import streamlit as st
 import ui
 from indicators.common import i18n
 from indicators.common.i18n import t
-from indicators.ingest import shapes, uploads
+from indicators.ingest import changes, shapes, uploads
+from indicators.views import changes as changes_view
 
 viewer, store, lang = ui.guard("upload")
 definition = ui.definition(lang)
@@ -129,6 +130,22 @@ def show_the_reader(key: tuple[str, str], entry: uploads.CheckedFile, sheets: li
         store, viewer, definition, organisation, entry.path, entry.name, others
     )
     st.rerun()
+
+
+def show_changes(found: changes.Changes, title: str) -> None:
+    """What a submission changed: a sentence, then each value before and after."""
+    st.markdown(f"**{t(f'changes.{title}', lang)}**")
+    st.caption(changes_view.summary(found, lang))
+    if not found.rows.empty:
+        ui.table(changes_view.table(found, lang))
+
+
+def upload_name(frame: pd.DataFrame) -> dict[int, str]:
+    """Each submission of `frame` as a person recognises it: file and date."""
+    return {
+        int(i): f"{f} · {pd.Timestamp(at):%d/%m/%Y %H:%M}"
+        for i, f, at in zip(frame["id"], frame["filename"], frame["uploaded_at"], strict=True)
+    }
 
 
 st.title(t("upload.title", lang))
@@ -281,6 +298,8 @@ for uploaded in files or []:
             )
             if (done.created, done.updated) != (outcome.created, outcome.updated):
                 st.info(t("upload.overtaken", lang))
+            if done.submission is not None and done.updated:  # it replaced earlier values
+                show_changes(changes.what_changed(store, viewer, done.submission), "title")
         elif outcome.created + outcome.updated == 0:
             st.info(t("upload.same", lang))
         elif st.button(
@@ -308,3 +327,33 @@ else:
             t("column.values", lang): past["current_values"],
         }
     )
+    if len(past) > 1:
+        st.subheader(t("changes.history", lang))
+        st.caption(t("changes.history_intro", lang))
+        named = upload_name(past)
+        left, right = st.columns(2)
+        shown: int = left.selectbox(
+            t("changes.pick", lang),
+            list(named)[:-1],
+            format_func=lambda i: named[i],
+            key="changes_of",
+        ) or int(past["id"].iloc[0])
+        earlier = upload_name(changes.earlier_submissions(store, viewer, shown))
+        since = right.selectbox(
+            t("changes.since", lang),
+            [0, *list(earlier)[1:]],
+            format_func=lambda i: earlier.get(i) or t("changes.since_previous", lang),
+            key="changes_since",
+        )
+        found = changes.what_changed(store, viewer, shown, since or None)
+        periods = dict(zip(found.rows["period"], found.rows[f"period_label_{lang}"], strict=True))
+        if len(periods) > 1:  # one period at a time, or all of them
+            period = st.selectbox(
+                t("column.period", lang),
+                ["", *periods],
+                format_func=lambda p: periods.get(p) or t("changes.all_periods", lang),
+                key="changes_period",
+            )
+            if period:
+                found = changes.what_changed(store, viewer, shown, since or None, period)
+        show_changes(found, "title")

@@ -3,6 +3,7 @@
 The view lives in the query string (explorer.ExplorerView), so that reloading or sending the
 address restores it; what each role may see is decided in indicators/analytics/explorer.py."""
 
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -11,6 +12,7 @@ import streamlit as st
 
 import ui
 from indicators.analytics import explorer as ex
+from indicators.analytics import saved_views as sv
 from indicators.common.i18n import label, t
 from indicators.views import curves
 
@@ -94,11 +96,134 @@ with st.expander(t("explorer.filters", lang), expanded=bool(view.filters)):
         if kept:
             filters[dimension] = tuple(kept)
 
-view = ex.ExplorerView(tuple(chosen), rows, columns, filters, chart, grain)
+view = ex.ExplorerView(
+    tuple(chosen), rows, columns, filters, chart, grain, view.drill_row, view.drill_column
+)
 wanted = view.to_params()
 others = {k: v for k, v in url.items() if k not in ex.PARAMS and not k.startswith("f_")}
 if {k: v for k, v in url.items() if k not in others} != wanted:
     st.query_params.from_dict({**others, **wanted})
+
+# -- saved views: opened, renamed, deleted and shared by callbacks, before the widgets are
+# drawn again from the address ----------------------------------------------------------------
+WIDGETS = (
+    "explorer_indicators",
+    "explorer_rows",
+    "explorer_columns",
+    "explorer_grain",
+    "explorer_chart",
+    "explorer_drill_row",
+    "explorer_drill_column",
+    *(f"explorer_filter_{d}" for d in dimensions),
+)
+SAID = "explorer_saved_said"
+
+
+def outside_the_view() -> dict[str, str]:
+    """The address's parameters that are not the view's (the language)."""
+    current = st.query_params.to_dict()
+    return {k: v for k, v in current.items() if k not in ex.PARAMS and not k.startswith("f_")}
+
+
+def saved_action(action: str, view_id: int = 0) -> None:
+    """Open, rename, delete, share or save a view; what happened is said on the next run."""
+    try:
+        if action == "save":
+            name = str(st.session_state.get("saved_view_name", ""))
+            current = ex.ExplorerView.from_params(st.query_params.to_dict())
+            shared = bool(st.session_state.get("saved_view_shared", False))
+            sv.save_view(store, viewer, name, current, shared=shared)
+            said = t("explorer.saved_done", lang, name=" ".join(name.split()))
+        elif action == "open":
+            saved = sv.open_view(store, viewer, view_id)
+            for key in WIDGETS:  # drawn again from the address, not from their last state
+                st.session_state.pop(key, None)
+            st.query_params.from_dict({**outside_the_view(), **saved.view.to_params()})
+            said = t("explorer.saved_opened", lang, name=saved.name)
+        elif action == "rename":
+            name = str(st.session_state.get("saved_view_new_name", ""))
+            sv.rename_view(store, viewer, view_id, name)
+            said = t("explorer.saved_renamed", lang, name=" ".join(name.split()))
+        else:
+            saved = sv.open_view(store, viewer, view_id)
+            if action == "delete":
+                sv.delete_view(store, viewer, view_id)
+            else:
+                sv.share_view(store, viewer, view_id, shared=action == "share")
+            said = t(f"explorer.saved_{action}d", lang, name=saved.name)
+    except sv.SavedViewError as refused:
+        st.session_state[SAID] = ("error", refused.message(lang))
+        return
+    st.session_state[SAID] = ("success", said)
+
+
+saved_list = sv.saved_views(store, viewer)
+with st.expander(
+    t("explorer.saved", lang, count=len(saved_list)), expanded=SAID in st.session_state
+):
+    if message := st.session_state.pop(SAID, None):
+        (st.error if message[0] == "error" else st.success)(message[1])
+    if saved_list.empty:
+        st.caption(t("explorer.saved_none", lang))
+    else:
+        rows_of = saved_list.set_index("id")
+
+        def saved_name(view_id: int) -> str:
+            row = rows_of.loc[view_id]
+            if not row["own"]:
+                return t(
+                    "explorer.saved_shared_by", lang, name=row["name"], owner=row["owner_name"]
+                )
+            if row["shared"]:
+                return t("explorer.saved_mine_shared", lang, name=row["name"])
+            return str(row["name"])
+
+        chosen_view = int(
+            st.selectbox(
+                t("explorer.saved_pick", lang),
+                [int(i) for i in rows_of.index],
+                format_func=saved_name,
+                key="saved_view",
+            )
+            or 0
+        )
+        buttons = st.columns([1, 2, 1, 1, 2], vertical_alignment="bottom")
+        buttons[0].button(
+            t("explorer.saved_open", lang),
+            on_click=saved_action,
+            args=("open", chosen_view),
+            key="saved_view_open",
+            type="primary",
+        )
+        if chosen_view in rows_of.index and bool(rows_of.at[chosen_view, "own"]):
+            buttons[1].text_input(t("explorer.saved_rename_to", lang), key="saved_view_new_name")
+            buttons[2].button(
+                t("explorer.saved_rename", lang),
+                on_click=saved_action,
+                args=("rename", chosen_view),
+                key="saved_view_rename",
+            )
+            buttons[3].button(
+                t("explorer.saved_delete", lang),
+                on_click=saved_action,
+                args=("delete", chosen_view),
+                key="saved_view_delete",
+            )
+            if viewer.role == "evaluator":
+                sharing = "unshare" if bool(rows_of.at[chosen_view, "shared"]) else "share"
+                buttons[4].button(
+                    t(f"explorer.saved_{sharing}", lang),
+                    on_click=saved_action,
+                    args=(sharing, chosen_view),
+                    key="saved_view_share",
+                )
+    with st.form("saved_view_new", clear_on_submit=True):
+        st.text_input(t("explorer.save_name", lang), key="saved_view_name")
+        if viewer.role == "evaluator":
+            st.checkbox(t("explorer.save_shared", lang), key="saved_view_shared")
+        st.form_submit_button(
+            t("explorer.save", lang), on_click=saved_action, args=("save",), type="primary"
+        )
 
 if not view.indicators:
     st.info(t("explorer.pick", lang))
@@ -177,6 +302,7 @@ row_keys = list(dict.fromkeys(cells["row"]))
 row_key = pick[0].selectbox(
     t("explorer.drill_row", lang),
     row_keys,
+    index=row_keys.index(view.drill_row) if view.drill_row in row_keys else 0,
     format_func=lambda r: member_name(view.rows, r),
     key="explorer_drill_row",
 )
@@ -184,9 +310,23 @@ col_keys = list(dict.fromkeys(cells.loc[cells["row"] == row_key, "column"]))
 col_key = pick[1].selectbox(
     t("explorer.drill_column", lang),
     col_keys,
+    index=col_keys.index(view.drill_column) if view.drill_column in col_keys else 0,
     format_func=column_name,
     key="explorer_drill_column",
 )
+# the figure drilled into goes to the address too (the first one, the default, is left out)
+view = replace(
+    view,
+    drill_row=str(row_key) if row_key != row_keys[0] else "",
+    drill_column=str(col_key or "") if col_key != col_keys[0] else "",
+)
+drilled = {k: v for k, v in view.to_params().items() if k in ("drill", "drill_col")}
+if {k: v for k, v in st.query_params.to_dict().items() if k in ("drill", "drill_col")} != drilled:
+    for key in ("drill", "drill_col"):
+        if key in drilled:
+            st.query_params[key] = drilled[key]
+        elif key in st.query_params:
+            del st.query_params[key]
 behind = ex.drill(store, viewer, view, str(row_key), str(col_key or ""))
 if behind.others:
     st.caption(t("explorer.drill_others", lang, count=behind.others))

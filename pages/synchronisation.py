@@ -10,7 +10,8 @@ import ui
 from indicators import reports
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
-from indicators.ingest import uploads
+from indicators.ingest import changes, uploads
+from indicators.views import changes as changes_view
 from indicators.views import curves
 
 viewer, store, lang = ui.guard("sync")
@@ -280,12 +281,19 @@ if viewer.role == "evaluator":
     else:
         files = dict(zip(open_["id"], open_["filename"], strict=True))
         states = dict(zip(open_["id"], open_["status"], strict=True))
+        chosen = st.selectbox(
+            t("sync.submission", lang),
+            list(files),
+            format_func=lambda i: f"{files[i]} · {label('sync_status', states[i], lang)}",
+            key="review_submission",
+        )
+        # what the submission changed against what stood before it, seen before accepting it
+        found = changes.what_changed(store, viewer, int(chosen))
+        with st.expander(t("changes.review", lang), expanded=states[chosen] == "received"):
+            st.caption(changes_view.summary(found, lang))
+            if not found.rows.empty:
+                ui.table(changes_view.table(found, lang))
         with st.form("review"):
-            chosen = st.selectbox(
-                t("sync.submission", lang),
-                list(files),
-                format_func=lambda i: f"{files[i]} · {label('sync_status', states[i], lang)}",
-            )
             comment = st.text_input(t("sync.comment", lang))
             accept, send_back = st.columns(2)
             accepted = accept.form_submit_button(t("sync.accept", lang), type="primary")

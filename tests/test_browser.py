@@ -661,12 +661,70 @@ def test_an_explorer_view_drills_to_a_cell_and_survives_a_reload(
     drill_row.click()
     settled(page, lambda: page.get_by_role("option", name="Collège du Moulin").click())
     page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=15_000)
+    page.wait_for_function("() => location.search.includes('drill=0950002L')", timeout=15_000)
     address = page.url
     page.reload()
     page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
-    page.get_by_text("ent-valmont-10.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    # the same drill-down: the figure drilled into is in the address
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
     assert page.url == address
-    # the indicator is chosen again, schools are the rows again (the first school's figure,
-    # drilled by default, comes from Valmont's file)
+    # the indicator is chosen again, schools are the rows again
     assert "Visites" in page.locator(".stMultiSelect").first.inner_text()
+
+    # saved under a name, then opened again from a bare explorer, and reloaded
+    page.get_by_text("Vues enregistrées (0)").click()
+    page.get_by_label("Nom de la vue actuelle").fill("Visites du Moulin")
+    settled(page, lambda: page.get_by_role("button", name="Enregistrer la vue actuelle").click())
+    page.get_by_text("Vue « Visites du Moulin » enregistrée.").wait_for(timeout=30_000)
+    page.goto(f"{reported_server}/explorateur")
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    page.get_by_text("Choisissez au moins un indicateur pour commencer.").wait_for(timeout=30_000)
+    page.get_by_text("Vues enregistrées (1)").click()
+    settled(page, lambda: page.get_by_role("button", name="Ouvrir").click())
+    page.get_by_text("Vue « Visites du Moulin » ouverte").wait_for(timeout=30_000)
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('drill=0950002L')", timeout=15_000)
+    assert "rows=school" in page.url and "ind=visites-entreprise" in page.url
+    page.reload()
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    page.close()
+
+
+def test_a_partner_sees_what_its_correction_changes_after_the_upload(
+    browser: Browser, closed_server: str, tmp_path: Path
+) -> None:
+    """Valmont uploads a file, then a correction of one of its values: once confirmed, the
+    page says which value changed, from what to what, and in which cells."""
+    from tests.workbooks import write_workbook
+
+    header = ["Indicateur", "Collège", "Période", "Valeur"]
+    first = write_workbook(
+        tmp_path / "bilan-v1.xlsx",
+        {"Bilan": [header, ["Nb visites", "0950002L", "T1 2024-2025", 3]]},
+    )
+    second = write_workbook(
+        tmp_path / "bilan-v2.xlsx",
+        {
+            "Bilan": [
+                header,
+                ["Nb jeunes touchés", "0950002L", "T1 2024-2025", 1204],
+                ["Nb visites", "0950002L", "T1 2024-2025", 4],
+            ]
+        },
+    )
+    page = browser.new_page()
+    page.goto(f"{closed_server}/deposer")
+    sign_in(page, "valmont")
+    page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(str(first))
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(str(second))
+    page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
+    page.get_by_text("Ce que ce dépôt change").first.wait_for(timeout=30_000)
+    page.get_by_text(
+        "1 valeur(s) modifiée(s), 1 ajoutée(s) et 0 retirée(s) par rapport à ce qui était en"
+        " vigueur après « bilan-v1.xlsx »."
+    ).first.wait_for(timeout=30_000)
     page.close()

@@ -251,8 +251,11 @@ def test_a_view_goes_through_the_url_and_back() -> None:
         filters={"territory": ("T-NORD",), "sex": ("F", "M"), "partner": ("a,b%c",)},
         chart="heatmap",
         grain="term",
+        drill_row="0950001K",
+        drill_column="2024-2025-T1",
     )
     params = view.to_params()
+    assert (params["drill"], params["drill_col"]) == ("0950001K", "2024-2025-T1")
     assert all(isinstance(v, str) for v in params.values())
     assert ex.ExplorerView.from_params(params) == view
     assert ex.ExplorerView().to_params() == {}
@@ -289,6 +292,7 @@ codes = st.text(alphabet="abc-,%é0", min_size=1, max_size=6).filter(lambda s: s
     ),
     chart=st.sampled_from(ex.CHARTS),
     grain=st.sampled_from(ex.GRAINS),
+    drill=st.tuples(codes, st.sampled_from(["", "2024-2025", "a,b%c"])),
 )
 def test_every_view_survives_the_round_trip(
     indicators: list[str],
@@ -297,6 +301,7 @@ def test_every_view_survives_the_round_trip(
     filters: dict[str, list[str]],
     chart: str,
     grain: str,
+    drill: tuple[str, str],
 ) -> None:
     clean = [c for c in indicators if c == c.strip()]
     view = ex.ExplorerView(
@@ -314,6 +319,8 @@ def test_every_view_survives_the_round_trip(
         {d: m for d, m in view.filters.items() if m},
         view.chart,
         view.grain,
+        drill[0].strip(),
+        drill[1],
     )
     assert ex.ExplorerView.from_params(view.to_params()) == view
 

@@ -4,9 +4,12 @@ and a refusal of mixed units."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.analytics import explorer as ex
 from indicators.store.database import Store
 from tests.stored import reported
 from tests.test_app import PAGES, ROLE_ACCOUNTS, started
@@ -96,3 +99,82 @@ def test_the_page_speaks_english(app_store: Store) -> None:
     assert at.title[0].value == "Explorer"
     assert at.selectbox(key="explorer_rows").label == "Rows"
     assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_the_figure_drilled_into_is_in_the_address(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="visites-entreprise", rows="school")
+    assert "drill" not in at.query_params  # the first figure, the default, is left out
+    at.selectbox(key="explorer_drill_row").set_value(SCHOOL_2).run()
+    assert at.query_params["drill"] in (SCHOOL_2, [SCHOOL_2])
+    # the address sent opens the same drill-down
+    again = opened(app_store, "evaluator", ind="visites-entreprise", rows="school", drill=SCHOOL_2)
+    assert again.selectbox(key="explorer_drill_row").value == SCHOOL_2
+    assert list(again.dataframe[1].value["Fichier"]) == ["asso-elan-11.xlsx"]
+    # a figure no longer in the view gives way to the first one
+    gone = opened(app_store, "evaluator", ind="visites-entreprise", rows="school", drill="X")
+    assert list(gone.dataframe[1].value["Fichier"]) == ["ent-valmont-10.xlsx"]
+    assert "drill" not in gone.query_params
+
+
+def button(at: AppTest, label: str) -> Any:
+    return next(b for b in at.button if b.label == label)
+
+
+def saved_box(at: AppTest) -> str:
+    """The label of the saved views' box."""
+    return next(e.label for e in at.expander if e.label.startswith("Vues enregistrées"))
+
+
+def flat_params(at: AppTest) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()}
+
+
+def test_a_view_is_saved_then_opened_again_with_its_address(app_store: Store) -> None:
+    reported(app_store)
+    at = opened(app_store, "evaluator", ind="visites-entreprise", rows="school", drill=SCHOOL_2)
+    assert saved_box(at) == "Vues enregistrées (0)"
+    at.text_input(key="saved_view_name").input("  Visites par collège ")
+    button(at, "Enregistrer la vue actuelle").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Vue « Visites par collège » enregistrée."
+    assert saved_box(at) == "Vues enregistrées (1)"
+    # the same name again is refused with a sentence
+    at.text_input(key="saved_view_name").input("visites PAR collège")
+    button(at, "Enregistrer la vue actuelle").click().run()
+    assert "déjà une vue nommée" in at.error[0].value
+    # later, on a bare explorer: open it, the view and its address come back
+    later = opened(app_store, "evaluator")
+    assert later.selectbox(key="saved_view").value is not None
+    later.button(key="saved_view_open").click().run()
+    assert not later.exception, later.exception
+    assert "Vue « Visites par collège » ouverte" in later.success[0].value
+    assert flat_params(later) == {"ind": "visites-entreprise", "rows": "school", "drill": SCHOOL_2}
+    assert later.selectbox(key="explorer_rows").value == "school"
+    assert later.selectbox(key="explorer_drill_row").value == SCHOOL_2
+    assert table_of(later) == {"Collège des Tilleuls": ["3"], "Collège du Moulin": ["2"]}
+    # renamed, then deleted
+    later.text_input(key="saved_view_new_name").input("Visites")
+    later.button(key="saved_view_rename").click().run()
+    assert later.success[0].value == "Vue renommée « Visites »."
+    later.button(key="saved_view_delete").click().run()
+    assert later.success[0].value == "Vue « Visites » supprimée."
+    assert saved_box(later) == "Vues enregistrées (0)"
+
+
+def test_a_partner_sees_only_its_own_saved_views(app_store: Store) -> None:
+    from indicators.analytics import saved_views
+    from tests.conftest import EVALUATOR, PARTNER_B
+
+    reported(app_store)
+    view = ex.ExplorerView(("visites-entreprise",), "school")
+    saved_views.save_view(app_store, EVALUATOR, "Équipe", view, shared=True)
+    saved_views.save_view(app_store, PARTNER_B, "Élan", view)
+    at = opened(app_store, "partner", ind="visites-entreprise")
+    assert saved_box(at) == "Vues enregistrées (0)"
+    assert not at.get("checkbox")  # sharing is for evaluators
+    at.text_input(key="saved_view_name").input("Mes visites")
+    button(at, "Enregistrer la vue actuelle").click().run()
+    assert saved_box(at) == "Vues enregistrées (1)"
+    assert at.selectbox(key="saved_view").value is not None
+    assert "Équipe" not in str(at.selectbox(key="saved_view").options)

@@ -10,7 +10,8 @@ import pytest
 from indicators import reports
 from indicators.access import accounts, journal, sessions, tickets
 from indicators.access.viewer import AccessDeniedError, command_line
-from indicators.analytics import learning, synthesis
+from indicators.analytics import learning, saved_views, synthesis
+from indicators.analytics.explorer import ExplorerView
 from indicators.definition.loading import load_definition
 from indicators.ingest import uploads
 from indicators.ingest.layout import ColumnChoice
@@ -79,6 +80,10 @@ def test_every_action_writes_who_when_what(
     uploads.review_submission(store, EVALUATOR, submission, "accepted")
     reports.values_export(store, PARTNER_A, "xlsx")
     learning.add_note(store, PARTNER_A, "Visites reportées", learning.Subject(node="ACT-VISITES"))
+    view = saved_views.save_view(store, EVALUATOR, "Vue", ExplorerView(("visites-entreprise",)))
+    saved_views.rename_view(store, EVALUATOR, view, "Visites")  # view.rename
+    saved_views.share_view(store, EVALUATOR, view)  # view.share
+    saved_views.delete_view(store, EVALUATOR, view)  # view.delete
     synthesis.publish(store, EVALUATOR, "2024-2025", DAY)  # summary.publish
     accounts.set_password(store, admin, "valmont", "another long password", FAST)
     accounts.set_disabled(store, admin, "valmont")

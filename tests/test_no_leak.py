@@ -43,13 +43,15 @@ from indicators.analytics import (
     figures,
     learning,
     progress,
+    saved_views,
     synchronisation,
     synthesis,
     theory,
 )
+from indicators.analytics.explorer import ExplorerView
 from indicators.definition.loading import load_definition
 from indicators.definition.model import Definition
-from indicators.ingest import uploads
+from indicators.ingest import changes, uploads
 from indicators.ingest.pipeline import ingest
 from indicators.ingest.template import template_bytes, write_template
 from indicators.store.database import Store
@@ -426,6 +428,14 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: admin_editing.propose(shared, GUEST, {}),
         lambda: admin_workbook.workbook_bytes(shared, GUEST),
         lambda: admin_workbook.propose_workbook(shared, GUEST, path, "x.xlsx"),
+        lambda: changes.what_changed(shared, GUEST, 1),
+        lambda: changes.earlier_submissions(shared, GUEST, 1),
+        lambda: saved_views.saved_views(shared, GUEST),
+        lambda: saved_views.open_view(shared, GUEST, 1),
+        lambda: saved_views.save_view(shared, GUEST, "x", ExplorerView(("jeunes-touches",))),
+        lambda: saved_views.rename_view(shared, GUEST, 1, "x"),
+        lambda: saved_views.delete_view(shared, GUEST, 1),
+        lambda: saved_views.share_view(shared, GUEST, 1),
     ]
     for call in calls:
         with pytest.raises(AccessDeniedError):

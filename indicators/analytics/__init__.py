@@ -1,7 +1,7 @@
 """Figures read for a viewer, scoped in every function: values and collective figures,
 synchronisation of partners, progress on the theory of change, coordination (5W, gaps,
-overlaps), the catalogue, the learning log, the funders' synthesis, and the differencing
-attack the tests run against them. Never imports `ingest`.
+overlaps), the catalogue, the learning log, the explorer and its saved views, the funders'
+synthesis, and the differencing attack the tests run against them. Never imports `ingest`.
 """
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "figures",
     "learning",
     "progress",
+    "saved_views",
     "synchronisation",
     "synthesis",
     "theory",

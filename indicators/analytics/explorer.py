@@ -1,7 +1,8 @@
 """The explorer: stored values pivoted by any two dimensions, down to the cells behind a figure.
 
 A view (`ExplorerView`) names indicators, a dimension for rows, one for columns (or none),
-filters and a chart; it travels in the URL's query string (`to_params`, `from_params`).
+filters, a chart and the figure drilled into; it travels in the URL's query string
+(`to_params`, `from_params`), so that a link sent opens the same drill-down.
 
 `pivot` gives one figure per indicator x row x column, by the indicator's own rules, as the
 theory of change computes them (progress_units, progress_kept, progress): each unit is the
@@ -29,6 +30,7 @@ Who sees what:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +56,8 @@ DIMENSIONS: dict[str, str] = {
     "version": "indicator_version",
 }
 BREAKDOWNS = ("sex", "grade")  # dimensions read from the values' disaggregation
-PARAMS = ("ind", "rows", "cols", "chart", "grain")  # with f_<dimension>: the view's parameters
+# with f_<dimension>: the view's parameters (drill, drill_col: the figure drilled into)
+PARAMS = ("ind", "rows", "cols", "chart", "grain", "drill", "drill_col")
 CHARTS = ("table", "line", "bars", "heatmap")
 GRAINS = ("school_year", "term")
 # the dimensions of the figures published to partners (progress.figures): scope, period,
@@ -104,7 +107,8 @@ def _last(value: str | Sequence[str] | None) -> str:
 @dataclass(frozen=True)
 class ExplorerView:
     """What the explorer shows: indicators by `rows` x `columns` ('' for none), `filters`
-    (dimension -> the members kept), drawn as `chart`, periods of `grain`."""
+    (dimension -> the members kept), drawn as `chart`, periods of `grain`; the figure drilled
+    into at `drill_row` x `drill_column` ('' for the first row, or no column)."""
 
     indicators: tuple[str, ...] = ()
     rows: str = "period"
@@ -112,6 +116,8 @@ class ExplorerView:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     chart: str = "table"
     grain: str = "school_year"
+    drill_row: str = ""
+    drill_column: str = ""
 
     def to_params(self) -> dict[str, str]:
         """The view as query-string parameters (defaults left out)."""
@@ -130,6 +136,10 @@ class ExplorerView:
             members = self.filters.get(dimension)
             if members:
                 params[f"f_{dimension}"] = ",".join(_escape(m) for m in members)
+        if self.drill_row:
+            params["drill"] = self.drill_row
+        if self.drill_column:
+            params["drill_col"] = self.drill_column
         return params
 
     @classmethod
@@ -154,6 +164,8 @@ class ExplorerView:
             filters=filters,
             chart=chart if chart in CHARTS else "table",
             grain=grain if grain in GRAINS else "school_year",
+            drill_row=_last(params.get("drill")).strip(),
+            drill_column=_last(params.get("drill_col")).strip(),
         )
 
     def __hash__(self) -> int:  # filters are a dict: hash what the URL holds
@@ -437,14 +449,7 @@ def _scoped(
     its own organisation only (another's figure alone is never its to see)."""
     if viewer.role == "partner" and ("partner" in view.dimensions() or "partner" in view.filters):
         own = own_organisation(viewer)
-        view = ExplorerView(
-            view.indicators,
-            view.rows,
-            view.columns,
-            {**view.filters, "partner": (own,)},
-            view.chart,
-            view.grain,
-        )
+        view = dataclasses.replace(view, filters={**view.filters, "partner": (own,)})
     frame, period = _selected(units(store, codes), view)
     return (_keys(frame, view) if not frame.empty else frame), period
 

@@ -137,6 +137,43 @@ TEXTS: dict[str, tuple[str, str]] = {
         "écartée (dédoublonnage : une valeur plus grande compte les mêmes jeunes)",
         "left out (de-duplication: a larger value counts the same young people)",
     ),
+    "explorer.saved": ("Vues enregistrées ({count})", "Saved views ({count})"),
+    "explorer.saved_none": (
+        "Aucune vue enregistrée : construisez une vue, puis donnez-lui un nom ci-dessous.",
+        "No saved view yet: build a view, then give it a name below.",
+    ),
+    "explorer.saved_pick": ("Vue", "View"),
+    "explorer.saved_shared_by": ("{name} (partagée par {owner})", "{name} (shared by {owner})"),
+    "explorer.saved_mine_shared": ("{name} (partagée)", "{name} (shared)"),
+    "explorer.saved_open": ("Ouvrir", "Open"),
+    "explorer.saved_rename_to": ("Nouveau nom", "New name"),
+    "explorer.saved_rename": ("Renommer", "Rename"),
+    "explorer.saved_delete": ("Supprimer", "Delete"),
+    "explorer.saved_share": ("Partager avec les évaluateurs", "Share with evaluators"),
+    "explorer.saved_unshare": ("Ne plus partager", "Stop sharing"),
+    "explorer.save_name": ("Nom de la vue actuelle", "Name of the current view"),
+    "explorer.save_shared": (
+        "La partager avec les autres évaluateurs",
+        "Share it with the other evaluators",
+    ),
+    "explorer.save": ("Enregistrer la vue actuelle", "Save the current view"),
+    "explorer.saved_done": ("Vue « {name} » enregistrée.", "View '{name}' saved."),
+    "explorer.saved_opened": (
+        "Vue « {name} » ouverte : elle est dans l'adresse de la page ; ses chiffres suivent vos"
+        " propres droits d'accès.",
+        "View '{name}' opened: it is in the page's address; its figures follow your own access"
+        " rights.",
+    ),
+    "explorer.saved_renamed": ("Vue renommée « {name} ».", "View renamed '{name}'."),
+    "explorer.saved_deleted": ("Vue « {name} » supprimée.", "View '{name}' deleted."),
+    "explorer.saved_shared": (
+        "Vue « {name} » partagée avec les évaluateurs.",
+        "View '{name}' shared with the evaluators.",
+    ),
+    "explorer.saved_unshared": (
+        "Vue « {name} » réservée à vous seul·e.",
+        "View '{name}' kept to yourself.",
+    ),
     "nav.theory": ("Théorie du changement", "Theory of change"),
     "nav.section.definition": ("Définition commune", "Common definition"),
     "catalogue.title": ("Catalogue des indicateurs communs", "Common indicator catalogue"),
@@ -552,6 +589,46 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "upload.history": ("Historique des dépôts", "Upload history"),
     "upload.no_history": ("Aucun dépôt pour l'instant.", "No upload yet."),
+    "changes.title": ("Ce que ce dépôt change", "What this upload changes"),
+    "changes.history": ("Ce qu'un dépôt a changé", "What an upload changed"),
+    "changes.history_intro": (
+        "Choisissez un dépôt : ses valeurs sont comparées à celles qui étaient en vigueur avant"
+        " lui, ou après un dépôt plus ancien.",
+        "Pick an upload: its values are compared with those in force before it, or after an"
+        " older upload.",
+    ),
+    "changes.pick": ("Dépôt", "Upload"),
+    "changes.since": ("Comparé à", "Compared with"),
+    "changes.since_previous": ("le dépôt précédent", "the previous upload"),
+    "changes.all_periods": ("toutes les périodes", "every period"),
+    "changes.none": (
+        "Aucune valeur ne diffère entre ces deux dépôts.",
+        "No value differs between these two uploads.",
+    ),
+    "changes.summary": (
+        "{changed} valeur(s) modifiée(s), {added} ajoutée(s) et {removed} retirée(s) par rapport"
+        " à ce qui était en vigueur après « {file} ».",
+        "{changed} value(s) changed, {added} added and {removed} removed compared with what"
+        " was in force after '{file}'.",
+    ),
+    "changes.summary_first": (
+        "Premier dépôt de l'organisation : {added} valeur(s) ajoutée(s), {changed} modifiée(s),"
+        " {removed} retirée(s).",
+        "The organisation's first upload: {added} value(s) added, {changed} changed, {removed}"
+        " removed.",
+    ),
+    "changes.change": ("Changement", "Change"),
+    "changes.kind.changed": ("modifiée", "changed"),
+    "changes.kind.added": ("ajoutée", "added"),
+    "changes.kind.removed": ("retirée", "removed"),
+    "changes.old": ("Ancienne valeur", "Old value"),
+    "changes.new": ("Nouvelle valeur", "New value"),
+    "changes.old_cell": ("Avant : fichier · feuille!cellule", "Before: file · sheet!cell"),
+    "changes.new_cell": ("Après : fichier · feuille!cellule", "After: file · sheet!cell"),
+    "changes.review": (
+        "Ce que ce dépôt change, avant de l'accepter",
+        "What this submission changes, before accepting it",
+    ),
     "column.file": ("Fichier", "File"),
     "column.by": ("Déposé par", "Uploaded by"),
     "column.at": ("Le", "On"),

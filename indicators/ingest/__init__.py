@@ -1,12 +1,14 @@
 """From an untrusted file to stored values: checks before opening (`intake`), parsing in a
 limited worker process (`reader`, `worker`, `parse`, `cell_facts`, `workbook`), understanding
-the layout (`layout`, `matching`; `shapes` for the readings a partner shows it), checking values (`values`), then one transaction per upload
-(`pipeline`), the review of submissions (`uploads`), the annotated copy (`annotate`) and the
+the layout (`layout`, `matching`; `shapes` for the readings a partner shows it), checking
+values (`values`), then one transaction per upload (`pipeline`), the review of submissions
+(`uploads`) and what one changed (`changes`), the annotated copy (`annotate`) and the
 official template (`template`). Never imports `analytics`.
 """
 
 __all__ = [
     "annotate",
+    "changes",
     "pipeline",
     "reader",
     "shapes",
