@@ -151,10 +151,11 @@ st.download_button(
     icon=":material/download:",
 )
 
-files = st.file_uploader(
+files = ui.file_uploader(
     t("upload.files", lang),
-    type=["xlsx", "xlsm", "xls", "ods", "csv"],
-    accept_multiple_files=True,
+    lang,
+    ["xlsx", "xlsm", "xls", "ods", "csv"],
+    multiple=True,
     key="files",
 )
 # The uploader hands back the same files on every rerun: each is checked once per session.

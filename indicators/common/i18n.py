@@ -410,6 +410,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "upload.organisation": ("Organisation qui dépose", "Uploading organisation"),
     "upload.files": ("Classeurs", "Workbooks"),
+    "uploader.button": ("Choisir un fichier", "Choose a file"),
+    "uploader.drop": ("Déposez le fichier ici", "Drop the file here"),
+    "uploader.caption": (
+        "Glissez le fichier sur le cadre ou choisissez-le ; {types}, {limit} Mo au plus.",
+        "Drag the file onto the box or choose it; {types}, {limit} MB at most.",
+    ),
     "upload.template": ("Télécharger le modèle pré-rempli", "Download the pre-filled template"),
     "upload.checking": ("Vérification de {file}…", "Checking {file}…"),
     "upload.to_confirm": (
@@ -823,11 +829,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.sheet_note": ("Note", "Note"),
     "synthesis.note": (
         "Protection des petits effectifs (les données concernent des mineurs) : un effectif de"
-        " 1 à {threshold} − 1 jeunes est affiché « < {threshold} » ; « · » masque une case qui,"
+        " 1 à {largest} jeunes est affiché « < {threshold} » ; « · » masque une case qui,"
         " avec un total publié, révélerait une case masquée ; « s » masque un chiffre porté par"
         " moins de 3 organisations ou dont l'une fait plus de 85 %. Données acceptées par"
         " l'équipe d'évaluation seulement.",
-        "Small numbers are protected (the data concerns minors): a count of 1 to {threshold} − 1"
+        "Small numbers are protected (the data concerns minors): a count of 1 to {largest}"
         ' young people is shown as "< {threshold}"; "·" hides a cell that, with a published'
         ' total, would reveal a hidden one; "s" hides a figure from fewer than 3'
         " organisations or one of which makes more than 85 %. Data accepted by the evaluation"

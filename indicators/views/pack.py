@@ -104,7 +104,7 @@ def hidden_rows(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFr
 
 def note(summary: Summary, lang: str) -> str:
     """Why cells are hidden, in words."""
-    return t("synthesis.note", lang, threshold=summary.threshold)
+    return t("synthesis.note", lang, threshold=summary.threshold, largest=summary.threshold - 1)
 
 
 def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
