@@ -493,7 +493,12 @@ def keep_upload(name: str, data: bytes) -> Path:
     if folder is None or not Path(folder).is_dir():
         folder = tempfile.mkdtemp(prefix="mesure-upload-")
         st.session_state["_upload_dir"] = folder
-    path = Path(folder) / f"{len(list(Path(folder).iterdir()))}{Path(name).suffix.lower()}"
+    # A folder per upload keeps the file's own name: a CSV's only sheet is named after it
+    # (problems read « Feuille bilan », not « Feuille 0 »).
+    own = Path(folder) / str(len(list(Path(folder).iterdir())))
+    own.mkdir()
+    stem = Path(name).stem.strip(" .") or "fichier"
+    path = own / f"{stem}{Path(name).suffix.lower()}"
     path.write_bytes(data)
     return path
 

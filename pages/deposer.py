@@ -292,6 +292,14 @@ for uploaded in files or []:
             )
             st.rerun()
 
+
+def uploader(by: str) -> str:
+    """Who uploaded: a person's account, or the organisation the demo uploaded for
+    ("demo:<organisation>")."""
+    prefix, _, code = by.partition(":")
+    return names.get(code, by) if prefix == "demo" and code else by
+
+
 st.subheader(t("upload.history", lang))
 past = uploads.history(store, viewer, definition, organisation)
 if past.empty:
@@ -300,7 +308,7 @@ else:
     ui.table(
         {
             t("column.file", lang): past["filename"],
-            t("column.by", lang): past["uploaded_by"],
+            t("column.by", lang): past["uploaded_by"].map(uploader),
             t("column.at", lang): past["uploaded_at"],
             t("column.status", lang): past["status"].map(
                 lambda s: i18n.label("submission_status", s, lang)

@@ -567,6 +567,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.sheet": ("Feuille", "Sheet"),
     "column.cell": ("Cellule", "Cell"),
     "column.submission": ("Dépôt n°", "Submission #"),
+    "column.version": ("Version", "Version"),
+    "column.current": ("En vigueur", "Current"),
+    "export.yes": ("oui", "yes"),
+    "export.no": ("non", "no"),
+    "column.indicator_code": ("Code de l'indicateur", "Indicator code"),
     "column.value": ("Valeur lue", "Value read"),
     "column.problem": ("Problème", "Problem"),
     "column.hint": ("Comment corriger", "How to fix"),
@@ -694,6 +699,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.actor": ("Qui", "Who"),
     "column.action": ("Action", "Action"),
     "column.details": ("Détails", "Details"),
+    "column.subject": ("Objet", "Subject"),
     "nav.sync": ("Synchronisation", "Synchronisation"),
     "nav.coordination": ("Coordination", "Coordination"),
     "nav.synthesis": ("Synthèse", "Summary"),
@@ -827,6 +833,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.sheet_sync": ("Synchronisation", "Synchronisation"),
     "synthesis.sheet_definitions": ("Définitions", "Definitions"),
     "synthesis.sheet_note": ("Note", "Note"),
+    "synthesis.sheet_indicator": ("Indicateur {n}", "Indicator {n}"),
+    "synthesis.percent_of": ("{name} (%)", "{name} (%)"),
     "synthesis.note": (
         "Protection des petits effectifs (les données concernent des mineurs) : un effectif de"
         " 1 à {largest} jeunes est affiché « < {threshold} » ; « · » masque une case qui,"
@@ -1267,6 +1275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "column.expected": ("Attendus", "Expected"),
     "column.received": ("Reçus", "Received"),
+    "column.on_time": ("Reçus à temps", "Received on time"),
     "column.due": ("Date limite", "Due date"),
     "column.comment": ("Commentaire", "Comment"),
     "audit.title": ("Journal d'audit", "Audit log"),

@@ -22,6 +22,7 @@ from indicators.access.suppression import TOTAL, small
 from indicators.analytics.progress import STATUS_COLOURS
 from indicators.analytics.synthesis import Summary
 from indicators.common.i18n import label, t
+from indicators.views.curves import number, numbers
 from indicators.views.exports import hidden_note, xlsx_bytes
 
 HIDDEN_GREY = "#8a8a8a"  # a withheld figure's hatched mark (as curves.mark_hidden on screen)
@@ -60,14 +61,15 @@ def progress_rows(summary: Summary, indicators: pd.DataFrame, lang: str) -> pd.D
     (`indicators`: the catalogue, for the indicators' names)."""
     table = summary.tables["progress"]
     names = _titles(indicators, lang)
+    units = table["indicator"].map(dict(zip(indicators["code"], indicators["unit"], strict=True)))
     return pd.DataFrame(
         {
             t("column.indicator", lang): table["indicator"].map(names),
             t("progress.actual", lang): [
-                t("synthesis.hidden", lang) if h else v
-                for v, h in zip(table["value"], table["hidden"].fillna(""), strict=True)
+                t("synthesis.hidden", lang) if h else number(v, u, lang)
+                for v, h, u in zip(table["value"], table["hidden"].fillna(""), units, strict=True)
             ],
-            t("progress.expected", lang): table["expected"],
+            t("progress.expected", lang): numbers(table["expected"], units, lang),
             t("progress.status", lang): table["status"].map(
                 lambda s: label("progress_status", s, lang)
             ),
@@ -102,6 +104,41 @@ def hidden_rows(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFr
     return out
 
 
+# The headers of the pack's tables of figures, by column.
+HEADERS = {
+    "place": "column.place",
+    "pupils": "synthesis.pupils",
+    "reached": "synthesis.reached",
+    "hidden": "column.hidden",
+    "period": "column.period",
+    "expected": "column.expected",
+    "received": "column.received",
+    "on_time": "column.on_time",
+    "completeness": "sync.completeness",
+    "timeliness": "sync.timeliness",
+}
+PERCENT = ("completeness", "timeliness")
+
+
+def _rounded(value: Any) -> Any:
+    """A figure with two decimals at most (74.51, not 74.5098039), anything else as it is."""
+    return round(float(value), 2) if isinstance(value, (int, float)) else value
+
+
+def _as_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`frame` with the rates of `columns` as percentages with one decimal."""
+    return frame.assign(**{c: (100 * frame[c]).round(1) for c in columns if c in frame})
+
+
+def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`frame` with its headers in words (a rate says it is in %)."""
+    names = {}
+    for column in frame.columns:
+        name = t(HEADERS[column], lang) if column in HEADERS else str(column)
+        names[column] = t("synthesis.percent_of", lang, name=name) if column in PERCENT else name
+    return frame.rename(columns=names)
+
+
 def note(summary: Summary, lang: str) -> str:
     """Why cells are hidden, in words."""
     return t("synthesis.note", lang, threshold=summary.threshold, largest=summary.threshold - 1)
@@ -117,18 +154,25 @@ def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
         t("synthesis.sheet_reach", lang): reach_table(summary, lang),
         t("synthesis.sheet_reach_grade", lang): reach_table(summary, lang, "grade"),
         t("synthesis.sheet_progress", lang): progress_rows(summary, indicators, lang),
-        t("synthesis.sheet_need", lang): hidden_rows(summary.tables["need"], ["reached"], lang),
-        t("synthesis.sheet_sync", lang): hidden_rows(
-            summary.tables["sync"],
-            ["expected", "received", "on_time", "completeness", "timeliness"],
+        t("synthesis.sheet_need", lang): _headed(
+            hidden_rows(summary.tables["need"], ["reached"], lang), lang
+        ),
+        t("synthesis.sheet_sync", lang): _headed(
+            hidden_rows(
+                _as_percent(summary.tables["sync"], ["completeness", "timeliness"]),
+                ["expected", "received", "on_time", "completeness", "timeliness"],
+                lang,
+            ),
             lang,
         ),
     }
     catalogue = indicators.set_index("code")
     table = summary.tables["progress"].set_index("indicator")
-    for code in table.index:
+    for n, code in enumerate(table.index, start=1):
         row = table.loc[code]
-        sheets[str(code)[:31]] = pd.DataFrame(
+        # a sheet per indicator, numbered: a name cut at 31 characters (Excel's limit) would
+        # read as a typo; the indicator's name is the sheet's first line
+        sheets[t("synthesis.sheet_indicator", lang, n=n)] = pd.DataFrame(
             {
                 t("synthesis.field", lang): [
                     t("column.indicator", lang),
@@ -140,10 +184,10 @@ def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
                 ],
                 t("column.number", lang): [
                     catalogue.loc[code, f"label_{lang}"],
-                    t("synthesis.hidden", lang) if row["hidden"] else row["value"],
-                    row["baseline"],
-                    row["expected"],
-                    row["forecast"],
+                    t("synthesis.hidden", lang) if row["hidden"] else _rounded(row["value"]),
+                    _rounded(row["baseline"]),
+                    _rounded(row["expected"]),
+                    _rounded(row["forecast"]),
                     label("progress_status", str(row["status"]), lang),
                 ],
             }
