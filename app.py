@@ -69,7 +69,7 @@ else:
         for section, pages in sections.items():
             st.caption(section)
             for page in pages:
-                st.page_link(page)
+                st.page_link(page, query_params=ui.language_params())
 try:
     current.run()
 except Exception as exc:  # st.stop and st.rerun are not Exceptions: they pass through

@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -47,10 +48,25 @@ def _store(db: str, folder: str) -> Store:
     return ensure_store(Path(db), Path(folder))
 
 
+LANG = "_mesure_lang"  # the language chosen in this tab, kept across pages
+
+
 def current_lang() -> str:
-    """The interface language: the `lang` URL parameter, French by default."""
-    lang = st.query_params.get("lang", "fr")
-    return lang if lang in LANGUAGES else "fr"
+    """The interface language: the `lang` URL parameter, else the one chosen earlier in this
+    session, French by default. The choice is kept for the session and put back in the URL
+    (a menu link or a redirect that dropped it does not lose it)."""
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES:
+        lang = asked
+    else:
+        kept = st.session_state.get(LANG)
+        lang = kept if kept in LANGUAGES else "fr"
+    st.session_state[LANG] = lang
+    if lang != "fr" and asked != lang:
+        st.query_params["lang"] = lang
+    elif lang == "fr" and asked is not None:
+        del st.query_params["lang"]  # French is the default: no parameter, like any other link
+    return lang
 
 
 def language_params() -> dict[str, str] | None:
@@ -60,7 +76,8 @@ def language_params() -> dict[str, str] | None:
 
 
 def language_switch() -> str:
-    """Draw the FR/EN switch in the sidebar; keep the choice in the URL; return it."""
+    """Draw the FR/EN switch in the sidebar; keep the choice for the session and in the URL;
+    return it."""
     lang = current_lang()
     chosen = st.sidebar.segmented_control(
         t("app.language", lang),
@@ -70,7 +87,11 @@ def language_switch() -> str:
         key="lang_switch",
     )
     if chosen and chosen != lang:
-        st.query_params["lang"] = chosen
+        st.session_state[LANG] = chosen
+        if chosen == "fr":
+            del st.query_params["lang"]
+        else:
+            st.query_params["lang"] = chosen
         st.rerun()
     return lang
 
@@ -419,6 +440,43 @@ def table(columns: Mapping[str, Iterable[object]]) -> None:
     st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
+# Streamlit 1.67's uploader draws its own English words ("Upload", "200MB per file", "Drag
+# and drop a file here") and has no parameter nor locale setting for them (streamlit issue
+# 13500): they are hidden, or replaced through CSS, and the French says the same in a caption.
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: {button}; }}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after {{
+  content: {drop}; font-size: 0.875rem; }}
+</style>"""
+
+
+def file_uploader(
+    label: str, lang: str, types: list[str], *, key: str, multiple: bool = False
+) -> Any:
+    """st.file_uploader with its browser words in `lang`, and what it takes said in a caption
+    (the file types, the size limit of the server)."""
+    st.html(
+        _UPLOADER_CSS.format(
+            button=json.dumps(t("uploader.button", lang), ensure_ascii=False),
+            drop=json.dumps(t("uploader.drop", lang), ensure_ascii=False),
+        )
+    )
+    uploaded = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key)
+    limit = int(st.get_option("server.maxUploadSize"))
+    st.caption(
+        t(
+            "uploader.caption",
+            lang,
+            types=", ".join(f".{kind}" for kind in types),
+            limit=limit,
+        )
+    )
+    return uploaded
+
+
 def definition(lang: str) -> Definition:
     """The initiative definition held by the store (what uploads are checked against, read
     once per save of the definition); stops the page on failure."""
@@ -435,7 +493,12 @@ def keep_upload(name: str, data: bytes) -> Path:
     if folder is None or not Path(folder).is_dir():
         folder = tempfile.mkdtemp(prefix="mesure-upload-")
         st.session_state["_upload_dir"] = folder
-    path = Path(folder) / f"{len(list(Path(folder).iterdir()))}{Path(name).suffix.lower()}"
+    # A folder per upload keeps the file's own name: a CSV's only sheet is named after it
+    # (problems read « Feuille bilan », not « Feuille 0 »).
+    own = Path(folder) / str(len(list(Path(folder).iterdir())))
+    own.mkdir()
+    stem = Path(name).stem.strip(" .") or "fichier"
+    path = own / f"{stem}{Path(name).suffix.lower()}"
     path.write_bytes(data)
     return path
 

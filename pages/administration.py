@@ -249,7 +249,7 @@ with tabs[-2]:
         file_name="definition.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    uploaded = st.file_uploader(t("admin.upload", lang), type=["xlsx"], key="admin_upload")
+    uploaded = ui.file_uploader(t("admin.upload", lang), lang, ["xlsx"], key="admin_upload")
     if uploaded is not None:
         path = ui.keep_upload(uploaded.name, uploaded.getvalue())
         try:

@@ -1,5 +1,7 @@
 """Catalogue: the common indicators, searchable, each with its full reference sheet."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -86,7 +88,9 @@ if not found.empty:
         st.subheader(f"{sheet[f'label_{lang}']}  ·  v{sheet['version']}")
         st.caption(f"{sheet['code']} — {sheet[f'label_{other}']}")
         st.markdown(f"**{t('sheet.definition', lang)}.** {sheet[f'definition_{lang}']}")
-        facts = catalogue.sheet_facts(row, lang)
+        facts = catalogue.sheet_facts(
+            row, lang, partial(ui.definition(lang).dimension_label, lang=lang)
+        )
         half = (len(facts) + 1) // 2
         for column, part in zip(st.columns(2), (facts[:half], facts[half:]), strict=True):
             for name, value in part:

@@ -168,10 +168,11 @@ st.download_button(
     icon=":material/download:",
 )
 
-files = st.file_uploader(
+files = ui.file_uploader(
     t("upload.files", lang),
-    type=["xlsx", "xlsm", "xls", "ods", "csv"],
-    accept_multiple_files=True,
+    lang,
+    ["xlsx", "xlsm", "xls", "ods", "csv"],
+    multiple=True,
     key="files",
 )
 # The uploader hands back the same files on every rerun: each is checked once per session.
@@ -310,6 +311,14 @@ for uploaded in files or []:
             )
             st.rerun()
 
+
+def uploader(by: str) -> str:
+    """Who uploaded: a person's account, or the organisation the demo uploaded for
+    ("demo:<organisation>")."""
+    prefix, _, code = by.partition(":")
+    return names.get(code, by) if prefix == "demo" and code else by
+
+
 st.subheader(t("upload.history", lang))
 past = uploads.history(store, viewer, definition, organisation)
 if past.empty:
@@ -318,7 +327,7 @@ else:
     ui.table(
         {
             t("column.file", lang): past["filename"],
-            t("column.by", lang): past["uploaded_by"],
+            t("column.by", lang): past["uploaded_by"].map(uploader),
             t("column.at", lang): past["uploaded_at"],
             t("column.status", lang): past["status"].map(
                 lambda s: i18n.label("submission_status", s, lang)

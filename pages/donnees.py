@@ -1,5 +1,6 @@
 """Données: the values each viewer may see, the collective figures, and their downloads."""
 
+from collections.abc import Iterable
 from functools import partial
 
 import plotly.graph_objects as go
@@ -16,6 +17,9 @@ viewer, store, lang = ui.guard("data")
 definition = ui.definition(lang)
 names = {o.code: o.name for o in definition.organisations}
 places = {p.code: p.name for p in definition.places}
+indicator_names = {
+    i.code: i.label_en if lang == "en" else i.label_fr for i in definition.indicators
+}
 
 st.title(t("data.title", lang))
 st.caption(t(f"data.intro.{viewer.role}", lang))
@@ -69,16 +73,16 @@ else:
         yaxis_title=label("unit", chosen["unit"].iloc[0], lang),
     )
     st.plotly_chart(figure, width="stretch")
-    columns = {
+    columns: dict[str, Iterable[object]] = {
         t("column.indicator", lang): collective[f"label_{lang}"],
         t("column.period", lang): collective["period"],
         t("column.organisations", lang): collective["organisations"],
-        t("column.number", lang): collective["value"].round(2),
+        t("column.number", lang): curves.numbers(collective["value"], collective["unit"], lang),
         t("column.unit", lang): collective["unit"].map(lambda u: label("unit", u, lang)),
         t("column.hidden", lang): collective["hidden"].map(lambda c: exports.hidden_note(c, lang)),
     }
     if viewer.role == "partner":
-        columns[t("column.own", lang)] = collective["own"].round(2)
+        columns[t("column.own", lang)] = curves.numbers(collective["own"], collective["unit"], lang)
     ui.table(columns)
 
 if viewer.role in ("evaluator", "partner"):
@@ -97,11 +101,15 @@ if viewer.role in ("evaluator", "partner"):
         ui.table(
             {
                 t("column.organisation", lang): values["organisation"].map(names),
-                t("column.indicator", lang): values["indicator"],
+                t("column.indicator", lang): values["indicator"].map(
+                    lambda code: indicator_names.get(code, code)
+                ),
                 t("column.place", lang): values["place"].map(lambda p: places.get(p, p)),
                 t("column.period", lang): values["period"],
-                t("column.breakdown", lang): values["disaggregation"],
-                t("column.number", lang): values["value"],
+                t("column.breakdown", lang): values["disaggregation"].map(
+                    lambda key: definition.breakdown_label(key, lang)
+                ),
+                t("column.number", lang): curves.numbers(values["value"], values["unit"], lang),
                 t("column.file", lang): values["filename"],
                 t("column.sheet", lang): values["sheet"],
                 t("column.cell", lang): values["cell"],

@@ -27,7 +27,7 @@ actions = actions_col.multiselect(
 )
 actor = actor_col.text_input(t("audit.actor", lang))
 
-log = journal.read_log(store, viewer, since, until, actions, actor)
+log = journal.read_log(store, viewer, since, until, actions, actor, lang)
 st.markdown(t("audit.count", lang, count=len(log)))
 if log.empty:
     st.info(t("audit.none", lang))
@@ -43,12 +43,23 @@ figure = px.bar(
 )
 figure.update_layout(height=280, margin={"l": 0, "r": 0, "t": 40, "b": 0})
 st.plotly_chart(figure, width="stretch")
+# what an entry is about, in words where it is a code of the definition
+definition = ui.definition(lang)
+english = lang == "en"
+subjects = {
+    definition.initiative.code: definition.initiative.name_en
+    if english
+    else definition.initiative.name_fr,
+    **{o.code: o.name for o in definition.organisations},
+    **{p.code: p.name for p in definition.places},
+    **{i.code: i.label_en if english else i.label_fr for i in definition.indicators},
+}
 ui.table(
     {
         t("column.when", lang): log["logged_at"],
         t("column.actor", lang): log["actor"],
         t("column.action", lang): log["action"].map(lambda a: journal.action_label(a, lang)),
-        t("column.target", lang): log["target"],
+        t("column.subject", lang): log["target"].map(lambda code: subjects.get(code, code)),
         t("column.details", lang): log["details"],
     }
 )

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
+from indicators.views import curves
 
 viewer, store, lang = ui.guard("quality")
 today = store.clock().date()
@@ -64,11 +65,13 @@ ui.table(
         ),
         t("column.uploads", lang): quality["uploads"],
         t("column.refused", lang): quality["refused"],
-        t("column.warnings_per_upload", lang): quality["warnings_per_upload"].round(1),
+        t("column.warnings_per_upload", lang): curves.numbers(
+            quality["warnings_per_upload"], "", lang
+        ),
         t("column.corrected", lang): quality["corrected"],
         t("column.late", lang): quality["late_reports"],
         t("column.age_days", lang): quality["age_days"],
-        t("column.conformity", lang): (100 * quality["conformity"]).round(0),
+        t("column.conformity", lang): curves.numbers(100 * quality["conformity"], "percent", lang),
         t("column.mapped", lang): quality["mapped"],
         t("column.converted", lang): quality["converted"],
         t("column.old_version", lang): quality["old_indicators"].fillna(""),

@@ -126,7 +126,7 @@ need = view.need_frame(summary)
 ui.table(
     {
         t("column.place", lang): need["place"],
-        t("synthesis.pupils", lang): need["pupils"],
+        t("synthesis.pupils", lang): curves.numbers(need["pupils"], "person", lang),
         t("synthesis.reached", lang): curves.shown_or_hidden(
             need["reached"], need["hidden"], "person", lang
         ),

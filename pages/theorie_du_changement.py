@@ -212,7 +212,7 @@ else:
                                 t("column.period", lang): cells["period"].map(
                                     lambda p: year_labels.get(p, p)
                                 ),
-                                t("column.value", lang): cells["value"],
+                                t("column.value", lang): curves.numbers(cells["value"], unit, lang),
                                 t("progress.part", lang): cells["part"].map(
                                     lambda p: t(f"progress.part.{p}", lang)
                                 ),

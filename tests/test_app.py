@@ -495,7 +495,7 @@ def test_audit_page_reads_and_filters_the_log(app_store: Store) -> None:
     at.multiselect[0].select("login.failure").run()
     log = at.dataframe[0].value
     assert set(log["Action"]) == {"connexion refusée"} and list(log["Qui"]) == ["valmont"]
-    assert "reason: wrong_password" in log["Détails"].iloc[0]
+    assert "motif : wrong_password" in log["Détails"].iloc[0]  # a French colon
     assert at.get("plotly_chart")
     at.text_input[0].input("nobody-at-all").run()
     assert at.info[0].value == "Aucune entrée ne correspond."
@@ -573,7 +573,7 @@ def test_data_quality_page_lists_each_partner(app_store: Store, tmp_path: Path) 
     assert at.title[0].value == "Qualité des données"
     table = at.dataframe[0].value.set_index("Organisation")
     assert table.loc["Transports Valmont", "Dépôts"] == 1
-    assert table.loc["Transports Valmont", "Conformité"] == 100
+    assert table.loc["Transports Valmont", "Conformité"] == "100,0 %"
     assert (table["Âge des dernières données (jours)"] > 600).all()
     assert len(at.get("plotly_chart")) == 2
 

@@ -399,6 +399,64 @@ def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_serv
     page.close()
 
 
+def test_english_is_kept_across_the_menu_and_a_reload(browser: Browser, closed_server: str) -> None:
+    """Chosen once, English stays on every page opened from the menu, in the address too, and
+    after a reload of the page."""
+    page = browser.new_page()
+    page.goto(closed_server)
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
+    page.get_by_role("radio", name="EN", exact=True).click()  # the FR/EN switch
+    page.get_by_role("heading", name="Common indicator catalogue").wait_for(timeout=30_000)
+    in_english = "() => location.search.includes('lang=en')"  # page.url lags behind
+    page.wait_for_function(in_english, timeout=15_000)
+    for link, heading in (
+        ("Theory of change", "Theory of change"),
+        ("Upload", "Upload workbooks"),
+        ("Audit log", "Audit log"),
+    ):
+        page.get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
+        page.wait_for_function(in_english, timeout=15_000)
+        page.get_by_text("Signed in: Éva Luation").wait_for()
+    page.reload()
+    page.get_by_role("heading", name="Audit log", exact=True).wait_for(timeout=30_000)
+    page.wait_for_function(in_english, timeout=15_000)
+    page.get_by_role("button", name="Sign out").click()  # signing out and in again, in English
+    page.get_by_role("heading", name="Sign in").wait_for(timeout=30_000)
+    page.wait_for_function(in_english, timeout=15_000)
+    page.get_by_label("Username").fill("eva")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("heading", name="Audit log", exact=True).wait_for(timeout=30_000)
+    page.wait_for_function(in_english, timeout=15_000)
+    page.get_by_role("radio", name="FR", exact=True).click()
+    page.get_by_role("heading", name="Journal d'audit").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Catalogue", exact=True).click()
+    page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
+    page.wait_for_function("() => !location.search.includes('lang=')", timeout=15_000)
+    page.close()
+
+
+def test_the_upload_box_speaks_french(browser: Browser, closed_server: str) -> None:
+    """Streamlit draws the uploader's words in English: they are replaced, and the French
+    caption says which files it takes and how large."""
+    page = browser.new_page()
+    page.goto(f"{closed_server}/deposer")
+    sign_in(page, "valmont")
+    page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
+    box = page.get_by_test_id("stFileUploaderDropzone")
+    box.wait_for(timeout=30_000)
+    shown = box.evaluate("b => getComputedStyle(b.querySelector('button'), '::after').content")
+    assert shown == '"Choisir un fichier"'
+    assert not page.get_by_test_id("stFileUploaderDropzoneInstructions").is_visible()
+    body = page.inner_text("body")
+    for english in ("200MB", "per file", "Drag and drop", "Upload"):
+        assert english not in body, english
+    page.get_by_text("Glissez le fichier sur le cadre ou choisissez-le").wait_for()
+    page.close()
+
+
 def test_upload_a_faulty_workbook_then_the_corrected_one(
     browser: Browser, demo_server: str, tmp_path: Path
 ) -> None:

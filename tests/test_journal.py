@@ -104,11 +104,11 @@ def test_every_action_writes_who_when_what(
     assert set(log["action"]) == set(journal.ACTIONS)  # every action, and no unnamed one
     upload = log[log["action"] == "submission.upload"].iloc[0]
     assert (upload["actor"], upload["target"]) == ("valmont", "bilan.xlsx")
-    assert "organisation: ent-valmont" in upload["details"]
+    assert "organisation : ent-valmont" in upload["details"]  # a French colon
     refused = log[log["action"] == "submission.refused"].iloc[0]
-    assert refused["target"] == "faux.xlsx" and "'error': 1" in refused["details"]
+    assert refused["target"] == "faux.xlsx" and "error 1" in refused["details"]
     returned = log[log["action"] == "submission.return"].iloc[0]
-    assert returned["actor"] == "eva" and "comment: Le T1 manque" in returned["details"]
+    assert returned["actor"] == "eva" and "commentaire : Le T1 manque" in returned["details"]
     assert log["logged_at"].is_monotonic_decreasing  # newest first
 
 

@@ -59,6 +59,7 @@ def read_log(
     until: dt.date,
     actions: list[str] | None = None,
     actor: str = "",
+    lang: str = "fr",
 ) -> pd.DataFrame:
     """Audit entries from `since` to `until` (both days included), newest first, for
     evaluators only; narrowed to `actions` and to actors whose name contains `actor`."""
@@ -73,19 +74,68 @@ def read_log(
     if actor.strip():
         log = log[log["actor"].str.contains(actor.strip(), case=False, regex=False)]
     log = log.reset_index(drop=True)
-    log["details"] = [_details(d) for d in log["details"]]
+    log["details"] = [_details(d, lang) for d in log["details"]]
     return log
 
 
-def _details(raw: object) -> str:
-    """The details of an entry as `key: value` pairs."""
+# The words for the details of an entry (the keys written by `Store.audit` and `Audit`); a key
+# not listed is shown with its underscores as spaces.
+DETAIL_WORDS = {
+    "role": ("rôle", "role"),
+    "organisation": ("organisation", "organisation"),
+    "organisations": ("organisations", "organisations"),
+    "via": ("par", "via"),
+    "client": ("adresse", "address"),
+    "device": ("appareil", "device"),
+    "reason": ("motif", "reason"),
+    "rows": ("lignes", "rows"),
+    "year": ("année", "year"),
+    "scope": ("périmètre", "scope"),
+    "lang": ("langue", "language"),
+    "comment": ("commentaire", "comment"),
+    "submissions": ("dépôts", "submissions"),
+    "values": ("valeurs", "values"),
+    "left_waiting": ("valeurs en attente", "values waiting"),
+    "new_indicators": ("nouveaux indicateurs", "new indicators"),
+    "kind": ("type", "kind"),
+    "visibility": ("visibilité", "visibility"),
+    "tables": ("tables", "tables"),
+    "kept": ("gardé", "kept"),
+    "email": ("courriel", "e-mail"),
+    "file": ("fichier", "file"),
+    "status": ("statut", "status"),
+    "version": ("version", "version"),
+}
+ROLE_WORDS = {
+    "evaluator": ("évaluation", "evaluator"),
+    "partner": ("partenaire", "partner"),
+    "funder": ("financeur", "funder"),
+}
+SEPARATOR = {"fr": " : ", "en": ": "}  # French sets a colon apart
+
+
+def _details(raw: object, lang: str = "fr") -> str:
+    """The details of an entry as « key : value » pairs in `lang`."""
     try:
         data = json.loads(str(raw)) if raw is not None else {}
     except json.JSONDecodeError:
         return str(raw)
     if not isinstance(data, dict):
         return str(data)
-    return " · ".join(f"{k}: {v}" for k, v in data.items() if v not in (None, "", [], {}))
+    english = lang == "en"
+    parts = []
+    for key, value in data.items():
+        if value in (None, "", [], {}):
+            continue
+        word = DETAIL_WORDS.get(key, (key.replace("_", " "),) * 2)[english]
+        if key == "role" and value in ROLE_WORDS:
+            value = ROLE_WORDS[value][english]
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        parts.append(f"{word}{SEPARATOR['en' if english else 'fr']}{value}")
+    return " · ".join(parts)
 
 
 def per_day(log: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:

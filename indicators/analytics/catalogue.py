@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -96,8 +97,11 @@ def search_indicators(
     return ranked.sort_values("_score", ascending=False, kind="stable").drop(columns="_score")
 
 
-def sheet_facts(row: pd.Series, lang: str) -> list[tuple[str, str]]:
-    """The fields of one reference sheet as (label, value) lines in `lang`, for display or export."""
+def sheet_facts(
+    row: pd.Series, lang: str, dimensions: Callable[[str], str] = str
+) -> list[tuple[str, str]]:
+    """The fields of one reference sheet as (label, value) lines in `lang`, for display or export;
+    `dimensions` gives the words for a breakdown dimension."""
     sheet: dict[str, Any] = row["sheet"]
     dedup = sheet["deduplication"]
     note = dedup[f"note_{lang}"]
@@ -121,7 +125,7 @@ def sheet_facts(row: pd.Series, lang: str) -> list[tuple[str, str]]:
             "sheet.deduplication",
             label("deduplication", dedup["rule"], lang) + (f" — {note}" if note else ""),
         ),
-        ("sheet.disaggregations", ", ".join(sheet["disaggregations"]) or "—"),
+        ("sheet.disaggregations", ", ".join(map(dimensions, sheet["disaggregations"])) or "—"),
         ("sheet.source", sheet[f"source_{lang}"]),
         ("sheet.aliases", ", ".join(f"« {a} »" for a in sheet["aliases"]) or "—"),
     ]

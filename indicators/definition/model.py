@@ -228,6 +228,31 @@ class Definition:
     periods: tuple[Period, ...]
     targets: tuple[Target, ...]
 
+    def dimension_label(self, code: str, lang: str = "fr") -> str:
+        """The words for a breakdown dimension ("grade" -> "Niveau scolaire"); the code if
+        unknown."""
+        for dimension in self.dimensions:
+            if dimension.code == code:
+                return dimension.label_en if lang == "en" else dimension.label_fr
+        return code
+
+    def breakdown_label(self, key: str, lang: str = "fr") -> str:
+        """The words for a stored breakdown key ("grade=6e;sex=F" -> "Sixième, Filles"); ""
+        for the total."""
+        words = []
+        for pair in filter(None, key.split(";")):
+            code, _, member = pair.partition("=")
+            dimension = next((d for d in self.dimensions if d.code == code), None)
+            category = next(
+                (c for c in (dimension.categories if dimension else ()) if c.code == member),
+                None,
+            )
+            if category is None:
+                words.append(f"{self.dimension_label(code, lang)} {member}")
+            else:
+                words.append(category.label_en if lang == "en" else category.label_fr)
+        return ", ".join(words)
+
 
 # The breakdowns every initiative starts with: commitments name sexes and grades.
 STANDARD_DIMENSIONS = (

@@ -188,9 +188,17 @@ def merged(*parts: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return out
 
 
+def numbers(values: Iterable[Any], units: str | Iterable[str], lang: str) -> list[str]:
+    """A column of figures as a table prints them (`number` of each), with one unit for all or
+    one unit per figure."""
+    listed = list(values)
+    per_row = [units] * len(listed) if isinstance(units, str) else list(units)
+    return [number(value, unit, lang) for value, unit in zip(listed, per_row, strict=True)]
+
+
 def number(value: float, unit: str, lang: str) -> str:
     """A figure as people read it: thousands spaced, rates with one decimal and %."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return "—"
     if unit == "percent":
         text = f"{value:,.1f} %"

@@ -51,10 +51,14 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """`frame` as CSV text, formulas neutralised."""
+def csv_text(frame: pd.DataFrame, lang: str = "en") -> str:
+    """`frame` as CSV text, formulas neutralised; in French, as a French spreadsheet opens it
+    (`;` between fields, a decimal comma)."""
     buffer = io.StringIO()
-    safe_frame(frame).to_csv(buffer, index=False)
+    if lang == "fr":
+        safe_frame(frame).to_csv(buffer, index=False, sep=";", decimal=",")
+    else:
+        safe_frame(frame).to_csv(buffer, index=False)
     return buffer.getvalue()
 
 
@@ -63,7 +67,9 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for title, frame in sheets.items():
-        sheet = book.create_sheet(title[:31])
+        if len(title) > 31:  # Excel's limit: a title cut short would read as a typo
+            raise ValueError(f"sheet title longer than 31 characters: {title!r}")
+        sheet = book.create_sheet(title)
         sheet.append([str(c) for c in frame.columns])
         for row in safe_frame(frame).itertuples(index=False):
             sheet.append([_plain(v) for v in row])

@@ -14,6 +14,7 @@ import pandas as pd
 from indicators.access.suppression import TOTAL, small
 from indicators.analytics.synthesis import Summary
 from indicators.common.i18n import label, t
+from indicators.views.curves import number, numbers
 from indicators.views.exports import hidden_note, xlsx_bytes
 
 
@@ -50,14 +51,15 @@ def progress_rows(summary: Summary, indicators: pd.DataFrame, lang: str) -> pd.D
     (`indicators`: the catalogue, for the indicators' names)."""
     table = summary.tables["progress"]
     names = _titles(indicators, lang)
+    units = table["indicator"].map(dict(zip(indicators["code"], indicators["unit"], strict=True)))
     return pd.DataFrame(
         {
             t("column.indicator", lang): table["indicator"].map(names),
             t("progress.actual", lang): [
-                t("synthesis.hidden", lang) if h else _rounded(v)
-                for v, h in zip(table["value"], table["hidden"].fillna(""), strict=True)
+                t("synthesis.hidden", lang) if h else number(v, u, lang)
+                for v, h, u in zip(table["value"], table["hidden"].fillna(""), units, strict=True)
             ],
-            t("progress.expected", lang): [_rounded(v) for v in table["expected"]],
+            t("progress.expected", lang): numbers(table["expected"], units, lang),
             t("progress.status", lang): table["status"].map(
                 lambda s: label("progress_status", s, lang)
             ),
@@ -139,9 +141,10 @@ def note(summary: Summary, lang: str) -> str:
     return t("synthesis.note", lang, threshold=summary.threshold, below=summary.threshold - 1)
 
 
-# Excel refuses these in a sheet's name, and names longer than 31 characters
+# Excel refuses these in a sheet's name, and names longer than 31 characters; ours stop at 30,
+# so that a name of exactly 31 characters, the mark of a name Excel's limit cut, is never ours
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
-_SHEET_LIMIT = 31
+_SHEET_LIMIT = 30
 _SHORTER = {
     "fr": (
         ("Part des ", "% "),
@@ -202,7 +205,7 @@ _SMALL_WORDS = {
 
 
 def sheet_names(titles: list[str], lang: str) -> list[str]:
-    """A sheet name for each of `titles`, as Excel accepts it (31 characters at most, none of
+    """A sheet name for each of `titles`, as Excel accepts it (30 characters at most: Excel takes 31, none of
     []:*?/\\) and each different: a long title is abbreviated (usual abbreviations, then
     without its small words, then cut after a whole word with « … »), never cut mid-word."""
     names: list[str] = []

@@ -1,0 +1,309 @@
+"""Every page of every role, and every export, in French: no raw code, no English word, every
+number written the French way (issue 19: "screens a French backbone team can hand to anyone").
+
+The pages run through AppTest on the demo initiative (the richest data there is); a helper walks
+the whole element tree and gathers every text a person can read: titles, markdown, captions,
+alerts, metrics, buttons, the options of the choice widgets, the labels of expanders and tabs,
+the headers and cells of tables, the titles, names and labels of charts.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Dataframe, Element
+
+import ui
+from indicators import reports
+from indicators.access.viewer import PAGE_ROLES
+from indicators.analytics import synthesis
+from indicators.store.database import Store
+from indicators.views import pack
+from tests.conftest import LIGHT_ARGON2, PROJECT, demo_viewer, session_token
+
+# The demo's accounts, one per role (two partners: a school and a company see different pages).
+USERS = {"evaluator": "evaluation", "school": "college", "company": "entreprise"}
+USERS["funder"] = "financeur"
+TIMEOUT = 120
+
+# Words that are English (or a raw value of the code) wherever they stand in a French text.
+ENGLISH = re.compile(
+    r"\b(Upload|Download|None|nan|NaN|NaT|null|True|False|received|accepted|returned|pending"
+    r"|submitted|overdue|on time|late|person|persons|percent|hidden|reached|pupils|per file"
+    r"|Drag and drop|Browse|evaluator|partner|funder|school|company|association_type|sex"
+    r"|grade|partner_type|organisation_type|territory|the|and|with|of|value|values|unit"
+    r"|indicator|period|count|rate|amount)\b"
+    r"|^[Pp]lace$"  # a French word too ("mise en place"): English only as a whole header
+)
+# A code shown raw: a demo identifier, a node of the theory of change, key: value details.
+RAW = re.compile(
+    r"\bdemo:[a-z]"
+    r"|(?<![(\w-])(ACT|OUT|INT|LT|IMP|RES)-[A-Z0-9-]+\b(?!\))"
+    r"|\b[a-z_]{3,}: \S"  # English punctuation of key: value (French writes « clé : valeur »)
+    r"|\bFeuille 0\b"
+)
+# A whole text that is a code: snake_case or kebab-case identifiers.
+CODE = re.compile(r"^([a-z0-9]+(_[a-z0-9]+)+|[a-z]+(-[a-z0-9]+)+)$")
+# Numbers not written the French way: a decimal point, more than two decimals, thousands
+# without a space (years 1900-2099 are years).
+NUMBER = re.compile(
+    r"(?<![\w.])\d+\.\d+(?![\w.])"  # 74.5 (a version or an address 1.2.3 is not a number)
+    r"|(?<![\w,])\d+,\d{3,}(?![\w,])"  # 74,5098
+    r"|(?<![\w\s])(?<!\d )\b(?!(19|20)\d\d\b)\d{4,}\b(?! \d)"  # 12345 but not 12 345
+)
+
+
+def _texts_of_figure(spec: str) -> Iterator[str]:
+    """The words of a Plotly figure that a person reads: titles, trace names, tick and
+    annotation texts."""
+    figure = json.loads(spec)
+    layout = figure.get("layout", {})
+
+    def title(entry: Any) -> Iterator[str]:
+        if isinstance(entry, dict):
+            entry = entry.get("text")
+        if isinstance(entry, str) and entry:
+            yield entry
+
+    yield from title(layout.get("title"))
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis", "coloraxis")) and isinstance(axis, dict):
+            yield from title(axis.get("title"))
+            yield from (str(v) for v in axis.get("ticktext", []) or [])
+    for note in layout.get("annotations", []) or []:
+        yield from title(note)
+    for trace in figure.get("data", []):
+        if trace.get("showlegend") is not False and trace.get("name"):
+            yield str(trace["name"])
+        for key in ("text",):  # customdata is for clicks, never shown
+            value = trace.get(key)
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, list):
+                yield from (str(v) for v in _flat(value) if isinstance(v, str))
+
+
+def _flat(values: list[Any]) -> Iterator[Any]:
+    for value in values:
+        if isinstance(value, list):
+            yield from _flat(value)
+        else:
+            yield value
+
+
+def shown_texts(node: Block | Element, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every (place, text) a person can read in the AppTest tree under `node`."""
+    if isinstance(node, Block):
+        label = getattr(node, "label", None)
+        if isinstance(label, str) and label:
+            yield f"{where}/{node.type}", label
+        for child in node.children.values():
+            yield from shown_texts(child, where)
+        return
+    kind = node.type
+    proto: Any = getattr(node, "proto", None)
+    if kind in ("html", "space", "divider", "exception", "empty"):
+        return
+    if isinstance(node, Dataframe):
+        frame = node.value
+        yield from table_texts(frame, f"{where}/dataframe")
+        return
+    for name in ("label", "help", "placeholder", "body", "delta"):
+        value = getattr(proto, name, None) if proto is not None else None
+        if isinstance(value, str) and value:
+            yield f"{where}/{kind}.{name}", value
+    if kind == "plotly_chart":
+        for text in _texts_of_figure(proto.spec):
+            yield f"{where}/chart", text
+        return
+    if kind in ("selectbox", "multiselect", "radio", "button_group", "select_slider"):
+        for option in getattr(node, "options", []) or []:
+            yield f"{where}/{kind}.option", str(getattr(option, "content", option))
+        return
+    value = node.value if kind not in ("button", "download_button", "file_uploader") else None
+    if kind in ("metric",):
+        value = proto.body
+    if isinstance(value, str) and value:
+        yield f"{where}/{kind}", value
+
+
+def table_texts(frame: pd.DataFrame, where: str) -> Iterator[tuple[str, str]]:
+    """The headers and cells of a table; a numeric column as the browser prints it (Streamlit
+    writes 74.5098 and 12345 the English way: such a column must come as French text)."""
+    for column in frame.columns:
+        yield f"{where}.header", str(column)
+        values = frame[column]
+        if str(column) in CODE_COLUMNS or pd.api.types.is_datetime64_any_dtype(values):
+            continue  # dates are written as ISO dates, a code column holds codes
+        if pd.api.types.is_bool_dtype(values):
+            yield f"{where}.cell", "True"  # shown as a box to tick: a word for it is wanted
+        elif pd.api.types.is_numeric_dtype(values):
+            numbers = values.dropna()
+            if (numbers != numbers.round()).any():
+                yield f"{where}.cell[{column}]", str(numbers[numbers != numbers.round()].iloc[0])
+            big = numbers[numbers.abs() >= 1000]
+            if not big.empty:
+                yield f"{where}.cell[{column}]", f"{big.iloc[0]:.0f}"
+        else:
+            for value in values.dropna().unique():
+                yield f"{where}.cell[{column}]", str(value)
+            if values.isna().any():
+                yield f"{where}.cell[{column}]", "None"  # Streamlit prints None in the cell
+
+
+# Columns whose cells are codes on purpose: the catalogue's "Code" column and the exports'
+# indicator code (the code is how an indicator is named in a workbook), and the INSEE code of
+# a commune (a code, not a number).
+CODE_COLUMNS = {"Code", "Commune (INSEE)", "Code de l'indicateur"}
+# The Administration page edits the definition in the format of its files (data/README.md):
+# its tables show the files' own columns and codes, as the workbook it downloads does.
+FORMAT_PAGES = {"admin"}
+# Texts that are right as they are, each with why.
+ALLOWED = {
+    "Mesure commune",  # the product's name
+    "FR",  # the language switch
+    "EN",
+}
+
+
+def problems(texts: Iterator[tuple[str, str]]) -> list[str]:
+    """What is wrong in `texts`: English words, raw codes, numbers written the English way."""
+    found = []
+    for where, text in texts:
+        if text in ALLOWED:
+            continue
+        for pattern, why in ((ENGLISH, "english"), (RAW, "raw"), (NUMBER, "number")):
+            match = pattern.search(text)
+            if match:
+                found.append(f"{why} {match.group(0)!r} in {where}: {text[:120]!r}")
+        if CODE.match(text.strip()):
+            found.append(f"code in {where}: {text!r}")
+    return sorted(set(found))
+
+
+@pytest.fixture
+def demo_app(demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The app pointed at a copy of the demo store."""
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_store.path, db)
+    monkeypatch.setenv("MESURE_DB", str(db))
+    monkeypatch.setenv("MESURE_DATA", str(PROJECT / "data"))
+    monkeypatch.setenv("MESURE_DEMO_BUILD", "0")
+    for name, value in LIGHT_ARGON2.items():
+        monkeypatch.setenv(name, value)
+    return Store(db)
+
+
+def _role(store: Store, user: str) -> str:
+    return demo_viewer(store, user).role
+
+
+PAIRS = [(user, page) for user in USERS for page in ui.PAGE_FILES]
+
+
+@pytest.mark.parametrize(("user", "page"), PAIRS)
+def test_every_page_of_every_role_is_in_french(demo_app: Store, user: str, page: str) -> None:
+    role = _role(demo_app, USERS[user])
+    if role not in PAGE_ROLES[page] or page in FORMAT_PAGES:
+        pytest.skip(f"{page} is not a page of a {role}, or shows the definition's format")
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state[ui.TOKEN] = session_token(demo_app, USERS[user])
+    at.run()
+    at.switch_page(ui.PAGE_FILES[page]).run()
+    assert not at.exception, at.exception
+    found = problems(shown_texts(at._tree))
+    assert not found, "\n".join(found)
+
+
+# -- the exports --------------------------------------------------------------------------------
+
+FIELD_NUMBER = re.compile(r"^-?\d+(,\d+)?$")  # a CSV field that is a number
+ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([ T]|$)")  # a date and time in a file, as ISO writes it
+
+
+def workbook_problems(data: bytes) -> list[str]:
+    """What is wrong in a workbook: its sheet names, headers and text cells as `problems`
+    says, a name Excel's limit cut short, a figure with more than two decimals."""
+    book = load_workbook(io.BytesIO(data))
+    found = []
+    for sheet in book.worksheets:
+        if len(sheet.title) >= 31:
+            found.append(f"sheet name cut at 31 characters: {sheet.title!r}")
+        texts = [(f"{sheet.title}/name", sheet.title)]
+        rows = list(sheet.iter_rows(values_only=True))
+        headers = [str(h) for h in rows[0]] if rows else []
+        texts += [(f"{sheet.title}/header", h) for h in headers]
+        for row in rows[1:]:
+            coded = bool(row) and row[0] in CODE_COLUMNS  # a sheet of fields: its "Code" line
+            for header, value in zip(headers, row, strict=False):
+                where = f"{sheet.title}/{header}"
+                if isinstance(value, float) and round(value, 2) != value:
+                    found.append(f"number {value!r} in {where}")
+                elif isinstance(value, str) and header not in CODE_COLUMNS and not coded:
+                    texts.append((where, value))
+        found += problems(iter(texts))
+    return found
+
+
+def csv_problems(text: str) -> list[str]:
+    """What is wrong in a French CSV export (`;` between fields, as French spreadsheets read)."""
+    frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
+    texts = [("csv/header", str(c)) for c in frame.columns]
+    for column in frame.columns:
+        if column in CODE_COLUMNS:
+            continue
+        for value in frame[column]:
+            if FIELD_NUMBER.match(value):
+                # a number field: a decimal comma and two decimals at most, but no thousands
+                # separator (a spreadsheet reads "1176" as a number, "1 176" as text)
+                if re.search(r",\d{3,}$", value):
+                    texts.append((f"csv/{column}", value))
+            elif value and not ISO_DATE.match(value):
+                texts.append((f"csv/{column}", value))
+    return problems(iter(texts))
+
+
+EXPORT_USERS = {"evaluator": "evaluation", "partner": "entreprise", "funder": "financeur"}
+
+
+@pytest.mark.parametrize("user", EXPORT_USERS.values())
+def test_every_export_of_every_role_is_in_french(demo_store: Store, user: str) -> None:
+    viewer = demo_viewer(demo_store, user)
+    found = workbook_problems(reports.values_export(demo_store, viewer, "xlsx", "fr"))
+    found += csv_problems(
+        reports.values_export(demo_store, viewer, "csv", "fr").decode("utf-8-sig")
+    )
+    if viewer.role == "evaluator":
+        today = demo_store.clock().date()
+        for organisation in ("ent-transports-valmont", "clg-0950243y"):
+            found += workbook_problems(
+                reports.reminder_export(demo_store, viewer, today, organisation, "fr")
+            )
+    if viewer.role in ("evaluator", "funder"):
+        today = demo_store.clock().date()
+        for year in synthesis.published_years(demo_store, viewer):
+            summary = synthesis.summary(demo_store, viewer, year, "*", today)
+            assert summary is not None
+            found += workbook_problems(reports.pack_workbook(demo_store, viewer, summary, "fr"))
+    assert not found, "\n".join(sorted(set(found)))
+
+
+def test_the_suppression_note_reads_as_people_say_it() -> None:
+    class Threshold:
+        threshold = 11
+
+    french = pack.note(Threshold(), "fr")  # type: ignore[arg-type]
+    english = pack.note(Threshold(), "en")  # type: ignore[arg-type]
+    assert "un nombre de 1 à 10 jeunes n'est pas publié, il est remplacé par « < 11 »" in french
+    assert 'a number of 1 to 10 young people is not published, it is replaced by "< 11"' in english
+    assert "−" not in french + english
