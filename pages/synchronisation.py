@@ -277,7 +277,12 @@ if viewer.role in ("evaluator", "partner"):
             key="remind_scope",
         )
         plan = notices.reminder_plan(
-            store, viewer, today, [organisation or ""] if scope == "one" else everyone, mail
+            store,
+            viewer,
+            today,
+            [organisation or ""] if scope == "one" else everyone,
+            mail,
+            missing=owed,
         )
         if plan.messages:
             st.caption(t("sync.remind_preview", lang))

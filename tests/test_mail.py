@@ -251,6 +251,7 @@ def test_a_refused_address_fails_alone(people: Store, smtp: tuple[Capture, int])
     assert "refusé cette adresse" in failure_text(done.failures[0], config_for(port))
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_the_password_logs_in_and_never_reaches_the_audit_log(
     people: Store, smtp_auth: tuple[Capture, int]
 ) -> None:

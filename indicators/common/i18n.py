@@ -1051,8 +1051,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sending e-mail is off (no SMTP server configured).",
     ),
     "mail.error.connection": (
-        "E-mail à {to} non envoyé : le serveur SMTP {server} est injoignable ({detail}).",
-        "E-mail to {to} not sent: the SMTP server {server} cannot be reached ({detail}).",
+        "E-mail à {to} non envoyé : le serveur SMTP {server} est injoignable (le détail est"
+        " au journal d'audit).",
+        "E-mail to {to} not sent: the SMTP server {server} cannot be reached (the details are in"
+        " the audit log).",
     ),
     "mail.error.timeout": (
         "E-mail à {to} non envoyé : le serveur SMTP {server} n'a pas répondu à temps.",

@@ -170,16 +170,19 @@ def reminder_plan(
     today: dt.date,
     organisations: Sequence[str] = (),
     config: MailConfig | None = None,
+    missing: pd.DataFrame | None = None,
 ) -> ReminderPlan:
     """The reminders of the reports missing on `today` of `organisations` (every one owing
     some when empty): one message per account with an address, in its language, listing the
     reports (indicator, place, period, due date) with a link to Déposer when the app's
-    address is known."""
+    address is known. `missing`: `synchronisation.missing_reports` on `today`, when the
+    caller already has it."""
     require_role(viewer, "evaluator")
     definition = stored_definition(store)
     names = {o.code: o.name for o in definition.organisations}
     labels = {p.code: (p.label_fr, p.label_en) for p in definition.periods}
-    missing = synchronisation.missing_reports(store, viewer, today)
+    if missing is None:
+        missing = synchronisation.missing_reports(store, viewer, today)
     if organisations:
         missing = missing[missing["organisation"].isin(list(organisations))]
     messages: list[Message] = []
