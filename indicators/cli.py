@@ -170,7 +170,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=ROLES, help="evaluator, partner, funder")
     add.add_argument("--organisation", help="code de l'organisation (partenaires, financeurs)")
     add.add_argument("--name", default="", help="nom affiché (défaut : l'identifiant)")
-    add.add_argument("--email", help="adresse (pour l'authentification unique)")
+    add.add_argument("--email", help="adresse (authentification unique, e-mails)")
+    add.add_argument(
+        "--language", choices=("fr", "en"), default="fr", help="langue de ses e-mails (fr)"
+    )
     add.add_argument("--password-stdin", action="store_true", help="lire le mot de passe en entrée")
     listing = actions.add_parser("list", parents=[common], help="lister les comptes")
     listing.add_argument("--json", action="store_true", help="en JSON")
@@ -630,6 +633,7 @@ def _users(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
                 password,
                 organisation=args.organisation,
                 email=args.email,
+                language=args.language,
             )
             print(
                 f"{made.username} ({made.role}{', ' + made.organisation if made.organisation else ''})"

@@ -4,6 +4,7 @@ file, reminders of missing reports, a server that is down, no configuration at a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from indicators.mail import notices
 from indicators.mail.transport import Delivery, MailConfig, Message, failure_text, send
 from indicators.store.database import Store
 from indicators.store.stored import stored_definition
-from tests.conftest import EVALUATOR, FAST, PARTNER_A, PROJECT, session_token
+from tests.conftest import EVALUATOR, FAST, LIGHT_ARGON2, PARTNER_A, PROJECT, session_token
 from tests.mailserver import Capture, free_port, local_smtp
 from tests.stored import Sender, reported
 
@@ -388,6 +389,13 @@ def test_mesure_remind_previews_then_sends(
     assert "1 relance(s) envoyée(s)." in capsys.readouterr().out
     assert [str(m["To"]) for m in captured.messages] == ["Élodie Élan <elodie@elan.org>"]
     assert cli.main(["remind", *base, "--org", "inconnue"]) == 2
+    added = ["users", "add", "elan-en", "--role", "partner", "--organisation", "asso-elan"]
+    added += ["--email", "e@elan.org", "--language", "en", "--password-stdin", *base[:4]]
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    for name, value in LIGHT_ARGON2.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(added) == 0
+    assert accounts.get_account(people, "elan-en").language == "en"
     monkeypatch.setenv("MESURE_SMTP_PORT", str(free_port()))
     assert cli.main(["remind", *base, "--org", "asso-elan", "--send"]) == 1
     assert "injoignable" in capsys.readouterr().err
