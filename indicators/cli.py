@@ -159,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     users = commands.add_parser(
         "users",
         parents=[common],
-        help="gérer les comptes : add, list, disable, enable, set-password",
+        help="gérer les comptes : add, list, disable, enable, set-role, set-password",
         description="Les mots de passe ne passent jamais sur la ligne de commande : ils sont"
         " demandés deux fois au terminal, ou lus sur l'entrée standard avec --password-stdin."
         " Codes de sortie : 0 fait, 1 refusé (le message dit pourquoi), 2 commande incorrecte.",
@@ -181,6 +181,12 @@ def _parser() -> argparse.ArgumentParser:
         actions.add_parser(name, parents=[common], help=text).add_argument(
             "username", metavar="IDENTIFIANT"
         )
+    role = actions.add_parser(
+        "set-role", parents=[common], help="changer le rôle et l'organisation d'un compte"
+    )
+    role.add_argument("username", metavar="IDENTIFIANT")
+    role.add_argument("--role", required=True, choices=ROLES, help="evaluator, partner, funder")
+    role.add_argument("--organisation", help="code de l'organisation (partenaires, financeurs)")
     password = actions.add_parser(
         "set-password", parents=[common], help="changer le mot de passe d'un compte"
     )
@@ -619,6 +625,11 @@ def _users(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
             print(
                 f"{done.username} : {state}" if lang == "fr" else f"{done.username}: {args.action}d"
             )
+            return EXIT_OK
+        if args.action == "set-role":
+            changed = accounts.set_role(store, admin, args.username, args.role, args.organisation)
+            where = f", {changed.organisation}" if changed.organisation else ""
+            print(f"{changed.username} ({changed.role}{where})")
             return EXIT_OK
         password = _password(args.password_stdin, lang)
         if password is None:

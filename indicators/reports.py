@@ -15,6 +15,7 @@ from indicators.analytics.synthesis import Summary
 from indicators.common.i18n import t
 from indicators.store.database import Store
 from indicators.views import pack
+from indicators.views import pack_pdf as pack_pdf_view
 from indicators.views.exports import FORMATS, SHEET_TITLES, csv_text, hidden_note, xlsx_bytes
 
 
@@ -94,7 +95,24 @@ def pack_workbook(store: Store, viewer: Viewer, summary: Summary, lang: str) -> 
 def pack_pdf(store: Store, viewer: Viewer, summary: Summary, lang: str) -> bytes:
     """The funder pack as a PDF report (audited as an export)."""
     require_role(viewer, "evaluator", "funder")
-    data = pack.pdf(summary, store.query("toc_nodes"), lang)
+    initiative = store.initiative() or {}
+    places = store.query("places_list")
+    names = dict(zip(places["code"], places["name"], strict=True))
+    links = store.query("toc_links")
+    context = pack_pdf_view.Context(
+        catalogue=store.query("indicators"),
+        nodes=store.query("toc_nodes"),
+        links=list(zip(links["source"], links["target"], strict=True)),
+        initiative=str(initiative.get(f"name_{lang}") or initiative.get("name_fr") or ""),
+        scope_name=(
+            t("progress.whole", lang)
+            if summary.scope == "*"
+            else str(names.get(summary.scope, summary.scope))
+        ),
+        made_on=store.clock().date(),
+        lang=lang,
+    )
+    data = pack_pdf_view.document(summary, context)
     store.audit(
         viewer.username, "export", "pack.pdf", year=summary.year, scope=summary.scope, lang=lang
     )

@@ -92,7 +92,7 @@ def _serve(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:

@@ -160,7 +160,7 @@ def test_environment_variables_choose_store_and_data(
     assert code == EXIT_OK and db.is_file()
 
 
-def test_users_add_list_disable_enable_and_set_password(
+def test_users_add_list_disable_enable_set_role_and_set_password(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import io
@@ -212,6 +212,11 @@ def test_users_add_list_disable_enable_and_set_password(
     assert run(capsys, "users", "disable", "lea", *where)[:2] == (EXIT_OK, "lea : désactivé\n")
     assert json.loads(run(capsys, "users", "list", "--json", *where)[1])[0]["disabled"] is True
     assert run(capsys, "users", "enable", "lea", *where)[0] == EXIT_OK
+    moved = run(capsys, "users", "set-role", "lea", "--role", "funder", "--organisation", "fin-fondation", *where)  # fmt: skip
+    assert moved[:2] == (EXIT_OK, "lea (funder, fin-fondation)\n")
+    code, _, err = run(capsys, "users", "set-role", "lea", "--role", "partner", *where)
+    assert code == EXIT_REFUSED and err.strip()  # a partner needs an organisation: a sentence
+    assert json.loads(run(capsys, "users", "list", "--json", *where)[1])[0]["role"] == "funder"
     monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
     assert run(capsys, "users", "set-password", "lea", "--password-stdin", *where)[0] == EXIT_OK
     code, _, err = run(capsys, "users", "disable", "nobody", *where)
@@ -226,9 +231,13 @@ def test_users_add_list_disable_enable_and_set_password(
     store = Store(tmp_path / "m.duckdb")
     assert accounts.authenticate(store, "lea", "another long password").account is not None
     log = store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
-    assert {"account.add", "account.disable", "account.enable", "account.password"} <= set(
-        log["action"]
-    )
+    assert {
+        "account.add",
+        "account.disable",
+        "account.enable",
+        "account.password",
+        "account.role",
+    } <= set(log["action"])
     actors = set(log.loc[log["action"].str.startswith("account."), "actor"])
     assert len(actors) == 1 and actors.pop().startswith("cli:")  # who ran the command
 

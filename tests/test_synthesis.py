@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 import pandas as pd
+import pypdfium2 as pdfium
 import pytest
 
 from indicators import reports
@@ -169,9 +170,8 @@ def test_the_reach_tables_totals_are_the_published_figures_under_one_protection(
     rows = list(sheet["Besoins et portée"].iter_rows(values_only=True))[1:]
     assert [r[2] for r in rows] == ["masqué", "masqué"]  # never the schools' 70 and 30
     assert not {70, 30} & {c for r in rows for c in r}
-    assert (
-        pack.page_count(reports.pack_pdf(accepted, FUNDER, local, "fr")) == 5
-    )  # hidden bars marked
+    printed = " ".join(pdf_text(reports.pack_pdf(accepted, FUNDER, local, "fr")))
+    assert "masqué" in printed and not {"70", "30"} & set(printed.split())
 
 
 def test_publishing_and_reading_are_scoped(accepted: Store) -> None:
@@ -201,13 +201,14 @@ def test_the_workbook_has_a_sheet_per_section_and_per_indicator(accepted: Store)
     names = book.sheetnames
     assert names[:6] == [
         "Synthèse",
-        "Jeunes touchés",
+        "Jeunes touchés par sexe",
         "Jeunes touchés par niveau",
         "Progrès",
         "Besoins et portée",
         "Synchronisation",
     ]
-    assert {"jeunes-touches", "taux-reussite-dnb", "Définitions", "Note"} <= set(names)
+    # an indicator's sheet bears its label (cut after a whole word within Excel's 31)
+    assert {"Jeunes touchés", "Taux de réussite au brevet", "Définitions", "Note"} <= set(names)
     assert ["Jeunes touchés", "110"] in [
         list(r) for r in book["Synthèse"].iter_rows(values_only=True)
     ]
@@ -220,11 +221,115 @@ def test_the_workbook_has_a_sheet_per_section_and_per_indicator(accepted: Store)
     assert english.sheetnames[0] == "Summary"
 
 
-def test_the_pdf_report_has_a_page_per_section(accepted: Store) -> None:
+def pdf_text(data: bytes) -> list[str]:
+    """Each page's text, and every page rendered to an image on the way (which must work)."""
+    document = pdfium.PdfDocument(data)
+    pages = []
+    for page in document:
+        image = page.render(scale=0.5).to_pil()
+        assert image.size[0] > 0
+        pages.append(page.get_textpage().get_text_range().replace("\r\n", "\n"))
+    return pages
+
+
+def test_the_pdf_report_has_its_sections_numbered_pages_and_masked_cells(
+    accepted: Store,
+) -> None:
+    """A4 portrait, a cover naming the initiative, year, scope and publication date; the
+    contents with page numbers; the theory of change; a curve per indicator with figures;
+    the reach tables, whose withheld cells read « masqué » (never 0, never blank); the
+    definitions and the protection note; « Page n sur N » in each footer but the cover."""
+    accepted.clock = lambda: dt.datetime(2025, 10, 2, 9)
     synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
     summary = synthesis.summary(accepted, FUNDER, YEAR, "*", TODAY)
     assert summary is not None
-    data = reports.pack_pdf(accepted, FUNDER, summary, "en")
-    assert data.startswith(b"%PDF") and pack.page_count(data) == 5
+    data = reports.pack_pdf(accepted, FUNDER, summary, "fr")
+    assert data.startswith(b"%PDF")
+    pages = pdf_text(data)
+    assert 8 <= len(pages) == pack.page_count(data)
+    width, height = pdfium.PdfDocument(data)[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 portrait, in points
+    cover = pages[0]
+    for words in ("Rapport aux financeurs", "Année scolaire 2024-2025", "Toute l'initiative"):
+        assert words in cover
+    assert "publiés le 02/10/2025" in cover and "Aperçu" not in cover
+    contents = pages[1]
+    sections = [
+        "Chiffres clés",
+        "Théorie du changement",
+        "Indicateurs",
+        "Jeunes touchés",
+        "Définitions des indicateurs",
+        "Protection des petits effectifs",
+    ]
+    for section in sections:  # each in the contents with its page, and on that page
+        line = next(line for line in contents.splitlines() if line.startswith(section))
+        page = int(line.rstrip().split()[-1].strip("."))
+        assert section in pages[page - 1], section
+    total = len(pages)
+    assert all(f"Page {n} sur {total}" in pages[n - 1] for n in range(2, total + 1))
+    assert "Page 1 sur" not in cover
+    everything = "\n".join(pages)
+    reach = next(p for p in pages if "Lieu Filles Garçons Total" in p)
+    # Territoire Nord: its girls are the backbone's 10 alone (few organisations): masked
+    row = next(line for line in reach.splitlines() if line.startswith("Territoire Nord"))
+    assert "masqué" in row and " 0 " not in f" {row} "
+    assert "Cases « masqué »" in reach
+    assert "Jeunes touchés · personnes · Statut : Non évalué" in everything  # its curve
+    assert "de 1 à 10 jeunes" in everything and "11 − 1" not in everything
+    for word in ("Summary", "place", "pupils", "reached", "hidden", "Page 2 of"):
+        assert word not in everything.split(), word
+    english = pdf_text(reports.pack_pdf(accepted, FUNDER, summary, "en"))
+    assert "Report to funders" in english[0] and f"Page 2 of {len(english)}" in english[1]
+    assert "hidden" in " ".join(english) and "masqué" not in " ".join(english)
     with pytest.raises(AccessDeniedError):
         reports.pack_pdf(accepted, PARTNER_A, summary, "fr")
+
+
+def test_a_preview_is_marked_as_such_on_its_cover(accepted: Store) -> None:
+    preview = synthesis.summary(accepted, EVALUATOR, YEAR, "*", TODAY, live=True)
+    assert preview is not None
+    cover = pdf_text(reports.pack_pdf(accepted, EVALUATOR, preview, "fr"))[0]
+    assert "Aperçu non publié" in cover and "publiés le" not in cover
+
+
+def test_the_workbook_speaks_french_and_names_its_sheets_whole(accepted: Store) -> None:
+    synthesis.publish(accepted, EVALUATOR, YEAR, TODAY)
+    local = synthesis.summary(accepted, FUNDER, YEAR, "T-NORD", TODAY)
+    assert local is not None
+    book = openpyxl.load_workbook(io.BytesIO(reports.pack_workbook(accepted, FUNDER, local, "fr")))
+    headers = {
+        name: [c.value for c in next(book[name].iter_rows(max_row=1))] for name in book.sheetnames
+    }
+    assert headers["Besoins et portée"] == [
+        "Lieu",
+        "Élèves inscrits",
+        "Jeunes touchés",
+        "Couverture (%)",
+        "Pourquoi masqué",
+    ]
+    assert headers["Synchronisation"][0] == "Période"
+    english = {"place", "pupils", "reached", "hidden", "period", "expected", "on_time"}
+    assert not english & {str(h) for row in headers.values() for h in row}
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    assert "Jeunes touchés" in book.sheetnames  # an indicator's sheet bears its label
+
+
+def test_sheet_names_are_abbreviated_sensibly_and_uniquely() -> None:
+    names = pack.sheet_names(
+        [
+            "Part des élèves de 3e orientés en seconde générale et technologique",
+            "Part des élèves qui connaissent une diversité de métiers",
+            "Taux de réussite au diplôme national du brevet",
+            "Jeunes touchés",
+            "Jeunes touchés",
+            "Ventilation [sexe]: filles/garçons",
+        ],
+        "fr",
+    )
+    assert names[0] == "% élèves 3e orientés 2de GT"
+    assert names[2] == "Taux réussite au DNB"
+    assert names[3:5] == ["Jeunes touchés", "Jeunes touchés (2)"]
+    assert all(len(n) <= 31 and not set("[]:*?/\\") & set(n) for n in names)
+    assert names[1] == "% élèves connaissent diversité…"  # cut after a whole word
+    assert len(set(names)) == len(names)

@@ -173,6 +173,21 @@ def published(store: Store, viewer: Viewer, today: dt.date) -> Published:
                 ):
                     if not hidden:
                         seen.show((str(indicator), scope, year, ""), value)
+                # the curves of the pack: other years' figures, frozen with this one
+                curves = summary.tables.get("history")
+                for indicator, period, value, hidden in (
+                    []
+                    if curves is None
+                    else zip(
+                        curves["indicator"],
+                        curves["period"],
+                        curves["value"],
+                        curves["hidden"].fillna(""),
+                        strict=True,
+                    )
+                ):
+                    if not hidden and _number(value):
+                        seen.show((str(indicator), scope, str(period), ""), value)
     return seen
 
 

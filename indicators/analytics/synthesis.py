@@ -12,8 +12,9 @@ synchronisation.rates, under the same rules. Hidden figures are stored empty.
 
 Tables: `headline` (young people reached, schools with an action, partners by type, hours,
 internships), `reach` and `reach_grade` (young people reached by place and sex, grade), `progress` (each indicator's
-value, expected value and status; `nodes`, each node's status), `need` (pupils against young
-people reached, by place), `sync` (completeness and timeliness).
+value, expected value and status; `nodes`, each node's status), `history` (each indicator's
+curve: its values up to the year, its baseline and targets over every school year), `need`
+(pupils against young people reached, by place), `sync` (completeness and timeliness).
 """
 
 from __future__ import annotations
@@ -37,6 +38,18 @@ PUBLISHER = Viewer("publication", "funder", "Publication")  # the data as a fund
 SEXES = ("F", "M")
 HOURS = ("heures-mentorat", "heures-ateliers")
 INTERNSHIPS = "stages-3e-trouves"
+HISTORY_COLUMNS = [
+    "indicator",
+    "period",
+    "position",
+    "value",
+    "hidden",
+    "baseline",
+    "baseline_period",
+    "target",
+    "expected",
+    "status",
+]
 TABLES = (
     "headline",
     "reach",
@@ -45,6 +58,7 @@ TABLES = (
     "reach_grade_hidden",
     "progress",
     "nodes",
+    "history",
     "need",
     "sync",
 )
@@ -200,8 +214,8 @@ def build(
     ]
     by_type = records.groupby("organisation_type")["organisation"].nunique()
     headline += [(f"partners:{kind}", float(n), "") for kind, n in by_type.items()]
-    table = progress.progress(store, viewer, scope=scope, frame=seen)
-    table = table[table["period"] == year]
+    every_year = progress.progress(store, viewer, scope=scope, frame=seen)
+    table = every_year[every_year["period"] == year]
     nodes = progress.node_statuses(store, viewer, table, year)
     pupils = store.query("enrolment")
     need_rows = []
@@ -227,11 +241,26 @@ def build(
             [(code, state.own, state.status) for code, state in nodes.items()],
             columns=["node", "own", "status"],
         ),
+        "history": _history(every_year, year),
         "need": need,
         "sync": rates[
             ["period", "expected", "received", "on_time", "completeness", "timeliness", "hidden"]
         ].reset_index(drop=True),
     }
+
+
+def _history(table: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Each indicator's curve as the summary of `year` shows it (`table`: progress rows of every
+    school year): values up to `year` (none after it: a summary does not tell the future), the
+    baseline, targets and expected path of every year."""
+    rows = table[HISTORY_COLUMNS].sort_values(["indicator", "position"]).reset_index(drop=True)
+    at = rows.loc[rows["period"] == year, "position"]
+    if len(at):
+        later = rows["position"] > int(at.iloc[0])
+        rows.loc[later, "value"] = float("nan")
+        rows.loc[later, "hidden"] = ""
+        rows.loc[later, "status"] = "no_data"
+    return rows
 
 
 def _periods_of(store: Store, year: str) -> set[str]:

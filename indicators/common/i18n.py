@@ -810,7 +810,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.pack_xlsx": ("Dossier financeur (Excel)", "Funder pack (Excel)"),
     "synthesis.pack_pdf": ("Rapport financeur (PDF)", "Funder report (PDF)"),
     "synthesis.sheet_headline": ("Synthèse", "Summary"),
-    "synthesis.sheet_reach": ("Jeunes touchés", "Young people reached"),
+    "synthesis.sheet_reach": ("Jeunes touchés par sexe", "Reached by sex"),
     "synthesis.sheet_progress": ("Progrès", "Progress"),
     "synthesis.sheet_reach_grade": ("Jeunes touchés par niveau", "Reached by grade"),
     "synthesis.reach_grade_title": (
@@ -822,16 +822,153 @@ TEXTS: dict[str, tuple[str, str]] = {
     "synthesis.sheet_definitions": ("Définitions", "Definitions"),
     "synthesis.sheet_note": ("Note", "Note"),
     "synthesis.note": (
-        "Protection des petits effectifs (les données concernent des mineurs) : un effectif de"
-        " 1 à {threshold} − 1 jeunes est affiché « < {threshold} » ; « · » masque une case qui,"
-        " avec un total publié, révélerait une case masquée ; « s » masque un chiffre porté par"
-        " moins de 3 organisations ou dont l'une fait plus de 85 %. Données acceptées par"
-        " l'équipe d'évaluation seulement.",
-        "Small numbers are protected (the data concerns minors): a count of 1 to {threshold} − 1"
-        ' young people is shown as "< {threshold}"; "·" hides a cell that, with a published'
-        ' total, would reveal a hidden one; "s" hides a figure from fewer than 3'
-        " organisations or one of which makes more than 85 %. Data accepted by the evaluation"
-        " team only.",
+        "Protection des petits effectifs (les données concernent des mineurs) : un nombre de"
+        " 1 à {below} jeunes n'est pas publié, il est remplacé par « < {threshold} » ;"
+        " « · » remplace un chiffre qui, retranché d'un total publié, ferait retrouver un"
+        " chiffre masqué ; « s » remplace un chiffre déclaré par moins de 3 organisations, ou"
+        " dont une seule organisation fournit plus de 85 %. Seules les données acceptées par"
+        " l'équipe d'évaluation sont publiées.",
+        "Small numbers are protected (the data concerns minors): a number of 1 to {below}"
+        ' young people is not published, it is replaced by "< {threshold}"; "·" replaces a'
+        ' figure that, taken from a published total, would give away a hidden one; "s"'
+        " replaces a figure reported by fewer than 3 organisations, or one organisation of"
+        " which provides more than 85 %. Only data accepted by the evaluation team is"
+        " published.",
+    ),
+    "synthesis.why_hidden": ("Pourquoi masqué", "Why hidden"),
+    "synthesis.on_time": ("Reçus à temps", "Received on time"),
+    "synthesis.completeness_pct": ("Complétude (%)", "Completeness (%)"),
+    "synthesis.timeliness_pct": ("Ponctualité (%)", "Timeliness (%)"),
+    "pack.title": ("Rapport aux financeurs", "Report to funders"),
+    "pack.cover_year": ("Année scolaire {year}", "School year {year}"),
+    "pack.cover_scope": ("Périmètre : {scope}", "Scope: {scope}"),
+    "pack.published_on": (
+        "Chiffres publiés le {when} par l'équipe d'évaluation",
+        "Figures published on {when} by the evaluation team",
+    ),
+    "pack.made_on": ("Document édité le {when}", "Document made on {when}"),
+    "pack.preview_mark": (
+        "Aperçu non publié : ces chiffres peuvent encore changer. Ne pas diffuser.",
+        "Unpublished preview: these figures may still change. Do not circulate.",
+    ),
+    "pack.cover_about": (
+        "Ce rapport présente les chiffres de l'année publiés pour les financeurs : les chiffres"
+        " clés, la théorie du changement et l'état de chacun de ses maillons, la courbe de"
+        " chaque indicateur face à sa valeur de référence et à ses cibles, les jeunes touchés"
+        " par lieu, les définitions des indicateurs et la façon dont les petits effectifs sont"
+        " protégés. Seules les données acceptées par l'équipe d'évaluation y figurent.",
+        "This report gives the year's figures published for funders: the key figures, the"
+        " theory of change and the state of each of its links, the curve of each indicator"
+        " against its baseline and targets, the young people reached by place, the indicators'"
+        " definitions and how small numbers are protected. Only data accepted by the evaluation"
+        " team is included.",
+    ),
+    "pack.contents": ("Sommaire", "Contents"),
+    "pack.page_of": ("Page {page} sur {pages}", "Page {page} of {pages}"),
+    "pack.key_figures": ("Chiffres clés", "Key figures"),
+    "pack.key_figures_intro": (
+        "Les chiffres de l'année scolaire {year}, sur les seules données acceptées.",
+        "The figures of the school year {year}, from accepted data only.",
+    ),
+    "pack.statuses_count": (
+        "Indicateurs de l'année par statut : {counts}.",
+        "The year's indicators by status: {counts}.",
+    ),
+    "pack.theory_intro": (
+        "Des activités (à gauche) à l'impact (à droite) : chaque case est un maillon de la"
+        " théorie du changement, colorée selon son statut, calculé à partir de ses indicateurs"
+        " et des maillons qui l'alimentent (flèches). Une case blanche cerclée est masquée : les"
+        " chiffres qui la décident ne peuvent pas être publiés.",
+        "From activities (left) to impact (right): each box is a link of the theory of change,"
+        " coloured by its status, computed from its indicators and from the links that feed it"
+        " (arrows). A white outlined box is hidden: the figures that decide it cannot be"
+        " published.",
+    ),
+    "pack.theory_table": ("Statut de chaque maillon", "Status of each link"),
+    "pack.level": ("Niveau", "Level"),
+    "pack.indicators": ("Indicateurs", "Indicators"),
+    "pack.indicators_intro": (
+        "Pour chaque indicateur, sa valeur en {year}, la valeur attendue sur le chemin de sa"
+        " valeur de référence à sa cible, et son statut ; puis sa courbe : les valeurs de chaque"
+        " année (points colorés selon le statut), la valeur de référence (ligne grise"
+        " pointillée), les cibles (losanges verts) et la trajectoire attendue (pointillés verts)."
+        " Une année masquée est hachurée.",
+        "For each indicator, its value in {year}, the value expected on the way from its"
+        " baseline to its target, and its status; then its curve: each year's value (dots"
+        " coloured by status), the baseline (dashed grey line), the targets (green diamonds) and"
+        " the expected path (dotted green line). A hidden year is hatched.",
+    ),
+    "pack.all_masked": (
+        "masqué : chaque année de cet indicateur est masquée pour ce périmètre",
+        "hidden: every year of this indicator is hidden for this scope",
+    ),
+    "pack.without_data": (
+        "Sans donnée publiée pour ce périmètre : {items}.",
+        "No published data for this scope: {items}.",
+    ),
+    "pack.reach": ("Jeunes touchés", "Young people reached"),
+    "pack.reach_intro": (
+        "Les jeunes touchés par lieu, par sexe et par niveau. Les totaux sont les chiffres"
+        " publiés de chaque lieu et de l'ensemble : un jeune dont le sexe ou le niveau n'est pas"
+        " déclaré y compte. Une case hachurée « masqué » protège un petit groupe : ce n'est ni"
+        " un zéro ni une case vide.",
+        "Young people reached by place, sex and grade. The totals are the published figures of"
+        " each place and of the whole: a young person whose sex or grade is not reported counts"
+        ' in them. A hatched "hidden" cell protects a small group: it is neither a zero nor an'
+        " empty cell.",
+    ),
+    "pack.why_masked": ("Cases « masqué » : {reasons}.", "Hidden cells: {reasons}."),
+    "pack.no_breakdown": (
+        "Aucun chiffre de cette ventilation n'est publié pour ce périmètre.",
+        "No figure of this breakdown is published for this scope.",
+    ),
+    "pack.sync_intro": (
+        "Les rapports attendus des partenaires, reçus, et reçus à temps, par période.",
+        "The reports expected from partners, received, and received on time, by period.",
+    ),
+    "pack.definitions": ("Définitions des indicateurs", "Definitions of the indicators"),
+    "pack.definitions_intro": (
+        "Les fiches du catalogue commun : chaque partenaire déclare chaque indicateur selon"
+        " cette définition.",
+        "The common catalogue's reference sheets: every partner reports each indicator by this"
+        " definition.",
+    ),
+    "pack.protection": ("Protection des petits effectifs", "Protection of small numbers"),
+    "pack.protection_why": (
+        "Les données concernent des mineurs : aucun chiffre publié ne doit permettre de"
+        " reconnaître un jeune ou un petit groupe de jeunes, ni de retrouver ce qu'a déclaré une"
+        " organisation. Un chiffre protégé est écrit « masqué » sur une case hachurée.",
+        "The data concerns minors: no published figure may let anyone recognise a young person"
+        " or a small group of young people, or work out what one organisation reported. A"
+        ' protected figure reads "hidden" on a hatched cell.',
+    ),
+    "pack.protection_small_title": ("Petits groupes", "Small groups"),
+    "pack.protection_small": (
+        "un nombre de 1 à {below} jeunes n'est pas publié (zéro l'est).",
+        "a number of 1 to {below} young people is not published (zero is).",
+    ),
+    "pack.protection_organisations_title": ("Peu d'organisations", "Few organisations"),
+    "pack.protection_organisations": (
+        "un chiffre déclaré par moins de 3 organisations, ou dont une seule organisation"
+        " fournit plus de 85 %, n'est pas publié : il dirait ce qu'a déclaré l'une d'elles.",
+        "a figure reported by fewer than 3 organisations, or one organisation of which"
+        " provides more than 85 %, is not published: it would tell what one of them reported.",
+    ),
+    "pack.protection_complementary_title": (
+        "Chiffres qui en révéleraient un autre",
+        "Figures that would give another away",
+    ),
+    "pack.protection_complementary": (
+        "quand un total est publié, une autre case de sa ligne ou de sa colonne est masquée"
+        " aussi, sans quoi une simple soustraction ferait retrouver le chiffre masqué.",
+        "where a total is published, another cell of its row or column is hidden too, or a"
+        " simple subtraction would give the hidden figure back.",
+    ),
+    "pack.protection_accepted": (
+        "Seules les données acceptées par l'équipe d'évaluation sont publiées ; les chiffres ne"
+        " changent qu'à la publication suivante.",
+        "Only data accepted by the evaluation team is published; the figures change only at the"
+        " next publication.",
     ),
     "coordination.title": ("Coordination des actions", "Coordination of actions"),
     "coordination.intro": (

@@ -7,5 +7,6 @@ __all__ = [
     "curves",
     "exports",
     "pack",
+    "pack_pdf",
     "synthesis",
 ]  # the modules other packages may import

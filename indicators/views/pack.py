@@ -5,26 +5,16 @@ checks who asks, reads the catalogue and audits the download."""
 
 from __future__ import annotations
 
-import io
+import json
 import math
-import textwrap
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: files only
-
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
 
 from indicators.access.suppression import TOTAL, small
-from indicators.analytics.progress import STATUS_COLOURS
 from indicators.analytics.synthesis import Summary
 from indicators.common.i18n import label, t
 from indicators.views.exports import hidden_note, xlsx_bytes
-
-HIDDEN_GREY = "#8a8a8a"  # a withheld figure's hatched mark (as curves.mark_hidden on screen)
 
 
 def headline_rows(summary: Summary, lang: str) -> list[tuple[str, str]]:
@@ -64,10 +54,10 @@ def progress_rows(summary: Summary, indicators: pd.DataFrame, lang: str) -> pd.D
         {
             t("column.indicator", lang): table["indicator"].map(names),
             t("progress.actual", lang): [
-                t("synthesis.hidden", lang) if h else v
+                t("synthesis.hidden", lang) if h else _rounded(v)
                 for v, h in zip(table["value"], table["hidden"].fillna(""), strict=True)
             ],
-            t("progress.expected", lang): table["expected"],
+            t("progress.expected", lang): [_rounded(v) for v in table["expected"]],
             t("progress.status", lang): table["status"].map(
                 lambda s: label("progress_status", s, lang)
             ),
@@ -86,25 +76,178 @@ def reach_table(summary: Summary, lang: str, by: str = "sex") -> pd.DataFrame:
     return text.reset_index(names=t("column.place", lang))
 
 
-def hidden_rows(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+def hidden_rows(
+    frame: pd.DataFrame, columns: list[str], lang: str, headers: dict[str, str]
+) -> pd.DataFrame:
     """`frame` as a sheet prints it: in each row withheld from funders (its `hidden` reason),
-    the `columns` read « masqué » (never blank, never 0), and the reason in words."""
+    the `columns` read « masqué » (never blank, never 0), the reason in words, and its columns
+    named by `headers` (the frame's own names are codes: place, pupils, hidden...)."""
     out = frame.copy()
-    if "hidden" not in out:  # a summary published before its tables carried their protection
-        return out
-    reasons = out["hidden"].fillna("").astype(str)
-    word = t("synthesis.hidden", lang)
-    for column in columns:
-        out[column] = [
-            word if why else value for value, why in zip(out[column], reasons, strict=True)
-        ]
-    out["hidden"] = reasons.map(lambda code: hidden_note(code, lang))
-    return out
+    if "hidden" in out:  # not in a summary published before its tables carried their protection
+        reasons = out["hidden"].fillna("").astype(str)
+        word = t("synthesis.hidden", lang)
+        for column in columns:
+            out[column] = [
+                word if why else value for value, why in zip(out[column], reasons, strict=True)
+            ]
+        out["hidden"] = reasons.map(lambda code: hidden_note(code, lang))
+    headers = {**headers, "hidden": t("synthesis.why_hidden", lang)}
+    return out[[c for c in headers if c in out]].rename(columns=headers)
+
+
+def need_rows(summary: Summary, lang: str) -> pd.DataFrame:
+    """Pupils enrolled against young people reached, by place, with the coverage (%)."""
+    need = summary.tables["need"].copy()
+    pupils = pd.to_numeric(need["pupils"], errors="coerce")
+    reached = pd.to_numeric(need["reached"], errors="coerce")
+    need["coverage"] = (100 * reached / pupils.where(pupils > 0)).round(1)
+    return hidden_rows(
+        need,
+        ["reached", "coverage"],
+        lang,
+        {
+            "place": t("column.place", lang),
+            "pupils": t("synthesis.pupils", lang),
+            "reached": t("synthesis.reached", lang),
+            "coverage": t("coordination.coverage_axis", lang),
+        },
+    )
+
+
+def sync_rows(summary: Summary, lang: str) -> pd.DataFrame:
+    """Reports expected, received and received on time by period, and the two rates (%)."""
+    sync = summary.tables["sync"].copy()
+    for rate in ("completeness", "timeliness"):
+        sync[rate] = (100 * pd.to_numeric(sync[rate], errors="coerce")).round(1)
+    return hidden_rows(
+        sync,
+        ["expected", "received", "on_time", "completeness", "timeliness"],
+        lang,
+        {
+            "period": t("column.period", lang),
+            "expected": t("column.expected", lang),
+            "received": t("column.received", lang),
+            "on_time": t("synthesis.on_time", lang),
+            "completeness": t("synthesis.completeness_pct", lang),
+            "timeliness": t("synthesis.timeliness_pct", lang),
+        },
+    )
 
 
 def note(summary: Summary, lang: str) -> str:
     """Why cells are hidden, in words."""
-    return t("synthesis.note", lang, threshold=summary.threshold)
+    return t("synthesis.note", lang, threshold=summary.threshold, below=summary.threshold - 1)
+
+
+# Excel refuses these in a sheet's name, and names longer than 31 characters
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+_SHEET_LIMIT = 31
+_SHORTER = {
+    "fr": (
+        ("Part des ", "% "),
+        ("Taux de ", "Taux "),
+        ("diplôme national du brevet", "DNB"),
+        ("seconde générale et technologique", "2de GT"),
+        ("départemental", "départ."),
+        ("entreprise", "entr."),
+    ),
+    "en": (
+        ("Share of ", "% "),
+        ("diplôme national du brevet", "DNB"),
+        ("general and technological", "gen. & tech."),
+        ("département's", "départ."),
+    ),
+}
+_SMALL_WORDS = {
+    "fr": {
+        "de",
+        "des",
+        "du",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "un",
+        "une",
+        "en",
+        "au",
+        "aux",
+        "à",
+        "et",
+        "qui",
+        "par",
+        "sur",
+        "dont",
+        "est",
+        "pour",
+    },
+    "en": {
+        "of",
+        "the",
+        "a",
+        "an",
+        "in",
+        "to",
+        "at",
+        "on",
+        "and",
+        "who",
+        "whose",
+        "with",
+        "for",
+        "by",
+    },
+}
+
+
+def sheet_names(titles: list[str], lang: str) -> list[str]:
+    """A sheet name for each of `titles`, as Excel accepts it (31 characters at most, none of
+    []:*?/\\) and each different: a long title is abbreviated (usual abbreviations, then
+    without its small words, then cut after a whole word with « … »), never cut mid-word."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for title in titles:
+        name = " ".join(str(title).translate(_SHEET_FORBIDDEN).split())
+        if len(name) > _SHEET_LIMIT:
+            for long, short in _SHORTER["en" if lang == "en" else "fr"]:
+                name = name.replace(long, short)
+        if len(name) > _SHEET_LIMIT:
+            small_words = _SMALL_WORDS["en" if lang == "en" else "fr"]
+            words = name.replace("'", "' ").replace("’", "’ ").split()
+            kept = [w for w in words if w.rstrip("'’").lower() not in small_words]
+            name = " ".join(kept)
+        if len(name) > _SHEET_LIMIT:
+            cut = name[: _SHEET_LIMIT - 1]
+            if name[_SHEET_LIMIT - 1] != " ":  # not cut after a whole word: drop the piece
+                cut = cut.rsplit(" ", 1)[0]
+            name = f"{cut}…"
+        unique, number = name, 2
+        while unique.casefold() in taken:
+            suffix = f" ({number})"
+            unique = f"{name[: _SHEET_LIMIT - len(suffix)].rstrip()}{suffix}"
+            number += 1
+        taken.add(unique.casefold())
+        names.append(unique)
+    return names
+
+
+def _rounded(value: Any) -> Any:
+    """A figure as a workbook keeps it: one decimal at most (never 74.5098)."""
+    if isinstance(value, float) and not math.isnan(value):
+        return round(value, 1)
+    return value
+
+
+def sheet_of(sheet: Any) -> dict[str, Any]:
+    """An indicator's reference sheet (the catalogue's `sheet` column: JSON text or a dict)."""
+    if isinstance(sheet, dict):
+        return sheet
+    try:
+        found = json.loads(str(sheet))
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
@@ -117,21 +260,23 @@ def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
         t("synthesis.sheet_reach", lang): reach_table(summary, lang),
         t("synthesis.sheet_reach_grade", lang): reach_table(summary, lang, "grade"),
         t("synthesis.sheet_progress", lang): progress_rows(summary, indicators, lang),
-        t("synthesis.sheet_need", lang): hidden_rows(summary.tables["need"], ["reached"], lang),
-        t("synthesis.sheet_sync", lang): hidden_rows(
-            summary.tables["sync"],
-            ["expected", "received", "on_time", "completeness", "timeliness"],
-            lang,
-        ),
+        t("synthesis.sheet_need", lang): need_rows(summary, lang),
+        t("synthesis.sheet_sync", lang): sync_rows(summary, lang),
     }
     catalogue = indicators.set_index("code")
     table = summary.tables["progress"].set_index("indicator")
-    for code in table.index:
+    codes = [str(c) for c in table.index if c in catalogue.index]
+    titles = sheet_names([*sheets, *(str(catalogue.loc[c, f"label_{lang}"]) for c in codes)], lang)[
+        len(sheets) :
+    ]
+    for code, title in zip(codes, titles, strict=True):
         row = table.loc[code]
-        sheets[str(code)[:31]] = pd.DataFrame(
+        sheets[title] = pd.DataFrame(
             {
                 t("synthesis.field", lang): [
                     t("column.indicator", lang),
+                    t("sheet.code", lang),
+                    t("sheet.unit", lang),
                     t("progress.actual", lang),
                     t("progress.baseline", lang),
                     t("progress.expected", lang),
@@ -140,20 +285,26 @@ def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
                 ],
                 t("column.number", lang): [
                     catalogue.loc[code, f"label_{lang}"],
-                    t("synthesis.hidden", lang) if row["hidden"] else row["value"],
-                    row["baseline"],
-                    row["expected"],
-                    row["forecast"],
+                    code,
+                    label("unit", str(catalogue.loc[code, "unit"]), lang),
+                    t("synthesis.hidden", lang) if row["hidden"] else _rounded(row["value"]),
+                    _rounded(row["baseline"]),
+                    _rounded(row["expected"]),
+                    _rounded(row["forecast"]),
                     label("progress_status", str(row["status"]), lang),
                 ],
             }
         )
     definitions = indicators
+    sheets_of = [sheet_of(s) for s in definitions.get("sheet", pd.Series([{}] * len(definitions)))]
     sheets[t("synthesis.sheet_definitions", lang)] = pd.DataFrame(
         {
             t("sheet.code", lang): definitions["code"],
             t("sheet.label", lang): definitions[f"label_{lang}"],
+            t("sheet.definition", lang): [s.get(f"definition_{lang}", "") for s in sheets_of],
             t("sheet.unit", lang): definitions["unit"].map(lambda u: label("unit", u, lang)),
+            t("sheet.numerator", lang): [s.get(f"numerator_{lang}", "") for s in sheets_of],
+            t("sheet.denominator", lang): [s.get(f"denominator_{lang}", "") for s in sheets_of],
             t("sheet.aggregation_time", lang): definitions["aggregation_time"].map(
                 lambda a: label("aggregation", a, lang)
             ),
@@ -163,127 +314,13 @@ def workbook(summary: Summary, indicators: pd.DataFrame, lang: str) -> bytes:
             t("sheet.deduplication", lang): definitions["deduplication_rule"].map(
                 lambda d: label("deduplication", d, lang)
             ),
+            t("sheet.source", lang): [s.get(f"source_{lang}", "") for s in sheets_of],
         }
     )
     sheets[t("synthesis.sheet_note", lang)] = pd.DataFrame(
         {t("synthesis.sheet_note", lang): [note(summary, lang)]}
     )
     return xlsx_bytes(sheets)
-
-
-def pdf(summary: Summary, nodes: pd.DataFrame, lang: str) -> bytes:
-    """The pack as a PDF report: the headline figures, then a page per chart
-    (`nodes`: the theory of change's nodes, for their names)."""
-    out = io.BytesIO()
-    with PdfPages(out) as document:
-        # 1. title and headline figures
-        page = plt.figure(figsize=(8.27, 11.69))
-        page.text(0.08, 0.93, t("synthesis.title", lang), fontsize=20, weight="bold")
-        page.text(0.08, 0.89, scope_line(summary, lang), fontsize=11)
-        y = 0.82
-        for title, text in headline_rows(summary, lang):
-            page.text(0.08, y, title, fontsize=12)
-            page.text(0.75, y, text, fontsize=12, weight="bold")
-            y -= 0.04
-        page.text(0.08, 0.05, "\n".join(textwrap.wrap(note(summary, lang), 110)), fontsize=7)
-        document.savefig(page)
-        plt.close(page)
-        # 2. young people reached by place and sex
-        reach = summary.reach()
-        shown = reach.shown().drop(index=TOTAL, columns=TOTAL)
-        reasons = reach.reasons.drop(index=TOTAL, columns=TOTAL)
-        page, axis = plt.subplots(figsize=(11.69, 8.27))
-        shown.plot.barh(ax=axis, color=["#b279a2", "#4c78a8"])
-        axis.set_title(t("synthesis.reach_title", lang))
-        axis.legend([label("sex", str(c), lang) for c in shown.columns])
-        _mark_hidden_bars(
-            axis,
-            {
-                i: [label("sex", str(c), lang) for c in reasons.columns if reasons.at[place, c]]
-                for i, place in enumerate(reasons.index)
-                if (reasons.loc[place] != "").any()
-            },
-            lang,
-        )
-        axis.invert_yaxis()
-        page.text(0.02, 0.01, "\n".join(textwrap.wrap(note(summary, lang), 180)), fontsize=7)
-        page.tight_layout(rect=(0, 0.05, 1, 1))
-        document.savefig(page)
-        plt.close(page)
-        # 3. outcomes: each node's status
-        names = dict(zip(nodes["code"], nodes[f"label_{lang}"], strict=True))
-        nodes = summary.tables["nodes"]
-        page, axis = plt.subplots(figsize=(11.69, 8.27))
-        axis.barh(
-            [names.get(n, n) for n in nodes["node"]],
-            [1] * len(nodes),
-            color=[STATUS_COLOURS.get(s, "#ccc") for s in nodes["status"]],
-        )
-        for i, state in enumerate(nodes["status"]):
-            axis.text(0.02, i, label("progress_status", str(state), lang), va="center", fontsize=8)
-        axis.set_xticks([])
-        axis.invert_yaxis()
-        axis.set_title(t("synthesis.progress_title", lang))
-        page.tight_layout()
-        document.savefig(page)
-        plt.close(page)
-        # 4. need and reach
-        need = summary.tables["need"]
-        withheld = need["hidden"].fillna("").astype(str) != ""
-        page, axis = plt.subplots(figsize=(11.69, 8.27))
-        coverage = [
-            math.nan if h or not p or pd.isna(r) else 100 * float(r) / float(p)
-            for p, r, h in zip(need["pupils"], need["reached"], withheld, strict=True)
-        ]
-        axis.barh(list(need["place"]), coverage, color="#4c78a8")
-        axis.set_xlim(0, 110)
-        _mark_hidden_bars(axis, {i: [] for i, h in enumerate(withheld) if h}, lang)
-        axis.set_xlabel(t("coordination.coverage_axis", lang))
-        axis.set_title(t("coordination.need", lang))
-        axis.invert_yaxis()
-        page.tight_layout()
-        document.savefig(page)
-        plt.close(page)
-        # 5. synchronisation of the alliance
-        sync = summary.tables["sync"]
-        page, axis = plt.subplots(figsize=(11.69, 8.27))
-        axis.plot(list(sync["period"]), (100 * sync["completeness"]).tolist(), marker="o")
-        axis.plot(list(sync["period"]), (100 * sync["timeliness"]).tolist(), marker="s")
-        axis.set_ylim(0, 105)
-        axis.legend([t("synthesis.completeness", lang), t("synthesis.timeliness", lang)])
-        if "hidden" in sync:
-            hidden = sync["hidden"].fillna("").astype(str) != ""
-            _mark_hidden_periods(axis, [i for i, h in enumerate(hidden) if h], lang)
-        axis.set_title(t("synthesis.sync_title", lang))
-        page.tight_layout()
-        document.savefig(page)
-        plt.close(page)
-    return out.getvalue()
-
-
-def _mark_hidden_bars(axis: Any, rows: dict[int, list[str]], lang: str) -> None:
-    """On a horizontal bar chart, each row (its position) whose figure is withheld: a grey
-    hatched band across the whole axis with « masqué » (and what is hidden there)."""
-    right = axis.get_xlim()[1]
-    word = t("synthesis.hidden", lang)
-    for position, names in rows.items():
-        axis.barh(
-            position, right, height=0.8, color="none", edgecolor=HIDDEN_GREY, hatch="//", lw=0.8
-        )
-        text = f"{word} : {', '.join(names)}" if names else word
-        axis.text(right / 2, position, text, ha="center", va="center", color="#555555")
-
-
-def _mark_hidden_periods(axis: Any, positions: list[int], lang: str) -> None:
-    """On a chart over periods, each period whose figures are withheld: a grey hatched band
-    from bottom to top with « masqué »."""
-    word = t("synthesis.hidden", lang)
-    top = axis.get_ylim()[1]
-    for position in positions:
-        axis.axvspan(
-            position - 0.35, position + 0.35, facecolor="none", edgecolor=HIDDEN_GREY, hatch="//"
-        )
-        axis.text(position, top / 2, word, ha="center", va="center", rotation=90, color="#555555")
 
 
 def scope_line(summary: Summary, lang: str) -> str:

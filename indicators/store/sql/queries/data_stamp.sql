@@ -1,4 +1,4 @@
--- one row: what changes whenever a figure may change (values, reviews, publications, the
+-- one row per store: what changes whenever a figure may change (values, reviews, publications, the
 -- definition, any audited action); equal stamps mean the figures computed then still hold
 select
     (select count(*) from observations) as observations,

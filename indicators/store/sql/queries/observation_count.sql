@@ -1,2 +1,2 @@
--- one row: how many observations the store holds (current and superseded)
+-- one row per store: how many observations the store holds (current and superseded)
 select count(*) as n from observations
