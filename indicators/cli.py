@@ -8,6 +8,7 @@ store already exists (without --force) or the initiative is not a demo.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
@@ -29,6 +30,8 @@ from indicators.demo import DEMO_PASSWORD, DemoError, DemoSummary, build_demo
 from indicators.ingest.annotate import annotated_upload
 from indicators.ingest.pipeline import ingest
 from indicators.ingest.template import write_template
+from indicators.mail import notices
+from indicators.mail.transport import MailConfig, failure_text
 from indicators.reports import observations_csv
 from indicators.store.database import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
 from indicators.store.setup import create_store, ensure_store, init_store
@@ -167,7 +170,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=ROLES, help="evaluator, partner, funder")
     add.add_argument("--organisation", help="code de l'organisation (partenaires, financeurs)")
     add.add_argument("--name", default="", help="nom affiché (défaut : l'identifiant)")
-    add.add_argument("--email", help="adresse (pour l'authentification unique)")
+    add.add_argument("--email", help="adresse (authentification unique, e-mails)")
+    add.add_argument(
+        "--language", choices=("fr", "en"), default="fr", help="langue de ses e-mails (fr)"
+    )
     add.add_argument("--password-stdin", action="store_true", help="lire le mot de passe en entrée")
     listing = actions.add_parser("list", parents=[common], help="lister les comptes")
     listing.add_argument("--json", action="store_true", help="en JSON")
@@ -186,6 +192,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     password.add_argument("username", metavar="IDENTIFIANT")
     password.add_argument("--password-stdin", action="store_true", help="le lire en entrée")
+    remind = commands.add_parser(
+        "remind",
+        parents=[common],
+        help="relancer par e-mail les partenaires qui doivent des rapports (aperçu, puis --send)",
+        description="Montre qui recevra quelle relance (chaque compte de l'organisation qui a"
+        " une adresse, dans sa langue), puis l'envoie avec --send par le serveur SMTP configuré"
+        " (MESURE_SMTP_HOST…). Codes de sortie : 0 aperçu ou tout envoyé, 1 un message au moins"
+        " non envoyé, 2 organisation inconnue, date incorrecte ou e-mail désactivé avec --send.",
+    )
+    remind.add_argument(
+        "--org", action="append", default=[], help="une organisation (répétable ; défaut : toutes)"
+    )
+    remind.add_argument(
+        "--today", type=_day, default=None, metavar="AAAA-MM-JJ", help="date (défaut : ce jour)"
+    )
+    remind.add_argument("--send", action="store_true", help="envoyer (sinon : aperçu seulement)")
     export = commands.add_parser(
         "export", parents=[common], help="exporter les valeurs stockées avec leur provenance"
     )
@@ -243,6 +265,63 @@ def _share(text: str) -> float:
     if not 0 <= share <= 1:
         raise argparse.ArgumentTypeError(f"une part entre 0 et 1, pas « {text} »")
     return share
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"une date AAAA-MM-JJ, pas « {text} »") from None
+
+
+def _remind(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
+    store = ensure_store(db, folder)
+    definition = stored_definition(store)
+    names = {o.code: o.name for o in definition.organisations}
+    unknown = [o for o in args.org if o not in names]
+    if unknown:
+        print(
+            f"Unknown organisation: {', '.join(unknown)}."
+            if lang == "en"
+            else f"Organisation inconnue : {', '.join(unknown)}.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    config = MailConfig.from_env()
+    today = args.today or store.clock().date()
+    plan = notices.reminder_plan(store, command_line(), today, args.org, config)
+    for message in plan.messages:
+        owed = plan.reports[message.target]
+        print(
+            f"{names.get(message.target, message.target)} → {message.name} <{message.to}>"
+            f" ({message.lang}) : {owed} {'report(s)' if lang == 'en' else 'rapport(s)'}"
+        )
+    for code in plan.unreachable:
+        print(
+            f"{names.get(code, code)}: {plan.reports[code]} report(s), no e-mail address"
+            if lang == "en"
+            else f"{names.get(code, code)} : {plan.reports[code]} rapport(s), aucune adresse"
+        )
+    if not plan.reports:
+        print("No missing report." if lang == "en" else "Aucun rapport manquant.")
+    if not args.send:
+        if plan.messages:
+            print(
+                "Preview only: run again with --send to send."
+                if lang == "en"
+                else "Aperçu seulement : relancez avec --send pour envoyer."
+            )
+        return EXIT_OK
+    if config is None:
+        print(i18n.t("mail.off", lang), file=sys.stderr)
+        return EXIT_USAGE
+    deliveries = notices.send_reminders(store, command_line(), plan, config)
+    for delivery in deliveries:
+        if not delivery.sent:
+            print(failure_text(delivery, config, lang), file=sys.stderr)
+    sent = sum(d.sent for d in deliveries)
+    print(i18n.t("sync.remind_sent", lang, count=sent))
+    return EXIT_OK if sent == len(deliveries) else EXIT_REFUSED
 
 
 def _print_problems(problems: list[DefinitionProblem], lang: str) -> None:
@@ -565,6 +644,7 @@ def _users(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
                 password,
                 organisation=args.organisation,
                 email=args.email,
+                language=args.language,
             )
             print(
                 f"{made.username} ({made.role}{', ' + made.organisation if made.organisation else ''})"
@@ -687,6 +767,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _restore(db, args, lang)
         if args.command == "definition":
             return _definition_export(db, folder, args.folder, lang)
+        if args.command == "remind":
+            return _remind(db, folder, args, lang)
         if args.command == "export":
             sys.stdout.write(observations_csv(ensure_store(db, folder), command_line(), args.org))
             return EXIT_OK

@@ -8,7 +8,7 @@ from indicators.access import accounts
 from indicators.access.viewer import ROLES
 from indicators.admin import editing
 from indicators.admin.workbook import propose_workbook, workbook_bytes
-from indicators.common.i18n import t
+from indicators.common.i18n import LANGUAGES, t
 from indicators.common.problems import RefusedInputError, UnreadableFileError
 from indicators.definition.model import (
     AGGREGATION_RULES,
@@ -276,13 +276,16 @@ with tabs[-1]:
     st.caption(t("admin.accounts_help", lang))
     people = accounts.list_accounts(store, viewer)
     st.dataframe(
-        people[["username", "display_name", "role", "organisation", "email", "disabled"]].rename(
+        people.assign(language=people["language"].map(lambda c: t(f"language.{c}", lang)))[
+            ["username", "display_name", "role", "organisation", "email", "language", "disabled"]
+        ].rename(
             columns={
                 "username": t("admin.account_username", lang),
                 "display_name": t("admin.account_name", lang),
                 "role": t("admin.account_role", lang),
                 "organisation": t("admin.account_organisation", lang),
                 "email": t("admin.account_email", lang),
+                "language": t("admin.account_language", lang),
                 "disabled": t("admin.account_disable", lang),
             }
         ),
@@ -311,6 +314,12 @@ with tabs[-1]:
             key="admin_new_organisation",
         )
         email = left.text_input(t("admin.account_email", lang), key="admin_new_email")
+        language = right.selectbox(
+            t("admin.account_language", lang),
+            LANGUAGES,
+            format_func=lambda code: t(f"language.{code}", lang),
+            key="admin_new_language",
+        )
         if st.form_submit_button(t("admin.account_create", lang)):
             password = accounts.temporary_password()
             try:
@@ -323,6 +332,7 @@ with tabs[-1]:
                     password,
                     organisation or None,
                     email or None,
+                    language=language,
                 )
             except RefusedInputError as refused:
                 st.error(refused.message(lang))
@@ -360,6 +370,34 @@ with tabs[-1]:
                 "admin.account_reset_done", lang, username=chosen, password=password
             )
             st.rerun()
+        with st.form("admin_account_contact"):
+            st.markdown("**" + t("admin.account_contact", lang, username=chosen) + "**")
+            left, right = st.columns(2)
+            address = left.text_input(
+                t("admin.account_email", lang),
+                "" if pd.isna(row["email"]) else str(row["email"]),
+                key="admin_contact_email",
+            )
+            spoken = str(row["language"]) if str(row["language"]) in LANGUAGES else "fr"
+            new_language = right.selectbox(
+                t("admin.account_language", lang),
+                LANGUAGES,
+                index=LANGUAGES.index(spoken),
+                format_func=lambda code: t(f"language.{code}", lang),
+                key="admin_contact_language",
+            )
+            if st.form_submit_button(
+                t("admin.account_contact_button", lang), key="admin_contact_save"
+            ):
+                try:
+                    accounts.set_contact(store, viewer, chosen, address or None, new_language)
+                except RefusedInputError as refused:
+                    st.error(refused.message(lang))
+                else:
+                    st.session_state["admin_account_done"] = t(
+                        "admin.account_contact_done", lang, username=chosen
+                    )
+                    st.rerun()
         if chosen != viewer.username:
             with st.form("admin_account_role"):
                 st.markdown("**" + t("admin.account_move", lang, username=chosen) + "**")

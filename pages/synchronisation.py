@@ -11,6 +11,8 @@ from indicators import reports
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
 from indicators.ingest import changes, uploads
+from indicators.mail import notices
+from indicators.mail.transport import MailConfig, failure_text
 from indicators.views import changes as changes_view
 from indicators.views import curves
 
@@ -258,6 +260,69 @@ if viewer.role in ("evaluator", "partner"):
             icon=":material/download:",
             on_click="ignore",
         )
+    if viewer.role == "evaluator" and not owed.empty:
+        st.markdown(f"**{t('sync.remind', lang)}**")
+        mail = MailConfig.from_env()
+        if mail is None:
+            st.info(t("mail.off", lang))
+        everyone = sorted(set(owed["organisation"]))
+        scope = st.radio(
+            t("sync.remind_scope", lang),
+            ["one", "all"],
+            format_func=lambda s: (
+                t("sync.remind_one", lang)
+                if s == "one"
+                else t("sync.remind_all", lang, count=len(everyone))
+            ),
+            horizontal=True,
+            key="remind_scope",
+        )
+        plan = notices.reminder_plan(
+            store,
+            viewer,
+            today,
+            [organisation or ""] if scope == "one" else everyone,
+            mail,
+            missing=owed,
+        )
+        if plan.messages:
+            st.caption(t("sync.remind_preview", lang))
+            preview = plan.preview(definition, lang)
+            ui.table(
+                {
+                    t("data.organisation", lang): preview["organisation"],
+                    t("sync.remind_recipient", lang): preview["recipient"],
+                    t("sync.remind_address", lang): preview["address"],
+                    t("sync.remind_language", lang): preview["language"],
+                    t("sync.remind_reports", lang): preview["reports"],
+                }
+            )
+        if plan.unreachable:
+            st.warning(
+                t(
+                    "sync.remind_unreachable",
+                    lang,
+                    names=", ".join(names.get(o, o) for o in plan.unreachable),
+                )
+            )
+        if st.button(
+            t("sync.remind_button", lang, count=len(plan.messages)),
+            key="remind_send",
+            icon=":material/send:",
+            disabled=mail is None or not plan.messages,
+        ):
+            assert mail is not None
+            deliveries = notices.send_reminders(store, viewer, plan, mail)
+            sent = sum(d.sent for d in deliveries)
+            if sent:
+                st.success(t("sync.remind_sent", lang, count=sent))
+            failed = [d for d in deliveries if not d.sent]
+            if failed:
+                st.error(
+                    t("sync.remind_failed", lang, count=len(failed))
+                    + "\n\n"
+                    + "\n".join(f"- {failure_text(d, mail, lang)}" for d in failed)
+                )
 
 # -- the review of submissions (evaluators) --------------------------------------------------------
 if viewer.role == "evaluator":
@@ -296,9 +361,28 @@ if viewer.role == "evaluator":
         with st.form("review"):
             comment = st.text_input(t("sync.comment", lang))
             accept, send_back = st.columns(2)
-            accepted = accept.form_submit_button(t("sync.accept", lang), type="primary")
-            returned = send_back.form_submit_button(t("sync.return", lang))
+            accepted = accept.form_submit_button(
+                t("sync.accept", lang), type="primary", key="review_accept"
+            )
+            returned = send_back.form_submit_button(t("sync.return", lang), key="review_return")
         if accepted or returned:
             decision = "accepted" if accepted else "returned"
-            uploads.review_submission(store, viewer, int(chosen), decision, comment)
+            mail = MailConfig.from_env()
+            # the review is committed before any e-mail: a message not sent never undoes it
+            review = notices.review(store, viewer, int(chosen), decision, comment, mail)
             st.success(t("sync.reviewed", lang, status=label("sync_status", decision, lang)))
+            if review.done and decision == "returned":
+                if review.mail_off:
+                    st.warning(t("sync.return_mail_off", lang))
+                elif review.no_address:
+                    organisation_name = names.get(review.organisation, review.organisation)
+                    st.warning(t("sync.return_no_address", lang, organisation=organisation_name))
+                sent_to = [d.message.to for d in review.deliveries if d.sent]
+                if sent_to:
+                    st.info(t("sync.return_mailed", lang, to=", ".join(sent_to)))
+                if review.failures:
+                    st.error(
+                        t("sync.return_mail_failed", lang)
+                        + "\n\n"
+                        + "\n".join(f"- {failure_text(d, mail, lang)}" for d in review.failures)
+                    )

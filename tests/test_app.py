@@ -537,7 +537,7 @@ def test_synchronisation_page_for_an_evaluator_reviews_and_the_partner_sees_it(
     assert "1 rapport(s) de Alliance d'appui" in reminder and "15/01/2025" in reminder
     at.selectbox(key="review_org").set_value("ent-valmont").run()
     at.text_input[0].input("Il manque les jeunes du Moulin")
-    at.button[1].click().run()  # Renvoyer
+    at.button(key="review_return").click().run()
     assert not at.exception, at.exception
     assert at.success[-1].value == "Dépôt renvoyé."
     partner = started(app_store, "valmont")

@@ -16,9 +16,12 @@ from indicators.definition.loading import load_definition
 from indicators.ingest import uploads
 from indicators.ingest.layout import ColumnChoice
 from indicators.ingest.shapes import SheetLayout
+from indicators.mail import notices
+from indicators.mail.transport import MailConfig
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from tests.conftest import EVALUATOR, FAST, FUNDER, PARTNER_A, open_accounts
+from tests.mailserver import free_port, local_smtp
 from tests.workbooks import write_workbook
 
 DAY = dt.date.today()
@@ -77,6 +80,13 @@ def test_every_action_writes_who_when_what(
     )
     submission = int(store.query("submissions", org="ent-valmont")["id"].iloc[0])
     uploads.review_submission(store, EVALUATOR, submission, "returned", "Le T1 manque")
+    with local_smtp() as (_, port):
+        mail = MailConfig("127.0.0.1", port, "appui@example.org", timeout=5)
+        notices.review(store, EVALUATOR, submission, "returned", "x", mail)  # mail.skipped
+        accounts.set_contact(store, admin, "valmont", "v@valmont.fr")  # account.contact
+        notices.review(store, EVALUATOR, submission, "returned", "x", mail)  # mail.sent
+    down = MailConfig("127.0.0.1", free_port(), "appui@example.org", timeout=5)
+    notices.review(store, EVALUATOR, submission, "returned", "x", down)  # mail.failed
     uploads.review_submission(store, EVALUATOR, submission, "accepted")
     reports.values_export(store, PARTNER_A, "xlsx")
     learning.add_note(store, PARTNER_A, "Visites reportées", learning.Subject(node="ACT-VISITES"))
@@ -107,7 +117,7 @@ def test_every_action_writes_who_when_what(
     assert "organisation : ent-valmont" in upload["details"]  # a French colon
     refused = log[log["action"] == "submission.refused"].iloc[0]
     assert refused["target"] == "faux.xlsx" and "error 1" in refused["details"]
-    returned = log[log["action"] == "submission.return"].iloc[0]
+    returned = log[log["action"] == "submission.return"].iloc[-1]  # the first return
     assert returned["actor"] == "eva" and "commentaire : Le T1 manque" in returned["details"]
     assert log["logged_at"].is_monotonic_decreasing  # newest first
 

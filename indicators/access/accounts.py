@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from indicators.access import devices
 from indicators.access.viewer import ROLES, Viewer, require_role
+from indicators.common.i18n import LANGUAGES
 from indicators.common.problems import RefusedInputError
 from indicators.store.database import Audit, Store
 
@@ -103,6 +104,7 @@ class Account:
     organisation: str | None
     email: str | None
     disabled: bool
+    language: str = "fr"  # the language of the e-mails it is sent
 
     def viewer(self) -> Viewer:
         """The viewer this account signs in as."""
@@ -130,6 +132,7 @@ def _account(row: dict[str, Any]) -> Account:
         organisation=row["organisation"] or None,
         email=row["email"] or None,
         disabled=bool(row["disabled"]),
+        language=str(row.get("language") or "fr"),
     )
 
 
@@ -163,6 +166,7 @@ def add_account(
     organisation: str | None = None,
     email: str | None = None,
     security: Security | None = None,
+    language: str = "fr",
 ) -> Account:
     """Create an account (evaluators only); AccountError says what is wrong with the input."""
     require_role(actor, "evaluator")
@@ -189,18 +193,8 @@ def add_account(
         )
     organisation = (organisation or "").strip() or None
     _check_organisation(store, role, organisation)
-    email = (email or "").strip().lower() or None
-    if email is not None:
-        if not EMAIL.match(email):
-            raise AccountError(
-                "bad-email", f"Adresse « {email} » invalide.", f"Invalid e-mail '{email}'."
-            )
-        if _credentials(store, email=email) is not None:
-            raise AccountError(
-                "duplicate-email",
-                f"L'adresse « {email} » est déjà celle d'un autre compte.",
-                f"E-mail '{email}' already belongs to another account.",
-            )
+    email = _checked_email(store, email, username)
+    language = _checked_language(language)
     check_password(password)
     store.execute(
         "account_add",
@@ -213,9 +207,40 @@ def add_account(
         organisation=organisation,
         password_hash=(security or Security.from_env()).hasher().hash(password),
         email=email,
+        language=language,
         at=store.clock(),
     )
     return get_account(store, username)
+
+
+def _checked_email(store: Store, email: str | None, username: str) -> str | None:
+    """The address as stored (trimmed, lower case), None when empty; AccountError when it is
+    malformed or another account's."""
+    email = (email or "").strip().lower() or None
+    if email is None:
+        return None
+    if not EMAIL.match(email):
+        raise AccountError(
+            "bad-email", f"Adresse « {email} » invalide.", f"Invalid e-mail '{email}'."
+        )
+    owner = _credentials(store, email=email)
+    if owner is not None and owner["username"] != username:
+        raise AccountError(
+            "duplicate-email",
+            f"L'adresse « {email} » est déjà celle d'un autre compte.",
+            f"E-mail '{email}' already belongs to another account.",
+        )
+    return email
+
+
+def _checked_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise AccountError(
+            "bad-language",
+            f"Langue « {language} » inconnue : choisissez parmi {', '.join(LANGUAGES)}.",
+            f"Unknown language '{language}': choose one of {', '.join(LANGUAGES)}.",
+        )
+    return language
 
 
 def _check_organisation(store: Store, role: str, organisation: str | None) -> None:
@@ -330,6 +355,50 @@ def set_role(
     )
     store.execute("sessions_end_user", username=account.username, reason="role", at=now)
     return get_account(store, account.username)
+
+
+def set_contact(
+    store: Store, actor: Viewer, username: str, email: str | None, language: str = "fr"
+) -> Account:
+    """Give an account another e-mail address (None: none) and e-mail language (evaluators,
+    or the account's owner); audited with the values before and after."""
+    if actor.username != _username(username):
+        require_role(actor, "evaluator")
+    account = get_account(store, username)
+    email = _checked_email(store, email, account.username)
+    language = _checked_language(language)
+    if (email, language) == (account.email, account.language):
+        return account
+    store.execute(
+        "account_contact",
+        Audit(
+            actor.username,
+            "account.contact",
+            account.username,
+            {
+                "email": email,
+                "language": language,
+                "before": {"email": account.email, "language": account.language},
+            },
+        ),
+        username=account.username,
+        email=email,
+        language=language,
+        at=store.clock(),
+    )
+    return get_account(store, account.username)
+
+
+def contacts(store: Store) -> dict[str, list[Account]]:
+    """Per organisation, its enabled accounts that have an e-mail address: who is written to
+    about its reports."""
+    rows = store.query("accounts", username="")
+    rows = rows[rows["organisation"].notna() & ~rows["disabled"] & rows["email"].notna()]
+    out: dict[str, list[Account]] = {}
+    for _, row in rows.iterrows():
+        account = _account({str(k): v for k, v in row.items()})
+        out.setdefault(str(account.organisation), []).append(account)
+    return out
 
 
 def set_password(

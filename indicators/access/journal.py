@@ -43,6 +43,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "account.enable": ("compte réactivé", "account enabled"),
     "account.password": ("mot de passe changé", "password changed"),
     "account.rehash": ("empreinte du mot de passe renforcée", "password hash upgraded"),
+    "account.contact": (
+        "adresse ou langue des e-mails changée",
+        "e-mail address or language changed",
+    ),
+    "mail.sent": ("e-mail envoyé", "e-mail sent"),
+    "mail.failed": ("e-mail non envoyé (échec)", "e-mail not sent (failure)"),
+    "mail.skipped": (
+        "e-mail sans destinataire (aucune adresse)",
+        "e-mail without recipient (no address)",
+    ),
 }
 
 

@@ -1245,6 +1245,96 @@ TEXTS: dict[str, tuple[str, str]] = {
         " Thank you!",
     ),
     "sync.reminder_xlsx": ("Liste à envoyer (Excel)", "List to send (Excel)"),
+    "sync.remind": ("Envoyer des relances par e-mail", "Send reminders by e-mail"),
+    "sync.remind_scope": ("Relancer", "Remind"),
+    "sync.remind_one": ("cette organisation", "this organisation"),
+    "sync.remind_all": (
+        "toutes les organisations en retard ({count})",
+        "every organisation behind ({count})",
+    ),
+    "sync.remind_preview": (
+        "Aperçu : chaque compte de l'organisation qui a une adresse reçoit la relance ci-dessus,"
+        " dans sa langue, avec la liste de ses rapports manquants.",
+        "Preview: every account of the organisation with an address gets the reminder above, in"
+        " its language, with the list of its missing reports.",
+    ),
+    "sync.remind_recipient": ("Destinataire", "Recipient"),
+    "sync.remind_address": ("Adresse", "Address"),
+    "sync.remind_language": ("Langue", "Language"),
+    "sync.remind_reports": ("Rapports manquants", "Missing reports"),
+    "sync.remind_unreachable": (
+        "Sans adresse e-mail, à relancer autrement (ou à compléter dans Administration) : {names}.",
+        "No e-mail address, to remind another way (or to fill in on Administration): {names}.",
+    ),
+    "sync.remind_button": ("Envoyer {count} relance(s)", "Send {count} reminder(s)"),
+    "sync.remind_sent": ("{count} relance(s) envoyée(s).", "{count} reminder(s) sent."),
+    "sync.remind_failed": (
+        "{count} relance(s) non envoyée(s) ; relancez ces partenaires autrement :",
+        "{count} reminder(s) not sent; remind these partners another way:",
+    ),
+    "mail.off": (
+        "L'envoi d'e-mails est désactivé (aucun serveur SMTP configuré).",
+        "Sending e-mail is off (no SMTP server configured).",
+    ),
+    "mail.error.connection": (
+        "E-mail à {to} non envoyé : le serveur SMTP {server} est injoignable (le détail est"
+        " au journal d'audit).",
+        "E-mail to {to} not sent: the SMTP server {server} cannot be reached (the details are in"
+        " the audit log).",
+    ),
+    "mail.error.timeout": (
+        "E-mail à {to} non envoyé : le serveur SMTP {server} n'a pas répondu à temps.",
+        "E-mail to {to} not sent: the SMTP server {server} did not answer in time.",
+    ),
+    "mail.error.auth": (
+        "E-mail à {to} non envoyé : le serveur SMTP {server} a refusé l'identifiant ou le mot"
+        " de passe (MESURE_SMTP_USER, MESURE_SMTP_PASSWORD).",
+        "E-mail to {to} not sent: the SMTP server {server} refused the user name or password"
+        " (MESURE_SMTP_USER, MESURE_SMTP_PASSWORD).",
+    ),
+    "mail.error.recipient": (
+        "E-mail à {to} non envoyé : le serveur SMTP a refusé cette adresse ; vérifiez-la dans"
+        " Administration.",
+        "E-mail to {to} not sent: the SMTP server refused this address; check it on"
+        " Administration.",
+    ),
+    "mail.error.smtp": (
+        "E-mail à {to} non envoyé : le serveur SMTP {server} a répondu par une erreur ({detail}).",
+        "E-mail to {to} not sent: the SMTP server {server} answered with an error ({detail}).",
+    ),
+    "mail.return.subject": (
+        "Mesure commune : votre fichier « {filename} » vous est renvoyé",
+        "Mesure commune: your file '{filename}' is returned to you",
+    ),
+    "mail.return.body": (
+        "Bonjour {name},\n\nL'équipe d'appui renvoie le fichier « {filename} » déposé le"
+        " {uploaded} pour {organisation}{period}.\n\nRaison : {reason}\n\nQue faire :"
+        " corrigez le fichier selon cette raison, puis déposez-le à nouveau sur la page"
+        " « Déposer » de Mesure commune (le modèle pré-rempli y est proposé).{link}\n\n"
+        "{signature}",
+        "Hello {name},\n\nThe backbone team returns the file '{filename}' uploaded on"
+        " {uploaded} for {organisation}{period}.\n\nReason: {reason}\n\nWhat to do: correct"
+        " the file for this reason, then upload it again on the 'Upload' page of Mesure commune"
+        " (the pre-filled template is offered there).{link}\n\n{signature}",
+    ),
+    "mail.return.period": (" (période {period})", " (period {period})"),
+    "mail.return.no_reason": (
+        "aucune raison n'a été donnée ; demandez-la à l'équipe d'appui.",
+        "no reason was given; ask the backbone team for it.",
+    ),
+    "mail.reminder.subject": (
+        "Mesure commune : {count} rapport(s) manquant(s) de {name}",
+        "Mesure commune: {count} missing report(s) from {name}",
+    ),
+    "mail.upload_link": ("\nPage « Déposer » : {url}", "\n'Upload' page: {url}"),
+    "mail.signature": (
+        "{evaluator}, pour l'équipe d'appui de {initiative}\n\n-- \nMessage envoyé par"
+        " Mesure commune.",
+        "{evaluator}, for the backbone team of {initiative}\n\n-- \nMessage sent by"
+        " Mesure commune.",
+    ),
+    "language.fr": ("français", "French"),
+    "language.en": ("anglais", "English"),
     "sync.review": ("Revue des dépôts", "Review of submissions"),
     "sync.review_intro": (
         "Accepter un dépôt le rend visible aux financeurs ; le renvoyer, avec un commentaire,"
@@ -1257,6 +1347,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync.accept": ("Accepter", "Accept"),
     "sync.return": ("Renvoyer", "Return"),
     "sync.reviewed": ("Dépôt {status}.", "Submission {status}."),
+    "sync.return_mailed": (
+        "Le partenaire est prévenu par e-mail ({to}).",
+        "The partner is told by e-mail ({to}).",
+    ),
+    "sync.return_mail_failed": (
+        "Le dépôt est bien renvoyé, mais le partenaire n'a pas été prévenu par e-mail :"
+        " prévenez-le par un autre moyen.",
+        "The submission is returned, but the partner was not told by e-mail: tell them another"
+        " way.",
+    ),
+    "sync.return_no_address": (
+        "Aucun compte de {organisation} n'a d'adresse e-mail : prévenez le partenaire par un"
+        " autre moyen (ou ajoutez une adresse dans Administration).",
+        "No account of {organisation} has an e-mail address: tell the partner another way (or"
+        " add an address on Administration).",
+    ),
+    "sync.return_mail_off": (
+        "L'envoi d'e-mails est désactivé (aucun serveur SMTP configuré) : prévenez le partenaire"
+        " par un autre moyen.",
+        "Sending e-mail is off (no SMTP server configured): tell the partner another way.",
+    ),
     "sync.nothing": (
         "Aucun rapport n'était encore attendu sur cette année.",
         "No report was expected yet for this year.",
@@ -1366,6 +1477,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.account_role": ("Rôle", "Role"),
     "admin.account_organisation": ("Organisation", "Organisation"),
     "admin.account_email": ("Courriel (facultatif)", "E-mail (optional)"),
+    "admin.account_language": ("Langue des e-mails", "Language of e-mails"),
+    "admin.account_contact": (
+        "Adresse et langue des e-mails de « {username} »",
+        "E-mail address and language of '{username}'",
+    ),
+    "admin.account_contact_button": (
+        "Enregistrer l'adresse et la langue",
+        "Save the address and language",
+    ),
+    "admin.account_contact_done": (
+        "Adresse et langue des e-mails de « {username} » enregistrées.",
+        "E-mail address and language of '{username}' saved.",
+    ),
     "admin.account_create": ("Créer le compte", "Create the account"),
     "admin.account_created": (
         "Compte « {username} » créé. Mot de passe provisoire, affiché une seule fois : {password}",

@@ -5,6 +5,7 @@ select
     role,
     organisation,
     email,
+    coalesce(language, 'fr') as language,
     disabled,
     password_hash is not null as has_password,
     created_at,
