@@ -26,8 +26,13 @@ st.title(t("sync.title", lang))
 st.caption(t("sync.intro", lang))
 year_col, territory_col = st.columns([1, 2])
 choices_years = list(reversed(years))
-latest_over = next((i for i, y in enumerate(choices_years) if y in over), 0)
-year = year_col.selectbox(t("sync.year", lang), choices_years, index=latest_over)
+opening = sync.opening_year(store, today, years)
+year = year_col.selectbox(
+    t("sync.year", lang),
+    choices_years,
+    index=choices_years.index(opening) if opening in choices_years else 0,
+    key="sync_year",
+)
 territories = [p.code for p in definition.places if p.kind == "territory"]
 places = {p.code: p.name for p in definition.places}
 territory = territory_col.selectbox(
@@ -60,19 +65,19 @@ if viewer.role in ("evaluator", "partner"):
                 strict=True,
             )
         }
-        grid = sync.status_grid(statuses)
-        codes = {s: i for i, s in enumerate(sync.STATUSES)}
+        grid, words = sync.status_grid(statuses, lang)
+        codes = {s: i for i, s in enumerate(sync.GRID_STATES)}
         figure = go.Figure(
             go.Heatmap(
                 z=grid.map(lambda s: codes.get(s)).values,
                 x=list(grid.columns),
                 y=[kinds[o] for o in grid.index],
-                text=grid.map(lambda s: label("sync_status", s, lang) if s else "").values,
+                text=words.values,
                 texttemplate="%{text}",
                 hovertemplate="%{y}<br>%{x} : %{text}<extra></extra>",
                 colorscale=sync.status_colorscale(),
                 zmin=-0.5,
-                zmax=len(sync.STATUSES) - 0.5,
+                zmax=len(sync.GRID_STATES) - 0.5,
                 showscale=False,
                 xgap=2,
                 ygap=2,
@@ -98,7 +103,7 @@ if not counts.empty and viewer.role != "evaluator":
                 name=label("sync_status", status, lang),
                 marker_color=sync.STATUS_COLOURS[status],
             )
-            for status in sync.STATUSES
+            for status in sync.GRID_STATES
             if (counts["status"] == status).any()
         ]
     )
@@ -236,9 +241,11 @@ if viewer.role in ("evaluator", "partner"):
             format_func=lambda c: names.get(c, c),
         )
     missing = owed[owed["organisation"] == organisation] if organisation else None
-    if missing is None or missing.empty:
-        st.success(t("sync.missing_none", lang))
-    else:
+    expected = sync.expected_reports(store, viewer, today)
+    summary = sync.report_summary(expected[expected["organisation"] == organisation])
+    kind, sentence = sync.missing_sentence(summary, lang)
+    {"success": st.success, "warning": st.warning, "info": st.info}[kind](sentence)
+    if missing is not None and not missing.empty:
         ui.table(
             {
                 t("column.indicator", lang): missing[f"indicator_label_{lang}"],

@@ -443,8 +443,8 @@ def test_upload_a_faulty_workbook_then_the_corrected_one(
     page.locator("[role=gridcell]", has_text="bilan-corrige.xlsx").last.wait_for(state="attached")
     page.get_by_role("link", name="Synchronisation").click()  # its cell in the heatmap changed
     heatmap = page.locator(".js-plotly-plot").first
-    heatmap.get_by_text("déposé").wait_for(timeout=30_000)
-    assert heatmap.get_by_text("en retard").count() == 0
+    heatmap.get_by_text("déposé en retard").wait_for(timeout=30_000)  # after its due date
+    assert heatmap.get_by_text("en retard", exact=True).count() == 0
     page.close()
 
 
