@@ -10,8 +10,8 @@ from indicators.analytics import coordination as co
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
 from indicators.definition.model import EDUCATION_PRIORITIES
+from indicators.views import charts, curves
 from indicators.views import coordination as view
-from indicators.views import curves
 
 viewer, store, lang = ui.guard("coordination")
 definition = ui.definition(lang)
@@ -199,7 +199,11 @@ else:
 # -- need and reach -----------------------------------------------------------------------------
 st.subheader(t("coordination.need", lang))
 reach = co.need_and_reach(store, viewer, year, territory=territory, kept=kept)
-if reach["coverage"].notna().any():
+flat = "" if (reach["hidden"] != "").any() else charts.says_nothing(reach["coverage"])
+if reach["coverage"].notna().any() and flat and flat != charts.EMPTY:
+    title = t("coordination.need", lang)
+    st.info(charts.nothing_sentence(flat, title, reach["coverage"], "share", lang))
+elif reach["coverage"].notna().any():
     st.caption(t("coordination.need_help", lang, indicator=co.REACH_INDICATOR))
     st.plotly_chart(view.need_figure(reach, lang), width="stretch", key="coord_need")
 else:

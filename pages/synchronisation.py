@@ -11,7 +11,7 @@ from indicators import reports
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
 from indicators.ingest import uploads
-from indicators.views import curves
+from indicators.views import charts, curves
 
 viewer, store, lang = ui.guard("sync")
 definition = ui.definition(lang)
@@ -167,7 +167,12 @@ lines.update_layout(
     margin={"t": 10, "b": 0},
     legend={"orientation": "h", "y": -0.15},
 )
-st.plotly_chart(lines, width="stretch")
+plotted = [y for trace in lines.data if trace.name and trace.y is not None for y in trace.y]
+flat = "" if withheld else charts.says_nothing(plotted)
+if flat:
+    st.info(charts.nothing_sentence(flat, t("sync.rates", lang), plotted, "share", lang))
+else:
+    st.plotly_chart(lines, width="stretch")
 if withheld:
     st.caption(t("sync.hidden_note", lang))
 
@@ -227,7 +232,12 @@ if viewer.role == "evaluator" and not index.empty:
     )
     ranking.add_vline(x=overall, line_dash="dash", line_color="grey")
     ranking.update_layout(height=120 + 16 * len(ranked), margin={"l": 0, "r": 0, "t": 10, "b": 0})
-    st.plotly_chart(ranking, width="stretch")
+    flat = charts.says_nothing(ranked["index"].round(0))
+    if flat:
+        title = t("sync.index", lang)
+        st.info(charts.nothing_sentence(flat, title, ranked["index"].round(0), "point", lang))
+    else:
+        st.plotly_chart(ranking, width="stretch")
 
 # -- what is missing, ready to send -------------------------------------------------------------
 if viewer.role in ("evaluator", "partner"):

@@ -276,3 +276,43 @@ def test_the_coordination_page_ranks_its_lists_and_says_why(app_store: Store) ->
     for table in ranked:
         assert list(table["Rang"]) == list(range(1, len(table) + 1))
         assert all(table["Pourquoi ce rang"].str.len() > 0)
+
+
+# -- 6. charts that carry no information ---------------------------------------------------------
+
+
+def test_a_chart_of_no_single_or_equal_values_says_nothing() -> None:
+    from indicators.views import charts
+
+    assert charts.says_nothing([]) == "empty"
+    assert charts.says_nothing([None, float("nan")]) == "empty"
+    assert charts.says_nothing([0.42, None]) == "single"
+    assert charts.says_nothing([1.0, 1.0, 1.0]) == "constant"  # every bar at 100 %
+    assert charts.says_nothing(pd.Series([3, 3], dtype="Int64")) == "constant"
+    assert charts.says_nothing([1.0, 0.98]) == ""
+    assert charts.says_nothing([0, 0, 2]) == ""
+    assert charts.nothing_sentence("constant", "Conformité", [1.0, 1.0], "share") == (
+        "Conformité : toutes les valeurs valent 100 % ; le graphique n'apprendrait rien de plus."
+    )
+    assert charts.nothing_sentence("single", "Jeunes", [None, 1204.0], "person") == (
+        "Jeunes : une seule valeur, 1 204 ; un graphique d'un seul point n'apprendrait rien de"
+        " plus."
+    )
+    assert charts.nothing_sentence("constant", "Rates", [1, 1], "share", "en") == (
+        "Rates: every value is 100%; a chart would tell nothing more."
+    )
+
+
+def test_the_quality_page_says_in_a_sentence_what_a_flat_chart_would_show(
+    app_store: Store,
+) -> None:
+    # Two partners sent values, nothing was refused nor warned about: every bar would be 0.
+    send = Sender(app_store)
+    send("ent-valmont", [("visites-entreprise", "0950001K", "2024-2025-T1", 3)])
+    send("asso-elan", [("visites-entreprise", "0950002L", "2024-2025-T1", 2)])
+    at = opened(app_store, "eva", "pages/qualite.py")
+    assert (
+        "Dépôts refusés et alertes par dépôt : toutes les valeurs valent 0 ; le graphique"
+        " n'apprendrait rien de plus."
+    ) in [i.value for i in at.info]
+    assert not at.get("plotly_chart")

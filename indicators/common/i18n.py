@@ -678,6 +678,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.indicator": ("Indicateur", "Indicator"),
     "data.organisation": ("Organisation", "Organisation"),
     "data.all": ("Toutes", "All"),
+    "chart.nothing.empty": (
+        "{title} : aucune valeur à montrer.",
+        "{title}: no value to show.",
+    ),
+    "chart.nothing.single": (
+        "{title} : une seule valeur, {value} ; un graphique d'un seul point n'apprendrait rien"
+        " de plus.",
+        "{title}: a single value, {value}; a chart of one point would tell nothing more.",
+    ),
+    "chart.nothing.constant": (
+        "{title} : toutes les valeurs valent {value} ; le graphique n'apprendrait rien de plus.",
+        "{title}: every value is {value}; a chart would tell nothing more.",
+    ),
     "data.chart": (
         "{indicator} : chiffre collectif par période",
         "{indicator}: collective figure by period",
