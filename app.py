@@ -69,7 +69,8 @@ else:
         (
             key
             for key, (page, _) in every.items()
-            if page.url_path == current.url_path and not can_view(viewer, key)
+            if (page.url_path == current.url_path or ui.PAGE_FILES[key] == wanted)
+            and not can_view(viewer, key)
         ),
         None,
     )
