@@ -711,13 +711,16 @@ def test_administration_shows_the_tables_and_checks_an_edit_before_saving(
 
 
 def test_administration_is_for_evaluators_only(app_store: Store) -> None:
-    """The router does not even register the page for partners and funders (and the functions
-    behind it refuse them: tests/test_admin.py)."""
+    """Partners and funders do not have it in their menu; asked for by its address, it sends
+    them to their home page, saying to whom it is reserved, and shows nothing of its own (the
+    functions behind it refuse them too: tests/test_admin.py)."""
     for username in ("valmont", "horizon"):
         at = started(app_store, username)
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(PAGES["admin"])
-        assert "Administration" not in texts(at)
+        assert "Administration" not in [link.proto.label for link in at.sidebar.get("page_link")]
+        at.switch_page(PAGES["admin"]).run()
+        assert at.title[0].value == "Catalogue des indicateurs communs"
+        assert at.warning[0].value.startswith("La page « Administration » est réservée")
+        assert not at.get("data_editor") and "Administration de l'initiative" not in texts(at)
 
 
 def test_administration_creates_an_account_and_shows_its_temporary_password_once(

@@ -3,6 +3,7 @@ frames the analytics computed. Nothing here reads the store.
 """
 
 __all__ = [
+    "charts",
     "coordination",
     "curves",
     "exports",
