@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -316,3 +317,40 @@ def test_the_quality_page_says_in_a_sentence_what_a_flat_chart_would_show(
         " n'apprendrait rien de plus."
     ) in [i.value for i in at.info]
     assert not at.get("plotly_chart")
+
+
+# -- 2. on the pages -----------------------------------------------------------------------------
+
+LATER_YEAR = (
+    "2025-2026,Année scolaire 2025-2026,School year 2025-2026,school_year,,2025-09-01,"
+    "2026-08-31,2026-09-30\n"
+    "2025-2026-T1,T1 2025-2026,Term 1 2025-2026,term,2025-2026,2025-09-01,2025-12-31,"
+    "2026-01-15\n"
+)
+
+
+def test_pages_open_on_the_year_with_accepted_reports_not_one_a_single_value_opened(
+    app_env: Path, definition_dir: Path
+) -> None:
+    from indicators.store.setup import init_store
+    from tests.conftest import open_accounts
+
+    periods = definition_dir / "periods.csv"
+    periods.write_text(periods.read_text(encoding="utf-8").rstrip("\n") + "\n" + LATER_YEAR)
+    store, _ = init_store(app_env, definition_dir, actor="test")
+    open_accounts(store)
+    send = Sender(store)
+    rows = [
+        (indicator, school, "2024-2025-T1", 4)
+        for indicator in ("visites-entreprise", "jeunes-touches")
+        for school in ("0950001K", "0950002L")
+    ]
+    send("ent-valmont", rows, status="accepted")  # 2024-2025: Valmont's term reports accepted
+    send("ent-valmont", [("visites-entreprise", "0950001K", "2025-2026-T1", 5)])  # one value
+    for page, key in (
+        ("pages/theorie_du_changement.py", "toc_year"),
+        ("pages/synchronisation.py", "sync_year"),
+        ("pages/coordination.py", "coord_year"),
+    ):
+        at = opened(store, "eva", page)
+        assert at.selectbox(key=key).value == "2024-2025", page
