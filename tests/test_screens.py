@@ -84,7 +84,7 @@ def test_the_missing_sentence_agrees_with_the_timeliness() -> None:
     kind, sentence = sync.missing_sentence(all_late)
     assert kind == "warning"
     assert sentence == (
-        "Aucun rapport manquant, mais 2 des 2 rapports dus sont arrivés après la date limite"
+        "Aucun rapport manquant, mais 2 rapport(s) sur 2 arrivé(s) après la date limite"
         " (ponctualité : 0 %)."
     )
     kind, sentence = sync.missing_sentence(sync.report_summary(reports((True, True, True))))
@@ -94,7 +94,7 @@ def test_the_missing_sentence_agrees_with_the_timeliness() -> None:
             reports((True, False, False), (True, True, True), (False, False, False))
         )
     )
-    assert (kind, sentence) == ("warning", "1 des 2 rapports dus ne sont pas arrivés.")
+    assert (kind, sentence) == ("warning", "Rapports manquants : 1 sur 2 dus.")
     kind, _ = sync.missing_sentence(sync.report_summary(reports((False, False, False))))
     assert kind == "info"
 
@@ -161,7 +161,7 @@ def test_the_synchronisation_page_says_a_late_report_late_and_what_is_missing(
     said = [e.value for e in (*at.success, *at.warning, *at.info)]
     assert not any(s.startswith("Aucun rapport manquant.") for s in said)
     assert (
-        "Aucun rapport manquant, mais 4 des 4 rapports dus sont arrivés après la date limite"
+        "Aucun rapport manquant, mais 4 rapport(s) sur 4 arrivé(s) après la date limite"
         " (ponctualité : 0 %)."
     ) in [w.value for w in at.warning]
 

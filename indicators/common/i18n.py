@@ -1063,14 +1063,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No missing report: every report due arrived on time.",
     ),
     "sync.missing_none_late": (
-        "Aucun rapport manquant, mais {late} des {due} rapports dus sont arrivés après la date"
-        " limite (ponctualité : {share} %).",
-        "No missing report, but {late} of the {due} reports due arrived after the deadline"
+        "Aucun rapport manquant, mais {late} rapport(s) sur {due} arrivé(s) après la date limite"
+        " (ponctualité : {share} %).",
+        "No missing report, but {late} report(s) of {due} arrived after the deadline"
         " (timeliness: {share}%).",
     ),
     "sync.missing_some": (
-        "{n} des {due} rapports dus ne sont pas arrivés.",
-        "{n} of the {due} reports due have not arrived.",
+        "Rapports manquants : {n} sur {due} dus.",
+        "Missing reports: {n} of {due} due.",
     ),
     "sync.missing_nothing_due": (
         "Aucun rapport n'est encore dû : aucune période engagée n'est close.",
