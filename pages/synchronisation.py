@@ -72,7 +72,7 @@ if viewer.role in ("evaluator", "partner"):
                 z=grid.map(lambda s: codes.get(s)).values,
                 x=list(grid.columns),
                 y=[kinds[o] for o in grid.index],
-                text=words.values,
+                text=words.map(lambda w: w.replace(" (+", "<br>(+")).values,  # the delay below
                 texttemplate="%{text}",
                 hovertemplate="%{y}<br>%{x} : %{text}<extra></extra>",
                 colorscale=sync.status_colorscale(),

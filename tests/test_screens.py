@@ -63,7 +63,7 @@ def test_a_late_report_is_shown_late_with_its_delay_and_its_own_colour() -> None
     states, words = sync.status_grid(rows)
     assert words.loc["a", "2024-2025-T1"] == "déposé"
     assert words.loc["b", "2024-2025-T1"] == "déposé en retard (+30 j)"
-    assert words.loc["c", "2024-2025-T1"] == "accepté, déposé en retard (+1 j)"
+    assert words.loc["c", "2024-2025-T1"] == "accepté, en retard (+1 j)"
     assert words.loc["d", "2024-2025-T1"] == "en retard"
     assert states.loc["b", "2024-2025-T1"] == "submitted_late"
     _, english = sync.status_grid(rows, "en")
@@ -157,7 +157,7 @@ def test_the_synchronisation_page_says_a_late_report_late_and_what_is_missing(
     at = opened(app_store, "valmont", "pages/synchronisation.py")
     grid = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     cells = {cell for row in grid["text"] for cell in row}
-    assert "déposé en retard (+229 j)" in cells and "déposé" not in cells
+    assert "déposé en retard<br>(+229 j)" in cells and "déposé" not in cells
     said = [e.value for e in (*at.success, *at.warning, *at.info)]
     assert not any(s.startswith("Aucun rapport manquant.") for s in said)
     assert (

@@ -1371,7 +1371,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "returned": ("renvoyé", "returned"),
         "accepted": ("accepté", "accepted"),
         "submitted_late": ("déposé en retard", "submitted late"),
-        "accepted_late": ("accepté, déposé en retard", "accepted, submitted late"),
+        "accepted_late": ("accepté, en retard", "accepted, late"),
     },
     "level": {
         "activity": ("Activité", "Activity"),
