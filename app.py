@@ -51,18 +51,32 @@ if viewer is None:
     if wanted:
         st.switch_page(wanted, query_params=ui.language_params())
 else:
+    # Every page is registered, so that a page the viewer may not open, asked for by its
+    # address, is not "not found": the viewer lands on their home page, told why. Only the
+    # pages they may open are in the menu.
+    every = {
+        key: (st.Page(ui.PAGE_FILES[key], title=t(title, lang), icon=icon), title)
+        for entries in SECTIONS.values()
+        for key, title, icon in entries
+    }
     sections = {
-        t(section, lang): [
-            st.Page(ui.PAGE_FILES[key], title=t(title, lang), icon=icon)
-            for key, title, icon in entries
-            if can_view(viewer, key)
-        ]
+        t(section, lang): [every[key][0] for key, _, _ in entries if can_view(viewer, key)]
         for section, entries in SECTIONS.items()
     }
     sections = {section: pages for section, pages in sections.items() if pages}
-    current = st.navigation(
-        [login, *(page for pages in sections.values() for page in pages)], position="hidden"
+    current = st.navigation([login, *(page for page, _ in every.values())], position="hidden")
+    refused = next(
+        (
+            key
+            for key, (page, _) in every.items()
+            if (page.url_path == current.url_path or ui.PAGE_FILES[key] == wanted)
+            and not can_view(viewer, key)
+        ),
+        None,
     )
+    if refused is not None:
+        st.session_state[ui.REFUSED] = (refused, t(every[refused][1], lang))
+        st.switch_page(ui.PAGE_FILES[ui.HOME], query_params=ui.language_params())
     if wanted in {file for key, file in ui.PAGE_FILES.items() if can_view(viewer, key)}:
         st.switch_page(wanted, query_params=ui.language_params())
     with st.sidebar:

@@ -24,7 +24,7 @@ from streamlit.errors import StreamlitAPIException
 import web
 from indicators.access import accounts, devices, sessions, tickets
 from indicators.access.accounts import Account, Security
-from indicators.access.viewer import Viewer, can_view
+from indicators.access.viewer import Viewer, can_view, reserved_sentence
 from indicators.common.i18n import LANGUAGES, t
 from indicators.common.problems import DefinitionError
 from indicators.definition.model import Definition
@@ -160,6 +160,10 @@ ENDED = "_mesure_ended"  # why this tab's session just expired
 ROUTED = "_mesure_routed"  # the router (app.py) ran in this tab
 WANTED = "_mesure_wanted"  # the page a tab asked for before the router ever ran
 RESOLVED = "_mesure_resolved"  # the router's check of this run's session, for the page to use
+REFUSED = (
+    "_mesure_refused"  # (page key, title) of a page asked for by URL that the viewer may not open
+)
+HOME = "catalogue"  # the page a signed-in viewer lands on
 # Page key -> its file, in the order of the menu. app.py registers them.
 PAGE_FILES = {
     "catalogue": "pages/catalogue.py",
@@ -412,6 +416,19 @@ def through_the_router(page: str) -> None:
         st.session_state.pop(WANTED, None)
 
 
+def refuse(page: str, lang: str) -> None:
+    """A signed-in viewer asked for `page`, which they may not open: through the router, their
+    home page, saying to whom the page is reserved; a page run alone says it refuses."""
+    if st.session_state.get(ROUTED) and page != HOME:
+        st.session_state[REFUSED] = (page, t(f"nav.{page}", lang))
+        try:
+            st.switch_page(PAGE_FILES[HOME], query_params=language_params())
+        except StreamlitAPIException:
+            st.session_state.pop(REFUSED, None)
+    st.error(t("app.no_viewer", lang))
+    st.stop()
+
+
 def guard(page: str) -> tuple[Viewer, Store, str]:
     """Resolve the viewer and stop the page unless they may open `page`.
 
@@ -430,8 +447,10 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
     _account_box(store, viewer, lang)
     _watch_session(store)
     if not can_view(viewer, page):
-        st.error(t("app.no_viewer", lang))
-        st.stop()
+        refuse(page, lang)
+    refused = st.session_state.pop(REFUSED, None)
+    if refused is not None:
+        st.warning(reserved_sentence(refused[0], refused[1], lang), icon=":material/block:")
     return viewer, store, lang
 
 

@@ -7,10 +7,11 @@ import streamlit as st
 
 import ui
 from indicators.analytics import coordination as co
+from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
 from indicators.definition.model import EDUCATION_PRIORITIES
+from indicators.views import charts, curves
 from indicators.views import coordination as view
-from indicators.views import curves
 
 viewer, store, lang = ui.guard("coordination")
 definition = ui.definition(lang)
@@ -19,16 +20,16 @@ places = {p.code: p.name for p in definition.places}
 names = {o.code: o.name for o in definition.organisations}
 nodes = {n.code: n.label_fr if lang == "fr" else n.label_en for n in definition.nodes}
 years = [p.code for p in definition.periods if p.kind == "school_year"]
-# the last school year over: the one with reports to read (a later one can still be chosen)
-over = [p.code for p in definition.periods if p.kind == "school_year" and p.end < today]
+started = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
 
 st.title(t("coordination.title", lang))
 st.caption(t("coordination.intro", lang))
 if not years:  # a new initiative, still being set up
     st.info(t("page.not_set_up", lang))
     st.stop()
-current = over[-1] if over else years[0]
-year_col, territory_col, type_col, dimension_col = st.columns([1, 2, 1, 1])
+# the latest year with enough accepted reports (a later one can still be chosen)
+current = sync.opening_year(store, today, started or years[:1])
+year_col, territory_col, type_col = st.columns([1, 2, 1])
 year = year_col.selectbox(
     t("progress.year", lang),
     list(reversed(years)),
@@ -49,6 +50,9 @@ kind = type_col.selectbox(
     format_func=lambda k: label("organisation_type", k, lang) if k else t("data.all", lang),
     key="coord_type",
 )
+
+# the segmented controls get columns wide enough for every choice (not clipped at 1400 px)
+dimension_col, priority_col, qpv_col = st.columns([1, 1, 1])
 dimension = (
     dimension_col.segmented_control(
         t("coordination.dimension", lang),
@@ -59,8 +63,6 @@ dimension = (
     )
     or "node"
 )
-
-priority_col, qpv_col = st.columns([2, 3])
 priorities = priority_col.multiselect(
     t("coordination.priority", lang),
     list(EDUCATION_PRIORITIES),
@@ -103,13 +105,25 @@ if found.coverage.empty:
     st.success(t("coordination.no_coverage_gap", lang))
 else:
     st.markdown(t("coordination.coverage_gaps", lang, n=len(found.coverage)))
+    st.caption(t("coordination.gaps_ranked", lang))
+    ranked = co.ranked_gaps(store, viewer, found.coverage)
+    every = len(ranked) > co.LIST_LIMIT and st.toggle(
+        t("coordination.show_all", lang, n=len(ranked)), key="coord_gaps_all"
+    )
+    shown = co.first_rows(ranked, every)
     ui.table(
         {
-            t("progress.node", lang): found.coverage["node"].map(nodes),
-            t("column.place", lang): found.coverage["school_name"],
-            t("coordination.grades", lang): found.coverage["grades"].map(", ".join),
+            t("coordination.rank", lang): shown["rank"],
+            t("progress.node", lang): shown["node"].map(nodes),
+            t("column.place", lang): shown["school_name"],
+            t("coordination.grades", lang): shown["grades"].map(", ".join),
+            t("coordination.why", lang): [
+                view.gap_reason(row, lang) for row in shown.to_dict("records")
+            ],
         }
     )
+    if len(shown) < len(ranked):
+        st.caption(t("coordination.shown_first", lang, shown=len(shown), n=len(ranked)))
     st.caption(t("coordination.advice_gap", lang))
 if not found.schools.empty:
     st.warning(t("coordination.schools_without", lang, n=len(found.schools)))
@@ -146,7 +160,14 @@ if crossing.empty:
     st.info(t("coordination.no_overlap", lang))
 else:
     st.markdown(t("coordination.overlaps_intro", lang, n=len(crossing)))
+    st.caption(t("coordination.overlaps_ranked", lang))
+    ranked_overlaps = co.ranked_overlaps(store, viewer, crossing)
+    every = len(ranked_overlaps) > co.LIST_LIMIT and st.toggle(
+        t("coordination.show_all", lang, n=len(ranked_overlaps)), key="coord_overlaps_all"
+    )
+    crossing = co.first_rows(ranked_overlaps, every)
     columns: dict[str, Iterable[object]] = {
+        t("coordination.rank", lang): crossing["rank"],
         t("progress.actions", lang): crossing["action_type"].map(nodes),
         t("column.place", lang): crossing["place_name"],
         t("coordination.grade", lang): crossing["grade"],
@@ -163,17 +184,26 @@ else:
     )
     if viewer.role == "evaluator":  # the largest is one organisation's figure
         columns[t("coordination.deduplicated", lang)] = crossing["deduplicated"]
+    columns[t("coordination.why", lang)] = [
+        view.overlap_reason(row, lang) for row in crossing.to_dict("records")
+    ]
     columns[t("coordination.advice", lang)] = [
         view.overlap_advice(row, lang) for row in crossing.to_dict("records")
     ]
     ui.table(columns)
+    if len(crossing) < len(ranked_overlaps):
+        st.caption(t("coordination.shown_first", lang, shown=len(crossing), n=len(ranked_overlaps)))
     if viewer.role != "evaluator":
         st.caption(t("coordination.overlaps_hidden", lang))
 
 # -- need and reach -----------------------------------------------------------------------------
 st.subheader(t("coordination.need", lang))
 reach = co.need_and_reach(store, viewer, year, territory=territory, kept=kept)
-if reach["coverage"].notna().any():
+flat = "" if (reach["hidden"] != "").any() else charts.says_nothing(reach["coverage"])
+if reach["coverage"].notna().any() and flat and flat != charts.EMPTY:
+    title = t("coordination.need", lang)
+    st.info(charts.nothing_sentence(flat, title, reach["coverage"], "share", lang))
+elif reach["coverage"].notna().any():
     st.caption(t("coordination.need_help", lang, indicator=co.REACH_INDICATOR))
     st.plotly_chart(view.need_figure(reach, lang), width="stretch", key="coord_need")
 else:

@@ -11,7 +11,7 @@ from indicators import reports
 from indicators.access import disclosure
 from indicators.analytics import figures
 from indicators.common.i18n import label, t
-from indicators.views import curves, exports
+from indicators.views import charts, curves, exports
 
 viewer, store, lang = ui.guard("data")
 definition = ui.definition(lang)
@@ -72,7 +72,14 @@ else:
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         yaxis_title=label("unit", chosen["unit"].iloc[0], lang),
     )
-    st.plotly_chart(figure, width="stretch")
+    plotted = [*chosen["value"], *(chosen["own"] if viewer.role == "partner" else [])]
+    flat = "" if (chosen["hidden"] != "").any() else charts.says_nothing(plotted)
+    if flat:
+        title = t("data.chart", lang, indicator=labels[code])
+        unit = str(chosen["unit"].iloc[0])
+        st.info(charts.nothing_sentence(flat, title, plotted, unit, lang))
+    else:
+        st.plotly_chart(figure, width="stretch")
     columns: dict[str, Iterable[object]] = {
         t("column.indicator", lang): collective[f"label_{lang}"],
         t("column.period", lang): collective["period"],

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
-from indicators.views import curves
+from indicators.views import charts, curves
 
 viewer, store, lang = ui.guard("quality")
 today = store.clock().date()
@@ -30,7 +30,12 @@ conformity.update_layout(
     yaxis={"autorange": "reversed"},
     margin={"l": 0, "r": 0, "t": 40, "b": 0},
 )
-left.plotly_chart(conformity, width="stretch")
+shown = charts.says_nothing(lowest["conformity"])
+if shown:
+    title = t("quality.conformity_chart", lang)
+    left.info(charts.nothing_sentence(shown, title, lowest["conformity"], "share", lang))
+else:
+    left.plotly_chart(conformity, width="stretch")
 worst = quality.nlargest(15, ["refused", "warnings_per_upload"])
 problems = go.Figure(
     [
@@ -55,7 +60,13 @@ problems.update_layout(
     margin={"l": 0, "r": 0, "t": 40, "b": 0},
     legend={"orientation": "h", "y": -0.1},
 )
-right.plotly_chart(problems, width="stretch")
+counted = [*worst["refused"], *worst["warnings_per_upload"]]
+shown = charts.says_nothing(counted)
+if shown:
+    title = t("quality.problems_chart", lang)
+    right.info(charts.nothing_sentence(shown, title, counted, "count", lang))
+else:
+    right.plotly_chart(problems, width="stretch")
 
 ui.table(
     {

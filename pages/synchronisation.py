@@ -14,7 +14,7 @@ from indicators.ingest import changes, uploads
 from indicators.mail import notices
 from indicators.mail.transport import MailConfig, failure_text
 from indicators.views import changes as changes_view
-from indicators.views import curves
+from indicators.views import charts, curves
 
 viewer, store, lang = ui.guard("sync")
 definition = ui.definition(lang)
@@ -29,8 +29,13 @@ st.title(t("sync.title", lang))
 st.caption(t("sync.intro", lang))
 year_col, territory_col = st.columns([1, 2])
 choices_years = list(reversed(years))
-latest_over = next((i for i, y in enumerate(choices_years) if y in over), 0)
-year = year_col.selectbox(t("sync.year", lang), choices_years, index=latest_over)
+opening = sync.opening_year(store, today, years)
+year = year_col.selectbox(
+    t("sync.year", lang),
+    choices_years,
+    index=choices_years.index(opening) if opening in choices_years else 0,
+    key="sync_year",
+)
 territories = [p.code for p in definition.places if p.kind == "territory"]
 places = {p.code: p.name for p in definition.places}
 territory = territory_col.selectbox(
@@ -63,19 +68,19 @@ if viewer.role in ("evaluator", "partner"):
                 strict=True,
             )
         }
-        grid = sync.status_grid(statuses)
-        codes = {s: i for i, s in enumerate(sync.STATUSES)}
+        grid, words = sync.status_grid(statuses, lang)
+        codes = {s: i for i, s in enumerate(sync.GRID_STATES)}
         figure = go.Figure(
             go.Heatmap(
                 z=grid.map(lambda s: codes.get(s)).values,
                 x=list(grid.columns),
                 y=[kinds[o] for o in grid.index],
-                text=grid.map(lambda s: label("sync_status", s, lang) if s else "").values,
+                text=words.map(lambda w: w.replace(" (+", "<br>(+")).values,  # the delay below
                 texttemplate="%{text}",
                 hovertemplate="%{y}<br>%{x} : %{text}<extra></extra>",
                 colorscale=sync.status_colorscale(),
                 zmin=-0.5,
-                zmax=len(sync.STATUSES) - 0.5,
+                zmax=len(sync.GRID_STATES) - 0.5,
                 showscale=False,
                 xgap=2,
                 ygap=2,
@@ -101,7 +106,7 @@ if not counts.empty and viewer.role != "evaluator":
                 name=label("sync_status", status, lang),
                 marker_color=sync.STATUS_COLOURS[status],
             )
-            for status in sync.STATUSES
+            for status in sync.GRID_STATES
             if (counts["status"] == status).any()
         ]
     )
@@ -165,7 +170,12 @@ lines.update_layout(
     margin={"t": 10, "b": 0},
     legend={"orientation": "h", "y": -0.15},
 )
-st.plotly_chart(lines, width="stretch")
+plotted = [y for trace in lines.data if trace.name and trace.y is not None for y in trace.y]
+flat = "" if withheld else charts.says_nothing(plotted)
+if flat:
+    st.info(charts.nothing_sentence(flat, t("sync.rates", lang), plotted, "share", lang))
+else:
+    st.plotly_chart(lines, width="stretch")
 if withheld:
     st.caption(t("sync.hidden_note", lang))
 
@@ -225,7 +235,12 @@ if viewer.role == "evaluator" and not index.empty:
     )
     ranking.add_vline(x=overall, line_dash="dash", line_color="grey")
     ranking.update_layout(height=120 + 16 * len(ranked), margin={"l": 0, "r": 0, "t": 10, "b": 0})
-    st.plotly_chart(ranking, width="stretch")
+    flat = charts.says_nothing(ranked["index"].round(0))
+    if flat:
+        title = t("sync.index", lang)
+        st.info(charts.nothing_sentence(flat, title, ranked["index"].round(0), "point", lang))
+    else:
+        st.plotly_chart(ranking, width="stretch")
 
 # -- what is missing, ready to send -------------------------------------------------------------
 if viewer.role in ("evaluator", "partner"):
@@ -239,9 +254,11 @@ if viewer.role in ("evaluator", "partner"):
             format_func=lambda c: names.get(c, c),
         )
     missing = owed[owed["organisation"] == organisation] if organisation else None
-    if missing is None or missing.empty:
-        st.success(t("sync.missing_none", lang))
-    else:
+    expected = sync.expected_reports(store, viewer, today)
+    summary = sync.report_summary(expected[expected["organisation"] == organisation])
+    kind, sentence = sync.missing_sentence(summary, lang)
+    {"success": st.success, "warning": st.warning, "info": st.info}[kind](sentence)
+    if missing is not None and not missing.empty:
         ui.table(
             {
                 t("column.indicator", lang): missing[f"indicator_label_{lang}"],

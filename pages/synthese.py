@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from indicators import reports
+from indicators.analytics import synchronisation as sync
 from indicators.analytics import synthesis
 from indicators.common.i18n import t
 from indicators.common.problems import RefusedInputError
@@ -21,12 +22,17 @@ st.title(t("synthesis.title", lang))
 st.caption(t("synthesis.intro", lang))
 
 years = synthesis.published_years(store, viewer)
+opening = ""  # the year an evaluator's choices open on
 if viewer.role == "evaluator":
     closed = [p.code for p in definition.periods if p.kind == "school_year" and p.start <= today]
+    opening = sync.opening_year(store, today, closed)
     with st.container(border=True):
         st.markdown(f"**{t('synthesis.publish_title', lang)}**")
         chosen = st.selectbox(
-            t("progress.year", lang), list(reversed(closed)), key="synthesis_publish_year"
+            t("progress.year", lang),
+            list(reversed(closed)),
+            index=list(reversed(closed)).index(opening) if opening in closed else 0,
+            key="synthesis_publish_year",
         )
         st.caption(t("synthesis.publish_help", lang))
         found = synthesis.contents(store, viewer, chosen)
@@ -89,7 +95,12 @@ choices = (
 if not choices:
     st.info(t("synthesis.none", lang))
     st.stop()
-year = year_col.selectbox(t("progress.year", lang), choices, key="synthesis_year")
+year = year_col.selectbox(
+    t("progress.year", lang),
+    choices,
+    index=choices.index(opening) if live and opening in choices else 0,
+    key="synthesis_year",
+)
 scope = scope_col.selectbox(
     t("synthesis.scope", lang),
     synthesis.scopes(store),

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from indicators.analytics import catalogue, learning, theory
 from indicators.analytics import progress as pr
+from indicators.analytics import synchronisation as sync
 from indicators.common.i18n import label, t
 from indicators.views import curves
 
@@ -46,7 +47,7 @@ scope = scope_col.selectbox(
 )
 figures = pr.figures(store, viewer)
 table = pr.progress(store, viewer, scope=scope, frame=figures)
-latest = pr.latest_year(table[table["period"].isin(years)]) or (years[-1] if years else "")
+latest = sync.opening_year(store, today, years)
 choices = list(reversed(years))
 year = year_col.selectbox(
     t("progress.year", lang),

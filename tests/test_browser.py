@@ -501,8 +501,8 @@ def test_upload_a_faulty_workbook_then_the_corrected_one(
     page.locator("[role=gridcell]", has_text="bilan-corrige.xlsx").last.wait_for(state="attached")
     page.get_by_role("link", name="Synchronisation").click()  # its cell in the heatmap changed
     heatmap = page.locator(".js-plotly-plot").first
-    heatmap.get_by_text("déposé").wait_for(timeout=30_000)
-    assert heatmap.get_by_text("en retard").count() == 0
+    heatmap.get_by_text("déposé en retard").wait_for(timeout=30_000)  # after its due date
+    assert heatmap.get_by_text("en retard", exact=True).count() == 0
     page.close()
 
 
@@ -786,3 +786,36 @@ def test_a_partner_sees_what_its_correction_changes_after_the_upload(
         " vigueur après « bilan-v1.xlsx »."
     ).first.wait_for(timeout=30_000)
     page.close()
+
+
+def test_the_coordination_controls_fit_a_1400_pixel_screen_and_a_forbidden_page_says_why(
+    browser: Browser, reported_server: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(f"{reported_server}/coordination")
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Coordination des actions").wait_for(timeout=30_000)
+    for choice in ("Effets et réalisations", "Types d'action", "Tous", "En QPV", "Hors QPV"):
+        button = page.locator("[data-testid=stButtonGroup] button", has_text=choice).first
+        button.wait_for(timeout=30_000)
+        box = button.bounding_box()
+        column = button.locator("xpath=ancestor::div[@data-testid='stColumn'][1]").bounding_box()
+        assert box is not None and column is not None
+        right, bottom = box["x"] + box["width"], box["y"] + box["height"]
+        assert box["x"] >= 0 and right <= 1400 and box["y"] >= 0 and bottom <= 900, (choice, box)
+        assert right <= column["x"] + column["width"] + 1, (choice, box, column)  # not clipped
+    context.close()
+    partner = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = partner.new_page()
+    page.goto(f"{reported_server}/journal")  # an evaluator's page, by its address
+    sign_in(page, "valmont")
+    page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
+    page.get_by_text(
+        "La page « Journal d'audit » est réservée à l'équipe d'appui (évaluation)"
+    ).wait_for(timeout=30_000)
+    assert page.url.split("?")[0].endswith("/catalogue")
+    assert page.get_by_text("Page not found").count() == 0
+    page.goto(f"{reported_server}/administration")  # signed in this time
+    page.get_by_text("La page « Administration » est réservée").wait_for(timeout=30_000)
+    partner.close()

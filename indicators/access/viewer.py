@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 
+from indicators.common.i18n import t
+
 ROLES = ("evaluator", "partner", "funder")
 
 # Page key -> roles that may open it. A page missing here is open to nobody.
@@ -49,6 +51,16 @@ def command_line() -> Viewer:
 def can_view(viewer: Viewer | None, page: str) -> bool:
     """True when `viewer` may open `page`."""
     return viewer is not None and viewer.role in PAGE_ROLES.get(page, ())
+
+
+def reserved_sentence(page: str, title: str, lang: str = "fr") -> str:
+    """Why a page asked for by its address was not opened: to whom it is reserved (the roles
+    of PAGE_ROLES), said on the home page the viewer lands on instead."""
+    whom = [t(f"role.to.{role}", lang) for role in PAGE_ROLES.get(page, ())]
+    if not whom:
+        return t("app.reserved_nobody", lang, page=title)
+    joined = whom[0] if len(whom) == 1 else ", ".join(whom[:-1]) + t("app.and", lang) + whom[-1]
+    return t("app.reserved", lang, page=title, whom=joined)
 
 
 def require(viewer: Viewer | None, page: str) -> Viewer:

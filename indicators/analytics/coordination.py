@@ -487,3 +487,110 @@ def _links_within(plan: pd.DataFrame) -> pd.DataFrame:
         schools=("place", "nunique"), shared_nodes=("node", lambda n: tuple(sorted(set(n))))
     )
     return grouped.rename(columns={"organisation_a": "source", "organisation_b": "target"})
+
+
+# -- long lists, most important first ----------------------------------------------------------
+PRIORITY_RANK = {"REP+": 0, "REP": 1}  # then every other school
+LIST_LIMIT = 20  # rows a long list shows before "voir tout"
+
+
+def _school_facts(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(schools with priority education and QPV, pupils enrolled by school and grade): the
+    shared plan's public facts that decide what matters most."""
+    schools_ = store.query("schools")[["school", "education_priority", "qpv"]]
+    pupils = store.query("enrolment")[["school", "grade", "pupils"]]
+    return schools_, pupils
+
+
+def targeted_nodes(store: Store) -> set[str]:
+    """The theory-of-change nodes with a target declared on one of their indicators."""
+    targets = store.query("progress_targets")
+    indicators = store.query("indicators")[["code", "node"]]
+    with_target = set(targets.loc[targets["kind"] == "target", "indicator"])
+    return set(indicators.loc[indicators["code"].isin(with_target), "node"].astype(str))
+
+
+def rank_gaps(
+    coverage: pd.DataFrame,
+    targeted: set[str],
+    schools_: pd.DataFrame,
+    pupils: pd.DataFrame,
+) -> pd.DataFrame:
+    """`coverage` gaps (node x school, its uncovered grades), most important first (pure):
+    those on a node with a target, then at REP+ schools, REP ones, the others; in a QPV
+    first; then by the pupils enrolled in the grades nobody covers, most first; then by the
+    node's level (long-term outcomes first). Adds with_target, education_priority, qpv,
+    pupils (the sum over the uncovered grades) and rank (1 = most important)."""
+    if coverage.empty:
+        return coverage.assign(
+            with_target=pd.Series(dtype=bool),
+            education_priority="",
+            qpv="",
+            pupils=pd.Series(dtype=int),
+            rank=pd.Series(dtype=int),
+        )
+    enrolled = {(str(s), str(g)): int(n) for s, g, n in pupils.itertuples(index=False)}
+    table = coverage.merge(schools_, on="school", how="left")
+    table["education_priority"] = table["education_priority"].fillna("none")
+    table["qpv"] = table["qpv"].fillna("")
+    table["with_target"] = table["node"].isin(targeted)
+    table["pupils"] = [
+        sum(enrolled.get((str(school), str(g)), 0) for g in grades)
+        for school, grades in zip(table["school"], table["grades"], strict=True)
+    ]
+    table["_priority"] = table["education_priority"].map(PRIORITY_RANK).fillna(2)
+    table["_outside_qpv"] = table["qpv"] == ""
+    ranked = table.sort_values(
+        ["with_target", "_priority", "_outside_qpv", "pupils", "level_rank", "node", "school_name"],
+        ascending=[False, True, True, False, False, True, True],
+        kind="stable",
+    ).drop(columns=["_priority", "_outside_qpv"])
+    ranked["rank"] = range(1, len(ranked) + 1)
+    return ranked.reset_index(drop=True)
+
+
+def rank_overlaps(
+    crossing: pd.DataFrame, schools_: pd.DataFrame, pupils: pd.DataFrame
+) -> pd.DataFrame:
+    """`overlaps` rows, most important first (pure): by the number of organisations doing
+    the same thing, most first, then by the pupils enrolled in that school and grade (those
+    who may be counted twice), then REP+ and QPV schools first. Only public facts of the shared
+    plan decide the order, never a reach that might be hidden. Adds education_priority, qpv,
+    pupils and rank (1 = most important)."""
+    if crossing.empty:
+        return crossing
+    table = crossing.merge(schools_.rename(columns={"school": "place"}), on="place", how="left")
+    table = table.merge(
+        pupils.rename(columns={"school": "place"}), on=["place", "grade"], how="left"
+    )
+    table["education_priority"] = table["education_priority"].fillna("none")
+    table["qpv"] = table["qpv"].fillna("")
+    table["pupils"] = table["pupils"].fillna(0).astype(int)
+    table["_priority"] = table["education_priority"].map(PRIORITY_RANK).fillna(2)
+    table["_outside_qpv"] = table["qpv"] == ""
+    ranked = table.sort_values(
+        ["partners", "pupils", "_priority", "_outside_qpv", "place_name", "grade"],
+        ascending=[False, False, True, True, True, True],
+        kind="stable",
+    ).drop(columns=["_priority", "_outside_qpv"])
+    ranked["rank"] = range(1, len(ranked) + 1)
+    return ranked.reset_index(drop=True)
+
+
+def ranked_gaps(store: Store, viewer: Viewer, coverage: pd.DataFrame) -> pd.DataFrame:
+    """`rank_gaps` of the coverage gaps of `gaps`, with the store's targets and schools."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    schools_, pupils = _school_facts(store)
+    return rank_gaps(coverage, targeted_nodes(store), schools_, pupils)
+
+
+def ranked_overlaps(store: Store, viewer: Viewer, crossing: pd.DataFrame) -> pd.DataFrame:
+    """`rank_overlaps` of the rows of `overlaps`, with the store's schools."""
+    require_role(viewer, "evaluator", "partner", "funder")
+    schools_, pupils = _school_facts(store)
+    return rank_overlaps(crossing, schools_, pupils)
+
+
+def first_rows(frame: pd.DataFrame, every: bool, limit: int = LIST_LIMIT) -> pd.DataFrame:
+    """The rows of a ranked list to show: all of them when `every`, else the first `limit`."""
+    return frame if every else frame.head(limit)

@@ -17,6 +17,7 @@ minus the other groups of a dimension would give a hidden one away. Anyone else 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -36,6 +37,10 @@ WEIGHTS = {
 }
 FRESH_DAYS = 365  # data this old or older scores 0 on freshness
 STATUSES = ("not_yet_due", "due", "overdue", "submitted", "returned", "accepted")
+# What the status grid shows: a status, or a submitted or accepted one whose reports (some of
+# them) arrived after the period's due date, in a colour of its own.
+LATE = {"submitted": "submitted_late", "accepted": "accepted_late"}
+GRID_STATES = (*STATUSES, *LATE.values())
 STATUS_COLOURS = {
     "not_yet_due": "#e8e8e8",
     "due": "#f2cf5b",
@@ -43,7 +48,12 @@ STATUS_COLOURS = {
     "submitted": "#8fbce6",
     "returned": "#f0883e",
     "accepted": "#4c9a5b",
+    "submitted_late": "#9b7fd1",
+    "accepted_late": "#a9c77e",
 }
+# The school year a page opens on: the latest with at least this share of the reports due in
+# its periods that are over received and accepted by the evaluators (see `default_year`).
+MIN_ACCEPTED_SHARE = 0.5
 DIMENSIONS = ("initiative", "organisation", "organisation_type", "territory", "indicator")
 # each report, and each partner, belongs to one member of these: the initiative is their sum
 NESTED_DIMENSIONS = ("organisation_type", "territory", "indicator")
@@ -79,10 +89,11 @@ def missing_reports(
 
 
 def status_counts(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
-    """period, status, partners: how many partners are in each status, period by period (a
-    collective figure every role may read)."""
+    """period, status, partners: how many partners are in each state of the status grid
+    (late submissions apart), period by period (a collective figure every role may read)."""
     require_role(viewer, "evaluator", "partner", "funder")
     table = store.query("reporting_status", today=today)
+    table["status"] = grid_states(table)
     counted = table.groupby(["period", "start_date", "status"], as_index=False).agg(
         partners=("organisation", "count")
     )
@@ -326,23 +337,137 @@ def sync_index(store: Store, viewer: Viewer, today: dt.date) -> tuple[pd.DataFra
     return table.reset_index(drop=True), overall
 
 
-def status_grid(statuses_: pd.DataFrame) -> pd.DataFrame:
-    """Organisations (grouped by type, then by name) x periods (in time order) of statuses."""
-    ordered = statuses_.sort_values(["organisation_type", "organisation_name", "start_date"])
-    periods = list(dict.fromkeys(statuses_.sort_values(["start_date", "period"])["period"]))
-    grid = ordered.pivot_table(
-        index="organisation", columns="period", values="status", aggfunc="first", sort=False
+def late_days(statuses_: pd.DataFrame) -> pd.Series:
+    """For each row of `statuses` (reporting_status), how many days after the period's due
+    date its last late report arrived; <NA> when every report that came was on time (or none
+    came)."""
+    late = statuses_["received"] > statuses_["on_time"]
+    arrived = pd.to_datetime(statuses_["last_received_at"]).dt.normalize()
+    days = (arrived - pd.to_datetime(statuses_["due_date"])).dt.days
+    return days.where(late).astype("Int64")
+
+
+def grid_states(statuses_: pd.DataFrame) -> pd.Series:
+    """The state of each row of `statuses` in the status grid: its status, made
+    'submitted_late' or 'accepted_late' where some of its reports arrived after the due date
+    (a returned submission stays 'returned': it is owed again)."""
+    late = late_days(statuses_).notna()
+    return pd.Series(
+        [
+            LATE.get(status, status) if is_late else status
+            for status, is_late in zip(statuses_["status"], late, strict=True)
+        ],
+        index=statuses_.index,
+        dtype=object,
     )
-    return grid.reindex(columns=periods).fillna("")
+
+
+def grid_text(state: str, days: int | None, lang: str = "fr") -> str:
+    """The words of one cell of the status grid: the state, and for a late one its delay."""
+    if not state:
+        return ""
+    words = label("sync_status", state, lang)
+    if state in LATE.values() and days is not None:
+        words += t("sync.late_by", lang, days=days)
+    return words
+
+
+def status_grid(statuses_: pd.DataFrame, lang: str = "fr") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organisations (grouped by type, then by name) x periods (in time order): the grid of
+    states (see `grid_states`) and the grid of their words (with the delay of late ones)."""
+    table = statuses_.assign(state=grid_states(statuses_))
+    delays = [None if pd.isna(d) else int(d) for d in late_days(statuses_)]
+    table["text"] = [grid_text(s, d, lang) for s, d in zip(table["state"], delays, strict=True)]
+    ordered = table.sort_values(["organisation_type", "organisation_name", "start_date"])
+    periods = list(dict.fromkeys(statuses_.sort_values(["start_date", "period"])["period"]))
+
+    def pivot(column: str) -> pd.DataFrame:
+        grid = ordered.pivot_table(
+            index="organisation", columns="period", values=column, aggfunc="first", sort=False
+        )
+        return grid.reindex(columns=periods).fillna("")
+
+    return pivot("state"), pivot("text")
 
 
 def status_colorscale() -> list[tuple[float, str]]:
-    """A plotly colour scale giving each status (as its index in STATUSES) its colour."""
+    """A plotly colour scale giving each grid state (as its index in GRID_STATES) its colour."""
     scale: list[tuple[float, str]] = []
-    step = 1 / len(STATUSES)
-    for i, status in enumerate(STATUSES):
-        scale += [(i * step, STATUS_COLOURS[status]), ((i + 1) * step, STATUS_COLOURS[status])]
+    step = 1 / len(GRID_STATES)
+    for i, state in enumerate(GRID_STATES):
+        scale += [(i * step, STATUS_COLOURS[state]), ((i + 1) * step, STATUS_COLOURS[state])]
     return scale
+
+
+def report_summary(reports: pd.DataFrame) -> dict[str, int]:
+    """Of `expected_reports` rows (one organisation's, say): how many are due (their period
+    is over), how many of those arrived, on time, late, and how many are missing."""
+    due = reports[reports["is_due"]]
+    received = int(due["received"].sum())
+    on_time = int(due["on_time"].sum())
+    return {
+        "due": len(due),
+        "received": received,
+        "on_time": on_time,
+        "late": received - on_time,
+        "missing": len(due) - received,
+    }
+
+
+def missing_sentence(summary: Mapping[str, int], lang: str = "fr") -> tuple[str, str]:
+    """(kind, sentence) saying what `report_summary` found, in agreement with the timeliness
+    shown beside it: 'success' when every report due came on time, 'warning' when some are
+    missing or came late, 'info' with nothing due yet."""
+    due, late, missing = summary["due"], summary["late"], summary["missing"]
+    if due == 0:
+        return "info", t("sync.missing_nothing_due", lang)
+    if missing:
+        return "warning", t("sync.missing_some", lang, n=missing, due=due)
+    if late:
+        share = round(100 * summary["on_time"] / due)
+        return "warning", t("sync.missing_none_late", lang, late=late, due=due, share=share)
+    return "success", t("sync.missing_none", lang)
+
+
+def year_shares(statuses_: pd.DataFrame, year_of: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """school year -> (reports received and accepted, reports due), from `statuses`
+    (reporting_status) over the periods that are over; `year_of` gives each period's year."""
+    over = statuses_[statuses_["status"] != "not_yet_due"]
+    out: dict[str, tuple[int, int]] = {}
+    for period, status, expected, received in zip(
+        over["period"], over["status"], over["expected"], over["received"], strict=True
+    ):
+        year = year_of.get(str(period), str(period))
+        accepted, due = out.get(year, (0, 0))
+        out[year] = (accepted + (int(received) if status == "accepted" else 0), due + int(expected))
+    return out
+
+
+def default_year(shares: Mapping[str, tuple[int, int]], years: Sequence[str]) -> str:
+    """The school year a page opens on, among `years` (in time order): the latest where at
+    least MIN_ACCEPTED_SHARE of the reports due were received and accepted; else the latest
+    with reports due; else the last one ('' when there is none). A year that a few early
+    values opened does not become the default before its data is there and accepted."""
+    if not years:
+        return ""
+    enough = [
+        y
+        for y in years
+        if shares.get(y, (0, 0))[1] > 0 and shares[y][0] / shares[y][1] >= MIN_ACCEPTED_SHARE
+    ]
+    if enough:
+        return enough[-1]
+    due = [y for y in years if shares.get(y, (0, 0))[1] > 0]
+    return due[-1] if due else years[-1]
+
+
+def opening_year(store: Store, today: dt.date, years: Sequence[str]) -> str:
+    """`default_year` of `years` for the store's reports on `today` (any role may know which
+    year a page opens on: it says no more than the year's name)."""
+    periods = store.query("periods_list")
+    year_of = {str(c): str(p or c) for c, p in zip(periods["code"], periods["parent"], strict=True)}
+    shares = year_shares(store.query("reporting_status", today=today), year_of)
+    return default_year(shares, years)
 
 
 INDEX_WORDS = {

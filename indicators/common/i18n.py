@@ -11,6 +11,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Connexion requise : cette page n'est accessible qu'aux comptes autorisés.",
         "Sign-in required: this page is only open to authorised accounts.",
     ),
+    "app.reserved": (
+        "La page « {page} » est réservée {whom} : vous voici sur votre page d'accueil.",
+        "The page '{page}' is reserved to {whom}: here is your home page.",
+    ),
+    "app.reserved_nobody": (
+        "La page « {page} » n'est ouverte à aucun compte : vous voici sur votre page d'accueil.",
+        "The page '{page}' is open to no account: here is your home page.",
+    ),
+    "app.and": (" et ", " and "),
     "app.store_error": (
         "La base de l'initiative ne peut pas être ouverte.",
         "The initiative's store cannot be opened.",
@@ -720,6 +729,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.evaluator": ("Évaluation", "Evaluator"),
     "role.partner": ("Partenaire", "Partner"),
     "role.funder": ("Financeur", "Funder"),
+    "role.to.evaluator": ("à l'équipe d'appui (évaluation)", "the backbone team (evaluation)"),
+    "role.to.partner": ("aux partenaires", "partners"),
+    "role.to.funder": ("aux financeurs", "funders"),
     "nav.data": ("Données", "Data"),
     "nav.audit": ("Journal d'audit", "Audit log"),
     "nav.section.follow": ("Suivi", "Follow-up"),
@@ -754,6 +766,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.indicator": ("Indicateur", "Indicator"),
     "data.organisation": ("Organisation", "Organisation"),
     "data.all": ("Toutes", "All"),
+    "chart.nothing.empty": (
+        "{title} : aucune valeur à montrer.",
+        "{title}: no value to show.",
+    ),
+    "chart.nothing.single": (
+        "{title} : une seule valeur, {value} ; un graphique d'un seul point n'apprendrait rien"
+        " de plus.",
+        "{title}: a single value, {value}; a chart of one point would tell nothing more.",
+    ),
+    "chart.nothing.constant": (
+        "{title} : toutes les valeurs valent {value} ; le graphique n'apprendrait rien de plus.",
+        "{title}: every value is {value}; a chart would tell nothing more.",
+    ),
     "data.chart": (
         "{indicator} : chiffre collectif par période",
         "{indicator}: collective figure by period",
@@ -1093,6 +1118,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} couple(s) effet × collège où au moins un niveau n'est couvert par aucune action :",
         "{n} outcome × school pair(s) where at least one grade is covered by no action:",
     ),
+    "coordination.gaps_ranked": (
+        "Les plus importants d'abord : effets qui ont une cible, puis collèges REP+, REP, en"
+        " quartier prioritaire, et le plus d'élèves inscrits dans les niveaux sans action.",
+        "Most important first: outcomes with a target, then REP+ and REP schools, in priority"
+        " neighbourhoods, and the most pupils enrolled in the grades without action.",
+    ),
+    "coordination.rank": ("Rang", "Rank"),
+    "coordination.why": ("Pourquoi ce rang", "Why this rank"),
+    "coordination.why.target": ("effet avec une cible", "outcome with a target"),
+    "coordination.why.qpv": ("QPV", "QPV"),
+    "coordination.why.pupils": ("{n} élèves inscrits", "{n} pupils enrolled"),
+    "coordination.why.actors": ("{n} partenaires", "{n} partners"),
+    "coordination.why.none": ("hors éducation prioritaire", "outside priority education"),
+    "coordination.show_all": ("Voir tout ({n})", "Show all ({n})"),
+    "coordination.shown_first": (
+        "Les {shown} premiers sur {n} sont affichés.",
+        "The first {shown} of {n} are shown.",
+    ),
     "coordination.grades": ("Niveaux sans action", "Grades without action"),
     "coordination.grade": ("Niveau", "Grade"),
     "coordination.advice_gap": (
@@ -1132,6 +1175,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} cases where several partners run the same action type for the same school and"
         " grade. The de-duplicated reach keeps the largest number reported: the sum may count"
         " the same young people twice.",
+    ),
+    "coordination.overlaps_ranked": (
+        "Les plus importants d'abord : le plus de partenaires, puis le plus d'élèves inscrits"
+        " dans ce collège et ce niveau, puis les collèges REP+, REP et en quartier prioritaire.",
+        "Most important first: the most partners, then the most pupils enrolled in that school"
+        " and grade, then REP+, REP and priority-neighbourhood schools.",
     ),
     "coordination.gross": ("Somme déclarée", "Sum reported"),
     "coordination.deduplicated": ("Portée dédoublonnée", "De-duplicated reach"),
@@ -1188,6 +1237,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         " it arrived by the period's due date.",
     ),
     "sync.year": ("Année scolaire", "School year"),
+    "sync.late_by": (" (+{days} j)", " (+{days} d)"),
     "sync.territory": ("Territoire", "Territory"),
     "sync.heatmap": (
         "Statut de chaque partenaire, par période",
@@ -1234,7 +1284,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         " partners'.",
     ),
     "sync.missing": ("Rapports manquants", "Missing reports"),
-    "sync.missing_none": ("Aucun rapport manquant.", "No missing report."),
+    "sync.missing_none": (
+        "Aucun rapport manquant : tous les rapports dus sont arrivés à temps.",
+        "No missing report: every report due arrived on time.",
+    ),
+    "sync.missing_none_late": (
+        "Aucun rapport manquant, mais {late} rapport(s) sur {due} arrivé(s) après la date limite"
+        " (ponctualité : {share} %).",
+        "No missing report, but {late} report(s) of {due} arrived after the deadline"
+        " (timeliness: {share}%).",
+    ),
+    "sync.missing_some": (
+        "Rapports manquants : {n} sur {due} dus.",
+        "Missing reports: {n} of {due} due.",
+    ),
+    "sync.missing_nothing_due": (
+        "Aucun rapport n'est encore dû : aucune période engagée n'est close.",
+        "No report is due yet: no committed period is over.",
+    ),
     "sync.reminder": ("Relance à envoyer", "Reminder to send"),
     "sync.reminder_text": (
         "Bonjour,\n\nIl nous manque {count} rapport(s) de {name} pour Mesure commune :\n"
@@ -1654,6 +1721,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "submitted": ("déposé", "submitted"),
         "returned": ("renvoyé", "returned"),
         "accepted": ("accepté", "accepted"),
+        "submitted_late": ("déposé en retard", "submitted late"),
+        "accepted_late": ("accepté, en retard", "accepted, late"),
     },
     "level": {
         "activity": ("Activité", "Activity"),

@@ -4,6 +4,7 @@ frames the analytics computed. Nothing here reads the store.
 
 __all__ = [
     "changes",
+    "charts",
     "coordination",
     "curves",
     "exports",

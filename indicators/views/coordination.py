@@ -187,3 +187,33 @@ def overlap_advice(row: Mapping[Any, Any], lang: str) -> str:
     if isinstance(double, float) and not math.isnan(double) and double > 0:
         return t("coordination.advice_overlap_counted", lang, n=int(double))
     return t("coordination.advice_overlap", lang)
+
+
+def _pupils(n: int, lang: str) -> str:
+    return t("coordination.why.pupils", lang, n=f"{n:,}".replace(",", " " if lang == "fr" else ","))
+
+
+def _school_words(row: Mapping[Any, Any], lang: str) -> list[str]:
+    words = []
+    if row.get("education_priority") in ("REP+", "REP"):
+        words.append(str(row["education_priority"]))
+    if row.get("qpv"):
+        words.append(t("coordination.why.qpv", lang))
+    return words
+
+
+def gap_reason(row: Mapping[Any, Any], lang: str) -> str:
+    """Why a coverage gap ranks where it does (a row of `rank_gaps`), in a few words."""
+    words = [t("coordination.why.target", lang)] if row.get("with_target") else []
+    words += _school_words(row, lang)
+    if row.get("pupils"):
+        words.append(_pupils(int(row["pupils"]), lang))
+    return " · ".join(words) or t("coordination.why.none", lang)
+
+
+def overlap_reason(row: Mapping[Any, Any], lang: str) -> str:
+    """Why an overlap ranks where it does (a row of `rank_overlaps`), in a few words."""
+    words = [t("coordination.why.actors", lang, n=int(row["partners"]))]
+    if row.get("pupils"):
+        words.append(_pupils(int(row["pupils"]), lang))
+    return " · ".join(words + _school_words(row, lang))
