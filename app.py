@@ -49,7 +49,7 @@ if viewer is None:
     ]
     current = st.navigation([login, *hidden], position="hidden")
     if wanted:
-        st.switch_page(wanted, query_params=ui.language_params())
+        st.switch_page(wanted, query_params=ui.address_params())
 else:
     # Every page is registered, so that a page the viewer may not open, asked for by its
     # address, is not "not found": the viewer lands on their home page, told why. Only the
@@ -78,7 +78,7 @@ else:
         st.session_state[ui.REFUSED] = (refused, t(every[refused][1], lang))
         st.switch_page(ui.PAGE_FILES[ui.HOME], query_params=ui.language_params())
     if wanted in {file for key, file in ui.PAGE_FILES.items() if can_view(viewer, key)}:
-        st.switch_page(wanted, query_params=ui.language_params())
+        st.switch_page(wanted, query_params=ui.address_params())
     with st.sidebar:
         for section, pages in sections.items():
             st.caption(section)

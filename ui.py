@@ -75,6 +75,12 @@ def language_params() -> dict[str, str] | None:
     return {"lang": lang} if lang != "fr" else None
 
 
+def address_params() -> dict[str, str]:
+    """The URL's parameters (the view a link was sent with, and the language), to carry across
+    a switch to the page the address named: a link to a view stays that view."""
+    return {**st.query_params.to_dict(), **(language_params() or {})}
+
+
 def language_switch() -> str:
     """Draw the FR/EN switch in the sidebar; keep the choice for the session and in the URL;
     return it."""
@@ -411,7 +417,7 @@ def through_the_router(page: str) -> None:
         return
     st.session_state[WANTED] = PAGE_FILES.get(page)
     try:
-        st.switch_page("app.py", query_params=language_params())
+        st.switch_page("app.py", query_params=address_params())
     except StreamlitAPIException:
         st.session_state.pop(WANTED, None)
 

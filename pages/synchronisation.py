@@ -366,7 +366,7 @@ if viewer.role == "evaluator":
         chosen = st.selectbox(
             t("sync.submission", lang),
             list(files),
-            format_func=lambda i: f"{files[i]} · {label('sync_status', states[i], lang)}",
+            format_func=lambda i: f"{files[i]} · {label('submission_status', states[i], lang)}",
             key="review_submission",
         )
         # what the submission changed against what stood before it, seen before accepting it

@@ -819,3 +819,19 @@ def test_the_coordination_controls_fit_a_1400_pixel_screen_and_a_forbidden_page_
     page.goto(f"{reported_server}/administration")  # signed in this time
     page.get_by_text("La page « Administration » est réservée").wait_for(timeout=30_000)
     partner.close()
+
+
+def test_a_link_to_an_explorer_view_opens_that_view_after_signing_in(
+    browser: Browser, reported_server: str
+) -> None:
+    """A view sent by link to someone not yet signed in: the sign-in form at that address,
+    then the same view (its indicator, its rows, its drill-down), not a bare explorer."""
+    address = f"{reported_server}/explorateur?ind=visites-entreprise&rows=school&drill=0950002L"
+    page = browser.new_page()
+    page.goto(address)
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Explorateur").wait_for(timeout=30_000)
+    page.get_by_text("asso-elan-11.xlsx (Bilan!D2)").wait_for(timeout=30_000)
+    assert "Visites" in page.locator(".stMultiSelect").first.inner_text()
+    assert "rows=school" in page.evaluate("location.search")
+    page.close()
