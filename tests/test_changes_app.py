@@ -80,7 +80,7 @@ def test_the_evaluator_sees_what_a_submission_changes_before_accepting_it(
     assert list(diff["Changement"]) == ["modifiée", "ajoutée"]
     assert list(diff["Ancienne valeur"]) == ["3", "—"]
     at.text_input[0].input("Merci")
-    at.button[0].click().run()  # Accepter
+    at.button(key="review_accept").click().run()
     assert at.success[-1].value == "Dépôt accepté."
     # another organisation's submissions, each with its own changes
     Sender(app_store)("asso-elan", [("visites-entreprise", "0950001K", "2024-2025-T1", 7)])

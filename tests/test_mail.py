@@ -461,7 +461,8 @@ def test_the_synchronisation_page_sends_a_return_and_reminders(
     at.radio(key="remind_scope").set_value("all").run()
     preview = next(d.value for d in at.dataframe if "Adresse" in d.value.columns)
     assert list(preview["Adresse"]) == ["v@valmont.fr", "victor@valmont.com"]
-    assert "Association Élan" in at.warning[0].value  # owes a report, nobody to write to
+    # owes a report, nobody to write to
+    assert any("Association Élan" in w.value for w in at.warning), at.warning
     at.button(key="remind_send").click().run()
     assert not at.exception, at.exception
     assert at.success[-1].value == "2 relance(s) envoyée(s)."
