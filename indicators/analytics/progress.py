@@ -461,11 +461,9 @@ def _by_indicator(
     if len(changed) > _ONE_BY_ONE:
         every = _figures(store, viewer)
         split = dict(iter(every.groupby("indicator", sort=False)))
-        for code in changed:  # an indicator without figures: as asked alone (empty)
-            part = split[code].reset_index(drop=True) if code in split else None
-            if part is None:
-                part = _figures(store, viewer, code)
-            kept[code] = (own_stamps.get(code, shared), part)
+        for code in changed:  # an indicator without figures: none (see below when all are)
+            part = split[code] if code in split else every.iloc[0:0]
+            kept[code] = (own_stamps.get(code, shared), part.reset_index(drop=True))
     else:
         for code in changed:
             kept[code] = (own_stamps.get(code, shared), _figures(store, viewer, code))
