@@ -349,14 +349,17 @@ def _build(
         files = [demo_file for _, demo_file in planned]
         target = scratch
         try:
-            with _writing(folder, where, scale, today, planned) as written:
+            if opened is not None:  # the store first, alone on the cores: the sign-in waits
                 init_store(scratch, folder, actor=ACTOR)
                 accounts = _open_accounts(Store(scratch), definition)
-                if opened is not None:
-                    mark.write_text(f"{len(files)} files\n", encoding="utf-8")
-                    Store(scratch).move_to(db_path)
-                    target = db_path
-                    opened()
+                mark.write_text(f"{len(files)} files\n", encoding="utf-8")
+                Store(scratch).move_to(db_path)
+                target = db_path
+                opened()
+            with _writing(folder, where, scale, today, planned) as written:
+                if opened is None:  # while the first files are being written
+                    init_store(scratch, folder, actor=ACTOR)
+                    accounts = _open_accounts(Store(scratch), definition)
                 summary = _send(target, definition, files, progress, written)
             summary.accounts = accounts
             summary.reviewed = _review(Store(target), definition)
