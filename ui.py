@@ -112,23 +112,14 @@ WRITING_PAGES = frozenset({"upload", "sync", "synthesis", "admin"})  # sync: rev
 def demo_banner(lang: str, page: str = "") -> None:
     """While the demo store opened early is still loading (first start of a server): say so,
     and how far it is, on every page; a page that writes into the store waits for the end."""
-    db = default_db_path()
-    if demo_loading(db) is None:
+    running = demo_loading(default_db_path())
+    if running is None:
         return
-
-    @st.fragment(run_every=2.0)
-    def loading() -> None:
-        running = demo_loading(db)
-        if running is None:
-            st.success(t("app.demo_loaded", lang))
-            return
-        done, total, _ = running
-        if done >= total:
-            st.info(t("app.demo_reviewing", lang, total=total))
-        else:
-            st.info(t("app.demo_loading", lang, done=done, total=total))
-
-    loading()
+    done, total, _ = running
+    if total and done >= total:
+        st.info(t("app.demo_reviewing", lang, total=total))
+    else:
+        st.info(t("app.demo_loading", lang, done=done, total=total))
     if page in WRITING_PAGES:
         st.warning(t("app.demo_closed", lang))
         st.stop()

@@ -42,20 +42,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.demo_loading": (
         "La démonstration se charge encore : {done} dépôts de partenaires sur {total} passés"
         " par l'ingestion. Les chiffres affichés sont incomplets et changent jusqu'à la fin du"
-        " chargement ; les pages qui écrivent dans la base ouvrent ensuite.",
+        " chargement (rechargez la page pour les suivre) ; les pages qui écrivent dans la base"
+        " ouvrent ensuite.",
         "The demo is still loading: {done} of {total} partner uploads through the ingest so"
-        " far. The figures shown are incomplete and change until the loading ends; the"
-        " pages that write into the store open then.",
+        " far. The figures shown are incomplete and change until the loading ends (reload the"
+        " page to follow them); the pages that write into the store open then.",
     ),
     "app.demo_reviewing": (
         "La démonstration se termine : les {total} dépôts sont passés ; l'évaluation de la démo"
         " accepte ceux des années scolaires passées et les publie.",
         "The demo is finishing: all {total} uploads went through; the demo's evaluator accepts"
         " those of past school years and publishes them.",
-    ),
-    "app.demo_loaded": (
-        "La démonstration est chargée : rechargez la page pour voir tous ses chiffres.",
-        "The demo has loaded: reload the page to see all its figures.",
     ),
     "app.demo_closed": (
         "Cette page écrit dans la base : elle ouvre quand la démonstration aura fini de se"

@@ -355,6 +355,8 @@ def _build(
                 mark.write_text(f"{len(files)} files\n", encoding="utf-8")
                 Store(scratch).move_to(db_path)
                 target = db_path
+                if progress:
+                    progress(0, len(files), "")  # what the pages say from now on
                 opened()
             with _writing(folder, where, scale, today, planned) as written:
                 if opened is None:  # while the first files are being written
