@@ -31,7 +31,9 @@ from indicators.definition.model import Definition
 from indicators.demo import (
     DEMO_PASSWORD,
     demo_accounts,
+    demo_loading,
     demo_progress,
+    demo_unfinished,
     demo_wanted,
     ensure_demo_store,
 )
@@ -117,13 +119,37 @@ def _build_demo(db: Path, folder: Path, lang: str) -> None:
         text = t("app.demo_progress", lang, done=done + 1, total=total, file=label)
         bar.progress(min(1.0, done / total) if total else 1.0, text=text if label else None)
 
-    # The server started the build as it started (serve.py): follow it, then open the store.
+    # The server started the build as it started (serve.py): follow it until the store is
+    # open (its definition and accounts in place), then open the store.
     while (running := demo_progress(db)) is not None:
+        if demo_loading(db) is not None:
+            bar.empty()
+            return
         if running[1]:  # the files are planned
             progress(*running)
         time.sleep(0.25)
     ensure_demo_store(db, folder, progress)  # one build at a time: the others wait, then open
     bar.empty()
+
+
+# Pages that write into the store: closed while the demo's files are still being sent into it.
+WRITING_PAGES = frozenset({"upload", "sync", "synthesis", "admin"})  # sync: reviews
+
+
+def demo_banner(lang: str, page: str = "") -> None:
+    """While the demo store opened early is still loading (first start of a server): say so,
+    and how far it is, on every page; a page that writes into the store waits for the end."""
+    running = demo_loading(default_db_path())
+    if running is None:
+        return
+    done, total, _ = running
+    if total and done >= total:
+        st.info(t("app.demo_reviewing", lang, total=total))
+    else:
+        st.info(t("app.demo_loading", lang, done=done, total=total))
+    if page in WRITING_PAGES:
+        st.warning(t("app.demo_closed", lang))
+        st.stop()
 
 
 def open_store(lang: str) -> Store:
@@ -134,7 +160,7 @@ def open_store(lang: str) -> Store:
     """
     db, folder = default_db_path(), data_dir()
     try:
-        if not db.exists() and demo_wanted(folder):
+        if (not db.exists() or demo_unfinished(db)) and demo_wanted(folder):
             _build_demo(db, folder, lang)
         with st.spinner("…"):
             return _store(str(db), str(folder))
@@ -447,6 +473,7 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
     resolved = current_viewer(store)
     viewer = resolved.viewer
     if viewer is None:
+        demo_banner(lang)
         login_form(store, lang)
         st.stop()
     assert viewer is not None
@@ -457,6 +484,7 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
     refused = st.session_state.pop(REFUSED, None)
     if refused is not None:
         st.warning(reserved_sentence(refused[0], refused[1], lang), icon=":material/block:")
+    demo_banner(lang, page)
     return viewer, store, lang
 
 

@@ -329,6 +329,42 @@ def test_concurrent_first_starts_build_once(tmp_path: Path, definition_dir: Path
     assert not Store(db).query("submissions", org="ent-valmont").empty
 
 
+def test_a_store_opened_early_is_marked_until_loaded_and_built_again_when_stopped(
+    tmp_path: Path, definition_dir: Path
+) -> None:
+    from indicators.access import accounts
+    from indicators.demo import DEMO_PASSWORD, demo_unfinished
+    from indicators.demo.build import loading_mark
+
+    db = tmp_path / "m.duckdb"
+    seen: list[str] = []
+
+    def opened() -> None:  # the sign-in works, the files are still to send
+        assert db.exists() and loading_mark(db).exists()
+        assert accounts.authenticate(Store(db), "evaluation", DEMO_PASSWORD).account is not None
+        assert Store(db).query("all_submissions").empty
+        seen.append("opened")
+
+    def stop(done: int, total: int, label: str) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ensure_demo_store(db, definition_dir, stop, opened)
+    assert seen == ["opened"] and demo_unfinished(db)  # a half store, known as such
+    store = ensure_demo_store(db, definition_dir)  # thrown away and built again
+    assert not loading_mark(db).exists() and not demo_unfinished(db)
+    submissions = store.query("all_submissions")
+    assert not submissions.empty and "accepted" in set(submissions["status"])
+    seen.clear()
+    db.unlink()
+    ensure_demo_store(db, definition_dir, opened=opened)  # opened early, then loaded in place
+    assert seen == ["opened"] and not loading_mark(db).exists()
+    again = Store(db).query("all_submissions")
+    assert len(again) == len(submissions)
+    assert list(again["status"]) == list(submissions["status"])
+
+
 def test_demo_wanted_only_for_a_demo_initiative(
     definition_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

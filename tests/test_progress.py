@@ -647,3 +647,62 @@ def test_a_curve_marks_a_new_version_with_its_reason(plan: Store) -> None:
     )
     assert "(le comité compte désormais les demi-journées)" in curves.breaks_sentence(breaks, "fr")
     assert not curves.curve_figure(table, "count", "fr", own=False).layout.shapes
+
+
+def test_figures_kept_by_indicator_are_the_live_ones_after_uploads_supersession_and_review(
+    plan: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`figures` keeps each indicator's protected figures until that indicator's data change:
+    after an upload that supersedes a value, a review, a publication and a returned upload, what
+    it gives is what computing every figure again gives, for every role; and an upload has the
+    figures of its own indicators only computed again."""
+    from indicators.ingest.pipeline import ingest
+    from indicators.ingest.uploads import review_submission
+    from indicators.store.stored import stored_definition
+    from tests.workbooks import write_workbook
+
+    viewers = (EVALUATOR, PARTNER_A, PARTNER_B, FUNDER)
+    live = pr._figures
+
+    def same() -> None:
+        for viewer in viewers:
+            pd.testing.assert_frame_equal(pr.figures(plan, viewer), live(plan, viewer))
+            for code in ("visites-entreprise", "jeunes-touches", "reunions-parents"):
+                kept = pr.figures(plan, viewer, code)
+                pd.testing.assert_frame_equal(kept, live(plan, viewer, code))
+
+    definition = stored_definition(plan)
+
+    def upload(name: str, value: int) -> int:
+        header = ["Indicateur", "Collège", "Période", "Valeur"]
+        path = write_workbook(
+            tmp_path / name,
+            {"B": [header, ["Visites entreprises", SCHOOL_2, "T1 2024-2025", value]]},
+        )
+        outcome = ingest(plan, path, definition, "asso-elan", "test")
+        assert outcome.status == "received" and outcome.updated == 1  # supersedes the last one
+        assert outcome.submission is not None
+        return int(outcome.submission)
+
+    same()
+    computed: list[tuple[str, str]] = []
+
+    def counted(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
+        computed.append((viewer.role, indicator))
+        return live(store, viewer, indicator)
+
+    monkeypatch.setattr(pr, "_figures", counted)
+    first = upload("first.xlsx", 7)
+    for viewer in viewers:
+        pr.figures(plan, viewer)
+    assert pr.figures(plan, EVALUATOR)["indicator"].nunique() > 1
+    # only the indicator the upload touched (a funder, before any publication, has no figure)
+    assert {i for role, i in computed if role != "funder"} == {"visites-entreprise"}
+    monkeypatch.setattr(pr, "_figures", live)
+    same()
+    assert review_submission(plan, EVALUATOR, first, "accepted")
+    same()
+    synthesis.publish(plan, EVALUATOR, Y1, dt.date(2025, 10, 1))
+    same()
+    assert review_submission(plan, EVALUATOR, upload("second.xlsx", 9), "returned")
+    same()

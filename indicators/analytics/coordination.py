@@ -40,6 +40,7 @@ import pandas as pd
 from indicators.access.disclosure import Key, Nest, protect_sums
 from indicators.access.viewer import Viewer, own_organisation, require_role
 from indicators.analytics import progress
+from indicators.analytics.kept import keep
 from indicators.analytics.progress import figures as progress_figures
 from indicators.store.database import Store
 
@@ -81,6 +82,7 @@ class Schools:
 EVERY_SCHOOL = Schools()
 
 
+@keep
 def schools(store: Store, viewer: Viewer) -> pd.DataFrame:
     """Every school with its territory, priority-education status, QPV and commune (the
     shared plan's places: public to every role)."""
@@ -99,6 +101,7 @@ def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
     return store.query("coordination_records", **(EVERY_VALUE | {"accepted_only": accepted_only}))
 
 
+@keep
 def records(store: Store, viewer: Viewer, year: str = "") -> pd.DataFrame:
     """The 5W records of `year` (all years when ''): the shared plan with what was reported.
     A partner gets the reported figures of its own records only; a funder is refused."""
@@ -137,6 +140,7 @@ def presence_of(records: pd.DataFrame, fed: pd.DataFrame, dimension: str) -> pd.
     return grouped
 
 
+@keep
 def presence(
     store: Store,
     viewer: Viewer,
@@ -196,6 +200,7 @@ class Gaps:
     silent: pd.DataFrame  # records whose reports were due and nothing came (empty for funders)
 
 
+@keep
 def gaps(
     store: Store,
     viewer: Viewer,
@@ -265,6 +270,7 @@ def _grade_order(grade: str) -> int:
     return {"6e": 0, "5e": 1, "4e": 2, "3e": 3}.get(grade, 9)
 
 
+@keep
 def overlaps(
     store: Store,
     viewer: Viewer,
@@ -369,6 +375,7 @@ def overlap_protection(rows: pd.DataFrame, role: str, own: str = "") -> dict[Key
     return {k: why for k, why in hidden.items() if k in parts}
 
 
+@keep
 def need_and_reach(
     store: Store,
     viewer: Viewer,
@@ -427,6 +434,7 @@ class Network:
     fragile: pd.DataFrame  # place x node carried by a single organisation
 
 
+@keep
 def network(
     store: Store,
     viewer: Viewer,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from indicators.access.publications import frozen
 from indicators.access.viewer import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.analytics.kept import keep
 from indicators.store.database import Store
 
 VALUE_COLUMNS = [
@@ -115,6 +116,7 @@ def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
     ]
 
 
+@keep
 def collective(store: Store, viewer: Viewer) -> pd.DataFrame:
     """One row per indicator x period: the figure of all organisations together.
 

@@ -41,6 +41,7 @@ from indicators.access.disclosure import (
 from indicators.access.publications import frozen
 from indicators.access.viewer import Viewer, own_organisation, require_role
 from indicators.analytics.figures import threshold
+from indicators.analytics.kept import data_stamp, keep
 from indicators.store.database import Store
 
 STATUSES = ("met", "on_track", "off_track", "no_progress", "no_data", "unrated", "hidden")
@@ -387,30 +388,96 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-_FIGURES: dict[tuple[object, ...], pd.DataFrame] = {}  # see `figures`
+# The protected figures, kept (see `figures`): whole answers under the store's data stamp, and
+# each indicator's figures under its own stamp, per store, role and organisation.
+_FIGURES: dict[tuple[str, str, str, str], tuple[tuple[tuple[str, str], ...], pd.DataFrame]] = {}
 _FIGURES_KEPT = 32
+_BY_INDICATOR: dict[tuple[str, str, str], dict[str, tuple[tuple[object, ...], pd.DataFrame]]] = {}
+_VIEWERS_KEPT = 16  # stores x roles x organisations whose figures by indicator are kept
+_ONE_BY_ONE = 8  # more indicators to compute again than this: one query for all, then split
 _FIGURES_GUARD = threading.Lock()
+# data_stamp's parts that change every indicator's figures: the definition (rules, places,
+# periods, threshold) and the publications funders read
+_SHARED_STAMP = ("last_publication", "last_definition", "loaded_at", "versions")
 
 
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
-    """`_figures`, kept per store, role, organisation and indicator until the store's data
-    change (`data_stamp`: values, reviews, publications, definition, any audited action):
-    pages ask for the same protected figures again and again, and computing them (the
-    `progress` query, then complementary suppression over every figure) grows with the data.
-    A copy is returned: callers may change it."""
+    """`_figures`, kept until the data behind them change: pages ask for the same protected
+    figures again and again, and computing them (the `progress` query, then complementary
+    suppression over every figure) grows with the data.
+
+    While the store's `data_stamp` (values, reviews, publications, definition, any audited
+    action) stays the same, the answer kept is returned. When it moved, only the indicators
+    whose own stamp moved (`indicator_stamps`: the values their figures read, which of them
+    are accepted; with the definition and the publications) are computed again: an upload or
+    a review changes the figures of its own indicators only, and protection works indicator by
+    indicator (`protected`), so every other indicator's figures still hold. A copy is
+    returned: callers may change it."""
+    return _kept_figures(store, viewer, indicator).copy()
+
+
+def _kept_figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
+    """`figures` itself, not a copy: for callers that only read it."""
     require_role(viewer, "evaluator", "partner", "funder")
-    stamp = tuple(store.query("data_stamp").astype(str).iloc[0].tolist())
+    row = data_stamp(store)
+    stamp = tuple(sorted(row.items()))
     own = own_organisation(viewer) if viewer.role == "partner" else ""
-    key = (str(store.path.resolve()), stamp, viewer.role, own, indicator)
+    key = (str(store.path.resolve()), viewer.role, own, indicator)
     with _FIGURES_GUARD:
         kept = _FIGURES.get(key)
-    if kept is None:
-        kept = _figures(store, viewer, indicator)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    shared = tuple(row[part] for part in _SHARED_STAMP)
+    frame = _by_indicator(store, viewer, key[:3], shared, indicator)
+    with _FIGURES_GUARD:
+        _FIGURES.pop(key, None)
+        _FIGURES[key] = (stamp, frame)
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.pop(next(iter(_FIGURES)))
+    return frame
+
+
+def _by_indicator(
+    store: Store,
+    viewer: Viewer,
+    who: tuple[str, str, str],
+    shared: tuple[object, ...],
+    indicator: str,
+) -> pd.DataFrame:
+    """The figures of `indicator` (every indicator: ''), from those kept for `who` (store,
+    role, organisation) by indicator, computing again those whose stamp moved."""
+    stamps = store.query("indicator_stamps")
+    own_stamps: dict[str, tuple[object, ...]] = {
+        str(code): (*shared, *parts)
+        for code, *parts in stamps.astype(str).itertuples(index=False, name=None)
+    }
+    if indicator:
+        wanted = [indicator]
+    else:
+        wanted = sorted(set(store.query("indicators")["code"].astype(str)) | set(own_stamps))
+    with _FIGURES_GUARD:
+        kept = dict(_BY_INDICATOR.get(who, {}))
+    changed = [i for i in wanted if kept.get(i, ((),))[0] != own_stamps.get(i, shared)]
+    if len(changed) > _ONE_BY_ONE:
+        every = _figures(store, viewer)
+        split = dict(iter(every.groupby("indicator", sort=False)))
+        for code in changed:  # an indicator without figures: none (see below when all are)
+            part = split[code] if code in split else every.iloc[0:0]
+            kept[code] = (own_stamps.get(code, shared), part.reset_index(drop=True))
+    else:
+        for code in changed:
+            kept[code] = (own_stamps.get(code, shared), _figures(store, viewer, code))
+    if changed:
         with _FIGURES_GUARD:
-            _FIGURES[key] = kept
-            while len(_FIGURES) > _FIGURES_KEPT:
-                _FIGURES.pop(next(iter(_FIGURES)))
-    return kept.copy()
+            _BY_INDICATOR.pop(who, None)
+            _BY_INDICATOR[who] = kept
+            while len(_BY_INDICATOR) > _VIEWERS_KEPT:
+                _BY_INDICATOR.pop(next(iter(_BY_INDICATOR)))
+    parts = [kept[code][1] for code in wanted]
+    filled = [part for part in parts if not part.empty]
+    if not filled:  # no figure at all (a funder before any publication): asked as a whole
+        return _figures(store, viewer, indicator)
+    return pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0].copy()
 
 
 def _figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
@@ -509,6 +576,7 @@ def curve(
 FIGURE_COLUMNS = ["own", "hidden", "organisations", "units", "dropped", "gross", "without_base"]
 
 
+@keep
 def progress(
     store: Store,
     viewer: Viewer,
@@ -522,7 +590,7 @@ def progress(
     figure, why a figure is hidden, and how many organisations and values stand behind it.
     `frame` reuses figures already read for this viewer."""
     require_role(viewer, "evaluator", "partner", "funder")
-    every = figures(store, viewer, indicator) if frame is None else frame
+    every = _kept_figures(store, viewer, indicator) if frame is None else frame  # read only
     years = school_years(store)
     year_at = {int(p): str(c) for c, p in zip(years["code"], years["position"], strict=True)}
     catalogue = store.query("indicators")
@@ -607,6 +675,7 @@ def node_statuses(
     )
 
 
+@keep
 def contributors(store: Store, viewer: Viewer, node: str = "") -> pd.DataFrame:
     """The organisations whose commitments feed `node` (all nodes when ''), directly or along
     the graph. The plan is shared with partners; a funder gets organisations counted by type."""

@@ -23,6 +23,7 @@ import pandas as pd
 
 from indicators.access.disclosure import Nest, protect_sums
 from indicators.access.viewer import AccessDeniedError, Viewer, own_organisation, require_role
+from indicators.analytics.kept import keep
 from indicators.common.i18n import label, t
 from indicators.definition.model import Definition
 from indicators.store.database import Store
@@ -67,11 +68,13 @@ def _own_rows(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@keep
 def expected_reports(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """One row per expected report with its arrival and status on `today`."""
     return _own_rows(store.query("expected_reports", today=today), viewer)
 
 
+@keep
 def missing_reports(
     store: Store, viewer: Viewer, today: dt.date, organisation: str = ""
 ) -> pd.DataFrame:
@@ -88,6 +91,7 @@ def missing_reports(
     )
 
 
+@keep
 def status_counts(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """period, status, partners: how many partners are in each state of the status grid
     (late submissions apart), period by period (a collective figure every role may read)."""
@@ -111,6 +115,7 @@ def reminder_text(missing: pd.DataFrame, name: str, lang: str = "fr") -> str:
     return t("sync.reminder_text", lang, count=len(missing), name=name, lines=lines)
 
 
+@keep
 def rates(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """Completeness and timeliness per dimension member and period (see `sync_rates.sql`).
 
@@ -175,11 +180,13 @@ def _masked(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return table
 
 
+@keep
 def statuses(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """The reporting status of each organisation for each period it has reports expected in."""
     return _own_rows(store.query("reporting_status", today=today), viewer)
 
 
+@keep
 def consistency(store: Store, viewer: Viewer, today: dt.date, periods: list[str]) -> pd.DataFrame:
     """Of the partners that reported in any period of `periods`, the share that reported in
     every one, for the initiative, each partner type and each territory. `hidden` says why a
@@ -262,6 +269,7 @@ def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:
     return _own_rows(store.query("conformity"), viewer)
 
 
+@keep
 def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """Per organisation: uploads stored and refused, warnings and notes per upload, values
     corrected later, reports received late, and its conformity (evaluators; a partner its own)."""
@@ -276,6 +284,7 @@ def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     return _own_rows(merged, viewer)
 
 
+@keep
 def freshness(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """The date of each committed organisation's latest upload and its age in days."""
     return _own_rows(store.query("freshness", today=today), viewer)
@@ -319,6 +328,7 @@ def partner_index(
     return table.sort_values("index", ascending=False).reset_index(drop=True)
 
 
+@keep
 def sync_index(store: Store, viewer: Viewer, today: dt.date) -> tuple[pd.DataFrame, float]:
     """(each organisation's index as the viewer may see it, the initiative's index): an
     evaluator every organisation, a partner its own, a funder none; the initiative's index is

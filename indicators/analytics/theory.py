@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.access.viewer import Viewer, require
+from indicators.analytics.kept import keep
 from indicators.analytics.progress import STATUS_COLOURS, STATUSES, NodeStatus
 from indicators.common.i18n import label, t
 from indicators.definition.model import LEVELS
@@ -33,6 +34,7 @@ class TheoryGraph:
         return self.partners[self.partners["node"] == node]
 
 
+@keep
 def theory_graph(store: Store, viewer: Viewer) -> TheoryGraph:
     """The theory of change with what measures and what feeds each node."""
     require(viewer, "theory")

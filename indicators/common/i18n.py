@@ -43,10 +43,30 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The initiative definition is inconsistent; fix the files in data/ then run 'mesure init'.",
     ),
     "app.demo_building": (
-        "Premier démarrage : les classeurs des partenaires de la démonstration sont générés puis"
-        " déposés un à un, comme un vrai dépôt (environ une minute)…",
-        "First start: the demo partners' workbooks are generated then uploaded one by one, like"
-        " real uploads (about a minute)…",
+        "Premier démarrage : la base de la démonstration est créée, ses comptes ouverts ; les"
+        " classeurs des partenaires seront ensuite déposés un à un, comme de vrais dépôts…",
+        "First start: the demo store is being created and its accounts opened; the partners'"
+        " workbooks will then be uploaded one by one, like real uploads…",
+    ),
+    "app.demo_loading": (
+        "La démonstration se charge encore : {done} dépôts de partenaires sur {total} passés"
+        " par l'ingestion. Les chiffres affichés sont incomplets et changent jusqu'à la fin du"
+        " chargement (rechargez la page pour les suivre) ; les pages qui écrivent dans la base"
+        " ouvrent ensuite.",
+        "The demo is still loading: {done} of {total} partner uploads through the ingest so"
+        " far. The figures shown are incomplete and change until the loading ends (reload the"
+        " page to follow them); the pages that write into the store open then.",
+    ),
+    "app.demo_reviewing": (
+        "La démonstration se termine : les {total} dépôts sont passés ; l'évaluation de la démo"
+        " accepte ceux des années scolaires passées et les publie.",
+        "The demo is finishing: all {total} uploads went through; the demo's evaluator accepts"
+        " those of past school years and publishes them.",
+    ),
+    "app.demo_closed": (
+        "Cette page écrit dans la base : elle ouvre quand la démonstration aura fini de se"
+        " charger.",
+        "This page writes into the store: it opens once the demo has finished loading.",
     ),
     "app.demo_progress": (
         "Dépôt {done} sur {total} : {file}",

@@ -16,6 +16,13 @@ through the ingest (worker processes, checks, one transaction per batch of files
 organisations, each file stored as `ingest` stores it alone) at its upload time, checks that
 the store holds what the files say, and only then moves the store into place: an interrupted
 build never leaves a half store.
+
+A server's first start (`start_demo_store`) opens the store earlier, so that the sign-in page
+is usable within seconds: the store, its definition and the demo accounts are moved into place
+with a mark beside them (`<store>.loading`), then the same files are sent into it, reviewed and
+published while the pages say what is still loading (`demo_loading`). The mark goes once all is
+done; a store found with its mark and no build running is a build that was stopped: it is
+thrown away and built again.
 """
 
 from __future__ import annotations
@@ -113,13 +120,37 @@ def demo_wanted(folder: Path) -> bool:
     return load_definition(folder).initiative.demo
 
 
-def ensure_demo_store(db_path: Path, folder: Path, progress: Progress | None = None) -> Store:
-    """The store at `db_path`, built as the demo when missing (once, even for concurrent callers)."""
+def ensure_demo_store(
+    db_path: Path,
+    folder: Path,
+    progress: Progress | None = None,
+    opened: Callable[[], None] | None = None,
+) -> Store:
+    """The store at `db_path`, built as the demo when missing (once, even for concurrent callers).
+
+    With `opened`, the store is opened early (see the module): `opened()` is called once the
+    store, its definition and the demo accounts are in place, the files still to be sent."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(db_path):
+        if loading_mark(db_path).exists():  # a build that opened the store early, then stopped
+            Store(db_path).close()
+            _remove(db_path)
+            loading_mark(db_path).unlink()
         if not db_path.exists():
-            _build(db_path, load_definition(folder), folder, progress, 1.0, DEMO_TODAY, None)
+            definition = load_definition(folder)
+            _build(db_path, definition, folder, progress, 1.0, DEMO_TODAY, None, opened)
     return ensure_store(db_path, folder)
+
+
+def loading_mark(db_path: Path) -> Path:
+    """The mark beside a demo store opened early whose files are still being sent."""
+    return db_path.with_name(f"{db_path.name}.loading")
+
+
+def demo_unfinished(db_path: Path) -> bool:
+    """True when the store at `db_path` is a demo opened early whose build is not running in
+    this process: a build that was stopped, to throw away and make again."""
+    return loading_mark(db_path).exists() and demo_progress(db_path) is None
 
 
 @dataclass
@@ -130,6 +161,7 @@ class _Building:
     done: int = 0
     total: int = 0
     label: str = ""
+    opened: bool = False  # the store is in place, its files still being sent
 
 
 _BUILDING: dict[Path, _Building] = {}
@@ -154,9 +186,12 @@ def start_demo_store(db_path: Path, folder: Path) -> bool:
         def progress(done: int, total: int, label: str) -> None:
             building.done, building.total, building.label = done, total, label
 
+        def opened() -> None:
+            building.opened = True
+
         def build() -> None:
             try:
-                ensure_demo_store(db_path, folder, progress)
+                ensure_demo_store(db_path, folder, progress, opened)
             except Exception:  # the first page builds again, and shows what went wrong
                 log.exception("building the demo store %s", db_path)
 
@@ -172,6 +207,17 @@ def demo_progress(db_path: Path) -> tuple[int, int, str] | None:
     with _BUILDING_GUARD:
         building = _BUILDING.get(db_path.resolve())
     if building is None or not building.thread.is_alive():
+        return None
+    return building.done, building.total, building.label
+
+
+def demo_loading(db_path: Path) -> tuple[int, int, str] | None:
+    """Where the build of `start_demo_store` stands while the store is already open (files
+    done, files in all, the file being sent; done == all: the reviews and publications); None
+    when no build opened early is running in this process."""
+    with _BUILDING_GUARD:
+        building = _BUILDING.get(db_path.resolve())
+    if building is None or not building.thread.is_alive() or not building.opened:
         return None
     return building.done, building.total, building.label
 
@@ -206,7 +252,7 @@ def build_demo(
                 f"La base {db_path} existe déjà : --force pour la remplacer."
                 " / The store exists: use --force to replace it."
             )
-        return _build(db_path, definition, folder, progress, scale, today, files_dir)
+        return _build(db_path, definition, folder, progress, scale, today, files_dir, None)
 
 
 def demo_accounts(definition: Definition) -> list[tuple[str, str, str, str]]:
@@ -219,15 +265,19 @@ def demo_accounts(definition: Definition) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def _review_and_open_accounts(store: Store, definition: Definition) -> tuple[list[str], int]:
-    """Open the demo accounts; the demo evaluator accepts the submissions of past school years
-    and publishes those years.
-
-    Returns the usernames and the number of submissions accepted."""
+def _open_accounts(store: Store, definition: Definition) -> list[str]:
+    """Open the demo accounts (before the files are sent: the sign-in page works from then on);
+    their usernames."""
     admin = Viewer(ACTOR, "evaluator", "Démonstration")
     opened = demo_accounts(definition)
     for username, role, organisation, name in opened:
         add_account(store, admin, username, name, role, DEMO_PASSWORD, organisation)
+    return [a[0] for a in opened]
+
+
+def _review(store: Store, definition: Definition) -> int:
+    """The demo evaluator accepts the submissions of past school years and publishes those
+    years; the number of submissions accepted."""
     evaluator = Viewer("evaluation", "evaluator", "Évaluation")
     submissions = store.query("all_submissions")
     past = submissions[
@@ -240,7 +290,7 @@ def _review_and_open_accounts(store: Store, definition: Definition) -> tuple[lis
     ]
     for year in years:
         synthesis.publish(store, evaluator, year.code, store.clock().date())
-    return [a[0] for a in opened], len(accepted)
+    return len(accepted)
 
 
 def generate_demo(
@@ -284,24 +334,42 @@ def _build(
     scale: float,
     today: dt.date,
     files_dir: Path | None,
+    opened: Callable[[], None] | None,
 ) -> DemoSummary:
+    """The build; with `opened`, the store is moved into place (with its loading mark) before
+    the files are sent, and `opened()` called (see the module)."""
     started = time.monotonic()
     scratch = db_path.with_name(f".{db_path.name}.{os.getpid()}.demo")
     for left in db_path.parent.glob(f".{db_path.name}.*.demo"):  # of a build that was stopped
         _remove(left)  # (this one holds the lock: no other build is running)
+    mark = loading_mark(db_path)
     with tempfile.TemporaryDirectory(prefix="mesure-demo-") as tmp:
         where = files_dir or Path(tmp)
         planned = plan_demo(definition, where, scale=scale, today=today)
         files = [demo_file for _, demo_file in planned]
+        target = scratch
         try:
-            with _writing(folder, where, scale, today, planned) as written:
+            if opened is not None:  # the store first, alone on the cores: the sign-in waits
                 init_store(scratch, folder, actor=ACTOR)
-                summary = _send(scratch, definition, files, progress, written)
-            summary.accounts, summary.reviewed = _review_and_open_accounts(
-                Store(scratch), definition
-            )
+                accounts = _open_accounts(Store(scratch), definition)
+                mark.write_text(f"{len(files)} files\n", encoding="utf-8")
+                Store(scratch).move_to(db_path)
+                target = db_path
+                if progress:
+                    progress(0, len(files), "")  # what the pages say from now on
+                opened()
+            with _writing(folder, where, scale, today, planned) as written:
+                if opened is None:  # while the first files are being written
+                    init_store(scratch, folder, actor=ACTOR)
+                    accounts = _open_accounts(Store(scratch), definition)
+                summary = _send(target, definition, files, progress, written)
+            summary.accounts = accounts
+            summary.reviewed = _review(Store(target), definition)
             summary.db = db_path
-            Store(scratch).move_to(db_path)
+            if opened is None:
+                Store(scratch).move_to(db_path)
+            else:
+                mark.unlink()
         finally:
             Store(scratch).close()
             _remove(scratch)

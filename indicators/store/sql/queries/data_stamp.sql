@@ -1,13 +1,23 @@
--- one row per store: what changes whenever a figure may change (values, reviews, publications, the
--- definition, any audited action); equal stamps mean the figures computed then still hold
-select
-    (select count(*) from observations) as observations,
-    (select max(id) from observations) as last_observation,
-    (select count(*) from submissions) as submissions,
-    (select max(reviewed_at) from submissions) as last_review,
-    (select count(*) filter (where status = 'accepted') from submissions) as accepted,
-    (select max(id) from publications) as last_publication,
-    (select max(saved_at) from definition_history) as last_definition,
-    (select max(loaded_at) from initiative) as loaded_at,
-    (select count(*) from indicator_versions) as versions,
-    (select max(id) from audit_log) as last_audit
+-- one row per part of what changes whenever a figure may change (values, reviews,
+-- publications, the definition, any audited action); equal stamps mean the figures computed
+-- then still hold. One row per part, not one row of ten subqueries: DuckDB answers each of
+-- these from its statistics, and the single row took 60 to 200 ms at 10 M observations.
+select 'observations' as part, count(*)::varchar as value from observations
+union all
+select 'last_observation', max(id)::varchar from observations
+union all
+select 'submissions', count(*)::varchar from submissions
+union all
+select 'last_review', max(reviewed_at)::varchar from submissions
+union all
+select 'accepted', (count(*) filter (where status = 'accepted'))::varchar from submissions
+union all
+select 'last_publication', max(id)::varchar from publications
+union all
+select 'last_definition', max(saved_at)::varchar from definition_history
+union all
+select 'loaded_at', max(loaded_at)::varchar from initiative
+union all
+select 'versions', count(*)::varchar from indicator_versions
+union all
+select 'last_audit', max(id)::varchar from audit_log
