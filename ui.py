@@ -35,7 +35,7 @@ from indicators.demo import (
     ensure_demo_store,
 )
 from indicators.ingest import template
-from indicators.store.database import Store, StoreError, data_dir, default_db_path
+from indicators.store.database import Store, StoreError, data_dir, default_db_path, is_lake
 from indicators.store.setup import ensure_store
 from indicators.store.stored import stored_definition
 
@@ -107,7 +107,7 @@ def open_store(lang: str) -> Store:
     """
     db, folder = default_db_path(), data_dir()
     try:
-        if not db.exists() and demo_wanted(folder):
+        if not is_lake(db) and not db.exists() and demo_wanted(folder):
             _build_demo(db, folder, lang)
         with st.spinner("…"):
             return _store(str(db), str(folder))
