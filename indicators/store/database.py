@@ -517,6 +517,59 @@ class Store:
             time.monotonic() - started,
         )
 
+    def import_file(self, source: Path) -> BackupSummary:
+        """Copy the store file `source` into this new, empty DuckLake store, in one transaction:
+        its tables row for row, and its sequences as the counters of `lake_ids` (an initiative
+        moves from its file to a shared store). The file must be of this software's schema."""
+        if not self.lake:
+            raise StoreError("import_file fills a DuckLake store. / Not a DuckLake store.")
+        started = time.monotonic()
+        source = Path(source).resolve()
+        if _backup_version(source) != LATEST_SCHEMA:
+            raise StoreError(
+                f"{source.name} n'est pas au schéma {LATEST_SCHEMA} : ouvrez-la d'abord avec"
+                " ce logiciel, qui la migre. / Migrate the file first."
+            )
+        if self.schema_version() == 0:
+            self.migrate()
+        alias = f"import_{uuid.uuid4().hex}"
+        with connection.writing(self.path), self._connect() as con:
+            if con.execute("select count(*) from submissions").fetchone() != (0,):
+                raise StoreError(
+                    "La base partagée n'est pas vide. / The shared store is not empty."
+                )
+            con.execute(f"attach '{_quoted(source)}' as {alias} (read_only)")
+            try:
+                counts = _row_counts(con, alias)
+                con.begin()
+                try:
+                    for table in counts:
+                        con.execute(f"delete from {table}")  # noqa: S608 - the file's tables
+                        con.execute(f"insert into {table} select * from {alias}.{table}")  # noqa: S608
+                    sequences = con.execute(
+                        "select sequence_name, last_value from duckdb_sequences()"
+                        " where database_name = $db",
+                        {"db": alias},
+                    ).fetchall()
+                    for name, value in sequences:
+                        con.execute(
+                            "update lake_ids set value = $v where name = $n",
+                            {"v": int(value or 0), "n": name},
+                        )
+                except BaseException:
+                    con.rollback()
+                    raise
+                con.commit()
+            finally:
+                con.execute(f"detach {alias}")
+        return BackupSummary(
+            source,
+            len(counts),
+            sum(counts.values()),
+            source.stat().st_size,
+            time.monotonic() - started,
+        )
+
     # -- the definition -----------------------------------------------------------------
 
     def save_definition(
