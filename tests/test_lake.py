@@ -210,3 +210,21 @@ def test_a_server_killed_mid_upload_leaves_the_store_consistent(lake: str, tmp_p
     subs, values = stored(lake)
     assert len(subs) == len(before[0]) + 1 and subs[-1][2] == "ent-valmont-20.xlsx"
     assert sum(bool(v[5]) for v in values) == 2 and len(values) == len(before[1]) + 2
+
+
+@needs_postgres
+def test_a_store_file_moves_into_a_new_lake(server: postgres.Server, tmp_path: Path) -> None:
+    """`import_file`: every row of the file, and ids that go on after the file's."""
+    definition = load_definition(BASE_DEFINITION)
+    file, _ = init_store(tmp_path / "mesure.duckdb", BASE_DEFINITION)
+    ingest(file, workbook(tmp_path, "ent-valmont", 1), definition, "ent-valmont", "p")
+    file.close()
+    url = server.lake("lake_import", tmp_path / "lake")
+    copied = Store(url).import_file(file.path)
+    assert copied.rows > 0 and stored(url)[1] == [
+        (i, s, ind, pl, v, c) for i, s, ind, pl, v, c in stored(str(file.path))[1]
+    ]
+    later = ingest(Store(url), workbook(tmp_path, "ent-valmont", 2), definition, "ent-valmont", "p")
+    ids = [int(str(v[0])) for v in stored(url)[1]]
+    assert later.submission is not None and later.submission > 1
+    assert ids[:2] == [1, 2] and len(set(ids)) == 4 and min(ids[2:]) > 2
