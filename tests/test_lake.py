@@ -8,15 +8,18 @@ Store, the same ingest pipeline, the same transaction per upload), in a process 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from indicators.definition.loading import load_definition
@@ -228,3 +231,37 @@ def test_a_store_file_moves_into_a_new_lake(server: postgres.Server, tmp_path: P
     ids = [int(str(v[0])) for v in stored(url)[1]]
     assert later.submission is not None and later.submission > 1
     assert ids[:2] == [1, 2] and len(set(ids)) == 4 and min(ids[2:]) > 2
+
+
+@needs_postgres
+def test_a_write_that_loses_the_race_is_done_again(lake: str) -> None:
+    """Two instances of the store (as two servers have): one commits while the other is in
+    its transaction; the other's commit conflicts and its whole work is done again."""
+    other = Store(lake.replace(";data=", ";data= "))  # the same lake, another instance
+    assert connection.Lake.parse(other.path.as_posix()) is not None
+    inside, go_on = threading.Event(), threading.Event()
+    attempts: list[int] = []
+
+    def slow(con: duckdb.DuckDBPyConnection) -> None:
+        attempts.append(1)
+        con.execute("insert into settings values ('slow', $n)", {"n": str(len(attempts))})
+        if len(attempts) == 1:
+            inside.set()
+            go_on.wait(30)
+
+    worker = threading.Thread(target=Store(lake)._write, args=(slow,))
+    worker.start()
+    assert inside.wait(60)
+    other.audit("fast", "test")  # commits first
+    go_on.set()
+    worker.join(60)
+    assert len(attempts) == 2  # the first attempt conflicted, the second landed
+    assert Store(lake).setting("slow", lambda: "") == "2"
+    assert (
+        len(
+            Store(lake).query(
+                "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1)
+            )
+        )
+        >= 1
+    )
