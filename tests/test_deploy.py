@@ -1,7 +1,7 @@
 """The deployment example (deploy/nginx.conf): nginx accepts it, and behind it one client
 reaches one server (sticky sessions) among several.
 
-Uses Debian's nginx (`nginx-light`); skipped with the reason where it is not installed.
+Uses Debian's nginx; skipped with the reason where it is not installed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
 
 pytestmark = pytest.mark.skipif(
-    NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx-light)"
+    NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)"
 )
 
 

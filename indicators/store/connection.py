@@ -102,8 +102,9 @@ def _open_lake(lake: Lake) -> duckdb.DuckDBPyConnection:
     return con
 
 
-# Small writes (a session touched, an audit entry, the id counters) stay in the catalog's own
-# tables rather than make one Parquet file each.
+# DuckLake can keep small writes in tables of the catalog rather than one Parquet file each, but
+# with DuckDB 1.4 a server does not see such a table that another server created after it
+# attached the lake ("Cannot open file ducklake_inlined_data_…"): off unless asked for.
 INLINED_ROWS = 0
 
 

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -42,6 +43,7 @@ from indicators.definition.model import SEMANTIC_FIELDS, Definition, Indicator
 from indicators.definition.writing import files as definition_files
 from indicators.store import connection
 
+log = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
@@ -242,6 +244,7 @@ class Store:
                 attempt += 1
                 if not self.lake or attempt >= LAKE_RETRIES or not _conflict(exc):
                     raise
+                log.info("DuckLake write conflict, attempt %d done again: %s", attempt, exc)
                 time.sleep(random.uniform(0.005, 0.02) * min(attempt, 10))
 
     def close(self) -> None:
