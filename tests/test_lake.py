@@ -25,7 +25,7 @@ import pytest
 from indicators.definition.loading import load_definition
 from indicators.ingest.pipeline import ingest
 from indicators.store import connection
-from indicators.store.database import Store, lake_sql, migrations
+from indicators.store.database import Store, StoreError, lake_sql, migrations
 from indicators.store.setup import init_store
 from tests import postgres
 from tests.conftest import BASE_DEFINITION
@@ -265,3 +265,16 @@ def test_a_write_that_loses_the_race_is_done_again(lake: str) -> None:
         )
         >= 1
     )
+
+
+@needs_postgres
+def test_file_commands_say_what_to_use_on_a_lake(lake: str, tmp_path: Path) -> None:
+    """backup, restore and move are for a file: on a lake each says what to do instead."""
+    store = Store(lake)
+    for act in (
+        lambda: store.backup(tmp_path / "copy.duckdb"),
+        lambda: store.restore(tmp_path / "copy.duckdb"),
+        lambda: store.move_to(tmp_path / "moved.duckdb"),
+    ):
+        with pytest.raises(StoreError, match="DuckLake"):
+            act()

@@ -423,6 +423,12 @@ class Store:
         `target`, checked table by table against the store, then moved into place: a failed
         backup leaves nothing half written. Audited.
         """
+        if self.lake:
+            raise StoreError(
+                "Une base partagée (DuckLake) se sauvegarde avec PostgreSQL (pg_dump) et son"
+                " dossier de données, pas avec « mesure backup ». / A shared store is backed up"
+                " from its PostgreSQL catalog and its data folder."
+            )
         started = time.monotonic()
         target = Path(target).resolve()
         if target == self.path.resolve():
