@@ -38,7 +38,7 @@ from indicators.demo import (
     ensure_demo_store,
 )
 from indicators.ingest import template
-from indicators.store.database import Store, StoreError, data_dir, default_db_path
+from indicators.store.database import Store, StoreError, data_dir, default_db_path, is_lake
 from indicators.store.setup import ensure_store
 from indicators.store.stored import stored_definition
 
@@ -160,7 +160,7 @@ def open_store(lang: str) -> Store:
     """
     db, folder = default_db_path(), data_dir()
     try:
-        if (not db.exists() or demo_unfinished(db)) and demo_wanted(folder):
+        if not is_lake(db) and (not db.exists() or demo_unfinished(db)) and demo_wanted(folder):
             _build_demo(db, folder, lang)
         with st.spinner("…"):
             return _store(str(db), str(folder))

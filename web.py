@@ -49,7 +49,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from indicators.access import devices, sessions, tickets
 from indicators.common.i18n import t
 from indicators.demo import start_demo_store
-from indicators.store.database import Store, data_dir, default_db_path
+from indicators.store.database import Store, data_dir, default_db_path, is_lake
 
 LOG = logging.getLogger("mesure.web")
 SESSION_PATH = "/mesure/session"
@@ -68,11 +68,14 @@ _STORES: dict[Path, Store] = {}
 
 
 def _store() -> Store | None:
-    """The app's store (`MESURE_DB`), None before the app has created it."""
+    """The app's store (`MESURE_STORE` or `MESURE_DB`), None before the app has created it."""
     path = default_db_path()
-    if not path.is_file():
+    if is_lake(path) and path in _STORES:  # a shared store, once made, does not go away
+        return _STORES[path]
+    store = Store(path)
+    if not store.exists():
         return None
-    return _STORES.setdefault(path, Store(path))
+    return _STORES.setdefault(path, store)
 
 
 def launched(headers: Mapping[str, str]) -> bool:
@@ -244,7 +247,10 @@ class Gate:
 def first_start() -> bool:
     """Start building the demo store now when this is the first start of the demo initiative
     (the store is missing): the first visitor then finds it under way. True when started."""
-    return start_demo_store(default_db_path(), data_dir())
+    db = default_db_path()
+    if is_lake(db):  # a shared store is made by `mesure init`, not built as the demo
+        return False
+    return start_demo_store(db, data_dir())
 
 
 def routes(base: str = "") -> list[Route]:

@@ -62,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         type=Path,
         default=argparse.SUPPRESS,
-        help="fichier de la base (défaut : $MESURE_DB ou data/mesure.duckdb)",
+        help="fichier de la base, ou base partagée ducklake:<catalogue>;data=<dossier>"
+        " (défaut : $MESURE_STORE, $MESURE_DB ou data/mesure.duckdb)",
     )
     common.add_argument(
         "--data",
@@ -387,7 +388,7 @@ def _init_empty(db: Path, args: argparse.Namespace, lang: str) -> int:
 
 
 def _init(db: Path, folder: Path, lang: str) -> int:
-    existed = db.is_file()
+    existed = Store(db).exists()
     _, summary = init_store(db, folder, actor=os.environ.get("USER", "mesure"))
     counts = summary.counts
     if lang == "en":

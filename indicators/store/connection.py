@@ -10,11 +10,17 @@ otherwise refuse the second of two transactions that update the same rows).
 The instance is closed, which checkpoints its write-ahead log into the file, once nobody has used
 it for `linger` seconds: the command line (another process) can then open the file between two
 bursts of an app server's work, as it could when every call had its own connection.
+
+A DuckLake store (`Lake`: its catalog in PostgreSQL, its data as Parquet files in a folder every
+server reaches) is attached to an in-memory instance that stays open for the life of the
+process: no file is held, so there is nothing to hand back, and other processes write at the
+same time (DuckLake's transactions settle who wins; see database.py for the retries).
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import logging
 import os
 import threading
@@ -32,8 +38,84 @@ LINGER_SECONDS = 1.0  # idle time before a file is handed back to other processe
 WAIT_SECONDS = 3.0  # how long to wait for a file another process holds
 
 
+LAKE_PREFIX = "ducklake:"
+LAKE_ALIAS = "lake"
+
+
 class StoreBusyError(Exception):
     """Another process holds the store file for longer than we may wait."""
+
+
+@dataclass(frozen=True)
+class Lake:
+    """A DuckLake store: `ducklake:<catalog>;data=<folder>`, e.g.
+    `ducklake:postgres:dbname=mesure host=127.0.0.1 port=5432;data=/srv/mesure/lake`."""
+
+    catalog: str  # what follows `ducklake:` in DuckDB's ATTACH: `postgres:<libpq conninfo>`
+    data: str  # the folder (or object-storage prefix) of the Parquet files
+
+    @classmethod
+    def parse(cls, text: str) -> Lake | None:
+        """The lake that `text` names, None when it is not a DuckLake URL (a file path)."""
+        if not text.startswith(LAKE_PREFIX):
+            return None
+        catalog, sep, data = text[len(LAKE_PREFIX) :].rpartition(";data=")
+        if not sep or not catalog.strip() or not data.strip():
+            raise ValueError(f"a DuckLake store reads `{LAKE_PREFIX}<catalog>;data=<folder>`")
+        return cls(catalog.strip(), data.strip())
+
+
+def extension_files() -> list[Path]:
+    """The ducklake and postgres extensions shipped by the `duckdb-ext-*` packages (loaded from
+    their files: DuckDB would otherwise download them, which an offline server cannot)."""
+    spec = importlib.util.find_spec("duckdb_ext")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    wanted = ("postgres_scanner", "ducklake")  # postgres first: the catalog needs it
+    found = {f.name.split(".")[0]: f for r in roots for f in Path(r).rglob("*.duckdb_extension")}
+    return [found[name] for name in wanted if name in found]
+
+
+def _open_lake(lake: Lake) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    try:
+        files = extension_files()
+        if len(files) < 2:
+            raise StoreBusyError(
+                "the duckdb-ext-ducklake and duckdb-ext-postgres packages are not installed"
+            )
+        for file in files:
+            con.execute(f"load '{_literal(str(file))}'")
+        con.execute("set enable_progress_bar = false")
+        data = lake.data if lake.data.endswith("/") or "://" in lake.data else lake.data + "/"
+        if "://" not in data:
+            Path(data).mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"attach '{_literal(LAKE_PREFIX + lake.catalog)}' as {LAKE_ALIAS}"
+            f" (data_path '{_literal(data)}', data_inlining_row_limit {inlined_rows()})"
+        )
+    except (duckdb.Error, OSError) as exc:
+        con.close()
+        raise StoreBusyError(str(exc)) from exc
+    return con
+
+
+# DuckLake can keep small writes in tables of the catalog rather than one Parquet file each, but
+# with DuckDB 1.4 a server does not see such a table that another server created after it
+# attached the lake ("Cannot open file ducklake_inlined_data_…"): off unless asked for.
+INLINED_ROWS = 0
+
+
+def inlined_rows() -> int:
+    """Rows a write keeps in the catalog rather than in a Parquet file: `MESURE_LAKE_INLINE`,
+    else INLINED_ROWS."""
+    return int(_seconds("MESURE_LAKE_INLINE", INLINED_ROWS))
+
+
+def _literal(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def linger() -> float:
@@ -87,7 +169,8 @@ def _current() -> _Registry:
 
 
 def _key(path: Path) -> str:
-    return str(path.resolve())
+    text = str(path)
+    return text if text.startswith(LAKE_PREFIX) else str(path.resolve())
 
 
 def _opening(key: str, registry: _Registry) -> threading.Lock:
@@ -107,11 +190,12 @@ def _open(path: Path, key: str, registry: _Registry, patience: float) -> _Instan
                 return _take(found)
         deadline = time.monotonic() + patience
         delay = 0.02
+        lake = Lake.parse(str(path))
         while True:
             try:
-                con = duckdb.connect(str(path))
+                con = _open_lake(lake) if lake else duckdb.connect(str(path))
                 break
-            except duckdb.IOException as exc:
+            except (duckdb.IOException, StoreBusyError) as exc:
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(str(exc)) from exc
                 time.sleep(delay)
@@ -136,6 +220,8 @@ def _give_back(key: str, instance: _Instance, registry: _Registry) -> None:
     with registry.guard:
         instance.users -= 1
         if instance.users or registry.instances.get(key) is not instance:
+            return
+        if key.startswith(LAKE_PREFIX):  # nothing to hand back: stays open (closed at exit)
             return
         generation = instance.generation
         if seconds > 0:
@@ -184,6 +270,8 @@ def cursor(path: Path, patience: float | None = None) -> Iterator[duckdb.DuckDBP
         with registry.guard:  # creating a cursor touches the shared base connection
             own = instance.con.cursor()
         try:
+            if key.startswith(LAKE_PREFIX):
+                own.execute(f"use {LAKE_ALIAS}")  # each cursor has its own default database
             yield own
         finally:
             own.close()

@@ -3,15 +3,27 @@
 Schema changes are the numbered files of `sql/migrations/`, applied in order, each in its own
 transaction, and recorded in `schema_migrations`. Read queries are the files of
 `sql/queries/`, one relation per file, grain on the first line, run with `$name` parameters.
+
+The store is a DuckDB file (the default) or a DuckLake (`MESURE_STORE=ducklake:…`, see
+connection.Lake), which several app servers share. DuckLake has no sequences, keys, indexes nor
+RETURNING, so the same migrations run there without them (`lake_sql`), and every writing
+transaction takes its ids from the table `lake_ids`, which it also updates: two transactions
+that write at the same moment, from two servers, then conflict, and the one that lost is run
+again from the start (`Store._write`), so writes are serialised as the file's writer lock
+serialises them in one process, and a uniqueness that a key would check is checked by the
+code inside the transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+import random
 import re
 import threading
 import time
@@ -20,10 +32,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow
 
 from indicators.common.problems import DefinitionError, DefinitionProblem
 from indicators.common.text import normalise
@@ -31,6 +44,7 @@ from indicators.definition.model import SEMANTIC_FIELDS, Definition, Indicator
 from indicators.definition.writing import files as definition_files
 from indicators.store import connection
 
+log = logging.getLogger(__name__)
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
@@ -44,8 +58,33 @@ def data_dir() -> Path:
 
 
 def default_db_path() -> Path:
-    """The store file: `MESURE_DB`, else `data/mesure.duckdb` in the project."""
-    return Path(os.environ.get("MESURE_DB") or PROJECT_DIR / "data" / "mesure.duckdb")
+    """The store: `MESURE_STORE` (a file, or a DuckLake URL `ducklake:<catalog>;data=<folder>`),
+    else the file `MESURE_DB`, else `data/mesure.duckdb` in the project."""
+    return Path(
+        os.environ.get("MESURE_STORE")
+        or os.environ.get("MESURE_DB")
+        or PROJECT_DIR / "data" / "mesure.duckdb"
+    )
+
+
+def is_lake(path: Path | str) -> bool:
+    """True when `path` names a DuckLake store rather than a file."""
+    return str(path).startswith(connection.LAKE_PREFIX)
+
+
+T = TypeVar("T")
+LAKE_RETRIES = 50  # attempts of a transaction that lost a race to another server
+
+
+def lake_sql(sql: str) -> str:
+    """A migration as DuckLake takes it: no sequences (their counters are rows of `lake_ids`),
+    no keys nor indexes (NOT NULL stays), defaults as plain literals."""
+    sql = re.sub(r"create sequence (\w+) start 1;", r"insert into lake_ids values ('\1', 0);", sql)
+    sql = re.sub(r"create index [^;]*;", "", sql)
+    sql = re.sub(r"( primary key| not null)? default nextval\('\w+'\)", " not null", sql)
+    sql = re.sub(r",\s*primary key \([^)]*\)", "", sql)
+    sql = re.sub(r" primary key", " not null", sql)
+    return re.sub(r"default (true|false)\b", r"default '\1'", sql)
 
 
 def query_sql(name: str) -> str:
@@ -146,6 +185,7 @@ class Store:
         patience: float | None = None,
     ):
         self.path = Path(path)
+        self.lake = connection.Lake.parse(str(path))
         # The time recorded as an upload's `uploaded_at` (naive UTC); the demo sets its own.
         self.clock = clock or _now
         # Seconds to wait for the file while another process holds it (None: connection.wait())
@@ -161,6 +201,11 @@ class Store:
             with connection.cursor(self.path, self.patience) as con:
                 yield con
         except connection.StoreBusyError as exc:
+            if self.lake:
+                raise StoreError(
+                    "La base partagée (DuckLake) est injoignable ; réessayez dans un instant."
+                    f" / The shared store cannot be reached. ({exc})"
+                ) from exc
             raise StoreError(
                 f"La base {self.path} est ouverte par un autre processus ; réessayez dans un instant."
                 f" / The store is locked by another process. ({exc})"
@@ -170,15 +215,38 @@ class Store:
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One writing transaction; the writers of this process take their turn, so two
         simultaneous writes never conflict (they would otherwise fail with "Conflict on
-        update")."""
+        update"). On a DuckLake, see `_write` for the writers of other processes."""
         with connection.writing(self.path), self._connect() as con:
             con.begin()
             try:
+                counters = _take_ids(con) if self.lake else {}
                 yield con
+                if self.lake:
+                    _keep_ids(con, counters)
             except BaseException:
                 con.rollback()
                 raise
-            con.commit()
+            try:
+                con.commit()
+            except duckdb.Error:
+                _rollback_quietly(con)
+                raise
+
+    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work` done in one writing transaction, all of it or nothing; on a DuckLake, done
+        again from the start when another server's transaction committed first and they
+        conflict (a few times at most, after a growing random pause)."""
+        attempt = 0
+        while True:
+            try:
+                with self._transaction() as con:
+                    return work(con)
+            except duckdb.TransactionException as exc:
+                attempt += 1
+                if not self.lake or attempt >= LAKE_RETRIES or not _conflict(exc):
+                    raise
+                log.info("DuckLake write conflict, attempt %d done again: %s", attempt, exc)
+                time.sleep(random.uniform(0.005, 0.02) * min(attempt, 10))
 
     def close(self) -> None:
         """Let go of the file in this process (done before it is moved, replaced or copied
@@ -191,6 +259,8 @@ class Store:
 
     def move_to(self, target: Path) -> None:
         """Move the store file to `target` (replacing it), once this process let go of both."""
+        if self.lake:
+            raise StoreError("A DuckLake store is not a file: it cannot be moved.")
         self.close()
         Store(target).close()
         self.path.replace(target)
@@ -199,12 +269,15 @@ class Store:
     # -- schema -------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        """True when the file exists."""
+        """True when the file exists; for a DuckLake, when its catalog holds a store."""
+        if self.lake:
+            with self._connect() as con:
+                return _applied_version(con) > 0
         return self.path.is_file()
 
     def schema_version(self) -> int:
         """The number of the last migration applied, 0 for an empty or missing store."""
-        if not self.exists():
+        if not self.lake and not self.exists():
             return 0
         with self._connect() as con:
             return _applied_version(con)
@@ -212,10 +285,22 @@ class Store:
     def migrate(self, target: int | None = None) -> list[int]:
         """Apply the missing migrations up to `target` (default: all); return their numbers."""
         target = LATEST_SCHEMA if target is None else target
+        if self.lake:
+            # two servers that start together migrate together: the one that lost starts over
+            for attempt in range(1, LAKE_RETRIES + 1):
+                try:
+                    return self._migrate(target)
+                except duckdb.TransactionException as exc:
+                    if attempt == LAKE_RETRIES or not _conflict(exc):
+                        raise
+                    time.sleep(random.uniform(0.01, 0.05))
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        return self._migrate(target)
+
+    def _migrate(self, target: int) -> list[int]:
         applied = []
         with connection.writing(self.path), self._connect() as con:
-            current = _schema_version(con)
+            current = _schema_version(con, lake=bool(self.lake))
             if current > LATEST_SCHEMA:
                 raise StoreError(
                     f"La base {self.path} est au schéma {current}, plus récent que ce logiciel"
@@ -226,7 +311,7 @@ class Store:
                 if current < number <= target:
                     con.begin()
                     try:
-                        con.execute(sql)
+                        con.execute(lake_sql(sql) if self.lake else sql)
                         con.execute(
                             "insert into schema_migrations values ($n, $name, $at)",
                             {"n": number, "name": name, "at": _now()},
@@ -234,7 +319,11 @@ class Store:
                     except BaseException:
                         con.rollback()
                         raise
-                    con.commit()
+                    try:
+                        con.commit()
+                    except duckdb.Error:
+                        _rollback_quietly(con)
+                        raise
                     applied.append(number)
         return applied
 
@@ -242,7 +331,8 @@ class Store:
         """Names of the tables and views of the store."""
         with self._connect() as con:
             rows = con.execute(
-                "select table_name from information_schema.tables order by table_name"
+                "select table_name from information_schema.tables"
+                " where table_catalog = current_database() order by table_name"
             ).fetchall()
         return [r[0] for r in rows]
 
@@ -259,51 +349,69 @@ class Store:
 
     def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
         """Append one entry to the audit log."""
-        with self._transaction() as con:
-            _audit(con, self.clock(), actor, action, target, details)
+        self._write(lambda con: _audit(con, self.clock(), actor, action, target, details))
 
     def execute(
         self, name: str, audit: Audit | None = None, **params: Any
     ) -> list[tuple[Any, ...]]:
         """Run `sql/statements/<name>.sql` with `$name` parameters in one transaction.
 
+        A file may hold several statements (`;` at the end of a line), run in order: the rows
+        returned are those of its first `select`, else of its last statement (DuckLake has no
+        RETURNING, so a statement file selects what it changes before changing it).
+
         The audit entry, when given, is written in the same transaction: a change and its
         record land together or not at all. Returns the rows the statement returns.
         """
-        sql = (STATEMENTS_DIR / f"{name}.sql").read_text(encoding="utf-8")
-        with self._transaction() as con:
-            cursor = con.execute(sql, params or None)
-            rows = cursor.fetchall()
+        statements = _statements((STATEMENTS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+
+        def work(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+            selected: list[tuple[Any, ...]] | None = None
+            rows: list[tuple[Any, ...]] = []
+            for sql in statements:
+                rows = con.execute(sql, _used(sql, params)).fetchall()
+                if selected is None and sql.lstrip().lower().startswith("select"):
+                    selected = rows
             if audit is not None:
                 _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
-        return rows
+            return rows if selected is None else selected
+
+        return self._write(work)
 
     def publish(self, period: str, tables: list[tuple[str, str, str]], audit: Audit) -> int:
         """Freeze the funders' summary of `period`: one publication and its tables (scope,
         name, JSON payload), with its audit entry, in one transaction; the publication's id."""
-        with self._transaction() as con:
-            rows = con.execute(
-                "insert into publications (period, published_at, published_by)"
-                " values ($period, $at, $by) returning id",
-                {"period": period, "at": self.clock(), "by": audit.actor},
-            ).fetchall()
-            publication = int(rows[0][0])
+
+        def work(con: duckdb.DuckDBPyConnection) -> int:
+            publication = _next_id(con, "publication_ids")
+            con.execute(
+                "insert into publications (id, period, published_at, published_by)"
+                " values ($id, $period, $at, $by)",
+                {"id": publication, "period": period, "at": self.clock(), "by": audit.actor},
+            )
             con.executemany(
                 "insert into publication_tables values (?, ?, ?, ?)",
                 [[publication, scope, name, payload] for scope, name, payload in tables],
             )
             _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
-        return publication
+            return publication
+
+        return self._write(work)
 
     def setting(self, key: str, make: Callable[[], str]) -> str:
         """The store's setting `key`, created with `make()` on first use (first writer wins)."""
-        with self._transaction() as con:
+        value = make()
+
+        def work(con: duckdb.DuckDBPyConnection) -> str:
             con.execute(
-                "insert into settings values ($key, $value) on conflict do nothing",
-                {"key": key, "value": make()},
+                "insert into settings select $key, $value"
+                " where not exists (select 1 from settings where key = $key)",
+                {"key": key, "value": value},
             )
             rows = con.execute("select value from settings where key = $key", {"key": key})
             return str(rows.fetchall()[0][0])
+
+        return self._write(work)
 
     # -- backup and restore -------------------------------------------------------------
 
@@ -316,6 +424,12 @@ class Store:
         `target`, checked table by table against the store, then moved into place: a failed
         backup leaves nothing half written. Audited.
         """
+        if self.lake:
+            raise StoreError(
+                "Une base partagée (DuckLake) se sauvegarde avec PostgreSQL (pg_dump) et son"
+                " dossier de données, pas avec « mesure backup ». / A shared store is backed up"
+                " from its PostgreSQL catalog and its data folder."
+            )
         started = time.monotonic()
         target = Path(target).resolve()
         if target == self.path.resolve():
@@ -363,6 +477,12 @@ class Store:
         nothing is lost), then every table is replaced while this process holds the file:
         all of it or nothing. A backup of an older schema is migrated. Audited.
         """
+        if self.lake:
+            raise StoreError(
+                "Une base partagée (DuckLake) se restaure avec PostgreSQL et son dossier de"
+                " données, pas avec « mesure restore ». / A shared store is restored from its"
+                " PostgreSQL catalog and its data folder."
+            )
         started = time.monotonic()
         source = Path(source).resolve()
         version = _backup_version(source)
@@ -407,6 +527,59 @@ class Store:
             time.monotonic() - started,
         )
 
+    def import_file(self, source: Path) -> BackupSummary:
+        """Copy the store file `source` into this new, empty DuckLake store, in one transaction:
+        its tables row for row, and its sequences as the counters of `lake_ids` (an initiative
+        moves from its file to a shared store). The file must be of this software's schema."""
+        if not self.lake:
+            raise StoreError("import_file fills a DuckLake store. / Not a DuckLake store.")
+        started = time.monotonic()
+        source = Path(source).resolve()
+        if _backup_version(source) != LATEST_SCHEMA:
+            raise StoreError(
+                f"{source.name} n'est pas au schéma {LATEST_SCHEMA} : ouvrez-la d'abord avec"
+                " ce logiciel, qui la migre. / Migrate the file first."
+            )
+        if self.schema_version() == 0:
+            self.migrate()
+        alias = f"import_{uuid.uuid4().hex}"
+        with connection.writing(self.path), self._connect() as con:
+            if con.execute("select count(*) from submissions").fetchone() != (0,):
+                raise StoreError(
+                    "La base partagée n'est pas vide. / The shared store is not empty."
+                )
+            con.execute(f"attach '{_quoted(source)}' as {alias} (read_only)")
+            try:
+                counts = _row_counts(con, alias)
+                con.begin()
+                try:
+                    for table in counts:
+                        con.execute(f"delete from {table}")  # noqa: S608 - the file's tables
+                        con.execute(f"insert into {table} select * from {alias}.{table}")  # noqa: S608
+                    sequences = con.execute(
+                        "select sequence_name, last_value from duckdb_sequences()"
+                        " where database_name = $db",
+                        {"db": alias},
+                    ).fetchall()
+                    for name, value in sequences:
+                        con.execute(
+                            "update lake_ids set value = $v where name = $n",
+                            {"v": int(value or 0), "n": name},
+                        )
+                except BaseException:
+                    con.rollback()
+                    raise
+                con.commit()
+            finally:
+                con.execute(f"detach {alias}")
+        return BackupSummary(
+            source,
+            len(counts),
+            sum(counts.values()),
+            source.stat().st_size,
+            time.monotonic() - started,
+        )
+
     # -- the definition -----------------------------------------------------------------
 
     def save_definition(
@@ -426,7 +599,8 @@ class Store:
         version did not, or when a new version would start before the current one.
         """
         now = _now()
-        with self._transaction() as con:
+
+        def work(con: duckdb.DuckDBPyConnection) -> LoadSummary:
             summary, problems = _save_indicator_versions(con, definition, now, valid_from or now)
             if problems:
                 raise DefinitionError(problems)
@@ -456,7 +630,9 @@ class Store:
                     **details,
                 },
             )
-        return summary
+            return summary
+
+        return self._write(work)
 
     def definition_files(self) -> dict[str, str] | None:
         """The files of the definition last saved ({file name: text}); None for a store saved
@@ -541,10 +717,18 @@ class Store:
     ) -> int:
         """Keep (kind, label, target) mappings a person confirmed; return how many."""
         now = _now()
-        with self._transaction() as con:
+
+        def work(con: duckdb.DuckDBPyConnection) -> int:
             for kind, label, target in mappings:
+                # one row per (organisation, kind, normalised label): the key of the file's
+                # table, checked here for a DuckLake, which has no keys
                 con.execute(
-                    "insert or replace into mapping_memory values ($org, $kind, $label, $plain,"
+                    "delete from mapping_memory where organisation = $org and kind = $kind"
+                    " and normalised_label = $plain",
+                    {"org": organisation, "kind": kind, "plain": normalise(label)},
+                )
+                con.execute(
+                    "insert into mapping_memory values ($org, $kind, $label, $plain,"
                     " $target, $by, $at)",
                     {
                         "org": organisation,
@@ -564,7 +748,9 @@ class Store:
                 organisation,
                 {"mappings": [list(m) for m in mappings]},
             )
-        return len(mappings)
+            return len(mappings)
+
+        return self._write(work)
 
     def layout_memory(self, organisation: str) -> list[dict[str, Any]]:
         """The sheet layouts the organisation showed the reader, newest first (their JSON)."""
@@ -588,9 +774,14 @@ class Store:
     ) -> None:
         """Keep a sheet layout a person confirmed for the organisation's next files (one per
         shape of header row: a later one replaces it); audited."""
-        with self._transaction() as con:
+
+        def work(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(
-                "insert or replace into layout_memory values ($org, $signature, $layout, $by, $at)",
+                "delete from layout_memory where organisation = $org and signature = $signature",
+                {"org": organisation, "signature": signature},
+            )
+            con.execute(
+                "insert into layout_memory values ($org, $signature, $layout, $by, $at)",
                 {
                     "org": organisation,
                     "signature": signature,
@@ -600,6 +791,8 @@ class Store:
                 },
             )
             _audit(con, self.clock(), confirmed_by, "layout.confirm", organisation, layout)
+
+        return self._write(work)
 
     def current_values(self, organisation: str) -> pd.DataFrame:
         """indicator, place, period, disaggregation, value of the organisation's current values.
@@ -674,7 +867,8 @@ class Store:
         changes nothing writes nothing and says so. The upload is dated `received_at` (naive
         UTC), by default the store's clock: now.
         """
-        with self._transaction() as con:
+
+        def work(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             # dated once this upload's turn to write came: uploads stored one after the other
             # are dated in that order (a date taken before waiting could be earlier than the
             # date of the upload stored meanwhile, whose values this one replaces)
@@ -682,11 +876,13 @@ class Store:
             counts = _classify(con, organisation, rows)
             if counts["created"] + counts["updated"] == 0:
                 return {"status": "unchanged", "submission": None, **counts}
-            row = con.execute(
-                "insert into submissions (organisation, filename, sha256, size_bytes, uploaded_by,"
-                " uploaded_at, status, problems)"
-                " values ($org, $file, $sha, $size, $by, $at, 'received', $problems) returning id",
+            submission = _next_id(con, "submission_ids")
+            con.execute(
+                "insert into submissions (id, organisation, filename, sha256, size_bytes,"
+                " uploaded_by, uploaded_at, status, problems)"
+                " values ($id, $org, $file, $sha, $size, $by, $at, 'received', $problems)",
                 {
+                    "id": submission,
                     "org": organisation,
                     "file": filename,
                     "sha": sha256,
@@ -695,9 +891,8 @@ class Store:
                     "at": now,
                     "problems": json.dumps(problems or {}),
                 },
-            ).fetchall()
-            submission = int(row[0][0])
-            con.register("incoming", rows)
+            )
+            _register(con, "incoming", rows)
             con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
             con.execute(_CHANGED_SQL["insert"], {"org": organisation, "sub": submission})
             con.execute(
@@ -720,7 +915,9 @@ class Store:
                     **counts,
                 },
             )
-        return {"status": "received", "submission": submission, **counts}
+            return {"status": "received", "submission": submission, **counts}
+
+        return self._write(work)
 
     def load_batch(self, uploads: list[Upload]) -> list[dict[str, Any]]:
         """Store several uploads, each of another organisation, in one transaction.
@@ -736,8 +933,7 @@ class Store:
             raise ValueError("one upload per organisation in a batch")
         if not uploads:
             return []
-        with self._transaction() as con:
-            return _load_batch(con, uploads)
+        return self._write(lambda con: _load_batch(con, uploads))
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[dict[str, Any]]:
@@ -747,9 +943,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
         for n, u in enumerate(uploads)
     ]
     incoming = pd.concat(frames, ignore_index=True)
-    for column in ("indicator", "place", "period", "disaggregation", "unit", "raw_value", "sheet"):
-        incoming[column] = incoming[column].astype(object)
-    con.register("incoming", incoming)
+    _register(con, "incoming", incoming)
     con.execute("create or replace temp table batch_matched as " + _BATCH_MATCHED)
     counts = {
         int(n): {"created": int(c), "updated": int(u), "unchanged": int(s)}
@@ -785,18 +979,19 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
                 "problems": [json.dumps(uploads[n].problems) for n in received],
             }
         )
-        con.register("batch_uploads", subs)
-        ids = dict(
-            con.execute(
-                "insert into submissions (organisation, filename, sha256, size_bytes, uploaded_by,"
-                " uploaded_at, status, problems) select organisation, filename, sha256,"
-                " size_bytes, uploaded_by, uploaded_at, 'received', problems from batch_uploads"
-                " order by upload returning organisation, id"
+        subs["submission"] = [
+            int(n)
+            for (n,) in con.execute(
+                "select nextval('submission_ids') from range($n)", {"n": len(received)}
             ).fetchall()
+        ]
+        _register(con, "batch_uploads", subs)
+        con.execute(
+            "insert into submissions (id, organisation, filename, sha256, size_bytes,"
+            " uploaded_by, uploaded_at, status, problems) select submission, organisation,"
+            " filename, sha256, size_bytes, uploaded_by, uploaded_at, 'received', problems"
+            " from batch_uploads order by upload"
         )
-        con.unregister("batch_uploads")
-        subs["submission"] = [int(ids[org]) for org in subs["organisation"]]
-        con.register("batch_uploads", subs)
         for step in _BATCH_SQL:
             con.execute(step)
         con.unregister("batch_uploads")
@@ -819,7 +1014,8 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
             }
             entries.append((upload, "submission.upload", details))
     if entries:
-        con.register(
+        _register(
+            con,
             "batch_audit",
             pd.DataFrame(
                 {
@@ -835,11 +1031,76 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
             ),
         )
         con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details)"
-            " select logged_at, actor, action, target, details from batch_audit order by position"
+            "insert into audit_log (id, logged_at, actor, action, target, details)"
+            " select nextval('audit_ids'), logged_at, actor, action, target, details"
+            " from (select * from batch_audit order by position)"
         )
         con.unregister("batch_audit")
     return results
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """`frame` as the view `name`, handed over as an Arrow table: DuckDB 1.4 takes a pandas
+    frame (pandas 3's string columns) several times slower, 15 ms even for a row or two."""
+    con.register(name, pyarrow.Table.from_pandas(frame, preserve_index=False))
+
+
+def _next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
+    row = con.execute(f"select nextval('{sequence}')").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _take_ids(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """On a DuckLake, at the start of a transaction: the id counters of `lake_ids`, each made
+    this connection's own sequence (a temporary one, found before the lake's tables), so that
+    `nextval('submission_ids')` works as on a file."""
+    counters = {
+        str(n): int(v) for n, v in con.execute("select name, value from lake_ids").fetchall()
+    }
+    for name, value in counters.items():
+        con.execute(f"create or replace temp sequence {name} start {value + 1}")
+    return counters
+
+
+def _keep_ids(con: duckdb.DuckDBPyConnection, counters: dict[str, int]) -> None:
+    """On a DuckLake, before the commit: write back the counters this transaction moved.
+
+    The row is written even when nothing moved: any two transactions of two servers that
+    overlap then change the same rows, and DuckLake refuses the second commit (see `_write`).
+    Taken in the transaction, the counters are those of its snapshot: when another server
+    committed between the snapshot and the counters' read, the commit conflicts too."""
+    now = {name: _next_id(con, name) - 1 for name in counters}
+    cases = " ".join(f"when '{name}' then {value}" for name, value in now.items())
+    con.execute(f"update lake_ids set value = case name {cases} else value end")  # noqa: S608
+
+
+def _conflict(exc: Exception) -> bool:
+    """True for a commit that lost a race with another server's (to be done again)."""
+    return "conflict" in str(exc).lower()
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):  # a failed commit may have ended it already
+        con.rollback()
+
+
+def _statements(text: str) -> list[str]:
+    """The statements of a SQL file: split at a `;` that ends a line."""
+    found = []
+    for sql in re.split(r";\s*$", text, flags=re.MULTILINE):
+        lines = sql.strip().splitlines()
+        while lines and lines[0].lstrip().startswith("--"):  # the comments above it
+            lines.pop(0)
+        if lines:
+            found.append("\n".join(lines))
+    return found
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The parameters that `sql` names (DuckDB refuses the others)."""
+    names = set(re.findall(r"\$(\w+)", sql))
+    return {k: v for k, v in params.items() if k in names} or None
 
 
 def _quoted(path: Path) -> str:
@@ -913,6 +1174,7 @@ def _applied_version(con: duckdb.DuckDBPyConnection) -> int:
     """The last migration applied (read only: 0 before the first)."""
     found = con.execute(
         "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+        " and table_catalog = current_database()"
     ).fetchone()
     if not found or not found[0]:
         return 0
@@ -920,11 +1182,27 @@ def _applied_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(
-        "create table if not exists schema_migrations"
-        " (version integer primary key, name varchar not null, applied_at timestamp not null)"
-    )
+def _schema_version(con: duckdb.DuckDBPyConnection, lake: bool = False) -> int:
+    if not lake:
+        con.execute(
+            "create table if not exists schema_migrations"
+            " (version integer primary key, name varchar not null, applied_at timestamp not null)"
+        )
+    elif not _applied_version(con):
+        # with the table of migrations, the counters of the ids (see _take_ids)
+        con.begin()
+        try:
+            con.execute(
+                "create table if not exists schema_migrations"
+                " (version integer not null, name varchar not null, applied_at timestamp not null)"
+            )
+            con.execute(
+                "create table if not exists lake_ids (name varchar not null, value bigint not null)"
+            )
+            con.commit()
+        except duckdb.Error:
+            _rollback_quietly(con)
+            raise
     row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
     return int(row[0]) if row else 0
 
@@ -946,7 +1224,8 @@ def _audit(
     details: dict[str, Any],
 ) -> None:
     con.execute(
-        "insert into audit_log (logged_at, actor, action, target, details) values ($at, $a, $x, $t, $d)",
+        "insert into audit_log (id, logged_at, actor, action, target, details)"
+        " values (nextval('audit_ids'), $at, $a, $x, $t, $d)",
         {
             "at": at,
             "a": actor,
@@ -1190,10 +1469,10 @@ _CHANGED_SQL = {
         " (select current_id from (" + _MATCHED + ") where current_id is not null and not same)"
     ),
     "insert": (
-        "insert into observations (submission_id, indicator, indicator_version, organisation,"  # noqa: S608
-        " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
-        " cell, is_current, mapping, converted)"
-        " select $sub, indicator, indicator_version, $org, place, period, disaggregation, value,"
+        "insert into observations (id, submission_id, indicator, indicator_version,"  # noqa: S608
+        " organisation, place, period, disaggregation, value, numerator, denominator, unit,"
+        " raw_value, sheet, cell, is_current, mapping, converted)"
+        " select nextval('observation_ids'), $sub, indicator, indicator_version, $org, place, period, disaggregation, value,"
         " numerator, denominator, unit, raw_value, sheet, " + _A1 + ", true, mapping, converted"
         " from (" + _MATCHED + ") where not same or current_id is null"
     ),
@@ -1224,13 +1503,16 @@ _BATCH_SQL = (
     "update observations set is_current = false where id in (select current_id"
     " from batch_matched where current_id is not null and not same"
     " and upload in (select upload from batch_uploads))",
-    "insert into observations (submission_id, indicator, indicator_version, organisation,"  # noqa: S608
-    " place, period, disaggregation, value, numerator, denominator, unit, raw_value, sheet,"
-    " cell, is_current, mapping, converted)"
-    " select u.submission, indicator, indicator_version, m.organisation, place, period,"
-    " disaggregation, value, numerator, denominator, unit, raw_value, sheet, " + _A1 + ","
-    " true, mapping, converted from batch_matched as m join batch_uploads as u using (upload)"
-    " where not m.same or m.current_id is null order by m.upload, m.position",
+    # ids given in the order of the files and their cells (the projection over the ordered
+    # rows), as a sequence's default gave them: DuckLake has no defaults but literals
+    "insert into observations (id, submission_id, indicator, indicator_version,"  # noqa: S608
+    " organisation, place, period, disaggregation, value, numerator, denominator, unit,"
+    " raw_value, sheet, cell, is_current, mapping, converted)"
+    " select nextval('observation_ids'), * from (select u.submission, indicator,"
+    " indicator_version, m.organisation, place, period, disaggregation, value, numerator,"
+    " denominator, unit, raw_value, sheet, " + _A1 + ", true, mapping, converted"
+    " from batch_matched as m join batch_uploads as u using (upload)"
+    " where not m.same or m.current_id is null order by m.upload, m.position)",
     "update submissions set status = 'superseded'"
     " where organisation in (select organisation from batch_uploads)"
     " and status in ('received', 'accepted')"
@@ -1243,7 +1525,7 @@ _BATCH_SQL = (
 def _classify(
     con: duckdb.DuckDBPyConnection, organisation: str, rows: pd.DataFrame
 ) -> dict[str, int]:
-    con.register("incoming", rows)
+    _register(con, "incoming", rows)
     try:
         row = con.execute(
             "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text

@@ -28,10 +28,15 @@ def create_store(
     db_path: Path, definition: Definition, actor: str = "mesure", reason: str = ""
 ) -> tuple[Store, LoadSummary]:
     """A new store at `db_path` holding `definition`, built beside its final path and moved
-    there only once complete. StoreError when a store is already there."""
+    there only once complete (a DuckLake is made in place). StoreError when a store is already
+    there."""
     target = Store(db_path)
     if target.exists():
         raise StoreError(f"La base existe déjà : {db_path} / The store already exists.")
+    if target.lake:
+        # nothing to build beside it: the migrations and the definition, each all or nothing
+        target.migrate()
+        return target, target.save_definition(definition, actor, reason)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = Store(db_path.with_name(f".{db_path.name}.{os.getpid()}.new"))
     try:

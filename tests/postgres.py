@@ -1,0 +1,140 @@
+"""A throwaway PostgreSQL server on loopback, for the DuckLake store's catalog.
+
+Debian's binaries (`postgresql` package: /usr/lib/postgresql/<version>/bin) or any `initdb` on
+the PATH. PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres`
+user when there is one, else to `nobody`, and its folder is made outside pytest's private
+temporary folders, which those users cannot enter.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def binaries() -> Path | None:
+    """The folder of `initdb`, `pg_ctl`, `createdb` and `postgres` (Debian's newest, else the
+    PATH's), None when PostgreSQL is not installed."""
+    debian = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    found = [p.parent for p in reversed(debian)]
+    on_path = shutil.which("initdb")
+    if on_path:
+        found.append(Path(on_path).parent)
+    for folder in found:
+        if all((folder / name).is_file() for name in ("initdb", "pg_ctl", "createdb")):
+            return folder
+    return None
+
+
+def missing() -> str:
+    """Why the PostgreSQL tests cannot run here, or '' when they can."""
+    if binaries() is None:
+        return "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+    return ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _owner() -> str | None:
+    """The user that runs the server: None for ourselves, unless we are root."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    raise RuntimeError("no user other than root to run PostgreSQL")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running PostgreSQL server: its port and superuser."""
+
+    port: int
+    user: str
+    bin: Path
+
+    def conninfo(self, dbname: str) -> str:
+        return f"dbname={dbname} host=127.0.0.1 port={self.port} user={self.user}"
+
+    def create_database(self, name: str) -> str:
+        """Create database `name`; return its libpq connection string."""
+        subprocess.run(
+            [
+                str(self.bin / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return self.conninfo(name)
+
+    def lake(self, name: str, data: Path) -> str:
+        """A new database `name` as the catalog of a DuckLake store with its data in `data`."""
+        return f"ducklake:postgres:{self.create_database(name)};data={data}"
+
+
+@contextmanager
+def running() -> Iterator[Server]:
+    """A new PostgreSQL cluster, started on loopback on a free port, removed on exit."""
+    folder = binaries()
+    if folder is None:
+        raise RuntimeError(missing())
+    owner = _owner()
+    base = Path(tempfile.mkdtemp(prefix="mesure-pg-"))
+    as_owner = ["runuser", "-u", owner, "--"] if owner else []
+    if owner:
+        shutil.chown(base, user=owner)
+    data, port, user = base / "data", free_port(), "mesure"
+    subprocess.run(
+        [
+            *as_owner,
+            str(folder / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            user,
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
+    ctl = [*as_owner, str(folder / "pg_ctl"), "-D", str(data)]
+    subprocess.run(
+        [*ctl, "-l", str(base / "log"), "-w", "-o", options, "start"],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield Server(port, user, folder)
+    finally:
+        subprocess.run([*ctl, "-m", "immediate", "-w", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,280 @@
+"""The store on DuckLake (`MESURE_STORE=ducklake:postgres:…;data=…`): several app server
+processes on one shared store, its catalog in a PostgreSQL server the tests start themselves.
+
+The servers are `mesure` processes: each opens the store as an app server does (the same
+Store, the same ingest pipeline, the same transaction per upload), in a process of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from indicators.definition.loading import load_definition
+from indicators.ingest.pipeline import ingest
+from indicators.store import connection
+from indicators.store.database import Store, StoreError, lake_sql, migrations
+from indicators.store.setup import init_store
+from tests import postgres
+from tests.conftest import BASE_DEFINITION
+from tests.test_concurrency import workbook
+
+needs_postgres = pytest.mark.skipif(bool(postgres.missing()), reason=postgres.missing())
+
+
+def test_migrations_on_a_lake_keep_no_key_no_index_no_sequence() -> None:
+    """What DuckLake refuses is taken out, the rest (NOT NULL, literal defaults) stays."""
+    for number, name, sql in migrations():
+        lake = lake_sql(sql).lower()
+        for refused in ("primary key", "create sequence", "nextval", "create index"):
+            assert refused not in lake, (name, refused)
+        assert lake.count("not null") >= sql.lower().count("not null"), name
+        assert "default false" not in lake and "default true" not in lake, number
+
+
+def test_lake_url_is_parsed_and_a_file_is_not_a_lake() -> None:
+    lake = connection.Lake.parse("ducklake:postgres:dbname=m host=127.0.0.1;data=/srv/lake")
+    assert lake == connection.Lake("postgres:dbname=m host=127.0.0.1", "/srv/lake")
+    assert connection.Lake.parse("/srv/mesure.duckdb") is None
+    with pytest.raises(ValueError, match="data="):
+        connection.Lake.parse("ducklake:postgres:dbname=m")
+    assert len(connection.extension_files()) == 2, "duckdb-ext-ducklake, duckdb-ext-postgres"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[postgres.Server]:
+    if postgres.missing():
+        pytest.skip(postgres.missing())
+    with postgres.running() as running:
+        yield running
+
+
+@pytest.fixture
+def lake(server: postgres.Server, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A new shared store holding the fixture definition: its `MESURE_STORE` URL."""
+    url = server.lake(f"lake_{request.node.name.lower()[:40]}", tmp_path / "lake")
+    init_store(Path(url), BASE_DEFINITION)
+    return url
+
+
+def mesure(url: str, *args: str, **env: str) -> subprocess.Popen[str]:
+    """One app server process on the store `url`."""
+    environment = {**os.environ, "MESURE_STORE": url, "MESURE_DATA": str(BASE_DEFINITION), **env}
+    environment.pop("MESURE_DB", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "indicators.cli", *args],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finished(process: subprocess.Popen[str]) -> str:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    return out
+
+
+def exported(url: str) -> list[dict[str, str]]:
+    """Every stored value as another server's `mesure export` prints it."""
+    return list(csv.DictReader(io.StringIO(finished(mesure(url, "export", "observations")))))
+
+
+def stored(url: str) -> tuple[list[tuple[int, str, str]], list[tuple[object, ...]]]:
+    """The store's submissions (id, organisation, file) and values (with their ids)."""
+    with Store(url)._connect() as con:
+        subs = con.execute("select id, organisation, filename from submissions order by id")
+        listed = [(int(i), str(o), str(f)) for i, o, f in subs.fetchall()]
+        values = con.execute(
+            "select id, submission_id, indicator, place, value, is_current from observations"
+            " order by id"
+        ).fetchall()
+    return listed, values
+
+
+def ingested(url: str, folder: Path, organisation: str, n: int, **env: str) -> str:
+    path = workbook(folder, organisation, n)
+    return finished(mesure(url, "ingest", "--org", organisation, str(path), **env))
+
+
+@needs_postgres
+def test_the_store_works_on_a_lake(lake: str, tmp_path: Path) -> None:
+    """Upload, supersede, a note, a setting, a review: the store's writes on DuckLake."""
+    store = Store(lake)
+    definition = load_definition(BASE_DEFINITION)
+    assert store.exists() and store.schema_version() == migrations()[-1][0]
+    first = ingest(store, workbook(tmp_path, "ent-valmont", 1), definition, "ent-valmont", "p")
+    second = ingest(store, workbook(tmp_path, "ent-valmont", 2), definition, "ent-valmont", "p")
+    assert first.status == second.status == "received"
+    values = store.query("observations", org="ent-valmont")
+    assert len(values) == 4 and values["is_current"].sum() == 2
+    ids = [v[0] for v in stored(lake)[1]]
+    assert ids == [1, 2, 3, 4]  # from the counters, in order, as a sequence gives them
+    note = store.execute(
+        "note_add",
+        at=store.clock(),
+        author="e",
+        kind="note",
+        indicator=None,
+        node=None,
+        place=None,
+        period=None,
+        body="x",
+        visibility="team",
+        organisation=None,
+    )
+    assert note == [(1,)]
+    assert store.setting("k", lambda: "a") == store.setting("k", lambda: "b") == "a"
+    reviewed = store.execute(
+        "submission_review",
+        ids=[second.submission],
+        status="accepted",
+        comment="",
+        by="e",
+        at=store.clock(),
+    )
+    assert reviewed == [(second.submission,)]
+
+
+@needs_postgres
+def test_two_servers_share_the_store(lake: str, tmp_path: Path) -> None:
+    """An upload through one server is seen through the other; two uploads sent at the same
+    moment through both both land, with distinct ids."""
+    ingested(lake, tmp_path, "ent-valmont", 1)
+    seen = exported(lake)
+    assert [row["organisation"] for row in seen] == ["ent-valmont"] * 2
+
+    both = [
+        mesure(lake, "ingest", "--org", org, str(workbook(tmp_path, org, 2)))
+        for org in ("ent-valmont", "asso-elan")
+    ]
+    for process in both:
+        finished(process)
+    subs, values = stored(lake)
+    assert sorted(f for _, _, f in subs) == [
+        "asso-elan-2.xlsx",
+        "ent-valmont-1.xlsx",
+        "ent-valmont-2.xlsx",
+    ]
+    assert len({i for i, _, _ in subs}) == 3 and len({v[0] for v in values}) == len(values)
+    assert len(values) == 5 and sum(bool(v[5]) for v in values) == 3
+    assert len(exported(lake)) == 5  # and the first server sees them too
+
+
+def parquet_files(folder: Path) -> set[Path]:
+    return set(folder.rglob("*.parquet"))
+
+
+@needs_postgres
+def test_a_server_killed_mid_upload_leaves_the_store_consistent(lake: str, tmp_path: Path) -> None:
+    """SIGKILL once the upload wrote its Parquet file, before its commit: nothing of it is in
+    the store (no submission, no value), and the next upload works."""
+    found = connection.Lake.parse(lake)
+    assert found is not None
+    data = Path(found.data)
+    ingested(lake, tmp_path, "ent-valmont", 1)
+    before = stored(lake)
+    killed = 0
+    for n in range(2, 10):  # the window is short: upload until one is caught in it
+        files = parquet_files(data)
+        upload = mesure(
+            lake,
+            "ingest",
+            "--org",
+            "ent-valmont",
+            str(workbook(tmp_path, "ent-valmont", n)),
+            MESURE_LAKE_INLINE="0",  # every insert writes a Parquet file: the sign to kill on
+        )
+        while upload.poll() is None and parquet_files(data) == files:
+            time.sleep(0.0005)
+        if upload.poll() is None:
+            upload.send_signal(signal.SIGKILL)
+            upload.communicate()
+            killed += 1
+            assert stored(lake) == before
+            break
+        upload.communicate()
+        before = stored(lake)
+    assert killed, "no upload was caught between its data files and its commit"
+    ingested(lake, tmp_path, "ent-valmont", 20)
+    subs, values = stored(lake)
+    assert len(subs) == len(before[0]) + 1 and subs[-1][2] == "ent-valmont-20.xlsx"
+    assert sum(bool(v[5]) for v in values) == 2 and len(values) == len(before[1]) + 2
+
+
+@needs_postgres
+def test_a_store_file_moves_into_a_new_lake(server: postgres.Server, tmp_path: Path) -> None:
+    """`import_file`: every row of the file, and ids that go on after the file's."""
+    definition = load_definition(BASE_DEFINITION)
+    file, _ = init_store(tmp_path / "mesure.duckdb", BASE_DEFINITION)
+    ingest(file, workbook(tmp_path, "ent-valmont", 1), definition, "ent-valmont", "p")
+    file.close()
+    url = server.lake("lake_import", tmp_path / "lake")
+    copied = Store(url).import_file(file.path)
+    assert copied.rows > 0 and stored(url)[1] == [
+        (i, s, ind, pl, v, c) for i, s, ind, pl, v, c in stored(str(file.path))[1]
+    ]
+    later = ingest(Store(url), workbook(tmp_path, "ent-valmont", 2), definition, "ent-valmont", "p")
+    ids = [int(str(v[0])) for v in stored(url)[1]]
+    assert later.submission is not None and later.submission > 1
+    assert ids[:2] == [1, 2] and len(set(ids)) == 4 and min(ids[2:]) > 2
+
+
+@needs_postgres
+def test_a_write_that_loses_the_race_is_done_again(lake: str) -> None:
+    """Two instances of the store (as two servers have): one commits while the other is in
+    its transaction; the other's commit conflicts and its whole work is done again."""
+    other = Store(lake.replace(";data=", ";data= "))  # the same lake, another instance
+    assert connection.Lake.parse(other.path.as_posix()) is not None
+    inside, go_on = threading.Event(), threading.Event()
+    attempts: list[int] = []
+
+    def slow(con: duckdb.DuckDBPyConnection) -> None:
+        attempts.append(1)
+        con.execute("insert into settings values ('slow', $n)", {"n": str(len(attempts))})
+        if len(attempts) == 1:
+            inside.set()
+            go_on.wait(30)
+
+    worker = threading.Thread(target=Store(lake)._write, args=(slow,))
+    worker.start()
+    assert inside.wait(60)
+    other.audit("fast", "test")  # commits first
+    go_on.set()
+    worker.join(60)
+    assert len(attempts) == 2  # the first attempt conflicted, the second landed
+    assert Store(lake).setting("slow", lambda: "") == "2"
+    assert (
+        len(
+            Store(lake).query(
+                "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1)
+            )
+        )
+        >= 1
+    )
+
+
+@needs_postgres
+def test_file_commands_say_what_to_use_on_a_lake(lake: str, tmp_path: Path) -> None:
+    """backup, restore and move are for a file: on a lake each says what to do instead."""
+    store = Store(lake)
+    for act in (
+        lambda: store.backup(tmp_path / "copy.duckdb"),
+        lambda: store.restore(tmp_path / "copy.duckdb"),
+        lambda: store.move_to(tmp_path / "moved.duckdb"),
+    ):
+        with pytest.raises(StoreError, match="DuckLake"):
+            act()
