@@ -62,11 +62,13 @@ def server() -> Iterator[postgres.Server]:
 
 
 @pytest.fixture
-def lake(server: postgres.Server, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A new shared store holding the fixture definition: its `MESURE_STORE` URL."""
+def lake(server: postgres.Server, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new shared store holding the fixture definition: its `MESURE_STORE` URL (closed in
+    this process afterwards: the next test of the worker finds no store left open)."""
     url = server.lake(f"lake_{request.node.name.lower()[:40]}", tmp_path / "lake")
     init_store(Path(url), BASE_DEFINITION)
-    return url
+    yield url
+    connection.release(Path(url))
 
 
 def mesure(url: str, *args: str, **env: str) -> subprocess.Popen[str]:

@@ -81,7 +81,20 @@ def test_filled_template_maps_without_guessing(
 def test_cli_template(tmp_path: Path, definition_dir: Path) -> None:
     out = tmp_path / "t.xlsx"
     assert (
-        main(["template", "--org", ORG, "-o", str(out), "--data", str(definition_dir)]) == EXIT_OK
+        main(
+            [
+                "template",
+                "--org",
+                ORG,
+                "-o",
+                str(out),
+                "--data",
+                str(definition_dir),
+                "--db",
+                str(tmp_path / "m.duckdb"),
+            ]
+        )
+        == EXIT_OK
     )
     assert out.is_file()
     assert (
