@@ -272,3 +272,18 @@ def test_without_settings_the_store_and_definition_are_the_projects_data_folder(
     assert data_dir() == PROJECT / "data"
     assert (data_dir() / "indicators.yaml").is_file()
     assert default_db_path() == PROJECT / "data" / "mesure.duckdb"
+
+
+def test_a_store_of_another_duckdb_format_says_so_not_that_it_is_locked(tmp_path: Path) -> None:
+    """A store written by DuckDB 2.0 (a file kept gzipped in the fixtures), which the project's
+    DuckDB 1.4 cannot read: refused at once with a sentence naming the cause, not after waiting
+    as if another process held it."""
+    import gzip
+
+    from indicators.store.database import Store, StoreError
+
+    path = tmp_path / "future.duckdb"
+    kept = Path(__file__).parent / "fixtures" / "written-by-duckdb-2.0.duckdb.gz"
+    path.write_bytes(gzip.decompress(kept.read_bytes()))
+    with pytest.raises(StoreError, match="autre version de DuckDB"):
+        Store(path, patience=30).query("observation_count")

@@ -42,6 +42,10 @@ LAKE_PREFIX = "ducklake:"
 LAKE_ALIAS = "lake"
 
 
+class StoreFormatError(Exception):
+    """The file was written by a DuckDB whose storage format this one cannot read."""
+
+
 class StoreBusyError(Exception):
     """Another process holds the store file for longer than we may wait."""
 
@@ -196,6 +200,8 @@ def _open(path: Path, key: str, registry: _Registry, patience: float) -> _Instan
                 con = _open_lake(lake) if lake else duckdb.connect(str(path))
                 break
             except (duckdb.IOException, StoreBusyError) as exc:
+                if "version number" in str(exc):  # another storage format: waiting won't help
+                    raise StoreFormatError(str(exc)) from exc
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(str(exc)) from exc
                 time.sleep(delay)

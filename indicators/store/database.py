@@ -200,6 +200,13 @@ class Store:
         try:
             with connection.cursor(self.path, self.patience) as con:
                 yield con
+        except connection.StoreFormatError as exc:
+            raise StoreError(
+                f"La base {self.path} a été écrite par une autre version de DuckDB que celle du"
+                " projet (1.4) : exportez-la avec la version qui l'a écrite (mesure export) puis"
+                " rechargez-la, ou repartez d'une nouvelle base (mesure init)."
+                f" / The store was written by another DuckDB version than the project's. ({exc})"
+            ) from exc
         except connection.StoreBusyError as exc:
             if self.lake:
                 raise StoreError(
