@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -190,3 +191,10 @@ LIGHT_ARGON2 = {
     "MESURE_ARGON2_MEMORY_KIB": "1024",
     "MESURE_ARGON2_PARALLELISM": "1",
 }
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than the machine has cores. Browser, server and PostgreSQL
+    tests spend much of their time waiting on other processes; the extra worker keeps the
+    cores busy meanwhile (measured on 2 cores: 82 % busy with 2 workers)."""
+    return (os.cpu_count() or 1) + 1

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from indicators.store import connection
 from indicators.store.setup import init_store
 from tests import postgres
 from tests.conftest import LIGHT_ARGON2, PROJECT, copy_definition, open_accounts
@@ -96,6 +97,7 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
             for server, _ in started:
                 server.terminate()
                 server.wait(timeout=30)
+            connection.release(Path(url))  # this process's instance, before PostgreSQL stops
 
 
 @pytest.fixture(scope="module")
