@@ -29,7 +29,7 @@ from tests.test_app import started
 from tests.workbooks import write_workbook
 
 # 15 s in the suite; set MESURE_STRESS_SECONDS=600 for a long soak before a release.
-STRESS_SECONDS = float(os.environ.get("MESURE_STRESS_SECONDS", "8"))
+STRESS_SECONDS = float(os.environ.get("MESURE_STRESS_SECONDS", "4"))
 KEY = ["organisation", "indicator", "place", "period", "disaggregation"]
 
 
@@ -77,7 +77,7 @@ def test_simultaneous_reads_share_one_instance_without_error(store: Store) -> No
     """Many threads opening the store at once: no 'file handle conflict', one instance."""
     before = set(connection.open_files()) - {str(store.path.resolve())}
     errors: list[BaseException] = []
-    start = threading.Barrier(16)
+    start = threading.Barrier(8)
 
     def read(i: int) -> None:
         start.wait()
@@ -87,8 +87,8 @@ def test_simultaneous_reads_share_one_instance_without_error(store: Store) -> No
             except BaseException as exc:  # collected: a thread's failure must fail the test
                 errors.append(exc)
 
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(read, range(16)))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(read, range(8)))
     assert errors == []
     # nothing opened but this store's one instance (what earlier tests of this worker left
     # open is theirs)
@@ -121,13 +121,13 @@ def test_two_simultaneous_confirms_for_one_partner_both_succeed(
 def test_readers_and_uploaders_working_at_once_lose_nothing(
     tmp_path: Path, store: Store, definition: Definition
 ) -> None:
-    """20 reader threads and 3 uploaders for STRESS_SECONDS (8 by default), and on until every
+    """10 reader threads and 3 uploaders for STRESS_SECONDS (4 by default), and on until every
     reader has read and every uploader sent twice (a loaded machine is slower, not wrong): no
     error, every accepted upload stored, and the same figures as a store built one upload at a
     time."""
     stop = threading.Event()
     errors: list[BaseException] = []
-    reads = [0] * 20
+    reads = [0] * 10
     sent: dict[str, list[tuple[Path, str]]] = {org: [] for org in UPLOADERS}
 
     def reader(i: int) -> None:
@@ -155,7 +155,7 @@ def test_readers_and_uploaders_working_at_once_lose_nothing(
             except BaseException as exc:
                 errors.append(exc)
 
-    threads = [threading.Thread(target=reader, args=(i,)) for i in range(20)]
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(10)]
     threads += [threading.Thread(target=uploader, args=(org,)) for org in UPLOADERS]
     for thread in threads:
         thread.start()
