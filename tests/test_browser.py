@@ -687,9 +687,10 @@ def test_a_partner_shows_the_reader_an_unknown_layout_and_the_next_file_goes_in_
     page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
     page.get_by_text("Dépôt enregistré : 2 nouvelles valeurs").wait_for(timeout=30_000)
 
-    page.locator("input[type=file]").set_input_files(str(second))  # the next file, same shape
+    # the next file, same shape: its dry run finished before its confirmation is clicked
+    settled(page, lambda: page.locator("input[type=file]").set_input_files(str(second)))
     page.get_by_role("button", name="Confirmer le dépôt").click(timeout=30_000)
-    page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=30_000)
+    page.get_by_text("Dépôt enregistré : 1 nouvelles valeurs").wait_for(timeout=60_000)
     assert page.get_by_text("Montrer au lecteur").count() == 0
     assert page.get_by_text("Correspondances à confirmer").count() == 0
     page.close()
