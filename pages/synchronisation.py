@@ -369,9 +369,22 @@ if viewer.role == "evaluator":
             format_func=lambda i: f"{files[i]} · {label('submission_status', states[i], lang)}",
             key="review_submission",
         )
-        # what the submission changed against what stood before it, seen before accepting it
-        found = changes.what_changed(store, viewer, int(chosen))
+        # what the submission changed against what stood before it (or after an older upload
+        # of the same period, as the evaluator chooses), seen before accepting it
         with st.expander(t("changes.review", lang), expanded=states[chosen] == "received"):
+            earlier = changes_view.since_choices(
+                changes.earlier_submissions(store, viewer, int(chosen)), lang
+            )
+            since = 0
+            if len(earlier) > 1:
+                since = st.selectbox(
+                    t("changes.since", lang),
+                    list(earlier),
+                    format_func=earlier.__getitem__,
+                    help=t("changes.since_help", lang),
+                    key="review_since",
+                )
+            found = changes.what_changed(store, viewer, int(chosen), since or None)
             st.caption(changes_view.summary(found, lang))
             if not found.rows.empty:
                 ui.table(changes_view.table(found, lang))
