@@ -146,10 +146,16 @@ choices = uploads.organisations_for(viewer, definition)
 if viewer.role == "partner":  # always the signed-in partner's own organisation
     organisation = choices[0] if choices else None
     st.markdown(f"**{t('upload.organisation', lang)}** : {names.get(organisation or '', '—')}")
-else:
+else:  # the organisation chosen lives in the address (ui.keep_in_url)
+    first = choices[0] if choices else ""
     organisation = st.selectbox(
-        t("upload.organisation", lang), choices, format_func=lambda code: names.get(code, code)
+        t("upload.organisation", lang),
+        choices,
+        index=ui.url_index("org", choices, first),
+        format_func=lambda code: names.get(code, code),
+        key="upload_org",
     )
+    ui.keep_in_url("org", organisation, first)
 if organisation is None:
     st.stop()
 
