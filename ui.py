@@ -13,7 +13,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import web
 from indicators.access import accounts, devices, sessions, tickets
 from indicators.access.accounts import Account, Security
 from indicators.access.viewer import Viewer, can_view, reserved_sentence
+from indicators.common import address
 from indicators.common.i18n import LANGUAGES, t
 from indicators.common.problems import DefinitionError
 from indicators.definition.model import Definition
@@ -81,6 +82,45 @@ def address_params() -> dict[str, str]:
     """The URL's parameters (the view a link was sent with, and the language), to carry across
     a switch to the page the address named: a link to a view stays that view."""
     return {**st.query_params.to_dict(), **(language_params() or {})}
+
+
+def url_index(name: str, options: Sequence[str], default: str) -> int:
+    """For a select box: the position in `options` of the choice the address holds under
+    `name`, else of `default` (a value not offered gives way to it)."""
+    return address.index(st.query_params.to_dict(), name, options, default)
+
+
+def url_value(name: str, options: Sequence[str], default: str) -> str:
+    """For a segmented control: the choice the address holds under `name`, else `default`."""
+    return address.choice(st.query_params.to_dict(), name, options, default)
+
+
+def url_values(name: str, options: Sequence[str]) -> list[str]:
+    """For a multiselect: the choices the address holds under `name` that are offered."""
+    return address.choices(st.query_params.to_dict(), name, options)
+
+
+def url_text(name: str) -> str:
+    """For a text box: the words the address holds under `name` ('' when none)."""
+    return address.text(st.query_params.to_dict(), name)
+
+
+def url_switch(name: str) -> bool:
+    """For a toggle: whether the address holds it on."""
+    return address.switch(st.query_params.to_dict(), name)
+
+
+def keep_in_url(
+    name: str, value: str | Sequence[str] | bool | None, default: str | bool = ""
+) -> None:
+    """Put a page's choice in the address under `name` (left out when it is the default), so
+    that the page reloaded, bookmarked or sent opens on it."""
+    text = address.param(value, default)
+    if text is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != text:
+        st.query_params[name] = text
 
 
 def language_switch() -> str:

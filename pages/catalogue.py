@@ -17,22 +17,33 @@ table = catalogue.indicator_table(store, viewer)
 st.title(t("catalogue.title", lang))
 st.caption(t("catalogue.intro", lang, count=len(table)))
 
+# the search, the filters and the indicator chosen live in the address (ui.keep_in_url)
 search_col, level_col, type_col = st.columns([3, 2, 2])
 query = search_col.text_input(
-    t("catalogue.search", lang), placeholder=t("catalogue.search_placeholder", lang)
+    t("catalogue.search", lang),
+    value=ui.url_text("q"),
+    placeholder=t("catalogue.search_placeholder", lang),
+    key="catalogue_search",
 )
+ui.keep_in_url("q", query.strip())
 levels = level_col.multiselect(
     t("catalogue.level", lang),
     LEVELS,
+    default=ui.url_values("level", LEVELS),
     format_func=lambda c: label("level", c, lang),
     placeholder=t("catalogue.all", lang),
+    key="catalogue_levels",
 )
+ui.keep_in_url("level", levels)
 types = type_col.multiselect(
     t("catalogue.type", lang),
     INDICATOR_TYPES,
+    default=ui.url_values("type", INDICATOR_TYPES),
     format_func=lambda c: label("type", c, lang),
     placeholder=t("catalogue.all", lang),
+    key="catalogue_types",
 )
+ui.keep_in_url("type", types)
 found = catalogue.search_indicators(table, query, levels, types)
 
 list_col, chart_col = st.columns([3, 2])
@@ -80,8 +91,13 @@ if not found.empty:
     codes = list(found["code"])
     labels = dict(zip(found["code"], found[f"label_{lang}"], strict=True))
     code = st.selectbox(
-        t("catalogue.choose", lang), codes, format_func=lambda c: f"{c} — {labels[c]}"
+        t("catalogue.choose", lang),
+        codes,
+        index=ui.url_index("indicator", codes, codes[0]),
+        format_func=lambda c: f"{c} — {labels[c]}",
+        key="catalogue_indicator",
     )
+    ui.keep_in_url("indicator", code, codes[0])
     sheet = found.loc[found["code"] == code, "sheet"].iloc[0]
     row = found.loc[found["code"] == code].iloc[0]
     with st.container(border=True):

@@ -29,27 +29,33 @@ if not years:  # a new initiative, still being set up
     st.stop()
 # the latest year with enough accepted reports (a later one can still be chosen)
 current = sync.opening_year(store, today, started or years[:1])
+# every choice of the page lives in the address (ui.keep_in_url)
 year_col, territory_col, type_col = st.columns([1, 2, 1])
 year = year_col.selectbox(
     t("progress.year", lang),
     list(reversed(years)),
-    index=list(reversed(years)).index(current),
+    index=ui.url_index("year", list(reversed(years)), current),
     key="coord_year",
 )
-territories = [p.code for p in definition.places if p.kind == "territory"]
+ui.keep_in_url("year", year, current)
+territories = ["", *(p.code for p in definition.places if p.kind == "territory")]
 territory = territory_col.selectbox(
     t("sync.territory", lang),
-    ["", *territories],
+    territories,
+    index=ui.url_index("territory", territories, ""),
     format_func=lambda c: places.get(c, c) if c else t("coordination.all_territories", lang),
     key="coord_territory",
 )
-kinds = sorted({o.type for o in definition.organisations} - {"funder", "backbone"})
+ui.keep_in_url("territory", territory)
+kinds = ["", *sorted({o.type for o in definition.organisations} - {"funder", "backbone"})]
 kind = type_col.selectbox(
     t("column.type", lang),
-    ["", *kinds],
+    kinds,
+    index=ui.url_index("type", kinds, ""),
     format_func=lambda k: label("organisation_type", k, lang) if k else t("data.all", lang),
     key="coord_type",
 )
+ui.keep_in_url("type", kind)
 
 # the segmented controls get columns wide enough for every choice (not clipped at 1400 px)
 dimension_col, priority_col, qpv_col = st.columns([1, 1, 1])
@@ -57,29 +63,33 @@ dimension = (
     dimension_col.segmented_control(
         t("coordination.dimension", lang),
         list(co.DIMENSIONS),
-        default="node",
+        default=ui.url_value("by", list(co.DIMENSIONS), "node"),
         format_func=lambda d: t(f"coordination.by.{d}", lang),
         key="coord_dimension",
     )
     or "node"
 )
+ui.keep_in_url("by", dimension, "node")
 priorities = priority_col.multiselect(
     t("coordination.priority", lang),
     list(EDUCATION_PRIORITIES),
+    default=ui.url_values("priority", list(EDUCATION_PRIORITIES)),
     format_func=lambda p: t(f"coordination.priority.{p}", lang),
     placeholder=t("coordination.all_schools", lang),
     key="coord_priority",
 )
+ui.keep_in_url("priority", priorities)
 qpv = (
     qpv_col.segmented_control(
         t("coordination.qpv", lang),
         list(co.QPV_CHOICES),
-        default="",
+        default=ui.url_value("qpv", list(co.QPV_CHOICES), ""),
         format_func=lambda q: t(f"coordination.qpv.{q or 'any'}", lang),
         key="coord_qpv",
     )
     or ""
 )
+ui.keep_in_url("qpv", qpv)
 kept = co.Schools(tuple(priorities), qpv)
 if kept.narrowed:
     st.caption(t("coordination.narrowed", lang))

@@ -140,24 +140,22 @@ def show_changes(found: changes.Changes, title: str) -> None:
         ui.table(changes_view.table(found, lang))
 
 
-def upload_name(frame: pd.DataFrame) -> dict[int, str]:
-    """Each submission of `frame` as a person recognises it: file and date."""
-    return {
-        int(i): f"{f} · {pd.Timestamp(at):%d/%m/%Y %H:%M}"
-        for i, f, at in zip(frame["id"], frame["filename"], frame["uploaded_at"], strict=True)
-    }
-
-
 st.title(t("upload.title", lang))
 st.caption(t("upload.intro", lang))
 choices = uploads.organisations_for(viewer, definition)
 if viewer.role == "partner":  # always the signed-in partner's own organisation
     organisation = choices[0] if choices else None
     st.markdown(f"**{t('upload.organisation', lang)}** : {names.get(organisation or '', '—')}")
-else:
+else:  # the organisation chosen lives in the address (ui.keep_in_url)
+    first = choices[0] if choices else ""
     organisation = st.selectbox(
-        t("upload.organisation", lang), choices, format_func=lambda code: names.get(code, code)
+        t("upload.organisation", lang),
+        choices,
+        index=ui.url_index("org", choices, first),
+        format_func=lambda code: names.get(code, code),
+        key="upload_org",
     )
+    ui.keep_in_url("org", organisation, first)
 if organisation is None:
     st.stop()
 
@@ -339,7 +337,7 @@ else:
     if len(past) > 1:
         st.subheader(t("changes.history", lang))
         st.caption(t("changes.history_intro", lang))
-        named = upload_name(past)
+        named = changes_view.submission_names(past)
         left, right = st.columns(2)
         shown: int = left.selectbox(
             t("changes.pick", lang),
@@ -347,13 +345,18 @@ else:
             format_func=lambda i: named[i],
             key="changes_of",
         ) or int(past["id"].iloc[0])
-        earlier = upload_name(changes.earlier_submissions(store, viewer, shown))
-        since = right.selectbox(
-            t("changes.since", lang),
-            [0, *list(earlier)[1:]],
-            format_func=lambda i: earlier.get(i) or t("changes.since_previous", lang),
-            key="changes_since",
+        earlier = changes_view.since_choices(
+            changes.earlier_submissions(store, viewer, shown), lang
         )
+        since = 0
+        if len(earlier) > 1:  # an older upload of the same period to compare with
+            since = right.selectbox(
+                t("changes.since", lang),
+                list(earlier),
+                format_func=earlier.__getitem__,
+                help=t("changes.since_help", lang),
+                key="changes_since",
+            )
         found = changes.what_changed(store, viewer, shown, since or None)
         periods = dict(zip(found.rows["period"], found.rows[f"period_label_{lang}"], strict=True))
         if len(periods) > 1:  # one period at a time, or all of them

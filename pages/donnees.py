@@ -48,9 +48,16 @@ if collective.empty:
     st.info(t("data.no_collective", lang))
 else:
     labels = dict(zip(collective["indicator"], collective[f"label_{lang}"], strict=False))
+    # the indicator and the organisation chosen live in the address (ui.keep_in_url)
+    codes = list(labels)
     code = st.selectbox(
-        t("data.indicator", lang), list(labels), format_func=lambda c: f"{labels[c]} ({c})"
+        t("data.indicator", lang),
+        codes,
+        index=ui.url_index("indicator", codes, codes[0]),
+        format_func=lambda c: f"{labels[c]} ({c})",
+        key="data_indicator",
     )
+    ui.keep_in_url("indicator", code, codes[0])
     chosen = collective[collective["indicator"] == code]
     figure = go.Figure(
         go.Bar(x=chosen["period"], y=chosen["value"], name=t("data.initiative", lang))
@@ -94,13 +101,17 @@ else:
 
 if viewer.role in ("evaluator", "partner"):
     st.subheader(t("data.values", lang))
-    organisation = ""
+    organisation = ""  # a partner's values are its own: no organisation is read from the address
     if viewer.role == "evaluator":
+        organisations = ["", *sorted(names, key=names.__getitem__)]
         organisation = st.selectbox(
             t("data.organisation", lang),
-            ["", *sorted(names, key=names.__getitem__)],
+            organisations,
+            index=ui.url_index("org", organisations, ""),
             format_func=lambda c: names.get(c, c) if c else t("data.all", lang),
+            key="data_org",
         )
+    ui.keep_in_url("org", organisation)
     values = figures.values(store, viewer, organisation)
     if values.empty:
         st.info(t("data.no_values", lang))

@@ -30,19 +30,24 @@ st.caption(t("sync.intro", lang))
 year_col, territory_col = st.columns([1, 2])
 choices_years = list(reversed(years))
 opening = sync.opening_year(store, today, years)
+# the year, territory and organisation chosen live in the address (ui.keep_in_url)
 year = year_col.selectbox(
     t("sync.year", lang),
     choices_years,
-    index=choices_years.index(opening) if opening in choices_years else 0,
+    index=ui.url_index("year", choices_years, opening),
     key="sync_year",
 )
+ui.keep_in_url("year", year, opening)
 territories = [p.code for p in definition.places if p.kind == "territory"]
 places = {p.code: p.name for p in definition.places}
 territory = territory_col.selectbox(
     t("sync.territory", lang),
     ["", *territories],
+    index=ui.url_index("territory", ["", *territories], ""),
     format_func=lambda c: places.get(c, c) if c else t("data.all", lang),
+    key="sync_territory",
 )
+ui.keep_in_url("territory", territory)
 
 rates = sync.rates(store, viewer, today)
 rates = rates[rates["period"].map(parents) == year]
@@ -118,16 +123,18 @@ st.subheader(t("sync.rates", lang))
 goals = {"completeness": initiative.completeness_goal, "timeliness": initiative.timeliness_goal}
 by = "initiative"
 if viewer.role != "partner":  # groups of partners; a partner compares itself to the initiative
+    groups = ["initiative", "organisation_type", "territory", "indicator"]
     by = (
         st.segmented_control(
             t("sync.compare_by", lang),
-            ["initiative", "organisation_type", "territory", "indicator"],
-            default="initiative",
+            groups,
+            default=ui.url_value("by", groups, "initiative"),
             format_func=lambda d: t(f"sync.by.{d}", lang),
             key="compare_by",
         )
         or "initiative"
     )
+    ui.keep_in_url("by", by, "initiative")
 lines = go.Figure()
 withheld: dict[str, list[str]] = {}  # a group's figures withheld from this viewer, by period
 for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
@@ -248,11 +255,15 @@ if viewer.role in ("evaluator", "partner"):
     owed = sync.missing_reports(store, viewer, today)  # a partner's own only
     organisation = viewer.organisation
     if viewer.role == "evaluator":
+        owing = sorted(set(owed["organisation"]))
         organisation = st.selectbox(
             t("data.organisation", lang),
-            sorted(set(owed["organisation"])),
+            owing,
+            index=ui.url_index("org", owing, owing[0] if owing else ""),
             format_func=lambda c: names.get(c, c),
+            key="sync_org",
         )
+        ui.keep_in_url("org", organisation, owing[0] if owing else "")
     missing = owed[owed["organisation"] == organisation] if organisation else None
     expected = sync.expected_reports(store, viewer, today)
     summary = sync.report_summary(expected[expected["organisation"] == organisation])
@@ -369,9 +380,22 @@ if viewer.role == "evaluator":
             format_func=lambda i: f"{files[i]} · {label('submission_status', states[i], lang)}",
             key="review_submission",
         )
-        # what the submission changed against what stood before it, seen before accepting it
-        found = changes.what_changed(store, viewer, int(chosen))
+        # what the submission changed against what stood before it (or after an older upload
+        # of the same period, as the evaluator chooses), seen before accepting it
         with st.expander(t("changes.review", lang), expanded=states[chosen] == "received"):
+            earlier = changes_view.since_choices(
+                changes.earlier_submissions(store, viewer, int(chosen)), lang
+            )
+            since = 0
+            if len(earlier) > 1:
+                since = st.selectbox(
+                    t("changes.since", lang),
+                    list(earlier),
+                    format_func=earlier.__getitem__,
+                    help=t("changes.since_help", lang),
+                    key="review_since",
+                )
+            found = changes.what_changed(store, viewer, int(chosen), since or None)
             st.caption(changes_view.summary(found, lang))
             if not found.rows.empty:
                 ui.table(changes_view.table(found, lang))

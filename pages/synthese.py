@@ -81,8 +81,13 @@ if not years and viewer.role != "evaluator":
     st.info(t("synthesis.none", lang))
     st.stop()
 
+# the year, scope and live switch chosen live in the address (ui.keep_in_url); the years
+# offered are those the viewer may read (a funder: published ones only)
 year_col, scope_col = st.columns(2)
-live = viewer.role == "evaluator" and st.toggle(t("synthesis.live", lang), key="synthesis_live")
+live = viewer.role == "evaluator" and st.toggle(
+    t("synthesis.live", lang), value=ui.url_switch("live"), key="synthesis_live"
+)
+ui.keep_in_url("live", live, False)
 choices = (
     years
     if not live
@@ -95,18 +100,23 @@ choices = (
 if not choices:
     st.info(t("synthesis.none", lang))
     st.stop()
+first = opening if live and opening in choices else choices[0]
 year = year_col.selectbox(
     t("progress.year", lang),
     choices,
-    index=choices.index(opening) if live and opening in choices else 0,
+    index=ui.url_index("year", choices, first),
     key="synthesis_year",
 )
+ui.keep_in_url("year", year, first)
+scopes = synthesis.scopes(store)
 scope = scope_col.selectbox(
     t("synthesis.scope", lang),
-    synthesis.scopes(store),
+    scopes,
+    index=ui.url_index("scope", scopes, "*"),
     format_func=lambda s: t("progress.whole", lang) if s == "*" else places.get(s, s),
     key="synthesis_scope",
 )
+ui.keep_in_url("scope", scope, "*")
 summary = synthesis.summary(store, viewer, year, scope, today, live=live)
 if summary is None:
     st.info(t("synthesis.none", lang))

@@ -39,12 +39,17 @@ if graph.nodes.empty or not years:  # a new initiative, still being set up
 scope_col, year_col, view_col = st.columns([2, 1, 1])
 territories = [p.code for p in definition.places if p.kind == "territory"]
 schools = [p.code for p in definition.places if p.kind == "school"]
+# the scope, year, view and node chosen live in the address (ui.keep_in_url); a funder is
+# offered no school, so no address opens one for it
+scopes = [pr.SCOPE_ALL, *territories, *([] if viewer.role == "funder" else schools)]
 scope = scope_col.selectbox(
     t("progress.scope", lang),
-    [pr.SCOPE_ALL, *territories, *([] if viewer.role == "funder" else schools)],
+    scopes,
+    index=ui.url_index("scope", scopes, pr.SCOPE_ALL),
     format_func=lambda c: t("progress.whole", lang) if c == pr.SCOPE_ALL else place_names[c],
     key="toc_scope",
 )
+ui.keep_in_url("scope", scope, pr.SCOPE_ALL)
 figures = pr.figures(store, viewer)
 table = pr.progress(store, viewer, scope=scope, frame=figures)
 latest = sync.opening_year(store, today, years)
@@ -52,17 +57,19 @@ choices = list(reversed(years))
 year = year_col.selectbox(
     t("progress.year", lang),
     choices,
-    index=choices.index(latest) if latest in choices else 0,
+    index=ui.url_index("year", choices, latest),
     format_func=lambda y: year_labels.get(y, y),
     key="toc_year",
 )
+ui.keep_in_url("year", year, latest)
 as_table = view_col.segmented_control(
     t("progress.view", lang),
     ["graph", "table"],
-    default="graph",
+    default=ui.url_value("view", ["graph", "table"], "graph"),
     format_func=lambda v: t(f"progress.view_{v}", lang),
     key="toc_view",
 )
+ui.keep_in_url("view", as_table or "graph", "graph")
 statuses = pr.node_statuses(store, viewer, table, year)
 if viewer.role == "funder":
     st.info(t("progress.funder_note", lang))
@@ -95,13 +102,15 @@ st.caption(t("progress.click", lang))
 
 codes = list(reversed(list(graph.nodes["code"])))
 rated = [c for c in codes if statuses[c].own not in ("no_data", "unrated")]
+first = rated[0] if rated else codes[0]
 code = st.selectbox(
     t("theory.choose", lang),
     codes,
-    index=codes.index(rated[0]) if rated else 0,
+    index=ui.url_index("node", codes, first),
     format_func=lambda c: f"{node_names[c]} ({c})",
     key="toc_node",
 )
+ui.keep_in_url("node", code, first)
 node = graph.nodes[graph.nodes["code"] == code].iloc[0]
 state = statuses[code]
 st.subheader(f"{node[f'label_{lang}']} · {label('level', node['level'], lang)}")

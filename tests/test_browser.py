@@ -547,13 +547,18 @@ def test_filter_the_coordination_matrix_by_territory(
     assert matrix.evaluate("gd => gd.data[0].y") == ["Territoire Nord"]
     page.locator("[data-testid=stSelectbox]").nth(1).click()  # year, territory, type
     page.get_by_role("option", name="Territoire Nord").click()
-    page.wait_for_function(
+    two_rows = (
         "() => { const gd = document.querySelector('.js-plotly-plot');"
-        " return gd && gd.data && gd.data[0].y.length === 2; }",
-        timeout=30_000,
+        " return gd && gd.data && gd.data[0].y.length === 2; }"
     )
+    page.wait_for_function(two_rows, timeout=30_000)
     rows = page.locator(".js-plotly-plot").first.evaluate("gd => gd.data[0].y")
     assert rows == ["Collège des Tilleuls", "Collège du Moulin"]
+    # the territory chosen is in the address: reloaded, the page opens on it
+    page.wait_for_function("() => location.search.includes('territory=T-NORD')", timeout=30_000)
+    page.reload()
+    page.get_by_role("heading", name="Coordination des actions").wait_for(timeout=30_000)
+    page.wait_for_function(two_rows, timeout=30_000)
     page.close()
 
 

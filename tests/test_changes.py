@@ -179,3 +179,48 @@ def test_the_demos_correction_shows_the_one_value_it_corrected(demo_store: Store
     ]
     with pytest.raises(AccessDeniedError):
         changes.what_changed(demo_store, demo_viewer(demo_store, others[0]), found.new)
+
+
+def test_an_older_submission_of_the_same_period_can_be_chosen(
+    corrected: tuple[Store, int, int], definition_dir: Path, tmp_path: Path
+) -> None:
+    """A third T1 file: compared by default with the second, or with the first when chosen;
+    an upload of another period stored between them is neither offered nor taken for a
+    change, and the first upload of a period is compared with nothing."""
+    store, first, second = corrected
+    definition = load_definition(definition_dir)
+    yearly = upload(
+        store, definition, tmp_path, "annuel.xlsx", [["Nb visites", "0950002L", "2024-2025", 40]]
+    )
+    third = upload(
+        store,
+        definition,
+        tmp_path,
+        "bilan-v3.xlsx",
+        [
+            ["Nb visites", "0950002L", "T1 2024-2025", 13],
+            ["Nb visites", "0950001K", "T1 2024-2025", 6],
+        ],
+    )
+    earlier = changes.earlier_submissions(store, PARTNER_A, third)
+    assert list(earlier["id"]) == [second, first]  # the yearly file is of another period
+    assert changes.earlier_submissions(store, PARTNER_A, yearly).empty
+    assert changes.what_changed(store, PARTNER_A, yearly).old is None
+    by_default = changes.what_changed(store, PARTNER_A, third)
+    assert by_default.old == second and by_default.counts() == {
+        "changed": 2,
+        "added": 0,
+        "removed": 0,
+    }
+    since_first = changes.what_changed(store, PARTNER_A, third, since=first)
+    assert (since_first.old, since_first.old_file) == (first, "bilan-v1.xlsx")
+    rows = since_first.rows.set_index(["change", "place"])
+    assert rows.at[("changed", "0950002L"), "old_value"] == 3.0  # the first file's value
+    assert rows.at[("changed", "0950002L"), "new_value"] == 13.0
+    assert rows.at[("added", "0950002L"), "indicator"] == "jeunes-touches"  # the second's
+    assert set(since_first.rows["period"]) == {"2024-2025-T1"}  # not the yearly value
+    # scoped as the default: another partner may not, a funder neither
+    with pytest.raises(AccessDeniedError):
+        changes.what_changed(store, PARTNER_B, third, since=first)
+    with pytest.raises(AccessDeniedError):
+        changes.earlier_submissions(store, FUNDER, third)

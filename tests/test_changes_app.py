@@ -137,3 +137,47 @@ def test_an_evaluator_reads_the_changes_of_one_organisation_then_another(
     assert not at.exception, at.exception
     diff = at.dataframe[-1].value
     assert list(diff["Ancienne valeur"]) == ["7"] and list(diff["Nouvelle valeur"]) == ["8"]
+
+
+def third_version(store: Store, tmp_path: Path) -> None:
+    """Valmont's v1 and v2 (see `corrected`), then a v3 of the same term."""
+    corrected(store, tmp_path)
+    definition = load_definition(Path(os.environ["MESURE_DATA"]))
+    rows = [["Nb visites", "0950002L", "T1 2024-2025", 9]]
+    path = write_workbook(tmp_path / "bilan-v3.xlsx", {"Bilan": [HEADER, *rows]})
+    done = uploads.confirm_upload(
+        store, PARTNER_A, definition, "ent-valmont", path, "bilan-v3.xlsx"
+    )
+    assert done.status == "received"
+
+
+def test_the_evaluator_compares_a_submission_with_an_older_one(
+    app_store: Store, tmp_path: Path
+) -> None:
+    third_version(app_store, tmp_path)
+    at = started(app_store, "eva")
+    at.switch_page(PAGES["sync"]).run()
+    at.selectbox(key="review_org").set_value("ent-valmont").run()
+    since = at.selectbox(key="review_since")
+    assert since.value == 0 and since.options[0].startswith("le dépôt précédent (bilan-v2.xlsx")
+    assert list(at.expander[-1].dataframe[0].value["Ancienne valeur"]) == ["4"]
+    since.select_index(1).run()
+    assert not at.exception, at.exception
+    diff = at.expander[-1].dataframe[0].value
+    assert list(diff["Ancienne valeur"]) == ["3", "—"] and list(diff["Nouvelle valeur"]) == [
+        "9",
+        "1 204",
+    ]
+    assert "« bilan-v1.xlsx »" in at.expander[-1].caption[0].value
+
+
+def test_the_partner_compares_its_upload_with_an_older_one_on_deposer(
+    app_store: Store, tmp_path: Path
+) -> None:
+    third_version(app_store, tmp_path)
+    at = started(app_store, "valmont")
+    at.switch_page(PAGES["upload"]).run()
+    assert list(at.dataframe[-1].value["Ancienne valeur"]) == ["4"]
+    at.selectbox(key="changes_since").select_index(1).run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[-1].value["Ancienne valeur"]) == ["3", "—"]

@@ -29,6 +29,7 @@ from tests.test_progress import (
     TERRITORY,
     Y0,
     Y1,
+    Y2,
 )
 
 plan_template = test_progress.plan_template  # the progress plan's store, as a fixture here
@@ -195,6 +196,26 @@ def test_unknown_indicators_and_empty_views_give_an_empty_pivot(plan: Store) -> 
         result = ex.pivot(plan, EVALUATOR, view)
         assert isinstance(result, ex.Pivot)
         assert result.cells.empty and result.table().empty
+
+
+def test_a_single_new_value_does_not_make_its_year_the_default(plan: Store) -> None:
+    """Without period laid out, the figures are those of the year every page opens on (the
+    latest with enough accepted reports, synchronisation.opening_year), not of a later year
+    that a single new value opened; laid out by period, that value is there."""
+    Sender(plan)("ent-valmont", [(VISITS, SCHOOL_1, Y2, 1)])
+    by_school = ex.ExplorerView((VISITS,), "school")
+    result = ex.pivot(plan, EVALUATOR, by_school)
+    assert isinstance(result, ex.Pivot) and result.period == Y1
+    assert figures(plan, by_school) == {(SCHOOL_1, ""): 12.0, (SCHOOL_2, ""): 8.0}
+    terms = ex.pivot(plan, EVALUATOR, ex.ExplorerView((VISITS,), "school", grain="term"))
+    assert isinstance(terms, ex.Pivot) and terms.period == T3
+    assert set(ex.drill(plan, EVALUATOR, by_school, SCHOOL_1).cells["period"]) == {T1, T2, T3}
+    assert figures(plan, ex.ExplorerView((VISITS,), "period"))[(Y2, "")] == 1.0
+    # only that year holds values of the view: it is shown rather than nothing
+    alone = ex.pivot(
+        plan, EVALUATOR, ex.ExplorerView((VISITS,), "school", filters={"period": (Y2,)})
+    )
+    assert isinstance(alone, ex.Pivot) and alone.period == Y2
 
 
 # -- drill-down -----------------------------------------------------------------------------------

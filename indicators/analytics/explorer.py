@@ -12,7 +12,10 @@ with the largest value, then the rule over space gives the figure: sum, mean, ma
 latest upload), ratio (sum of numerators / sum of denominators, never a mean of rates; a
 single value stands as it is), none (a single value only). Sex and grade select the values
 reported with exactly that breakdown. Without period among rows and columns, the figures are
-those of one period: the latest of the chosen grain (school years or terms) with a value.
+those of one period: the latest of the chosen grain (school years or terms) with a value in
+the year the other pages open on (synchronisation.opening_year: the latest school year with
+at least half its due reports accepted) or before it; a later year that a single new value
+opened is not the default. Only when nothing stands that early, the latest with a value.
 Indicators of different units are not put side by side: `pivot` returns a `Refusal`.
 
 Who sees what:
@@ -39,7 +42,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.access.viewer import Viewer, own_organisation, require_role
-from indicators.analytics import progress
+from indicators.analytics import progress, synchronisation
 from indicators.common.i18n import label
 from indicators.store.database import Store
 
@@ -289,9 +292,12 @@ def _unit_refusal(units_of: Mapping[str, str]) -> Refusal | None:
     )
 
 
-def _selected(frame: pd.DataFrame, view: ExplorerView) -> tuple[pd.DataFrame, str]:
+def _selected(
+    frame: pd.DataFrame, view: ExplorerView, until: pd.Timestamp | None = None
+) -> tuple[pd.DataFrame, str]:
     """The units the view's figures are made of, and the period shown when period is neither
-    rows nor columns ('' otherwise)."""
+    rows nor columns ('' otherwise): the latest starting no later than `until` (the end of the
+    year pages open on), else the latest."""
     if frame.empty:
         return frame, ""
     frame = frame[frame["period_kind"] == view.grain]
@@ -303,9 +309,25 @@ def _selected(frame: pd.DataFrame, view: ExplorerView) -> tuple[pd.DataFrame, st
         frame = frame[frame[DIMENSIONS[dimension]] != ""]
     period = ""
     if "period" not in view.dimensions() and not frame.empty:
-        period = str(frame.sort_values(["start_date", "period"])["period"].iloc[-1])
+        dated = frame.sort_values(["start_date", "period"])
+        if until is not None:
+            early = dated[pd.to_datetime(dated["start_date"]) <= until]
+            dated = early if not early.empty else dated
+        period = str(dated["period"].iloc[-1])
         frame = frame[frame["period"] == period]
     return frame.reset_index(drop=True), period
+
+
+def opening_end(store: Store) -> pd.Timestamp | None:
+    """The last day of the school year the other pages open on (synchronisation.opening_year,
+    among the years begun by the store's today); None when there is none."""
+    today = store.clock().date()
+    periods = store.query("periods_list")
+    starts = pd.to_datetime(periods["start_date"])
+    years = periods[(periods["kind"] == "school_year") & (starts <= pd.Timestamp(today))]
+    opening = synchronisation.opening_year(store, today, list(years["code"]))
+    ends = dict(zip(periods["code"], pd.to_datetime(periods["end_date"]), strict=True))
+    return ends.get(opening)
 
 
 def _keys(frame: pd.DataFrame, view: ExplorerView) -> pd.DataFrame:
@@ -450,7 +472,8 @@ def _scoped(
     if viewer.role == "partner" and ("partner" in view.dimensions() or "partner" in view.filters):
         own = own_organisation(viewer)
         view = dataclasses.replace(view, filters={**view.filters, "partner": (own,)})
-    frame, period = _selected(units(store, codes), view)
+    until = opening_end(store) if "period" not in view.dimensions() else None
+    frame, period = _selected(units(store, codes), view, until)
     return (_keys(frame, view) if not frame.empty else frame), period
 
 

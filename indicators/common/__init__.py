@@ -1,6 +1,13 @@
 """Building blocks every layer uses: problems found in files (stable codes, sheet and cell,
-French and English messages), text folding, the French/English vocabulary, and the guard that
-keeps a cell from being run as a formula. Imports nothing of the project.
+French and English messages), text folding, the French/English vocabulary, the guard that
+keeps a cell from being run as a formula, and a page's choices read from and written to its
+address. Imports nothing of the project.
 """
 
-__all__ = ["formula_guard", "i18n", "problems", "text"]  # the modules other packages may import
+__all__ = [
+    "address",
+    "formula_guard",
+    "i18n",
+    "problems",
+    "text",
+]  # the modules other packages may import

@@ -628,13 +628,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "changes.history": ("Ce qu'un dépôt a changé", "What an upload changed"),
     "changes.history_intro": (
         "Choisissez un dépôt : ses valeurs sont comparées à celles qui étaient en vigueur avant"
-        " lui, ou après un dépôt plus ancien.",
+        " lui, ou après un dépôt plus ancien de la même période.",
         "Pick an upload: its values are compared with those in force before it, or after an"
-        " older upload.",
+        " older upload for the same period.",
     ),
     "changes.pick": ("Dépôt", "Upload"),
     "changes.since": ("Comparé à", "Compared with"),
-    "changes.since_previous": ("le dépôt précédent", "the previous upload"),
+    "changes.since_previous_named": (
+        "le dépôt précédent ({name})",
+        "the previous upload ({name})",
+    ),
+    "changes.since_help": (
+        "Un dépôt plus ancien de la même organisation pour la même période : les valeurs de"
+        " ce dépôt-ci sont comparées à celles qui étaient en vigueur après lui.",
+        "An older upload of the same organisation for the same period: this upload's values"
+        " are compared with those in force after it.",
+    ),
     "changes.all_periods": ("toutes les périodes", "every period"),
     "changes.none": (
         "Aucune valeur ne diffère entre ces deux dépôts.",
@@ -647,10 +656,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         " was in force after '{file}'.",
     ),
     "changes.summary_first": (
-        "Premier dépôt de l'organisation : {added} valeur(s) ajoutée(s), {changed} modifiée(s),"
-        " {removed} retirée(s).",
-        "The organisation's first upload: {added} value(s) added, {changed} changed, {removed}"
-        " removed.",
+        "Premier dépôt de l'organisation pour ces périodes : {added} valeur(s) ajoutée(s),"
+        " {changed} modifiée(s), {removed} retirée(s).",
+        "The organisation's first upload for these periods: {added} value(s) added, {changed}"
+        " changed, {removed} removed.",
     ),
     "changes.change": ("Changement", "Change"),
     "changes.kind.changed": ("modifiée", "changed"),

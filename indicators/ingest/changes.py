@@ -14,6 +14,11 @@ organisation (in the order uploads were stored); between two submissions, a valu
 each with its file, sheet and cell on either side. An upload never deletes a value: a value a
 new file leaves out still stands, and is not a change.
 
+A submission is compared with an earlier one of the same organisation and period (one that
+stored a value for a period the later one stores values for: an earlier version of the same
+report), by default the one just before it; the diff holds the later one's periods only, so
+that another period's upload stored between the two is not taken for a change.
+
 Evaluators may compare any organisation's submissions; a partner only its own
 (AccessDeniedError otherwise); funders none.
 """
@@ -97,13 +102,26 @@ def _heads(store: Store, viewer: Viewer, ids: list[int]) -> pd.DataFrame:
     return heads
 
 
+def _periods_of(store: Store, organisation: str) -> dict[int, set[str]]:
+    """Each submission of `organisation` -> the periods it stored values for."""
+    found: dict[int, set[str]] = {}
+    rows = store.query("submission_periods", org=organisation)
+    for submission, period in zip(rows["id"], rows["period"], strict=True):
+        found.setdefault(int(submission), set()).add(str(period))
+    return found
+
+
 def earlier_submissions(store: Store, viewer: Viewer, submission: int) -> pd.DataFrame:
-    """The submissions of the same organisation stored before `submission` (id, filename,
-    uploaded_by, uploaded_at, status), newest first: what it can be compared with."""
+    """The submissions of the same organisation and period stored before `submission` (those
+    that stored a value for one of its periods), newest first (id, filename, uploaded_by,
+    uploaded_at, status): what it can be compared with, the first one by default."""
     heads = _heads(store, viewer, [submission])
     organisation = str(heads.at[submission, "organisation"])
+    periods = _periods_of(store, organisation)
+    own = periods.get(submission, set())
     history = store.query("submissions", org=organisation)
-    history = history[history["id"] < submission].sort_values("id", ascending=False)
+    same = history["id"].map(lambda i: bool(periods.get(int(i), set()) & own))
+    history = history[(history["id"] < submission) & same].sort_values("id", ascending=False)
     return history[["id", "filename", "uploaded_by", "uploaded_at", "status"]].reset_index(
         drop=True
     )
@@ -112,10 +130,11 @@ def earlier_submissions(store: Store, viewer: Viewer, submission: int) -> pd.Dat
 def what_changed(
     store: Store, viewer: Viewer, submission: int, since: int | None = None, period: str = ""
 ) -> Changes:
-    """The values `submission` changed against what stood after `since` (by default the
-    organisation's submission just before it: what the upload itself changed), narrowed to
-    `period` when given. The two are taken in the order they were stored. AccessDeniedError
-    for a submission the viewer may not see; SubmissionsApartError for two organisations."""
+    """The values `submission` changed, in its periods, against what stood after `since` (by
+    default the organisation's submission of the same period just before it: what the upload
+    itself changed), narrowed to `period` when given. The two are taken in the order they were
+    stored: the later one's periods are compared. AccessDeniedError for a submission the
+    viewer may not see; SubmissionsApartError for two organisations."""
     ids = [submission] if since is None else [submission, since]
     heads = _heads(store, viewer, ids)
     organisation = str(heads.at[submission, "organisation"])
@@ -128,6 +147,7 @@ def what_changed(
     else:
         old, new = min(submission, since), max(submission, since)
     rows = store.query("submission_changes", org=organisation, old=old or 0, new=new)
+    rows = rows[rows["period"].isin(_periods_of(store, organisation).get(new, set()))]
     if period:
         rows = rows[rows["period"] == period]
     rows = _with_breakdowns(store, rows)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from indicators.common.i18n import t
 from indicators.ingest.changes import Changes
 from indicators.views.curves import number
@@ -72,3 +74,24 @@ def table(found: Changes, lang: str) -> dict[str, list[str]]:
         t("changes.old_cell", lang): where("old"),
         t("changes.new_cell", lang): where("new"),
     }
+
+
+def submission_names(frame: pd.DataFrame) -> dict[int, str]:
+    """Each submission of `frame` (id, filename, uploaded_at) as a person recognises it: file,
+    day and time."""
+    return {
+        int(i): f"{f} · {pd.Timestamp(at):%d/%m/%Y %H:%M}"
+        for i, f, at in zip(frame["id"], frame["filename"], frame["uploaded_at"], strict=True)
+    }
+
+
+def since_choices(earlier: pd.DataFrame, lang: str) -> dict[int, str]:
+    """What a submission can be compared with (`earlier`: changes.earlier_submissions), id ->
+    words: 0 for the one just before it (the default, named), then the older ones; empty when
+    there is none."""
+    names = submission_names(earlier)
+    ids = list(names)
+    if not ids:
+        return {}
+    previous = t("changes.since_previous_named", lang, name=names[ids[0]])
+    return {0: previous, **{i: names[i] for i in ids[1:]}}
