@@ -22,22 +22,22 @@ import argparse
 import functools
 import os
 import platform
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' server launcher
+
 from indicators.demo import build as demo_build
 from indicators.ingest import pipeline
 from indicators.ingest.reader import close_workers
 from indicators.store.database import Store, data_dir
+from tests import servers
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -154,12 +154,6 @@ def bench_build(scale: float) -> float:
     return total
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def bench_serve() -> float | None:
     """Seconds from `streamlit run serve.py` to a sign-in form in a browser, on a new store."""
     try:
@@ -172,38 +166,16 @@ def bench_serve() -> float | None:
         return None
     with tempfile.TemporaryDirectory(prefix="bench-first-page-") as tmp:
         db = Path(tmp) / "mesure.duckdb"
-        port = _free_port()
         env = {**os.environ, "MESURE_DB": str(db)}
         env.pop("MESURE_DEMO_BUILD", None)
         started, launched = time.perf_counter(), time.time()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(PROJECT / "serve.py"),
-                "--server.headless=true",
-                f"--server.port={port}",
-                "--server.address=127.0.0.1",
-                "--browser.gatherUsageStats=false",
-            ],
-            cwd=PROJECT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
+        server, url = servers.launch(env)
         try:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    if server.poll() is not None or time.perf_counter() - started > 120:
-                        print("time to first page: the server did not start")
-                        return None
-                    time.sleep(0.1)
+            try:
+                servers.wait_healthy(server, url, within=120, poll=0.1)
+            except servers.ServerStartError as error:
+                print(f"time to first page: {error}")
+                return None
             healthy = time.perf_counter() - started
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
@@ -219,8 +191,7 @@ def bench_serve() -> float | None:
                 time.sleep(0.2)
             loaded = time.perf_counter() - started
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            servers.stop(server)
     print(f"server answering /_stcore/health: {healthy:.1f} s after launch")
     if opened is not None:
         print(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import socket
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -15,6 +14,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
+
+from tests.servers import free_port
 
 
 @dataclass
@@ -47,13 +48,6 @@ class Capture:
     def to(self, address: str) -> list[EmailMessage]:
         """The messages sent to `address`."""
         return [m for m in self.messages if address in str(m["To"])]
-
-
-def free_port() -> int:
-    """A port nothing listens on (just now)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

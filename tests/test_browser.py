@@ -7,11 +7,7 @@ Skipped where /usr/bin/chromium is absent (a newcomer's machine); CI installs it
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +18,8 @@ from indicators.access.devices import COOKIE as DEVICE_COOKIE
 from indicators.access.sessions import COOKIE
 from indicators.store.database import Store
 from indicators.store.setup import init_store
-from tests.conftest import LIGHT_ARGON2, PASSWORD, PROJECT, copy_definition, open_accounts
+from tests import servers
+from tests.conftest import LIGHT_ARGON2, PASSWORD, copy_definition, open_accounts
 from tests.stored import reported
 
 if TYPE_CHECKING:
@@ -44,12 +41,6 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(
     tmp: Path, demo: bool, prepare: Callable[[Store], None] | None = None, **env_more: str
 ) -> Iterator[str]:
@@ -64,7 +55,6 @@ def _serve(
     open_accounts(store)
     if prepare is not None:
         prepare(store)
-    port = _free_port()
     env = {
         **os.environ,
         **LIGHT_ARGON2,
@@ -73,39 +63,12 @@ def _serve(
         "MESURE_DEMO_BUILD": "0",
         **env_more,
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(PROJECT / "serve.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server, url = servers.launch(env)
     try:
-        deadline = time.monotonic() + 120  # a loaded machine starts slowly
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the Streamlit server did not start") from None
-                time.sleep(0.3)
+        servers.wait_healthy(server, url)
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        servers.stop(server)
 
 
 @pytest.fixture

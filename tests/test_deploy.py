@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres import free_port
+from tests.servers import free_port
 
 CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)

@@ -21,7 +21,8 @@ from indicators.mail.transport import MailConfig
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from tests.conftest import EVALUATOR, FAST, FUNDER, PARTNER_A, open_accounts
-from tests.mailserver import free_port, local_smtp
+from tests.mailserver import local_smtp
+from tests.servers import free_port
 from tests.workbooks import write_workbook
 
 DAY = dt.date.today()

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +17,8 @@ import pytest
 
 from indicators.store import connection
 from indicators.store.setup import init_store
-from tests import postgres
-from tests.conftest import LIGHT_ARGON2, PROJECT, copy_definition, open_accounts
+from tests import postgres, servers
+from tests.conftest import LIGHT_ARGON2, copy_definition, open_accounts
 from tests.test_browser import ARGS, CHROMIUM, sign_in, signed_in_as
 from tests.workbooks import write_workbook
 
@@ -39,7 +36,6 @@ pytestmark = [
 
 def serve(url: str, data: Path) -> tuple[subprocess.Popen[bytes], str]:
     """One app server on the shared store `url`, as the README starts it; its address."""
-    port = postgres.free_port()
     env = {
         **os.environ,
         **LIGHT_ARGON2,
@@ -48,37 +44,7 @@ def serve(url: str, data: Path) -> tuple[subprocess.Popen[bytes], str]:
         "MESURE_DEMO_BUILD": "0",
     }
     env.pop("MESURE_DB", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(PROJECT / "serve.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return server, f"http://127.0.0.1:{port}"
-
-
-def healthy(server: subprocess.Popen[bytes], address: str) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the Streamlit server did not start") from None
-            time.sleep(0.3)
+    return servers.launch(env)
 
 
 @pytest.fixture
@@ -91,12 +57,11 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
         started = [serve(url, data), serve(url, data)]
         try:
             for server, address in started:
-                healthy(server, address)
+                servers.wait_healthy(server, address)
             yield started[0][1], started[1][1]
         finally:
             for server, _ in started:
-                server.terminate()
-                server.wait(timeout=30)
+                servers.stop(server)
             connection.release(Path(url))  # this process's instance, before PostgreSQL stops
 
 

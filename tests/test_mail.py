@@ -24,7 +24,8 @@ from indicators.mail.transport import Delivery, MailConfig, Message, failure_tex
 from indicators.store.database import Store
 from indicators.store.stored import stored_definition
 from tests.conftest import EVALUATOR, FAST, LIGHT_ARGON2, PARTNER_A, PROJECT, session_token
-from tests.mailserver import Capture, free_port, local_smtp
+from tests.mailserver import Capture, local_smtp
+from tests.servers import free_port
 from tests.stored import Sender, reported
 
 AFTER_ALL = dt.date(2025, 10, 1)  # every period of the fixture is over
