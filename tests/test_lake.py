@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from indicators.cli import main
 from indicators.definition.loading import load_definition
 from indicators.ingest.pipeline import ingest
 from indicators.store import connection
@@ -280,3 +282,57 @@ def test_file_commands_say_what_to_use_on_a_lake(lake: str, tmp_path: Path) -> N
     ):
         with pytest.raises(StoreError, match="DuckLake"):
             act()
+
+
+def everything(url: str) -> dict[str, list[str]]:
+    """Every row of every table of the store (the maintenance's own audit entry left out)."""
+    with Store(url)._connect() as con:
+        names = [
+            str(n)
+            for (n,) in con.execute(
+                "select table_name from duckdb_tables() where database_name = $db",
+                {"db": connection.LAKE_ALIAS},
+            ).fetchall()
+        ]
+        rows = {n: sorted(map(repr, con.execute(f"select * from {n}").fetchall())) for n in names}
+    rows["audit_log"] = [r for r in rows["audit_log"] if "store.maintenance" not in r]
+    rows["lake_ids"] = [r for r in rows["lake_ids"] if "audit_ids" not in r]  # and its id
+    return rows
+
+
+@needs_postgres
+def test_maintenance_merges_and_deletes_files_and_keeps_the_data(
+    lake: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mesure maintenance` on a lake after several uploads: fewer files on disk and in use,
+    the same rows in every table, an orphan deleted, the run audited, the next upload stored."""
+    found = connection.Lake.parse(lake)
+    assert found is not None
+    data = Path(found.data)
+    store, definition = Store(lake), load_definition(BASE_DEFINITION)
+    for n in range(1, 5):
+        for org in ("ent-valmont", "asso-elan"):
+            ingest(store, workbook(tmp_path, org, n), definition, org, "p")
+    orphan = data / "main" / "orphelin.parquet"  # as a server killed mid-upload leaves one
+    orphan.write_bytes(next(iter(parquet_files(data))).read_bytes())
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))
+    before, files = everything(lake), parquet_files(data)
+
+    assert main(["maintenance", "--db", lake, "--keep-days", "0"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Base partagée entretenue : ") and "instantanés expirés" in said
+
+    after = parquet_files(data)
+    assert len(after) < len(files) / 2 and orphan not in after
+    assert everything(lake) == before
+    logged = Store(lake).query(
+        "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1)
+    )
+    entry = logged[logged["action"] == "store.maintenance"]
+    assert len(entry) == 1
+    details = json.loads(entry["details"].iloc[0])
+    assert details["after"] < details["before"] and details["files_deleted"] >= len(files) / 2
+    assert details["snapshots_expired"] > 8
+    later = ingest(store, workbook(tmp_path, "ent-valmont", 9), definition, "ent-valmont", "p")
+    assert later.status == "received"
+    assert len(everything(lake)["observations"]) == len(before["observations"]) + 2
