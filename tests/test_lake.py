@@ -26,7 +26,7 @@ import pytest
 from indicators.cli import main
 from indicators.definition.loading import load_definition
 from indicators.ingest.pipeline import ingest
-from indicators.store import connection
+from indicators.store import connection, database
 from indicators.store.database import Store, StoreError, lake_sql, migrations
 from indicators.store.setup import init_store
 from tests import postgres
@@ -336,3 +336,27 @@ def test_maintenance_merges_and_deletes_files_and_keeps_the_data(
     later = ingest(store, workbook(tmp_path, "ent-valmont", 9), definition, "ent-valmont", "p")
     assert later.status == "received"
     assert len(everything(lake)["observations"]) == len(before["observations"]) + 2
+
+
+@needs_postgres
+def test_a_write_that_always_loses_the_race_is_refused_in_french(
+    lake: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another server commits during every attempt: after LAKE_RETRIES attempts, a StoreError
+    in French, and nothing of the write in the store."""
+    monkeypatch.setattr(database, "LAKE_RETRIES", 3)
+    other = Store(lake.replace(";data=", ";data= "))  # the same lake, another instance
+    attempts: list[int] = []
+
+    def overtaken(con: duckdb.DuckDBPyConnection) -> None:
+        attempts.append(1)
+        con.execute("insert into settings values ('perdu', 'x')")
+        other.audit("autre-serveur", "test")  # commits first, every time
+
+    with pytest.raises(StoreError, match="Rien n'a été enregistré ; réessayez dans un instant"):
+        Store(lake)._write(overtaken)
+    assert len(attempts) == 3
+    with Store(lake)._connect() as con:
+        assert con.execute("select count(*) from settings where key = 'perdu'").fetchall() == [(0,)]
+        others = con.execute("select count(*) from audit_log where actor = 'autre-serveur'")
+        assert others.fetchall() == [(3,)]  # the other server's writes, each time

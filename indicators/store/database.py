@@ -257,18 +257,14 @@ class Store:
     def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`work` done in one writing transaction, all of it or nothing; on a DuckLake, done
         again from the start when another server's transaction committed first and they
-        conflict (a few times at most, after a growing random pause)."""
-        attempt = 0
-        while True:
-            try:
-                with self._transaction() as con:
-                    return work(con)
-            except duckdb.TransactionException as exc:
-                attempt += 1
-                if not self.lake or attempt >= LAKE_RETRIES or not _conflict(exc):
-                    raise
-                log.info("DuckLake write conflict, attempt %d done again: %s", attempt, exc)
-                time.sleep(random.uniform(0.005, 0.02) * min(attempt, 10))
+        conflict (LAKE_RETRIES times at most, after a growing random pause; then StoreError,
+        nothing written)."""
+
+        def attempt() -> T:
+            with self._transaction() as con:
+                return work(con)
+
+        return _retried(attempt) if self.lake else attempt()
 
     def close(self) -> None:
         """Let go of the file in this process (done before it is moved, replaced or copied
@@ -309,13 +305,7 @@ class Store:
         target = LATEST_SCHEMA if target is None else target
         if self.lake:
             # two servers that start together migrate together: the one that lost starts over
-            for attempt in range(1, LAKE_RETRIES + 1):
-                try:
-                    return self._migrate(target)
-                except duckdb.TransactionException as exc:
-                    if attempt == LAKE_RETRIES or not _conflict(exc):
-                        raise
-                    time.sleep(random.uniform(0.01, 0.05))
+            return _retried(functools.partial(self._migrate, target))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         return self._migrate(target)
 
@@ -1162,20 +1152,37 @@ def _lake_files(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _retried(work: Callable[[], T]) -> T:
-    """`work`, done again while it loses a race with another server's write (bounded)."""
+    """`work` (one transaction on a DuckLake), done again from the start while its commit
+    loses a race with another server's, after a growing random pause; StoreError, in French,
+    after LAKE_RETRIES attempts (nothing of it written)."""
     for attempt in range(1, LAKE_RETRIES + 1):
         try:
             return work()
         except duckdb.TransactionException as exc:
-            if attempt == LAKE_RETRIES or not _conflict(exc):
+            if not _conflict(exc):
                 raise
+            if attempt == LAKE_RETRIES:
+                raise StoreError(
+                    "La base partagée n'a pas pu enregistrer ce changement : d'autres serveurs y"
+                    f" écrivaient au même moment ({attempt} essais). Rien n'a été enregistré ;"
+                    " réessayez dans un instant. / The shared store could not save this change:"
+                    f" other servers were writing at the same moment ({attempt} attempts)."
+                    " Nothing was saved; try again in a moment."
+                ) from exc
+            log.info("DuckLake write conflict, attempt %d done again: %s", attempt, exc)
             time.sleep(random.uniform(0.005, 0.02) * min(attempt, 10))
     raise AssertionError("unreachable")
 
 
+# What DuckLake says of a commit that lost a race with another server's: a conflict on the
+# same rows or files, or the snapshot id the other took first once its own retries are spent
+LOST_RACE = ("conflict", "duplicate key", "unique constraint", "exceeded the maximum retry count")
+
+
 def _conflict(exc: Exception) -> bool:
     """True for a commit that lost a race with another server's (to be done again)."""
-    return "conflict" in str(exc).lower()
+    text = str(exc).lower()
+    return any(words in text for words in LOST_RACE)
 
 
 def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
