@@ -1,20 +1,16 @@
-"""The store on DuckLake (`MESURE_STORE=ducklake:postgres:…;data=…`): several app server
-processes on one shared store, its catalog in a PostgreSQL server the tests start themselves.
+"""The store on DuckLake (`MESURE_STORE=ducklake:postgres:…;data=…`), its catalog in a
+PostgreSQL server the tests start themselves: the store's writes, ids, races between two
+instances (as two servers have), maintenance, and what a file's commands say there.
 
-The servers are `mesure` processes: each opens the store as an app server does (the same
-Store, the same ingest pipeline, the same transaction per upload), in a process of its own.
+Two real app servers on one lake, an upload through each at the same moment and a server
+killed mid-upload, are the journeys of tests/test_lake_browser.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -73,30 +69,6 @@ def lake(server: postgres.Server, tmp_path: Path, request: pytest.FixtureRequest
     connection.release(Path(url))
 
 
-def mesure(url: str, *args: str, **env: str) -> subprocess.Popen[str]:
-    """One app server process on the store `url`."""
-    environment = {**os.environ, "MESURE_STORE": url, "MESURE_DATA": str(BASE_DEFINITION), **env}
-    environment.pop("MESURE_DB", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "indicators.cli", *args],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finished(process: subprocess.Popen[str]) -> str:
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    return out
-
-
-def exported(url: str) -> list[dict[str, str]]:
-    """Every stored value as another server's `mesure export` prints it."""
-    return list(csv.DictReader(io.StringIO(finished(mesure(url, "export", "observations")))))
-
-
 def stored(url: str) -> tuple[list[tuple[int, str, str]], list[tuple[object, ...]]]:
     """The store's submissions (id, organisation, file) and values (with their ids)."""
     with Store(url)._connect() as con:
@@ -107,11 +79,6 @@ def stored(url: str) -> tuple[list[tuple[int, str, str]], list[tuple[object, ...
             " order by id"
         ).fetchall()
     return listed, values
-
-
-def ingested(url: str, folder: Path, organisation: str, n: int, **env: str) -> str:
-    path = workbook(folder, organisation, n)
-    return finished(mesure(url, "ingest", "--org", organisation, str(path), **env))
 
 
 @needs_postgres
@@ -153,70 +120,8 @@ def test_the_store_works_on_a_lake(lake: str, tmp_path: Path) -> None:
     assert reviewed == [(second.submission,)]
 
 
-@needs_postgres
-def test_two_servers_share_the_store(lake: str, tmp_path: Path) -> None:
-    """An upload through one server is seen through the other; two uploads sent at the same
-    moment through both both land, with distinct ids."""
-    ingested(lake, tmp_path, "ent-valmont", 1)
-    seen = exported(lake)
-    assert [row["organisation"] for row in seen] == ["ent-valmont"] * 2
-
-    both = [
-        mesure(lake, "ingest", "--org", org, str(workbook(tmp_path, org, 2)))
-        for org in ("ent-valmont", "asso-elan")
-    ]
-    for process in both:
-        finished(process)
-    subs, values = stored(lake)
-    assert sorted(f for _, _, f in subs) == [
-        "asso-elan-2.xlsx",
-        "ent-valmont-1.xlsx",
-        "ent-valmont-2.xlsx",
-    ]
-    assert len({i for i, _, _ in subs}) == 3 and len({v[0] for v in values}) == len(values)
-    assert len(values) == 5 and sum(bool(v[5]) for v in values) == 3
-    assert len(exported(lake)) == 5  # and the first server sees them too
-
-
 def parquet_files(folder: Path) -> set[Path]:
     return set(folder.rglob("*.parquet"))
-
-
-@needs_postgres
-def test_a_server_killed_mid_upload_leaves_the_store_consistent(lake: str, tmp_path: Path) -> None:
-    """SIGKILL once the upload wrote its Parquet file, before its commit: nothing of it is in
-    the store (no submission, no value), and the next upload works."""
-    found = connection.Lake.parse(lake)
-    assert found is not None
-    data = Path(found.data)
-    ingested(lake, tmp_path, "ent-valmont", 1)
-    before = stored(lake)
-    killed = 0
-    for n in range(2, 10):  # the window is short: upload until one is caught in it
-        files = parquet_files(data)
-        upload = mesure(
-            lake,
-            "ingest",
-            "--org",
-            "ent-valmont",
-            str(workbook(tmp_path, "ent-valmont", n)),
-            MESURE_LAKE_INLINE="0",  # every insert writes a Parquet file: the sign to kill on
-        )
-        while upload.poll() is None and parquet_files(data) == files:
-            time.sleep(0.0005)
-        if upload.poll() is None:
-            upload.send_signal(signal.SIGKILL)
-            upload.communicate()
-            killed += 1
-            assert stored(lake) == before
-            break
-        upload.communicate()
-        before = stored(lake)
-    assert killed, "no upload was caught between its data files and its commit"
-    ingested(lake, tmp_path, "ent-valmont", 20)
-    subs, values = stored(lake)
-    assert len(subs) == len(before[0]) + 1 and subs[-1][2] == "ent-valmont-20.xlsx"
-    assert sum(bool(v[5]) for v in values) == 2 and len(values) == len(before[1]) + 2
 
 
 @needs_postgres
