@@ -5,10 +5,10 @@ to the next); two partners, each on a server, confirm an upload at the same mome
 land; a server killed in the middle of an upload leaves the store as it was, and the other
 server goes on.
 
-The journeys share one PostgreSQL, one store and two servers (module-scoped: a server takes
-10 to 20 s to start); each checks what it changed against what the store held before, so that
-any of them may run alone. A server the kill journey stopped is started again by the next
-journey that needs it.
+The journeys share one PostgreSQL, one store and two servers (a server takes 10 to 20 s to
+start, more on a loaded machine), in one test: under pytest-xdist the tests of a module may go
+to several workers, and each would start its own. Each journey checks what it changed against
+what the store held before it.
 
 To be sure that two uploads are in their transactions at the same moment, and that a server is
 killed inside its upload's transaction, the tests lock DuckLake's `ducklake_snapshot` table in
@@ -74,20 +74,18 @@ def serve(url: str, data: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 @dataclass
 class Shared:
-    """The PostgreSQL server, the store's URL and data folder, and its two app servers."""
+    """The PostgreSQL server, the store's URL and definition folder, and its two app servers."""
 
     pg: postgres.Server
     url: str
     data: Path
-    folder: Path
     servers: list[tuple[subprocess.Popen[bytes], str]] = field(default_factory=list)
 
-    def address(self, n: int) -> str:
-        """The address of server `n` (0 or 1), started again if a journey killed it."""
-        if self.servers[n][0].poll() is not None:
-            self.servers[n] = serve(self.url, self.data)
-            servers.wait_healthy(*self.servers[n])
-        return self.servers[n][1]
+    def addresses(self) -> tuple[str, str]:
+        """The two servers' addresses; both still serve."""
+        for server, _ in self.servers:
+            assert server.poll() is None, "a server stopped"
+        return self.servers[0][1], self.servers[1][1]
 
     def kill(self, n: int) -> None:
         server, _ = self.servers[n]
@@ -107,7 +105,7 @@ class Shared:
         return set((Path(found.data) / schema / folder).glob("*.parquet"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     folder = tmp_path_factory.mktemp("lake-servers")
     with postgres.running() as pg:
@@ -115,7 +113,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
         url = pg.lake(CATALOG, folder / "lake")
         store, _ = init_store(Path(url), data, actor="test")
         open_accounts(store)
-        found = Shared(pg, url, data, folder)
+        found = Shared(pg, url, data)
         found.servers = [serve(url, data), serve(url, data)]
         try:
             for server, address in found.servers:
@@ -127,7 +125,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
             connection.release(Path(url))  # this process's instance, before PostgreSQL stops
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
@@ -246,10 +244,10 @@ def history_shows(page: Page, filename: str) -> None:
     page.locator("[role=gridcell]", has_text=filename).last.wait_for(state="attached", timeout=WAIT)
 
 
-def test_an_upload_through_one_server_is_seen_through_the_other(
-    browser: Browser, shared: Shared, tmp_path: Path
-) -> None:
-    first, second = shared.address(0), shared.address(1)
+def seen_through_the_other(browser: Browser, shared: Shared, tmp_path: Path) -> None:
+    """What a partner uploads through one server is in its history on the other, where its
+    session is good too."""
+    first, second = shared.addresses()
     path = write_workbook(
         tmp_path / "bilan-partage.xlsx",
         {
@@ -273,14 +271,12 @@ def test_an_upload_through_one_server_is_seen_through_the_other(
     context.close()
 
 
-def test_two_partners_confirming_at_the_same_moment_on_two_servers_both_land(
-    browser: Browser, shared: Shared, tmp_path: Path
-) -> None:
+def both_land(browser: Browser, shared: Shared, tmp_path: Path) -> None:
     """Valmont on one server, Élan on the other, click at the same moment; their commits are
     held until both transactions have written their values (both open at once), then let go:
     one commits first, the other conflicts and is done again. Both submissions are in the
     store with every value and its provenance, and each server shows both."""
-    first, second = shared.address(0), shared.address(1)
+    first, second = shared.addresses()
     files = {"ent-valmont": workbook(tmp_path, "ent-valmont", 1)}
     files["asso-elan"] = workbook(tmp_path, "asso-elan", 1)
     valmont, valmont_page = upload_page(browser, first, "valmont")
@@ -364,14 +360,12 @@ def rows_of(path: Path) -> list[tuple[str, str, float]]:
     return [(str(r[0]), str(r[1]), float(str(r[3]))) for r in rows]
 
 
-def test_a_server_killed_mid_upload_leaves_the_store_as_it_was(
-    browser: Browser, shared: Shared, tmp_path: Path
-) -> None:
+def killed_mid_upload(browser: Browser, shared: Shared, tmp_path: Path) -> None:
     """Valmont's upload through the first server is held at its commit (its transaction open,
     its values written in a Parquet file) when that server is killed (SIGKILL). Nothing of it
     is in the store; the earlier data are intact; the other server shows the history without
     it, and the same file confirmed there is stored whole, as changes of the earlier values."""
-    first, second = shared.address(0), shared.address(1)
+    first, second = shared.addresses()
     earlier, killed = workbook(tmp_path, "ent-valmont", 5), workbook(tmp_path, "ent-valmont", 6)
     context, page = upload_page(browser, first, "valmont")
     checked(page, earlier)
@@ -429,3 +423,11 @@ def test_a_server_killed_mid_upload_leaves_the_store_as_it_was(
     assert [(s[2], s[5], s[6]) for s in new] == [(killed.name, "valmont", "received")]
     assert len(final["observations"]) == len(before["observations"]) + 2
     context.close()
+
+
+def test_two_servers_on_one_lake(browser: Browser, shared: Shared, tmp_path: Path) -> None:
+    """The journeys, in one test: under pytest-xdist a module's tests may go to several
+    workers, each of which would start its own PostgreSQL and servers; the kill comes last."""
+    seen_through_the_other(browser, shared, tmp_path)
+    both_land(browser, shared, tmp_path)
+    killed_mid_upload(browser, shared, tmp_path)
