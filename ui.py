@@ -13,7 +13,8 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,20 @@ def failure(exc: Exception, lang: str) -> None:
     log.error("page failed, reference %s", reference, exc_info=exc)
     busy = isinstance(exc, StoreError)
     st.error(t("app.store_busy" if busy else "app.unexpected", lang, ref=reference))
+
+
+@contextmanager
+def saving(lang: str) -> Iterator[None]:
+    """A write a person asked for; when the store could not save it (busy with other servers'
+    writes or a backup: StoreError, nothing written), say so in a sentence under the button,
+    with a reference that the server's log holds, and leave the page as it was, to try again
+    (a failed page would have to be reloaded, and a file chosen again)."""
+    try:
+        yield
+    except StoreError as exc:
+        reference = secrets.token_hex(4)
+        log.warning("write not saved, reference %s", reference, exc_info=exc)
+        st.error(t("app.not_saved", lang, ref=reference))
 
 
 TOKEN = "_mesure_token"  # this browser tab's session cookie value, once known

@@ -26,10 +26,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "app.store_busy": (
         "La base de l'initiative est occupée par une autre opération (une sauvegarde, une"
-        " commande en cours). Rechargez la page dans un instant ; rien de ce que vous avez saisi"
-        " n'a été enregistré à moitié. (Référence {ref})",
-        "The initiative's store is busy with another operation (a backup, a command). Reload the"
-        " page in a moment; nothing you entered was half saved. (Reference {ref})",
+        " commande en cours, les écritures d'autres serveurs). Rechargez la page dans un"
+        " instant ; rien de ce que vous avez saisi n'a été enregistré à moitié. (Référence {ref})",
+        "The initiative's store is busy with another operation (a backup, a command, other"
+        " servers' writes). Reload the page in a moment; nothing you entered was half saved."
+        " (Reference {ref})",
+    ),
+    "app.not_saved": (
+        "Rien n'a été enregistré : la base était occupée (d'autres serveurs y écrivaient au même"
+        " moment, ou une sauvegarde était en cours). Réessayez dans un instant : le bouton est"
+        " toujours là. (Référence {ref})",
+        "Nothing was saved: the store was busy (other servers were writing at the same moment,"
+        " or a backup was running). Try again in a moment: the button is still there."
+        " (Reference {ref})",
     ),
     "app.unexpected": (
         "Une erreur inattendue a interrompu cette page ; rien n'a été enregistré à moitié."
