@@ -1323,11 +1323,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No report is due yet: no committed period is over.",
     ),
     "sync.reminder": ("Relance à envoyer", "Reminder to send"),
-    "sync.reminder_text": (
-        "Bonjour,\n\nIl nous manque {count} rapport(s) de {name} pour Mesure commune :\n"
-        "{lines}\n\nVous pouvez les déposer sur la page « Déposer » (le modèle pré-rempli y est"
-        " proposé). Merci !",
-        "Hello,\n\nWe are missing {count} report(s) from {name} for Mesure commune:\n{lines}\n\n"
+    "sync.reminder_greeting": ("Bonjour,", "Hello,"),
+    "sync.reminder_intro": (
+        "Il nous manque {count} rapport(s) de {name} pour Mesure commune :",
+        "We are missing {count} report(s) from {name} for Mesure commune:",
+    ),
+    "sync.reminder_line": (
+        "{indicator} · {place} · {period} (attendu le {due})",
+        "{indicator} · {place} · {period} (due {due})",
+    ),
+    "sync.reminder_outro": (
+        "Vous pouvez les déposer sur la page « Déposer » (le modèle pré-rempli y est proposé)."
+        " Merci !",
         "You can upload them on the 'Upload' page (the pre-filled template is offered there)."
         " Thank you!",
     ),
@@ -1393,16 +1400,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mesure commune : votre fichier « {filename} » vous est renvoyé",
         "Mesure commune: your file '{filename}' is returned to you",
     ),
-    "mail.return.body": (
-        "Bonjour {name},\n\nL'équipe d'appui renvoie le fichier « {filename} » déposé le"
-        " {uploaded} pour {organisation}{period}.\n\nRaison : {reason}\n\nQue faire :"
-        " corrigez le fichier selon cette raison, puis déposez-le à nouveau sur la page"
-        " « Déposer » de Mesure commune (le modèle pré-rempli y est proposé).{link}\n\n"
-        "{signature}",
-        "Hello {name},\n\nThe backbone team returns the file '{filename}' uploaded on"
-        " {uploaded} for {organisation}{period}.\n\nReason: {reason}\n\nWhat to do: correct"
-        " the file for this reason, then upload it again on the 'Upload' page of Mesure commune"
-        " (the pre-filled template is offered there).{link}\n\n{signature}",
+    "mail.greeting": ("Bonjour {name},", "Hello {name},"),
+    "mail.return.heading": (
+        "Votre fichier « {filename} » vous est renvoyé",
+        "Your file '{filename}' is returned to you",
+    ),
+    "mail.return.intro": (
+        "L'équipe d'appui renvoie le fichier « {filename} » déposé le {uploaded} pour"
+        " {organisation}{period}.",
+        "The backbone team returns the file '{filename}' uploaded on {uploaded} for"
+        " {organisation}{period}.",
+    ),
+    "mail.return.reason": ("Raison : {reason}", "Reason: {reason}"),
+    "mail.return.reasons": ("Raison du renvoi", "Why it is returned"),
+    "mail.return.todo": (
+        "Que faire : corrigez le fichier selon cette raison, puis déposez-le à nouveau sur la"
+        " page « Déposer » de Mesure commune (le modèle pré-rempli y est proposé).",
+        "What to do: correct the file for this reason, then upload it again on the 'Upload'"
+        " page of Mesure commune (the pre-filled template is offered there).",
     ),
     "mail.return.period": (" (période {period})", " (period {period})"),
     "mail.return.no_reason": (
@@ -1414,12 +1429,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mesure commune: {count} missing report(s) from {name}",
     ),
     "mail.upload_link": ("\nPage « Déposer » : {url}", "\n'Upload' page: {url}"),
-    "mail.signature": (
-        "{evaluator}, pour l'équipe d'appui de {initiative}\n\n-- \nMessage envoyé par"
-        " Mesure commune.",
-        "{evaluator}, for the backbone team of {initiative}\n\n-- \nMessage sent by"
-        " Mesure commune.",
+    "mail.reminder.heading": (
+        "{count} rapport(s) manquant(s) de {name}",
+        "{count} missing report(s) from {name}",
     ),
+    "mail.link_words": (
+        "Ouvrir la page « Déposer » de Mesure commune",
+        "Open the 'Upload' page of Mesure commune",
+    ),
+    "mail.signature": (
+        "{evaluator}, pour l'équipe d'appui de {initiative}",
+        "{evaluator}, for the backbone team of {initiative}",
+    ),
+    "mail.sent_by": ("Message envoyé par Mesure commune.", "Message sent by Mesure commune."),
     "language.fr": ("français", "French"),
     "language.en": ("anglais", "English"),
     "sync.review": ("Revue des dépôts", "Review of submissions"),
