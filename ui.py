@@ -419,10 +419,12 @@ def _watch_session(store: Store) -> None:
 def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
     box = st.sidebar.container(border=True)
     box.markdown(t("login.signed_in", lang, name=viewer.display_name))
-    box.caption(
-        t(f"role.{viewer.role}", lang)
-        + (f" · {viewer.organisation}" if viewer.organisation else "")
-    )
+    names = {o.code: o.name for o in definition(lang).organisations}
+    organisation = names.get(viewer.organisation or "", viewer.organisation or "")
+    shown = [t(f"role.{viewer.role}", lang)]
+    if organisation and organisation != viewer.display_name:  # the organisation by its name
+        shown.append(organisation)
+    box.caption(" · ".join(shown))
     box.button(
         t("login.logout", lang),
         on_click=_logout,

@@ -9,6 +9,7 @@ the headers and cells of tables, the titles, names and labels of charts.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -25,7 +26,9 @@ from streamlit.testing.v1.element_tree import Block, Dataframe, Element
 
 import ui
 from indicators import reports
+from indicators.access import accounts, journal
 from indicators.access.viewer import PAGE_ROLES
+from indicators.admin import editing
 from indicators.analytics import synthesis
 from indicators.store.database import Store
 from indicators.views import pack
@@ -42,7 +45,7 @@ ENGLISH = re.compile(
     r"|submitted|overdue|on time|late|person|persons|percent|hidden|reached|pupils|per file"
     r"|Drag and drop|Browse|evaluator|partner|funder|school|company|association_type|sex"
     r"|grade|partner_type|organisation_type|territory|the|and|with|of|value|values|unit"
-    r"|indicator|period|count|rate|amount)\b"
+    r"|indicator|period|count|rate|amount|due|end|start|kind|level)\b"
     r"|^[Pp]lace$"  # a French word too ("mise en place"): English only as a whole header
 )
 # A code shown raw: a demo identifier, a node of the theory of change, key: value details.
@@ -51,6 +54,7 @@ RAW = re.compile(
     r"|(?<![(\w-])(ACT|OUT|INT|LT|IMP|RES)-[A-Z0-9-]+\b(?!\))"
     r"|\b[a-z_]{3,}: \S"  # English punctuation of key: value (French writes « clé : valeur »)
     r"|\bFeuille 0\b"
+    r"|(?:^| · )[a-z]+(?:-[a-z0-9]+)+(?= · |$)"  # a code among words: "Évaluation · asso-elan"
 )
 # A whole text that is a code: snake_case or kebab-case identifiers.
 CODE = re.compile(r"^([a-z0-9]+(_[a-z0-9]+)+|[a-z]+(-[a-z0-9]+)+)$")
@@ -115,13 +119,15 @@ def shown_texts(node: Block | Element, where: str = "") -> Iterator[tuple[str, s
     if kind in ("html", "space", "divider", "exception", "empty"):
         return
     if isinstance(node, Dataframe):
-        frame = node.value
-        yield from table_texts(frame, f"{where}/dataframe")
+        config = json.loads(proto.columns) if proto.columns else {}
+        yield from table_texts(node.value, f"{where}/dataframe", config)
         return
     for name in ("label", "help", "placeholder", "body", "delta"):
         value = getattr(proto, name, None) if proto is not None else None
         if isinstance(value, str) and value:
             yield f"{where}/{kind}.{name}", value
+    if kind in ("text_input", "text_area") and ENGLISH_DATA.search(str(proto.label)):
+        return  # the English version of a text, typed by the French team
     if kind == "plotly_chart":
         for text in _texts_of_figure(proto.spec):
             yield f"{where}/chart", text
@@ -137,14 +143,35 @@ def shown_texts(node: Block | Element, where: str = "") -> Iterator[tuple[str, s
         yield f"{where}/{kind}", value
 
 
-def table_texts(frame: pd.DataFrame, where: str) -> Iterator[tuple[str, str]]:
-    """The headers and cells of a table; a numeric column as the browser prints it (Streamlit
-    writes 74.5098 and 12345 the English way: such a column must come as French text)."""
+def table_texts(
+    frame: pd.DataFrame, where: str, config: dict[str, Any] | None = None
+) -> Iterator[tuple[str, str]]:
+    """The headers and cells of a table as the browser shows them: a column's header from its
+    configuration when it has one, a choice by the words its configuration gives it; a
+    numeric column as the browser prints it (Streamlit writes 74.5098 and 12345 the English
+    way: such a column must come as French text)."""
     for column in frame.columns:
-        yield f"{where}.header", str(column)
+        setting = (config or {}).get(str(column), {})
+        if setting.get("hidden"):
+            continue
+        header = str(setting.get("label") or column)
+        yield f"{where}.header", header
         values = frame[column]
-        if str(column) in CODE_COLUMNS or pd.api.types.is_datetime64_any_dtype(values):
-            continue  # dates are written as ISO dates, a code column holds codes
+        kind = (setting.get("type_config") or {}).get("type")
+        if is_code_column(header) or kind == "date" or ENGLISH_DATA.search(header):
+            continue  # a code column holds codes, a date column shows its format, English
+        if pd.api.types.is_datetime64_any_dtype(values):
+            continue  # dates are written as ISO dates
+        words = {
+            str(option["value"]): str(option.get("label") or option["value"])
+            for option in (setting.get("type_config") or {}).get("options") or []
+            if isinstance(option, dict)
+        }
+        if words or kind in ("selectbox", "multiselect"):
+            for value in values.dropna():
+                for item in _flat(list(value)) if pd.api.types.is_list_like(value) else [value]:
+                    yield f"{where}.cell[{header}]", words.get(str(item), str(item))
+            continue
         if pd.api.types.is_bool_dtype(values):
             yield f"{where}.cell", "True"  # shown as a box to tick: a word for it is wanted
         elif pd.api.types.is_numeric_dtype(values):
@@ -161,13 +188,22 @@ def table_texts(frame: pd.DataFrame, where: str) -> Iterator[tuple[str, str]]:
                 yield f"{where}.cell[{column}]", "None"  # Streamlit prints None in the cell
 
 
+def is_code_column(header: str) -> bool:
+    """True for a column whose cells are codes on purpose: one of CODE_COLUMNS, or one its
+    header calls a code ("Code UAI", "Code de la période")."""
+    return header in CODE_COLUMNS or bool(CODE_HEADER.search(header))
+
+
 # Columns whose cells are codes on purpose: the catalogue's "Code" column and the exports'
 # indicator code (the code is how an indicator is named in a workbook), and the INSEE code of
 # a commune (a code, not a number).
 CODE_COLUMNS = {"Code", "Commune (INSEE)", "Code de l'indicateur"}
-# The Administration page edits the definition in the format of its files (data/README.md):
-# its tables show the files' own columns and codes, as the workbook it downloads does.
-FORMAT_PAGES = {"admin"}
+# A header that says its cells are codes (what a person types to name a new entry, an
+# official code): « Code UAI », « Code de la période ».
+CODE_HEADER = re.compile(r"^Codes?\b")
+# A column or field that holds the English version of a text (a label in English, edited by
+# the French team beside the French one): its words are English on purpose.
+ENGLISH_DATA = re.compile(r"\ben anglais\b")
 # Texts that are right as they are, each with why.
 ALLOWED = {
     "Mesure commune",  # the product's name
@@ -209,19 +245,68 @@ def _role(store: Store, user: str) -> str:
 
 
 PAIRS = [(user, page) for user in USERS for page in ui.PAGE_FILES]
+# Edits left pending on a page when it is scanned, so that what they show is scanned too:
+# Administration's differences in words and the problems of an edit (a due date before the
+# period's end), a number typed the French way, a row added.
+PENDING: dict[str, dict[str, dict[str, Any]]] = {
+    "admin": {
+        "admin_table_places": {
+            "edited_rows": {},
+            "added_rows": [
+                {"code": "T-NOUVEAU", "kind": "territory", "name": "Nouveau territoire"}
+            ],
+            "deleted_rows": [],
+        },
+        "admin_table_periods": {
+            "edited_rows": {1: {"due": "2024-01-15"}},
+            "added_rows": [],
+            "deleted_rows": [],
+        },
+        "admin_table_targets": {
+            "edited_rows": {1: {"value": "12 500"}},
+            "added_rows": [],
+            "deleted_rows": [],
+        },
+    }
+}
 
 
 @pytest.mark.parametrize(("user", "page"), PAIRS)
 def test_every_page_of_every_role_is_in_french(demo_app: Store, user: str, page: str) -> None:
     role = _role(demo_app, USERS[user])
-    if role not in PAGE_ROLES[page] or page in FORMAT_PAGES:
-        pytest.skip(f"{page} is not a page of a {role}, or shows the definition's format")
+    if role not in PAGE_ROLES[page]:
+        pytest.skip(f"{page} is not a page of a {role}")
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
     at.session_state[ui.TOKEN] = session_token(demo_app, USERS[user])
     at.run()
-    at.switch_page(ui.PAGE_FILES[page]).run()
+    at.switch_page(ui.PAGE_FILES[page])
+    for key, state in PENDING.get(page, {}).items():
+        at.session_state[key] = state
+    at.run()
     assert not at.exception, at.exception
     found = problems(shown_texts(at._tree))
+    assert not found, "\n".join(found)
+
+
+def test_the_audit_details_are_in_french(demo_app: Store) -> None:
+    """The journal's details of every entry of the demo, and of what Administration writes
+    (a definition edited, an account moved, its address changed): French words, names
+    rather than codes."""
+    evaluator = demo_viewer(demo_app, USERS["evaluator"])
+    tables = editing.tables(demo_app, evaluator)
+    places = tables["places"].copy()
+    places.loc[places["kind"] == "school", "pupils_6e"] = "1 234"
+    targets = tables["targets"].iloc[1:]
+    proposal = editing.propose(demo_app, evaluator, {"places": places, "targets": targets})
+    editing.save(demo_app, evaluator, proposal, "effectifs de la rentrée")
+    accounts.set_role(demo_app, evaluator, USERS["company"], "partner", "asso-elan")
+    accounts.set_contact(demo_app, evaluator, USERS["company"], "contact@elan.org", "en")
+    since, until = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
+    log = journal.read_log(demo_app, evaluator, since, until)
+    assert {"definition.edit", "account.role", "account.contact"} <= set(log["action"])
+    found = problems(
+        (f"journal/{a}", d) for a, d in zip(log["action"], log["details"], strict=True)
+    )
     assert not found, "\n".join(found)
 
 
