@@ -41,6 +41,7 @@ from indicators.ingest import template
 from indicators.store.database import Store, StoreError, data_dir, default_db_path, is_lake
 from indicators.store.setup import ensure_store
 from indicators.store.stored import stored_definition
+from indicators.views import figure_locale
 
 log = logging.getLogger("mesure.ui")
 
@@ -488,6 +489,12 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
         st.warning(reserved_sentence(refused[0], refused[1], lang), icon=":material/block:")
     demo_banner(lang, page)
     return viewer, store, lang
+
+
+def chart(lang: str, figure: Any, where: Any = None, **options: Any) -> Any:
+    """st.plotly_chart of `figure` with its numbers and dates written the way `lang` writes
+    them (figure_locale.localise); `where`: a column or container, the page by default."""
+    return (where or st).plotly_chart(figure_locale.localise(figure, lang), **options)
 
 
 def table(columns: Mapping[str, Iterable[object]]) -> None:

@@ -1270,7 +1270,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sync.completeness": ("Complétude", "Completeness"),
     "sync.timeliness": ("Ponctualité", "Timeliness"),
-    "sync.goal": ("objectif {name} : {goal:.0%}", "{name} goal: {goal:.0%}"),
+    "sync.goal": ("objectif {name} : {goal}", "{name} goal: {goal}"),
     "sync.mine": ("{name} (mon organisation)", "{name} (my organisation)"),
     "sync.initiative": ("{name} (initiative)", "{name} (initiative)"),
     "sync.compare_by": ("Comparer par", "Compare by"),
