@@ -499,7 +499,8 @@ def test_audit_page_reads_and_filters_the_log(app_store: Store) -> None:
     at.multiselect[0].select("login.failure").run()
     log = at.dataframe[0].value
     assert set(log["Action"]) == {"connexion refusée"} and list(log["Qui"]) == ["valmont"]
-    assert "motif : wrong_password" in log["Détails"].iloc[0]  # a French colon
+    assert "motif : mot de passe erroné" in log["Détails"].iloc[0]  # in words, a French colon
+    assert "adresse : inconnue" in log["Détails"].iloc[0]
     assert at.get("plotly_chart")
     at.text_input[0].input("nobody-at-all").run()
     assert at.info[0].value == "Aucune entrée ne correspond."

@@ -34,6 +34,7 @@ from streamlit.testing.v1.element_tree import Block, Dataframe, Element
 import ui
 from indicators import reports
 from indicators.access import accounts, journal
+from indicators.access.accounts import UNKNOWN_CLIENT
 from indicators.access.viewer import PAGE_ROLES
 from indicators.admin import editing
 from indicators.analytics import synthesis
@@ -485,9 +486,13 @@ def test_the_audit_details_are_in_french(demo_app: Store) -> None:
     editing.save(demo_app, evaluator, proposal, "effectifs de la rentrée")
     accounts.set_role(demo_app, evaluator, USERS["company"], "partner", "asso-elan")
     accounts.set_contact(demo_app, evaluator, USERS["company"], "contact@elan.org", "en")
+    for username in (USERS["school"], "personne"):  # a wrong password, an unknown account
+        accounts.authenticate(demo_app, username, "pas le bon mot de passe", UNKNOWN_CLIENT)
     since, until = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
     log = journal.read_log(demo_app, evaluator, since, until)
-    assert {"definition.edit", "account.role", "account.contact"} <= set(log["action"])
+    assert {"definition.edit", "account.role", "account.contact", "login.failure"} <= set(
+        log["action"]
+    )
     found = problems(
         (f"journal/{a}", d) for a, d in zip(log["action"], log["details"], strict=True)
     )

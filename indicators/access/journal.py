@@ -168,7 +168,8 @@ VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "tampered": ("cookie altéré", "tampered cookie"),
         "throttled": ("trop d'échecs", "too many failures"),
         "wrong_password": ("mot de passe erroné", "wrong password"),
-        "unknown": ("inconnu", "unknown"),
+        "unknown": ("compte inconnu", "unknown account"),
+        "no_password": ("compte sans mot de passe", "account without password"),
         "disabled": ("compte désactivé", "account disabled"),
         "used": ("déjà utilisé", "already used"),
         "expired": ("expiré", "expired"),
@@ -193,6 +194,7 @@ VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "removed": ("supprimé", "removed"),
     },
     "result": {"sent": ("envoyé", "sent"), "failed": ("échec", "failed")},
+    "client": {"unknown": ("inconnue", "unknown")},
     "error": {
         "connection": ("serveur injoignable", "server unreachable"),
         "timeout": ("pas de réponse à temps", "timed out"),
