@@ -43,6 +43,7 @@ from indicators.ingest import template
 from indicators.store.database import Store, StoreError, data_dir, default_db_path, is_lake
 from indicators.store.setup import ensure_store
 from indicators.store.stored import stored_definition
+from indicators.views import figure_locale
 
 log = logging.getLogger("mesure.ui")
 
@@ -474,10 +475,12 @@ def _watch_session(store: Store) -> None:
 def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
     box = st.sidebar.container(border=True)
     box.markdown(t("login.signed_in", lang, name=viewer.display_name))
-    box.caption(
-        t(f"role.{viewer.role}", lang)
-        + (f" · {viewer.organisation}" if viewer.organisation else "")
-    )
+    names = {o.code: o.name for o in definition(lang).organisations}
+    organisation = names.get(viewer.organisation or "", viewer.organisation or "")
+    shown = [t(f"role.{viewer.role}", lang)]
+    if organisation and organisation != viewer.display_name:  # the organisation by its name
+        shown.append(organisation)
+    box.caption(" · ".join(shown))
     box.button(
         t("login.logout", lang),
         on_click=_logout,
@@ -541,6 +544,12 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
         st.warning(reserved_sentence(refused[0], refused[1], lang), icon=":material/block:")
     demo_banner(lang, page)
     return viewer, store, lang
+
+
+def chart(lang: str, figure: Any, where: Any = None, **options: Any) -> Any:
+    """st.plotly_chart of `figure` with its numbers and dates written the way `lang` writes
+    them (figure_locale.localise); `where`: a column or container, the page by default."""
+    return (where or st).plotly_chart(figure_locale.localise(figure, lang), **options)
 
 
 def table(columns: Mapping[str, Iterable[object]]) -> None:
