@@ -123,13 +123,15 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 def settled(page: Page, act: Callable[[], None]) -> None:
     """Do `act`, then wait until the script run it started has finished (so that the next
-    action cannot interrupt it)."""
+    action cannot interrupt it). Any change of the app's run state counts as the run: a short
+    run goes from running to notRunning before the observer's callback reads the state."""
     page.evaluate(
         """() => { const app = document.querySelector('[data-testid=stApp]');
         window.__ran = false;
         if (window.__watch) window.__watch.disconnect();
-        window.__watch = new MutationObserver(() => {
-            if (app.dataset.testScriptState === 'running') window.__ran = true; });
+        window.__watch = new MutationObserver((records) => {
+            if (records.some((r) => r.attributeName === 'data-test-script-state'))
+                window.__ran = true; });
         window.__watch.observe(app, {attributes: true}); }"""
     )
     act()
