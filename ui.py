@@ -548,8 +548,19 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
 
 def chart(lang: str, figure: Any, where: Any = None, **options: Any) -> Any:
     """st.plotly_chart of `figure` with its numbers and dates written the way `lang` writes
-    them (figure_locale.localise); `where`: a column or container, the page by default."""
-    return (where or st).plotly_chart(figure_locale.localise(figure, lang), **options)
+    them, and its period codes as their labels (figure_locale.localise); `where`: a column or
+    container, the page by default."""
+    localised = figure_locale.localise(figure, lang, _period_labels(lang))
+    return (where or st).plotly_chart(localised, **options)
+
+
+def _period_labels(lang: str) -> dict[str, str]:
+    """The initiative's period labels in `lang` by code; none while it has no definition."""
+    try:
+        periods = stored_definition(open_store(lang)).periods
+    except DefinitionError:
+        return {}
+    return {p.code: p.label_en if lang == "en" else p.label_fr for p in periods}
 
 
 def table(columns: Mapping[str, Iterable[object]]) -> None:

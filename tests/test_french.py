@@ -69,6 +69,7 @@ RAW = re.compile(
 )
 # A whole text that is a code: snake_case or kebab-case identifiers.
 CODE = re.compile(r"^([a-z0-9]+(_[a-z0-9]+)+|[a-z]+(-[a-z0-9]+)+)$")
+TERM_CODE = re.compile(r"\b(19|20)\d\d-(19|20)\d\d-T\d\b")  # a term's code, "2024-2025-T1"
 # Numbers not written the French way: a decimal point, more than two decimals, thousands
 # without a space (years 1900-2099 are years).
 NUMBER = re.compile(
@@ -153,7 +154,10 @@ def _texts_of_figure(spec: str, lang: str = "fr") -> Iterator[tuple[str, str]]:
                 if lang == "fr" and not settings.get("hoverformat") and any(hovers):
                     yield "date hover", "Dec 6, 2026"
                 continue
-            yield from (("tick", v) for v in values if isinstance(v, str))
+            reference = str(trace.get(f"{axis}axis") or axis)
+            settings = layout.get(f"{axis}axis{reference[1:]}") or {}
+            if not settings.get("ticktext"):  # ticked with texts of its own, yielded above
+                yield from (("tick", v) for v in values if isinstance(v, str))
             formatted += [v for v in values if not isinstance(v, str)]
         templates = [*hovers, str(trace.get("texttemplate") or "")]
         for template in templates:
@@ -333,6 +337,8 @@ def problems(texts: Iterator[tuple[str, str]]) -> list[str]:
                 found.append(f"{why} {match.group(0)!r} in {where}: {text[:120]!r}")
         if CODE.match(text.strip()):
             found.append(f"code in {where}: {text!r}")
+        if "tick" in where and TERM_CODE.search(text):  # "1er trimestre 2024-2025" is read
+            found.append(f"period code in {where}: {text!r}")
         if "chart.hover" in where and "=" in text:  # Plotly Express's default: "sex=F"
             found.append(f"name=value hover in {where}: {text!r}")
     return sorted(set(found))
@@ -598,6 +604,28 @@ def test_a_figure_is_localised_for_its_reader() -> None:
     assert english.layout.separators == ".," and english.layout.xaxis.tickformat is None
     assert not list(problems(_shown(shares))) and not list(problems(_shown(days)))
     assert problems(_shown(go.Figure(go.Bar(x=["a"], y=[1234.5]))))  # English separators
+
+
+def test_period_codes_on_an_axis_are_ticked_with_their_labels() -> None:
+    """A chart by term shows "1er trimestre 2024-2025", its traces keeping the codes; years,
+    whose label is their code, and axes of other categories are left alone."""
+    periods = {"2024-2025-T1": "1er trimestre 2024-2025", "2024-2025": "2024-2025"}
+    terms = go.Figure(go.Bar(x=["2024-2025-T1"], y=[3]))
+    assert problems(_shown(terms)) == ["period code in chart.tick: '2024-2025-T1'"]
+    figure_locale.localise(terms, "fr", periods)
+    assert list(terms.data[0].x) == ["2024-2025-T1"]
+    assert list(terms.layout.xaxis.ticktext) == ["1er trimestre 2024-2025"]
+    assert not problems(_shown(terms))
+    grid = go.Figure(go.Heatmap(x=["2024-2025-T1"], y=["Collège du Moulin"], z=[[1]]))
+    figure_locale.localise(grid, "fr", periods)
+    assert (
+        list(grid.layout.xaxis.tickvals) == ["2024-2025-T1"] and grid.layout.yaxis.tickvals is None
+    )
+    years = figure_locale.localise(go.Figure(go.Bar(x=["2024-2025"], y=[1])), "fr", periods)
+    mixed = figure_locale.localise(
+        go.Figure(go.Bar(x=["2024-2025-T1", "T9"], y=[1, 2])), "fr", periods
+    )
+    assert years.layout.xaxis.ticktext is None and mixed.layout.xaxis.ticktext is None
 
 
 def _shown(figure: go.Figure) -> Iterator[tuple[str, str]]:

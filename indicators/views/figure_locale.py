@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,10 +22,16 @@ SEPARATORS = {"fr": ", ", "en": ".,"}  # the decimal mark, then the thousands se
 FRENCH_DATE = "%d/%m/%Y"
 
 
-def localise(figure: go.Figure, lang: str = "fr") -> go.Figure:
+def localise(
+    figure: go.Figure, lang: str = "fr", periods: Mapping[str, str] | None = None
+) -> go.Figure:
     """`figure` with its separators, and the format of its date axes, in `lang` (changed in
-    place and returned)."""
+    place and returned). `periods`: the initiative's period labels in `lang` by code; an axis
+    whose categories are period codes is ticked with their labels ("1er trimestre 2024-2025",
+    not "2024-2025-T1"), the traces keeping their codes."""
     figure.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
+    if periods:
+        _period_ticks(figure, periods)
     if lang != "fr":
         return figure
     for name in ("xaxis", "yaxis"):
@@ -36,6 +43,35 @@ def localise(figure: go.Figure, lang: str = "fr") -> go.Figure:
                 name = f"{letter}axis{anchor[1:]}"
                 figure.layout[name].update(tickformat=FRENCH_DATE, hoverformat=FRENCH_DATE)
     return figure
+
+
+def _period_ticks(figure: go.Figure, periods: Mapping[str, str]) -> None:
+    """Tick with their labels the category axes whose coordinates are all period codes, when
+    one label at least says more than its code; an axis already ticked is left as it is."""
+    codes: dict[str, list[str]] = {}
+    for trace in figure.data:
+        for letter in ("x", "y"):
+            values = getattr(trace, letter, None)
+            if values is None or _dated(values) or isinstance(values, str):
+                continue
+            try:
+                shown = [str(v) for v in values]
+            except TypeError:
+                continue
+            anchor = getattr(trace, f"{letter}axis", None) or letter
+            codes.setdefault(f"{letter}axis{anchor[1:]}", []).extend(shown)
+    for name, found in codes.items():
+        ordered = list(dict.fromkeys(found))
+        if not ordered or any(code not in periods for code in ordered):
+            continue
+        if all(periods[code] == code for code in ordered):
+            continue
+        axis = figure.layout[name]
+        if axis.tickvals is not None or axis.ticktext is not None:
+            continue
+        axis.update(
+            tickmode="array", tickvals=ordered, ticktext=[periods[code] for code in ordered]
+        )
 
 
 def _percent_ticks(figure: go.Figure, name: str) -> None:
