@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1187,17 +1188,30 @@ def ingest(
     person is trying on this file, before those the organisation confirmed earlier. Raises
     UnreadableFileError for a file that cannot be read at all.
     """
+    with ThreadPoolExecutor(1, thread_name_prefix="mesure-read") as pool:
+        # The worker reads the file while the store says what the organisation sent before.
+        reading = None if workbook is not None else pool.submit(read_workbook, path, name, limits)
+        memory = store.mapping_memory(organisation)
+        previous = store.current_values(organisation)
+        today = store.clock().date()
+        remembered = remembered_layouts(store.layout_memory(organisation))
+        if reading is not None:
+            try:
+                workbook = reading.result()
+            except BaseException:
+                file_digest(path)  # a file that cannot be opened says so first, as in `prepare`
+                raise
     preparation = prepare(
         path,
         definition,
         organisation,
         name=name,
-        memory=store.mapping_memory(organisation),
+        memory=memory,
         limits=limits,
-        previous=store.current_values(organisation),
+        previous=previous,
         workbook=workbook,
-        today=store.clock().date(),
-        layouts=[*layouts, *remembered_layouts(store.layout_memory(organisation))],
+        today=today,
+        layouts=[*layouts, *remembered],
     )
     frame = preparation.frame
     if preparation.errors and not dry_run:  # nothing is stored; the attempt is remembered

@@ -880,7 +880,15 @@ class Store:
             # are dated in that order (a date taken before waiting could be earlier than the
             # date of the upload stored meanwhile, whose values this one replaces)
             now = received_at or self.clock()
-            counts = _classify(con, organisation, rows)
+            _register(con, "incoming", rows)  # once, for the counts and the writes
+            try:
+                return write(con, now, _counts(con, organisation))
+            finally:
+                con.unregister("incoming")
+
+        def write(
+            con: duckdb.DuckDBPyConnection, now: dt.datetime, counts: dict[str, int]
+        ) -> dict[str, Any]:
             if counts["created"] + counts["updated"] == 0:
                 return {"status": "unchanged", "submission": None, **counts}
             submission = _next_id(con, "submission_ids")
@@ -899,8 +907,8 @@ class Store:
                     "problems": json.dumps(problems or {}),
                 },
             )
-            _register(con, "incoming", rows)
-            con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
+            if counts["updated"]:  # current values that differ: no longer current
+                con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
             con.execute(_CHANGED_SQL["insert"], {"org": organisation, "sub": submission})
             con.execute(
                 "update submissions set status = 'superseded' where organisation = $org"
@@ -908,7 +916,6 @@ class Store:
                 " (select submission_id from observations where organisation = $org and is_current)",
                 {"org": organisation, "sub": submission},
             )
-            con.unregister("incoming")
             _audit(
                 con,
                 self.clock(),
@@ -1534,13 +1541,18 @@ def _classify(
 ) -> dict[str, int]:
     _register(con, "incoming", rows)
     try:
-        row = con.execute(
-            "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text
-            " count(*) filter (where current_id is not null and not same),"
-            " count(*) filter (where same) from (" + _MATCHED + ")",
-            {"org": organisation},
-        ).fetchall()[0]
+        return _counts(con, organisation)
     finally:
         con.unregister("incoming")
+
+
+def _counts(con: duckdb.DuckDBPyConnection, organisation: str) -> dict[str, int]:
+    """How many of the values of the view `incoming` are new, changed or the same."""
+    row = con.execute(
+        "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text
+        " count(*) filter (where current_id is not null and not same),"
+        " count(*) filter (where same) from (" + _MATCHED + ")",
+        {"org": organisation},
+    ).fetchall()[0]
     created, updated, unchanged = (int(v) for v in row)
     return {"created": created, "updated": updated, "unchanged": unchanged}
