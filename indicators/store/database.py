@@ -74,6 +74,7 @@ def is_lake(path: Path | str) -> bool:
 
 T = TypeVar("T")
 LAKE_RETRIES = 50  # attempts of a transaction that lost a race to another server
+ROW_GROUP = 122_880  # rows of a DuckDB row group (its default row_group_size)
 
 
 def lake_sql(sql: str) -> str:
@@ -1055,8 +1056,14 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     """`frame` as the view `name`, handed over as an Arrow table: DuckDB 1.4 takes a pandas
-    frame (pandas 3's string columns) several times slower, 15 ms even for a row or two."""
-    con.register(name, pyarrow.Table.from_pandas(frame, preserve_index=False))
+    frame (pandas 3's string columns) several times slower, 15 ms even for a row or two.
+
+    The table is cut into record batches of one row group each (slices, not copies): DuckDB
+    inserts each as a whole row group written as it comes, where a single batch of 250,000
+    rows, shared between its threads, left pieces to gather when the transaction commits
+    (0.3 to 0.4 s of CPU at commit, against 0.01 to 0.03 s)."""
+    table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+    con.register(name, pyarrow.Table.from_batches(table.to_batches(ROW_GROUP), table.schema))
 
 
 def _next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
