@@ -90,7 +90,7 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
         raise RefusedError("reader-failed", _short(exc)) from None
     # The facts are read from the file's XML by Python while calamine parses the sheets in
     # Rust, which lets go of the interpreter meanwhile: on two cores they cost no time. The
-    # thread reserves address space (its stack, an allocator arena): about 70 MB of the
+    # thread reserves address space (its stack, an allocator arena): up to about 85 MB of the
     # worker's limit, a few MB of it used.
     facts = _Background(lambda: cell_facts(path, fmt))
     try:
