@@ -76,6 +76,7 @@ def is_lake(path: Path | str) -> bool:
 T = TypeVar("T")
 LAKE_RETRIES = 50  # attempts of a transaction that lost a race to another server
 KEEP = dt.timedelta(days=7)  # what maintenance keeps: snapshots, and files unused since
+ROW_GROUP = 122_880  # rows of a DuckDB row group (its default row_group_size)
 
 
 def lake_sql(sql: str) -> str:
@@ -920,7 +921,15 @@ class Store:
             # are dated in that order (a date taken before waiting could be earlier than the
             # date of the upload stored meanwhile, whose values this one replaces)
             now = received_at or self.clock()
-            counts = _classify(con, organisation, rows)
+            _register(con, "incoming", rows)  # once, for the counts and the writes
+            try:
+                return write(con, now, _counts(con, organisation))
+            finally:
+                con.unregister("incoming")
+
+        def write(
+            con: duckdb.DuckDBPyConnection, now: dt.datetime, counts: dict[str, int]
+        ) -> dict[str, Any]:
             if counts["created"] + counts["updated"] == 0:
                 return {"status": "unchanged", "submission": None, **counts}
             submission = _next_id(con, "submission_ids")
@@ -939,8 +948,8 @@ class Store:
                     "problems": json.dumps(problems or {}),
                 },
             )
-            _register(con, "incoming", rows)
-            con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
+            if counts["updated"]:  # current values that differ: no longer current
+                con.execute(_CHANGED_SQL["supersede"], {"org": organisation})
             con.execute(_CHANGED_SQL["insert"], {"org": organisation, "sub": submission})
             con.execute(
                 "update submissions set status = 'superseded' where organisation = $org"
@@ -948,7 +957,6 @@ class Store:
                 " (select submission_id from observations where organisation = $org and is_current)",
                 {"org": organisation, "sub": submission},
             )
-            con.unregister("incoming")
             _audit(
                 con,
                 self.clock(),
@@ -1088,8 +1096,14 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     """`frame` as the view `name`, handed over as an Arrow table: DuckDB 1.4 takes a pandas
-    frame (pandas 3's string columns) several times slower, 15 ms even for a row or two."""
-    con.register(name, pyarrow.Table.from_pandas(frame, preserve_index=False))
+    frame (pandas 3's string columns) several times slower, 15 ms even for a row or two.
+
+    The table is cut into record batches of one row group each (slices, not copies): DuckDB
+    inserts each as a whole row group written as it comes, where a single batch of 250,000
+    rows, shared between its threads, left pieces to gather when the transaction commits
+    (0.3 to 0.4 s of CPU at commit, against 0.01 to 0.03 s)."""
+    table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+    con.register(name, pyarrow.Table.from_batches(table.to_batches(ROW_GROUP), table.schema))
 
 
 def _next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
@@ -1632,13 +1646,18 @@ def _classify(
 ) -> dict[str, int]:
     _register(con, "incoming", rows)
     try:
-        row = con.execute(
-            "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text
-            " count(*) filter (where current_id is not null and not same),"
-            " count(*) filter (where same) from (" + _MATCHED + ")",
-            {"org": organisation},
-        ).fetchall()[0]
+        return _counts(con, organisation)
     finally:
         con.unregister("incoming")
+
+
+def _counts(con: duckdb.DuckDBPyConnection, organisation: str) -> dict[str, int]:
+    """How many of the values of the view `incoming` are new, changed or the same."""
+    row = con.execute(
+        "select count(*) filter (where current_id is null),"  # noqa: S608 - constant text
+        " count(*) filter (where current_id is not null and not same),"
+        " count(*) filter (where same) from (" + _MATCHED + ")",
+        {"org": organisation},
+    ).fetchall()[0]
     created, updated, unchanged = (int(v) for v in row)
     return {"created": created, "updated": updated, "unchanged": unchanged}
