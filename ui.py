@@ -11,7 +11,6 @@ import logging
 import math
 import os
 import secrets
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -40,6 +39,7 @@ from indicators.demo import (
     ensure_demo_store,
 )
 from indicators.ingest import template
+from indicators.ingest.scratch import Scratch
 from indicators.store.database import Store, StoreError, data_dir, default_db_path, is_lake
 from indicators.store.setup import ensure_store
 from indicators.store.stored import stored_definition
@@ -616,19 +616,13 @@ def definition(lang: str) -> Definition:
 
 
 def keep_upload(name: str, data: bytes) -> Path:
-    """A private copy of an uploaded file for this session (the page reads it twice)."""
+    """A private copy of an uploaded file for this session (the page reads it twice), removed
+    with the session."""
     folder = st.session_state.get("_upload_dir")
-    if folder is None or not Path(folder).is_dir():
-        folder = tempfile.mkdtemp(prefix="mesure-upload-")
+    if not isinstance(folder, Scratch):
+        folder = Scratch()
         st.session_state["_upload_dir"] = folder
-    # A folder per upload keeps the file's own name: a CSV's only sheet is named after it
-    # (problems read « Feuille bilan », not « Feuille 0 »).
-    own = Path(folder) / str(len(list(Path(folder).iterdir())))
-    own.mkdir()
-    stem = Path(name).stem.strip(" .") or "fichier"
-    path = own / f"{stem}{Path(name).suffix.lower()}"
-    path.write_bytes(data)
-    return path
+    return folder.keep(name, data)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
