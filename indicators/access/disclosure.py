@@ -399,10 +399,9 @@ def _protect(
 class _Turns:
     """What each turn of `protect` asks, kept up to date as cells are hidden (or given up as
     stuck) one at a time, instead of worked out again over every nest: the first exposed nest
-    (`_exposed`, in the order of `nests`) and the derivable hidden cells (`derivable`, by
-    independent systems: a hidden cell only changes the equations of the nests holding it,
-    hence only its own system, which is solved again; the others keep their answer). Hidden
-    cells are only ever added, so equations only gain unknowns and systems only merge."""
+    (`_exposed`, in the order of `nests`) and the derivable hidden cells (`_Coloops`: each newly
+    hidden cell is one more unknown, whose effect is worked out alone). Hidden cells are only
+    ever added."""
 
     def __init__(
         self,
@@ -419,11 +418,20 @@ class _Turns:
             for member in dict.fromkeys(nest.members):
                 self.of_cell.setdefault(member, []).append(i)
         self.exposed = {i for i, n in enumerate(self.nests) if self._exposed(n)}
-        self.rows: list[dict[Key, float]] = [{} for _ in self.nests]  # each nest's equation
-        self.parent: dict[Key, Key] = {}  # union-find over the unknowns
-        self.systems: dict[Key, set[int]] = {}  # root -> the nests whose equations it joins
-        self.pinned: dict[Key, set[Key]] = {}  # root -> its derivable cells, once solved
-        self._equations(range(len(self.nests)))
+        self.unknowns = _Coloops()
+        for cell in list(out):
+            self.unknowns.add(cell, self._column(cell))
+
+    def _column(self, cell: Key) -> dict[int, int]:
+        """The coefficients of `cell` in the equations of the nests holding it (`equations`:
+        -1 as a total, +1 as each part), by nest."""
+        column: dict[int, int] = {}
+        for i in self.of_cell.get(cell, ()):
+            nest = self.nests[i]
+            coefficient = (-1 if nest.total == cell else 0) + sum(p == cell for p in nest.parts)
+            if coefficient:
+                column[i] = coefficient
+        return column
 
     def _exposed(self, nest: Nest) -> bool:
         """A nest with a single hidden member (the others reveal it), or whose published total
@@ -439,40 +447,18 @@ class _Turns:
             return False
         return _sensitive(secret, self.evidence, values)
 
-    def _root(self, k: Key) -> Key:
-        parent = self.parent
-        while parent.setdefault(k, k) != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    def _equations(self, indices: Iterable[int]) -> None:
-        """Write again the equations of these nests; join and reopen the systems that moved."""
-        for i in indices:
-            row = equations([self.nests[i]], self.out)
-            equation = row[0] if row else {}
-            if equation == self.rows[i]:
-                continue
-            self.rows[i] = equation
-            roots = {self._root(k) for k in equation}
-            root = roots.pop()
-            system = self.systems.setdefault(root, set())
-            for other in roots:
-                self.parent[other] = root
-                system |= self.systems.pop(other, set())
-                self.pinned.pop(other, None)
-            system.add(i)
-            self.pinned.pop(root, None)
-
     def changed(self, cells: Iterable[Key]) -> None:
         """These cells were just hidden or given up as stuck."""
+        cells = list(cells)
         touched = sorted({i for c in cells for i in self.of_cell.get(c, ())})
         for i in touched:
             if self._exposed(self.nests[i]):
                 self.exposed.add(i)
             else:
                 self.exposed.discard(i)
-        self._equations(touched)
+        for cell in cells:
+            if cell in self.out and cell not in self.unknowns.added:
+                self.unknowns.add(cell, self._column(cell))
 
     def first_exposed(self) -> Nest | None:
         """The first exposed nest, None when there is none."""
@@ -480,12 +466,103 @@ class _Turns:
 
     def derivable(self) -> set[Key]:
         """The hidden cells derivable now (`derivable` over every nest)."""
-        found: set[Key] = set()
-        for root, system in self.systems.items():
-            if root not in self.pinned:
-                self.pinned[root] = _pinned([self.rows[i] for i in sorted(system)])
-            found |= self.pinned[root]
-        return found
+        return set(self.unknowns.coloops)
+
+
+class _Coloops:
+    """The derivable unknowns of the equations of every nest (`derivable`), kept up to date as
+    unknowns are added one at a time, each with its column of coefficients (nest -> integer).
+
+    An unknown is derivable iff its unit vector lies in the row space of the coefficient
+    matrix, iff its column is not a combination of the other columns (it is a "coloop": every
+    largest set of independent columns holds it). So when a column comes: if it is independent
+    of the columns before, it is derivable and nothing else changes; if it is a combination of
+    them, it is not, and neither is any derivable unknown that combination uses (a derivable
+    unknown is used by every such combination or by none, so this does not depend on which).
+
+    The columns are kept as a fully reduced basis (each vector non-zero at its own pivot nest,
+    zero at every other vector's), in exact integer arithmetic, pivots chosen as in `_pinned`;
+    each vector with the coefficients of the derivable unknowns in the combination it is (the
+    others are never derivable again: they are left out). `_pinned`, the whole system solved
+    again at every turn, gives the same cells (tests/test_disclosure_speed.py)."""
+
+    def __init__(self) -> None:
+        self.basis: dict[int, dict[int, int]] = {}  # pivot nest -> vector: nest -> coefficient
+        self.made: dict[int, dict[Key, int]] = {}  # pivot nest -> derivable unknowns it uses
+        self.holders: dict[int, set[int]] = {}  # non-pivot nest -> pivots of vectors holding it
+        self.coloops: set[Key] = set()
+        self.added: set[Key] = set()
+
+    def add(self, unknown: Key, column: Mapping[int, int]) -> None:
+        """One more unknown and its column."""
+        self.added.add(unknown)
+        self.coloops.add(unknown)  # until its column turns out to depend on the others
+        vector = {k: v for k, v in column.items() if v}
+        made: dict[Key, int] = {unknown: 1}  # vector = Σ made x columns (and of the others)
+        for pivot in [k for k in vector if k in self.basis]:
+            vector, made = self._reduced(vector, made, pivot)
+        if not vector:  # Σ made x columns = 0: each unknown it uses follows from the others
+            self.coloops.difference_update(made)
+            self.coloops.discard(unknown)
+            return
+        holders = self.holders
+        pivot = min(vector, key=lambda k: (abs(vector[k]) != 1, len(holders.get(k, ())), k))
+        for other in holders.pop(pivot, set()):
+            before = set(self.basis[other])
+            self.basis[other], self.made[other] = _combined(
+                self.basis[other], self.made[other], pivot, vector, made, self.coloops
+            )
+            after = set(self.basis[other])
+            for k in before - after:
+                if k != pivot:
+                    holders[k].discard(other)
+            for k in after - before:
+                holders.setdefault(k, set()).add(other)
+        self.basis[pivot], self.made[pivot] = vector, made
+        for k in vector:
+            if k != pivot:
+                holders.setdefault(k, set()).add(pivot)
+
+    def _reduced(
+        self, vector: dict[int, int], made: dict[Key, int], pivot: int
+    ) -> tuple[dict[int, int], dict[Key, int]]:
+        """`vector` cleared at `pivot` by the basis vector of that pivot."""
+        return _combined(vector, made, pivot, self.basis[pivot], self.made[pivot], self.coloops)
+
+
+def _combined(
+    vector: dict[int, int],
+    made: dict[Key, int],
+    pivot: int,
+    other: Mapping[int, int],
+    other_made: Mapping[Key, int],
+    coloops: Collection[Key],
+) -> tuple[dict[int, int], dict[Key, int]]:
+    """a x vector - b x other, zero at `pivot` (a, b: other's and vector's entries there over
+    their gcd), and the same of what they are made of, the unknowns no longer derivable left
+    out; both divided by the gcd of their entries."""
+    b, a = vector[pivot], other[pivot]
+    common = math.gcd(a, b)
+    a, b = a // common, b // common
+    vector = _minus(vector, a, other, b)
+    made = {k: v for k, v in _minus(made, a, other_made, b).items() if k in coloops}
+    divisor = math.gcd(*vector.values(), *made.values())
+    if divisor > 1:
+        vector = {k: v // divisor for k, v in vector.items()}
+        made = {k: v // divisor for k, v in made.items()}
+    return vector, made
+
+
+def _minus(row: Mapping[T, int], a: int, other: Mapping[T, int], b: int) -> dict[T, int]:
+    """a x row - b x other, without its zeros."""
+    out = {k: a * v for k, v in row.items()} if a != 1 else dict(row)
+    for k, v in other.items():
+        value = out.get(k, 0) - b * v
+        if value:
+            out[k] = value
+        else:
+            out.pop(k, None)
+    return out
 
 
 Evidence = tuple[
