@@ -51,7 +51,6 @@ OUTCOME_LEVELS = ("output", "intermediate_outcome", "long_term_outcome")
 RECORD_VALUES = ("reported", "reached")
 
 
-EVERY_VALUE = {"indicator": "", "org": "", "accepted_only": False}
 QPV_CHOICES = ("", "in", "out")  # either; in a QPV; in none
 
 
@@ -98,7 +97,7 @@ def _kept(store: Store, which: Schools) -> set[str] | None:
 
 
 def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
-    return store.query("coordination_records", **(EVERY_VALUE | {"accepted_only": accepted_only}))
+    return store.query("coordination_records", accepted_only=accepted_only)
 
 
 @keep
@@ -214,7 +213,7 @@ def gaps(
     silent records then at those schools only). Silent records: an evaluator sees them all,
     a partner its own, a funder none."""
     require_role(viewer, "evaluator", "partner", "funder")
-    params = EVERY_VALUE
+    params = {"accepted_only": False}
     coverage = store.query("coverage_gaps", **params)
     coverage = coverage[coverage["period"] == year]
     schools = store.query("schools_without_action", **params)
@@ -291,7 +290,7 @@ def overlaps(
     difference. The largest is one organisation's figure, and the sum minus it gives it away:
     both are withheld from them (empty)."""
     require_role(viewer, "evaluator", "partner", "funder")
-    rows = store.query("coordination_overlaps", **EVERY_VALUE)
+    rows = store.query("coordination_overlaps", accepted_only=False)
     rows = rows[rows["period"] == year]
     own = own_organisation(viewer) if viewer.role == "partner" else ""
     hidden = overlap_protection(rows, viewer.role, own)  # on every school, before narrowing

@@ -5,19 +5,42 @@
 -- denominator cannot enter it and are counted in without_base), none (only a single unit).
 -- gross: the plain sum of every unit, before de-duplication; organisations: behind the kept
 -- units; backbone_only: all of them from the backbone; largest_share: the largest
--- organisation's share of a sum.
-with kept as (
-    select * from {{progress_kept}}
+-- organisation's share of a sum. Computed from the observations (progress: as the store keeps
+-- it); the parameters of progress_units choose which.
+with every_unit as materialized (
+    select
+        scope,
+        scope_kind,
+        indicator,
+        period,
+        disaggregation,
+        organisation,
+        value,
+        numerator,
+        denominator,
+        uploaded_at,
+        space_rule,
+        dedup,
+        scale,
+        terms,
+        kept
+    from {{progress_kept}}
+),
+
+kept as (
+    select * from every_unit
     where kept
 ),
 
-by_organisation as (
-    select
-        *,
-        sum(value) over (
-            partition by scope, indicator, period, disaggregation, organisation
-        ) as organisation_sum
-    from kept
+-- the largest organisation's sum in each figure (a group by, not a window)
+largest as (
+    select scope, indicator, period, disaggregation, max(organisation_sum) as organisation_sum
+    from (
+        select scope, indicator, period, disaggregation, organisation, sum(value) as organisation_sum
+        from kept
+        group by all
+    )
+    group by all
 ),
 
 figures as (
@@ -51,11 +74,8 @@ figures as (
                 end
             when 'none' then case when count(*) = 1 then any_value(value) end
         end as value,
-        case
-            when any_value(space_rule) = 'sum' and sum(value) > 0
-                then max(organisation_sum) / sum(value)
-        end as largest_share
-    from by_organisation
+        sum(value) as total
+    from kept
     group by scope, indicator, period, disaggregation
 ),
 
@@ -67,14 +87,17 @@ gross as (
         disaggregation,
         sum(value) as gross,
         count(*) as all_units
-    from {{progress_kept}}
+    from every_unit
     group by all
 )
 
 select
-    f.*,
+    f.* exclude (total),
+    case when f.rule = 'sum' and f.total > 0 then l.organisation_sum / f.total end
+        as largest_share,
     g.gross,
     g.all_units - f.units as dropped
 from figures as f
 inner join gross as g using (scope, indicator, period, disaggregation)
+inner join largest as l using (scope, indicator, period, disaggregation)
 order by f.indicator, f.scope_kind, f.scope, f.period, f.disaggregation

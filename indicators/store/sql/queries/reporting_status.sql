@@ -1,6 +1,7 @@
 -- one row per organisation x period with expected reports: how many, how many arrived (on time),
 -- and the reporting status on $today: accepted or returned (by an evaluator, for the submissions
--- whose current values cover the period), submitted, not_yet_due, due, overdue
+-- whose current values cover the period: period_submissions), submitted, not_yet_due, due,
+-- overdue
 with reports as (
     select * from {{expected_reports}}
 ),
@@ -13,9 +14,8 @@ reviews as (
         bool_and(s.status = 'accepted') as all_accepted,
         arg_max(s.review_comment, s.reviewed_at) filter (where s.status = 'returned')
             as review_comment
-    from observations as o
+    from period_submissions as o
     inner join submissions as s on s.id = o.submission_id
-    where o.is_current
     group by o.organisation, o.period
 ),
 
