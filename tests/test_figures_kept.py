@@ -43,6 +43,7 @@ def same_as_live(store: Store) -> None:
 
 KEPT = {  # table: the query that computes it, its parameters
     "report_arrivals": ("report_arrivals_live", {}),
+    "report_counts": ("report_counts_live", {}),
     "period_submissions": ("period_submissions_live", {}),
     "record_reports": ("record_reports_live", {"indicator": "", "indicators": [], "years": []}),
 }

@@ -260,7 +260,7 @@ def test_a_query_can_build_on_another() -> None:
 
     for path in sorted(QUERIES_DIR.glob("*.sql")):
         assert "{{" not in query_sql(path.stem), path.name
-    assert "from report_arrivals" in query_sql("sync_rates")  # expected_reports, inlined
+    assert "from report_counts" in query_sql("sync_rates")  # report_counted, inlined
     assert "commitment_indicators" in query_sql("report_arrivals_live")
 
 

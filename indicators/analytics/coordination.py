@@ -96,8 +96,14 @@ def _kept(store: Store, which: Schools) -> set[str] | None:
     return set(which.keep(store.query("schools"))["school"])
 
 
-def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
-    return store.query("coordination_records", accepted_only=accepted_only)
+def _records(store: Store, accepted_only: bool, year: str = "") -> pd.DataFrame:
+    """The 5W records of `year` (all years: '')."""
+    return store.query("coordination_year", accepted_only=accepted_only, period=year)
+
+
+def _plan(store: Store, year: str, accepted_only: bool = False) -> pd.DataFrame:
+    """The 5W records of `year` without their lists (coordination_plan)."""
+    return store.query("coordination_plan", accepted_only=accepted_only, period=year)
 
 
 @keep
@@ -105,9 +111,7 @@ def records(store: Store, viewer: Viewer, year: str = "") -> pd.DataFrame:
     """The 5W records of `year` (all years when ''): the shared plan with what was reported.
     A partner gets the reported figures of its own records only; a funder is refused."""
     require_role(viewer, "evaluator", "partner")
-    frame = _records(store, accepted_only=False)
-    if year:
-        frame = frame[frame["period"] == year]
+    frame = _records(store, accepted_only=False, year=year)
     if viewer.role == "partner":
         others = frame["organisation"] != own_organisation(viewer)
         frame.loc[others, "reported"] = float("nan")
@@ -132,9 +136,13 @@ def presence_of(records: pd.DataFrame, fed: pd.DataFrame, dimension: str) -> pd.
         placed["member"] = placed["node"]
     else:
         placed["member"] = placed["action_type"]
-    grouped = placed.groupby(["place", "place_kind", "territory", "member"], as_index=False).agg(
-        partners=("organisation", "nunique"),
-        organisations=("organisation", lambda o: tuple(sorted(set(o)))),
+    keys = ["place", "place_kind", "territory", "member"]
+    distinct = (
+        placed[[*keys, "organisation"]].drop_duplicates().sort_values([*keys, "organisation"])
+    )
+    grouped = distinct.groupby(keys, as_index=False, sort=True).agg(
+        partners=("organisation", "size"),
+        organisations=("organisation", tuple),
     )
     return grouped
 
@@ -157,8 +165,7 @@ def presence(
     narrowed to organisations of `organisation_type`. Organisation codes are listed for
     evaluators and partners (the shared plan), never for funders."""
     require_role(viewer, "evaluator", "partner", "funder")
-    frame = _records(store, accepted_only=False)
-    frame = frame[frame["period"] == year]
+    frame = _plan(store, year)
     if organisation_type:
         frame = frame[frame["organisation_type"] == organisation_type]
     found = presence_of(frame, store.query("commitment_nodes"), dimension)
@@ -231,12 +238,11 @@ def gaps(
     )
     targets = store.query("targets_without_action", **params)
     targets = targets[targets["period"] == year].reset_index(drop=True)
-    silent = _records(store, accepted_only=False)
+    silent = _plan(store, year)
     silent = silent[
-        (silent["period"] == year)
-        & (silent["reported"] == 0)
+        (silent["reported"] == 0)
         & (pd.to_datetime(silent["due_date"]).dt.date < today)
-        & (silent["indicators"].map(len) > 0)
+        & (silent["indicator_count"] > 0)
     ]
     if territory:
         silent = silent[silent["territory"] == territory]
@@ -445,8 +451,8 @@ def network(
     """The partner network of `year` (narrowed to `territory` and to the schools `kept`):
     for evaluators and partners (the shared plan); funders are refused."""
     require_role(viewer, "evaluator", "partner")
-    plan = _records(store, accepted_only=False)
-    plan = plan[(plan["period"] == year) & (plan["place_kind"] == "school")]
+    plan = _plan(store, year)
+    plan = plan[plan["place_kind"] == "school"]
     if territory:
         plan = plan[plan["territory"] == territory]
     chosen = _kept(store, kept)

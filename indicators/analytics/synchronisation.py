@@ -310,7 +310,7 @@ def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:
 def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """Per organisation: uploads stored and refused, warnings and notes per upload, values
     corrected later, reports received late, and its conformity (evaluators; a partner its own)."""
-    quality = store.query("data_quality", today=today)
+    quality = store.query("data_quality")
     shares = store.query("conformity")[
         ["organisation", "conformity", "mapped", "converted", "old_version", "old_indicators"]
     ]

@@ -206,8 +206,7 @@ def build(
     reached, reached_hidden = figure(coordination.REACH_INDICATOR)
     hours = [figure(code) for code in HOURS]
     internships, internships_hidden = figure(INTERNSHIPS)
-    records = store.query("coordination_records", accepted_only=True)
-    records = records[records["period"] == year]
+    records = store.query("coordination_plan", accepted_only=True, period=year)
     if scope != progress.SCOPE_ALL:
         records = records[records["territory"] == scope]
     at_schools = records[records["place_kind"] == "school"]

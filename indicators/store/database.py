@@ -1598,6 +1598,7 @@ KEPT_TABLES = (
     "figure_shares",
     "figure_versions",
     "report_arrivals",
+    "report_counts",
     "period_submissions",
     "record_reports",
 )
@@ -1685,21 +1686,31 @@ def _refresh_figures(
     )
 
 
+# what Synchronisation and Coordination read of the observations: table, the query computing it
+# (of the organisations $orgs), whether of accepted values only (both) or not, its migration
+_REPORT_TABLES: tuple[tuple[str, str, tuple[bool | None, ...], int], ...] = (
+    ("report_arrivals", "report_arrivals_live", (None,), 15),
+    ("report_counts", "report_counts_live", (None,), 16),  # counted from report_arrivals
+    ("period_submissions", "period_submissions_live", (None,), 15),
+    ("record_reports", "record_reports_live", (False, True), 15),
+)
+
+
 def _refresh_reports(
-    con: duckdb.DuckDBPyConnection, organisations: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    organisations: list[str] | None = None,
+    schema: int | None = None,
 ) -> None:
     """Compute again what Synchronisation and Coordination read of `organisations` (None:
-    of every organisation)."""
+    of every organisation); `schema`: the tables that migration made only."""
     if organisations is not None and not organisations:
         return
     chosen = {"orgs": organisations or []}
     where = "len($orgs::varchar[]) = 0 or list_contains($orgs::varchar[], organisation)"
     every_value = {"indicator": "", "indicators": [], "years": []}
-    for table, name, flags in (
-        ("report_arrivals", "report_arrivals_live", (None,)),
-        ("period_submissions", "period_submissions_live", (None,)),
-        ("record_reports", "record_reports_live", (False, True)),
-    ):
+    for table, name, flags, made_by in _REPORT_TABLES:
+        if schema is not None and made_by != schema:
+            continue
         con.execute(f"delete from {table} where {where}", chosen)  # noqa: S608 - constant text
         for flag in flags:
             if flag is None:
@@ -1772,7 +1783,13 @@ def _fill_figures(con: duckdb.DuckDBPyConnection) -> None:
 
 def _fill_reports(con: duckdb.DuckDBPyConnection) -> None:
     """Migration 15: what Synchronisation and Coordination read, computed once."""
-    _refresh_reports(con)
+    _refresh_reports(con, schema=15)
+    _made(con)
+
+
+def _fill_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 16: the expected reports counted, once."""
+    _refresh_reports(con, schema=16)
     _made(con)
 
 
@@ -1780,6 +1797,7 @@ def _fill_reports(con: duckdb.DuckDBPyConnection) -> None:
 _AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     14: _fill_figures,
     15: _fill_reports,
+    16: _fill_counts,
 }
 
 

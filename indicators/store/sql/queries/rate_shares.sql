@@ -2,26 +2,27 @@
 -- it that are due on $today: how many (what disclosure control needs to know who stands behind
 -- each group's rates; never shown as such)
 with reports as (
-    select * from {{expected_reports}}
+    select * from {{report_counted}}
     where is_due
 )
 
-select 'initiative' as dimension, '*' as member, period, organisation, count(*) as owed
+select
+    'initiative' as dimension, '*' as member, period, organisation, sum(expected)::bigint as owed
 from reports
 group by all
 union all
-select 'organisation', organisation, period, organisation, count(*)
+select 'organisation', organisation, period, organisation, sum(expected)::bigint
 from reports
 group by all
 union all
-select 'organisation_type', organisation_type, period, organisation, count(*)
+select 'organisation_type', organisation_type, period, organisation, sum(expected)::bigint
 from reports
 group by all
 union all
-select 'territory', territory, period, organisation, count(*)
+select 'territory', territory, period, organisation, sum(expected)::bigint
 from reports
 group by all
 union all
-select 'indicator', indicator, period, organisation, count(*)
+select 'indicator', indicator, period, organisation, sum(expected)::bigint
 from reports
 group by all

@@ -3,7 +3,7 @@
 -- whose current values cover the period: period_submissions), submitted, not_yet_due, due,
 -- overdue
 with reports as (
-    select * from {{expected_reports}}
+    select * from {{report_counted}}
 ),
 
 reviews as (
@@ -29,10 +29,10 @@ counted as (
         any_value(start_date) as start_date,
         any_value(end_date) as end_date,
         any_value(due_date) as due_date,
-        count(*) as expected,
-        count(*) filter (where received) as received,
-        count(*) filter (where on_time) as on_time,
-        max(received_at) as last_received_at,
+        sum(expected)::bigint as expected,
+        sum(received)::bigint as received,
+        sum(on_time)::bigint as on_time,
+        max(last_received_at) as last_received_at,
         list(distinct territory order by territory) as territories
     from reports
     group by organisation, period
