@@ -13,7 +13,8 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from indicators.ingest import template
 from indicators.store.database import Store, StoreError, data_dir, default_db_path, is_lake
 from indicators.store.setup import ensure_store
 from indicators.store.stored import stored_definition
+from indicators.views import figure_locale
 
 log = logging.getLogger("mesure.ui")
 
@@ -221,6 +223,20 @@ def failure(exc: Exception, lang: str) -> None:
     log.error("page failed, reference %s", reference, exc_info=exc)
     busy = isinstance(exc, StoreError)
     st.error(t("app.store_busy" if busy else "app.unexpected", lang, ref=reference))
+
+
+@contextmanager
+def saving(lang: str) -> Iterator[None]:
+    """A write a person asked for; when the store could not save it (busy with other servers'
+    writes or a backup: StoreError, nothing written), say so in a sentence under the button,
+    with a reference that the server's log holds, and leave the page as it was, to try again
+    (a failed page would have to be reloaded, and a file chosen again)."""
+    try:
+        yield
+    except StoreError as exc:
+        reference = secrets.token_hex(4)
+        log.warning("write not saved, reference %s", reference, exc_info=exc)
+        st.error(t("app.not_saved", lang, ref=reference))
 
 
 TOKEN = "_mesure_token"  # this browser tab's session cookie value, once known
@@ -459,10 +475,12 @@ def _watch_session(store: Store) -> None:
 def _account_box(store: Store, viewer: Viewer, lang: str) -> None:
     box = st.sidebar.container(border=True)
     box.markdown(t("login.signed_in", lang, name=viewer.display_name))
-    box.caption(
-        t(f"role.{viewer.role}", lang)
-        + (f" · {viewer.organisation}" if viewer.organisation else "")
-    )
+    names = {o.code: o.name for o in definition(lang).organisations}
+    organisation = names.get(viewer.organisation or "", viewer.organisation or "")
+    shown = [t(f"role.{viewer.role}", lang)]
+    if organisation and organisation != viewer.display_name:  # the organisation by its name
+        shown.append(organisation)
+    box.caption(" · ".join(shown))
     box.button(
         t("login.logout", lang),
         on_click=_logout,
@@ -526,6 +544,23 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
         st.warning(reserved_sentence(refused[0], refused[1], lang), icon=":material/block:")
     demo_banner(lang, page)
     return viewer, store, lang
+
+
+def chart(lang: str, figure: Any, where: Any = None, **options: Any) -> Any:
+    """st.plotly_chart of `figure` with its numbers and dates written the way `lang` writes
+    them, and its period codes as their labels (figure_locale.localise); `where`: a column or
+    container, the page by default."""
+    localised = figure_locale.localise(figure, lang, _period_labels(lang))
+    return (where or st).plotly_chart(localised, **options)
+
+
+def _period_labels(lang: str) -> dict[str, str]:
+    """The initiative's period labels in `lang` by code; none while it has no definition."""
+    try:
+        periods = stored_definition(open_store(lang)).periods
+    except DefinitionError:
+        return {}
+    return {p.code: p.label_en if lang == "en" else p.label_fr for p in periods}
 
 
 def table(columns: Mapping[str, Iterable[object]]) -> None:

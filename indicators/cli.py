@@ -33,7 +33,14 @@ from indicators.ingest.template import write_template
 from indicators.mail import notices
 from indicators.mail.transport import MailConfig, failure_text
 from indicators.reports import observations_csv
-from indicators.store.database import LATEST_SCHEMA, Store, StoreError, data_dir, default_db_path
+from indicators.store.database import (
+    KEEP,
+    LATEST_SCHEMA,
+    Store,
+    StoreError,
+    data_dir,
+    default_db_path,
+)
 from indicators.store.setup import create_store, ensure_store, init_store
 from indicators.store.stored import stored_definition
 from indicators.views.curves import number
@@ -252,6 +259,27 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, metavar="FICHIER", help="la sauvegarde à relire")
     restore.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
     restore.add_argument("--wait", type=float, default=60.0, metavar="SECONDES")
+    maintenance = commands.add_parser(
+        "maintenance",
+        parents=[common],
+        help="entretien de la base, à planifier (base partagée : fusion des petits fichiers,"
+        " vieux instantanés expirés, fichiers inutiles effacés ; fichier : CHECKPOINT)",
+    )
+    maintenance.add_argument(
+        "--keep-days",
+        type=float,
+        default=KEEP.total_seconds() / 86400,
+        metavar="JOURS",
+        help="garder les instantanés et les fichiers inutilisés depuis moins de JOURS jours"
+        f" (défaut : {KEEP.days} ; 0 seulement quand aucun serveur ne tourne)",
+    )
+    maintenance.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDES",
+        help="attente maximale quand l'application utilise la base fichier (défaut : 60)",
+    )
     export.add_argument("what", choices=["observations"])
     export.add_argument("--org", default="", help="une seule organisation (défaut : toutes)")
     export.add_argument("--format", choices=["csv"], default="csv")
@@ -736,6 +764,38 @@ def _restore(db: Path, args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
+def _maintenance(db: Path, args: argparse.Namespace, lang: str) -> int:
+    if args.keep_days < 0:
+        print(
+            "--keep-days : 0 ou plus." if lang == "fr" else "--keep-days: 0 or more.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    store = Store(db, patience=args.wait)
+    if not store.exists():
+        print(f"Pas de base à {db}." if lang == "fr" else f"No store at {db}.", file=sys.stderr)
+        return EXIT_STORE
+    done = store.maintain(command_line().username, dt.timedelta(days=args.keep_days))
+    seconds = f"{done.seconds:.1f}".replace(".", "," if lang == "fr" else ".")
+    if not done.lake:
+        print(
+            f"Store checkpointed: {done.before} then {done.after} bytes ({seconds} s)."
+            if lang == "en"
+            else f"Base écrite (CHECKPOINT) : {done.before} puis {done.after} octets ({seconds} s)."
+        )
+        return EXIT_OK
+    print(
+        f"Shared store maintained: {done.before} then {done.after} files in use,"
+        f" {done.snapshots_expired} snapshots expired, {done.files_deleted} files deleted"
+        f" ({seconds} s)."
+        if lang == "en"
+        else f"Base partagée entretenue : {done.before} puis {done.after} fichiers utilisés,"
+        f" {done.snapshots_expired} instantanés expirés, {done.files_deleted} fichiers effacés"
+        f" ({seconds} s)."
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -766,6 +826,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(db, args, lang)
         if args.command == "restore":
             return _restore(db, args, lang)
+        if args.command == "maintenance":
+            return _maintenance(db, args, lang)
         if args.command == "definition":
             return _definition_export(db, folder, args.folder, lang)
         if args.command == "remind":

@@ -1,57 +1,97 @@
 """Administration: the definition's tables edited in the app or through Excel (evaluators)."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 import ui
 from indicators.access import accounts
 from indicators.access.viewer import ROLES
-from indicators.admin import editing
+from indicators.admin import editing, shown
 from indicators.admin.workbook import propose_workbook, workbook_bytes
 from indicators.common.i18n import LANGUAGES, t
 from indicators.common.problems import RefusedInputError, UnreadableFileError
-from indicators.definition.model import (
-    AGGREGATION_RULES,
-    COMMITMENT_STATUSES,
-    DEDUPLICATION_RULES,
-    EDUCATION_PRIORITIES,
-    FREQUENCIES,
-    INDICATOR_TYPES,
-    LEVELS,
-    ORGANISATION_TYPES,
-    PERIOD_KINDS,
-    PLACE_KINDS,
-    POLARITIES,
-    TARGET_KINDS,
-    UNITS,
-)
 
 viewer, store, lang = ui.guard("admin")
 
 st.title(t("admin.title", lang))
 st.caption(t("admin.intro", lang))
 
-CLOSED: dict[str, dict[str, tuple[str, ...]]] = {
-    "places": {"kind": PLACE_KINDS, "education_priority": EDUCATION_PRIORITIES},
-    "organisations": {"type": ORGANISATION_TYPES},
-    "commitments": {"status": COMMITMENT_STATUSES},
-    "periods": {"kind": PERIOD_KINDS},
-    "targets": {"kind": TARGET_KINDS},
-}
-
-
 CLEARED_ON_SAVE = ("admin_table_", "admin_upload", "admin_indicator_edits", "admin_theory_")
 NEW = ""  # the indicator picked to add one
 
 
+definition = ui.definition(lang)
+
+
+def configured(columns: Sequence[shown.Column], disabled: Sequence[str] = ()) -> dict[str, Any]:
+    """The Streamlit configuration of a definition table's columns: headed in words, choices
+    shown by their labels and names, dates the French way (the values stay the codes)."""
+    config: dict[str, Any] = {}
+    for column in columns:
+        off = column.name in disabled
+        if column.kind == shown.CHOICE:
+            config[column.name] = st.column_config.SelectboxColumn(
+                column.header,
+                options=list(column.options),
+                format_func=column.word,
+                disabled=off,
+            )
+        elif column.kind == shown.CHOICES:
+            config[column.name] = st.column_config.MultiselectColumn(
+                column.header,
+                options=list(column.options),
+                format_func=column.word,
+                disabled=off,
+            )
+        elif column.kind == shown.DATE:
+            config[column.name] = st.column_config.DateColumn(
+                column.header, format="DD/MM/YYYY", disabled=off
+            )
+        else:
+            config[column.name] = st.column_config.TextColumn(column.header, disabled=off)
+    return config
+
+
+def editor(
+    table: str,
+    frame: pd.DataFrame,
+    key: str,
+    more: dict[str, dict[str, str]] | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """A definition table to edit, shown in words (`shown`), read back as the files' text."""
+    columns = shown.columns(table, definition, lang, more)
+    return st.data_editor(
+        shown.display(frame, columns, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=configured(columns, options.pop("disabled", ())),
+        key=key,
+        **options,
+    )
+
+
 def pick(
-    where: st.delta_generator.DeltaGenerator, name: str, options: list[str], value: str
-) -> str:
-    """A closed list's drop-down (a text field while the list is still empty)."""
+    where: st.delta_generator.DeltaGenerator, column: shown.Column, value: str
+) -> str | list[str]:
+    """An indicator field with a closed list: a drop-down in words (several choices: a
+    multiselect; a text field while the list is still empty)."""
+    options = list(column.options)
+    if column.kind == shown.CHOICES:
+        chosen = [x for x in value.split(";") if x in options]
+        return list(where.multiselect(column.header, options, chosen, format_func=column.word))
     if not options:
-        return str(where.text_input(name, value))
+        return str(where.text_input(column.header, value))
     return str(
-        where.selectbox(name, options, index=options.index(value) if value in options else 0)
+        where.selectbox(
+            column.header,
+            options,
+            index=options.index(value) if value in options else 0,
+            format_func=column.word,
+        )
     )
 
 
@@ -62,35 +102,18 @@ def show(proposal: editing.Proposal, key: str) -> None:
         return
     st.markdown("**" + t("admin.changes", lang, **proposal.counts()) + "**")
     st.dataframe(
-        pd.DataFrame(
-            {
-                t("admin.column.kind", lang): [
-                    t(f"admin.kind.{c.kind}", lang) for c in proposal.changes
-                ],
-                t("admin.column.key", lang): [c.key for c in proposal.changes],
-                t("admin.column.fields", lang): [", ".join(c.fields) for c in proposal.changes],
-                t("admin.column.before", lang): [
-                    "" if c.before is None else " · ".join(c.before[f] for f in c.fields)
-                    for c in proposal.changes
-                ],
-                t("admin.column.after", lang): [
-                    "" if c.after is None else " · ".join(c.after[f] for f in c.fields)
-                    for c in proposal.changes
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+        shown.change_table(proposal.changes, definition, lang), hide_index=True, width="stretch"
     )
     if proposal.errors:
         st.error(t("admin.errors", lang, count=len(proposal.errors)))
         for problem in proposal.errors:
-            st.markdown(f"- {problem.message(lang)}  \n  _{problem.hint(lang)}_")
+            hint = shown.problem_hint(problem, lang)
+            st.markdown(f"- {shown.problem_text(problem, lang)}  \n  _{hint}_")
     warnings = [p for p in proposal.problems if p.severity != "error"]
     if warnings:
         st.warning(t("admin.warnings", lang))
         for problem in warnings:
-            st.markdown(f"- {problem.message(lang)}")
+            st.markdown(f"- {shown.problem_text(problem, lang)}")
     reason = st.text_input(t("admin.reason", lang), key=f"{key}_reason")
     if st.button(
         t("admin.save", lang), key=f"{key}_save", disabled=not proposal.ready, type="primary"
@@ -123,54 +146,38 @@ tabs = st.tabs(
 for name, tab in zip(names, tabs, strict=False):
     with tab:
         st.caption(t("admin.edit_help", lang))
-        config = {
-            column: st.column_config.SelectboxColumn(column, options=list(options))
-            for column, options in CLOSED[name].items()
-        }
-        edited = st.data_editor(
-            tables[name],
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            column_config=config,
-            key=f"admin_table_{name}",
-        )
+        edited = editor(name, tables[name], f"admin_table_{name}", num_rows="dynamic")
         show(editing.propose(store, viewer, {name: edited}), f"admin_{name}")
 with tabs[-4]:
     st.caption(t("admin.theory_help", lang))
     theory = editing.theory_tables(store, viewer)
     st.markdown("**" + t("admin.theory_nodes", lang) + "**")
-    nodes = st.data_editor(
-        theory["nodes"],
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={"level": st.column_config.SelectboxColumn("level", options=list(LEVELS))},
-        key="admin_theory_nodes",
-    )
-    codes = [str(c) for c in nodes["code"].dropna() if str(c).strip()]
+    nodes = editor("nodes", theory["nodes"], "admin_theory_nodes", num_rows="dynamic")
+    # the links and attachments offer the nodes as edited (one added can be linked at once)
+    label = "label_en" if lang == "en" else "label_fr"
+    new_nodes = {
+        str(code): str(words) if pd.notna(words) else ""
+        for code, words in zip(nodes["code"], nodes[label], strict=True)
+        if pd.notna(code) and str(code).strip()
+    }
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**" + t("admin.theory_links", lang) + "**")
-        links = st.data_editor(
+        links = editor(
+            "links",
             theory["links"],
+            "admin_theory_links",
+            {"from": new_nodes, "to": new_nodes},
             num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            column_config={
-                end: st.column_config.SelectboxColumn(end, options=codes) for end in ("from", "to")
-            },
-            key="admin_theory_links",
         )
     with right:
         st.markdown("**" + t("admin.theory_attachments", lang) + "**")
-        attachments = st.data_editor(
+        attachments = editor(
+            "attachments",
             theory["attachments"],
-            hide_index=True,
-            width="stretch",
+            "admin_theory_attachments",
+            {"node": new_nodes},
             disabled=["indicator"],
-            column_config={"node": st.column_config.SelectboxColumn("node", options=codes)},
-            key="admin_theory_attachments",
         )
     show(
         editing.propose_theory(
@@ -180,7 +187,7 @@ with tabs[-4]:
     )
 with tabs[-3]:
     st.caption(t("admin.indicators_help", lang))
-    catalogue = ui.definition(lang).indicators
+    catalogue = definition.indicators
     titles = {i.code: f"{i.label_fr if lang == 'fr' else i.label_en} ({i.code})" for i in catalogue}
     titles[NEW] = t("admin.indicator_new", lang)
     code = str(
@@ -196,33 +203,33 @@ with tabs[-3]:
         current = editing.new_indicator_row()
     else:
         current = editing.indicator_row(next(i for i in catalogue if i.code == code))
-    closed = {
-        "node": [n.code for n in ui.definition(lang).nodes],
-        "type": list(INDICATOR_TYPES),
-        "unit": list(UNITS),
-        "polarity": list(POLARITIES),
-        "aggregation_time": list(AGGREGATION_RULES),
-        "aggregation_space": list(AGGREGATION_RULES),
-        "deduplication_rule": list(DEDUPLICATION_RULES),
-        "frequency": list(FREQUENCIES),
-    }
+    fields = {c.name: c for c in shown.columns("indicators", definition, lang)}
     with st.form(f"admin_indicator_form_{code or 'new'}"):
         edits: dict[str, object] = {}
         if code == NEW:
-            edits["code"] = st.text_input("code", placeholder="familles-accueillies")
+            edits["code"] = st.text_input(
+                fields["code"].header, placeholder=t("admin.code_example", lang)
+            )
         columns = st.columns(2)
-        for n, field in enumerate(editing.INDICATOR_FIELDS):
+        for n, name in enumerate(editing.INDICATOR_FIELDS):
             where = columns[n % 2]
-            if field in closed:
-                edits[field] = pick(where, field, closed[field], current[field])
-            elif field.startswith("definition_"):
-                edits[field] = where.text_area(field, current[field])
+            field = fields[name]
+            if field.kind in (shown.CHOICE, shown.CHOICES):
+                edits[name] = pick(where, field, current[name])
+            elif name.startswith("definition_"):
+                edits[name] = where.text_area(field.header, current[name])
+            elif field.kind == shown.NUMBER:
+                edits[name] = where.text_input(
+                    field.header, shown.french_number(current[name], lang)
+                )
             else:
-                edits[field] = where.text_input(field, current[field])
+                edits[name] = where.text_input(field.header, current[name])
         start = (
             None
             if code == NEW
-            else st.date_input(t("admin.indicator_from", lang), store.clock().date())
+            else st.date_input(
+                t("admin.indicator_from", lang), store.clock().date(), format="DD/MM/YYYY"
+            )
         )
         if st.form_submit_button(t("admin.indicator_check", lang)):
             st.session_state["admin_indicator_edits"] = (code, edits, start)
@@ -262,7 +269,8 @@ with tabs[-2]:
             for change in proposal.changes:
                 if change.table == "indicators" and "version" in change.fields and change.after:
                     st.info(
-                        f"{change.key} — "
+                        shown.row_title("indicators", change.after, fields.values(), lang)
+                        + " — "
                         + t(
                             "admin.new_version",
                             lang,
@@ -275,18 +283,25 @@ with tabs[-2]:
 with tabs[-1]:
     st.caption(t("admin.accounts_help", lang))
     people = accounts.list_accounts(store, viewer)
+    organisations = {o.code: o.name for o in definition.organisations}
     st.dataframe(
-        people.assign(language=people["language"].map(lambda c: t(f"language.{c}", lang)))[
-            ["username", "display_name", "role", "organisation", "email", "language", "disabled"]
-        ].rename(
-            columns={
-                "username": t("admin.account_username", lang),
-                "display_name": t("admin.account_name", lang),
-                "role": t("admin.account_role", lang),
-                "organisation": t("admin.account_organisation", lang),
-                "email": t("admin.account_email", lang),
-                "language": t("admin.account_language", lang),
-                "disabled": t("admin.account_disable", lang),
+        pd.DataFrame(
+            {
+                t("admin.account_username", lang): people["username"],
+                t("admin.account_name", lang): people["display_name"],
+                t("admin.account_role", lang): people["role"].map(lambda r: t(f"role.{r}", lang)),
+                t("admin.account_organisation", lang): [
+                    "" if pd.isna(o) else organisations.get(str(o), str(o))
+                    for o in people["organisation"]
+                ],
+                t("admin.account_email", lang): people["email"].fillna(""),
+                t("admin.account_language", lang): people["language"].map(
+                    lambda c: t(f"language.{c}", lang)
+                ),
+                t("admin.account_state", lang): [
+                    t("admin.account_inactive" if off else "admin.account_active", lang)
+                    for off in people["disabled"]
+                ],
             }
         ),
         hide_index=True,
@@ -295,7 +310,6 @@ with tabs[-1]:
     done = st.session_state.pop("admin_account_done", None)
     if done:
         st.success(done)
-    organisations = {o.code: o.name for o in ui.definition(lang).organisations}
     with st.form("admin_account_new", clear_on_submit=True):
         st.markdown("**" + t("admin.account_new", lang) + "**")
         left, right = st.columns(2)
@@ -344,7 +358,13 @@ with tabs[-1]:
                     password=password,
                 )
                 st.rerun()
-    chosen = st.selectbox(t("admin.account_pick", lang), list(people["username"]), key="admin_pick")
+    display_names = dict(zip(people["username"], people["display_name"], strict=True))
+    chosen = st.selectbox(
+        t("admin.account_pick", lang),
+        list(people["username"]),
+        format_func=lambda u: f"{display_names.get(u) or u} ({u})",
+        key="admin_pick",
+    )
     if chosen:
         row = people[people["username"] == chosen].iloc[0]
         first, second = st.columns(2)

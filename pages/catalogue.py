@@ -84,8 +84,12 @@ with chart_col:
         labels={"size": "", "level_label": "", "type_label": t("sheet.type", lang)},
         category_orders={"level_label": [label("level", c, lang) for c in reversed(LEVELS)]},
     )
+    figure.update_traces(  # the level, then the type and its indicators (not "size=…")
+        hovertemplate="%{y}<br>%{fullData.name}" + (" : " if lang == "fr" else ": ") + "%{x}"
+        "<extra></extra>"
+    )
     figure.update_layout(height=320, margin={"l": 0, "r": 0, "t": 40, "b": 0})
-    st.plotly_chart(figure, width="stretch")
+    ui.chart(lang, figure, width="stretch")
 
 if not found.empty:
     codes = list(found["code"])

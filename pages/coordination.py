@@ -101,7 +101,7 @@ grid = co.presence(
 members = {m: nodes.get(m, m) for m in dict.fromkeys(grid["member"])}
 st.subheader(t("coordination.matrix", lang))
 st.caption(t("coordination.matrix_help", lang))
-st.plotly_chart(view.matrix_figure(grid, members, lang), width="stretch", key="coord_matrix")
+ui.chart(lang, view.matrix_figure(grid, members, lang), width="stretch", key="coord_matrix")
 empty = grid[grid["partners"] == 0]
 alone = grid[grid["partners"] == co.FRAGILE]
 left, right = st.columns(2)
@@ -215,7 +215,7 @@ if reach["coverage"].notna().any() and flat and flat != charts.EMPTY:
     st.info(charts.nothing_sentence(flat, title, reach["coverage"], "share", lang))
 elif reach["coverage"].notna().any():
     st.caption(t("coordination.need_help", lang, indicator=co.REACH_INDICATOR))
-    st.plotly_chart(view.need_figure(reach, lang), width="stretch", key="coord_need")
+    ui.chart(lang, view.need_figure(reach, lang), width="stretch", key="coord_need")
 else:
     st.info(t("coordination.no_need", lang))
 
@@ -227,7 +227,8 @@ if viewer.role in ("evaluator", "partner"):
     if net.organisations.empty:
         st.info(t("coordination.no_network", lang))
     else:
-        st.plotly_chart(
+        ui.chart(
+            lang,
             view.network_figure(net.organisations, net.links, lang),
             width="stretch",
             key="coord_network",

@@ -304,10 +304,17 @@ for uploaded in files or []:
         elif st.button(
             t("upload.confirm", lang), key=f"confirm-{uploaded.file_id}", type="primary"
         ):
-            entry.done = uploads.confirm_upload(
-                store, viewer, definition, organisation, entry.path, uploaded.name, entry.layouts
-            )
-            st.rerun()
+            with ui.saving(lang):  # a busy store: said here, the file still checked
+                entry.done = uploads.confirm_upload(
+                    store,
+                    viewer,
+                    definition,
+                    organisation,
+                    entry.path,
+                    uploaded.name,
+                    entry.layouts,
+                )
+                st.rerun()
 
 
 def uploader(by: str) -> str:

@@ -41,7 +41,7 @@ st.caption(
         "data.hidden_note",
         lang,
         minimum=disclosure.MIN_ORGANISATIONS,
-        share=f"{disclosure.DOMINANCE:.0%}",
+        share=charts.value_text(disclosure.DOMINANCE, "share", lang),
     )
 )
 if collective.empty:
@@ -86,7 +86,7 @@ else:
         unit = str(chosen["unit"].iloc[0])
         st.info(charts.nothing_sentence(flat, title, plotted, unit, lang))
     else:
-        st.plotly_chart(figure, width="stretch")
+        ui.chart(lang, figure, width="stretch")
     columns: dict[str, Iterable[object]] = {
         t("column.indicator", lang): collective[f"label_{lang}"],
         t("column.period", lang): collective["period"],

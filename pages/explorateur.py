@@ -280,7 +280,7 @@ if view.chart != "table":
         yaxis_title=label("unit", result.unit, lang),
         separators=", " if lang == "fr" else ".,",
     )
-    st.plotly_chart(figure, width="stretch")
+    ui.chart(lang, figure, width="stretch")
 
 shown = cells.assign(
     text=[

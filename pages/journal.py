@@ -41,8 +41,12 @@ figure = px.bar(
     title=t("audit.per_day", lang),
     labels={"day": "", "entries": "", "action": t("column.action", lang)},
 )
+figure.update_traces(  # the day, then the action and its entries (not "day=…")
+    hovertemplate="%{x}<br>%{fullData.name}" + (" : " if lang == "fr" else ": ") + "%{y}"
+    "<extra></extra>"
+)
 figure.update_layout(height=280, margin={"l": 0, "r": 0, "t": 40, "b": 0})
-st.plotly_chart(figure, width="stretch")
+ui.chart(lang, figure, width="stretch")
 # what an entry is about, in words where it is a code of the definition
 definition = ui.definition(lang)
 english = lang == "en"

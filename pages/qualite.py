@@ -35,7 +35,7 @@ if shown:
     title = t("quality.conformity_chart", lang)
     left.info(charts.nothing_sentence(shown, title, lowest["conformity"], "share", lang))
 else:
-    left.plotly_chart(conformity, width="stretch")
+    ui.chart(lang, conformity, where=left, width="stretch")
 worst = quality.nlargest(15, ["refused", "warnings_per_upload"])
 problems = go.Figure(
     [
@@ -66,7 +66,7 @@ if shown:
     title = t("quality.problems_chart", lang)
     right.info(charts.nothing_sentence(shown, title, counted, "count", lang))
 else:
-    right.plotly_chart(problems, width="stretch")
+    ui.chart(lang, problems, where=right, width="stretch")
 
 ui.table(
     {

@@ -96,7 +96,7 @@ if viewer.role in ("evaluator", "partner"):
             margin={"l": 0, "r": 0, "t": 10, "b": 0},
             yaxis={"autorange": "reversed"},
         )
-        st.plotly_chart(figure, width="stretch")
+        ui.chart(lang, figure, width="stretch")
 
 # -- how many partners in each status (a collective figure for everyone) ---------------------
 counts = sync.status_counts(store, viewer, today)
@@ -116,7 +116,7 @@ if not counts.empty and viewer.role != "evaluator":
         ]
     )
     bars.update_layout(barmode="stack", height=300, margin={"l": 0, "r": 0, "t": 10, "b": 0})
-    st.plotly_chart(bars, width="stretch")
+    ui.chart(lang, bars, width="stretch")
 
 # -- completeness and timeliness against the goals ------------------------------------------
 st.subheader(t("sync.rates", lang))
@@ -157,6 +157,8 @@ for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
                     x=part["period"],
                     y=part[measure],
                     name=caption,
+                    customdata=[charts.value_text(v, "share", lang) for v in part[measure]],
+                    hovertemplate="%{x} : %{customdata}",
                     mode="lines+markers",
                     line={"dash": dash, "width": 3 if dimension == "organisation" else 2},
                 )
@@ -168,7 +170,9 @@ for measure, dash in (("completeness", "solid"), ("timeliness", "dot")):
         y=goals[measure],
         line_dash="dash",
         line_color="grey",
-        annotation_text=t("sync.goal", lang, name=name, goal=goals[measure]),
+        annotation_text=t(
+            "sync.goal", lang, name=name, goal=charts.value_text(goals[measure], "share", lang)
+        ),
     )
 curves.mark_hidden(lines, withheld, lang)
 lines.update_layout(
@@ -182,7 +186,7 @@ flat = "" if withheld else charts.says_nothing(plotted)
 if flat:
     st.info(charts.nothing_sentence(flat, t("sync.rates", lang), plotted, "share", lang))
 else:
-    st.plotly_chart(lines, width="stretch")
+    ui.chart(lang, lines, width="stretch")
 if withheld:
     st.caption(t("sync.hidden_note", lang))
 
@@ -231,10 +235,14 @@ if viewer.role == "evaluator" and not index.empty:
             x=ranked["index"],
             y=ranked["organisation_name"],
             orientation="h",
-            customdata=ranked[list(sync.WEIGHTS)].values,
-            hovertemplate="%{y}: %{x:.0f}<br>"
+            customdata=ranked[list(sync.WEIGHTS)]
+            .map(lambda v: charts.value_text(v, "share", lang))
+            .values,
+            hovertemplate="%{y}"
+            + (" : " if lang == "fr" else ": ")
+            + "%{x:.0f}<br>"
             + " · ".join(
-                f"{sync.INDEX_WORDS[lang][name]} %{{customdata[{i}]:.0%}}"
+                f"{sync.INDEX_WORDS[lang][name]} %{{customdata[{i}]}}"
                 for i, name in enumerate(sync.WEIGHTS)
             )
             + "<extra></extra>",
@@ -247,7 +255,7 @@ if viewer.role == "evaluator" and not index.empty:
         title = t("sync.index", lang)
         st.info(charts.nothing_sentence(flat, title, ranked["index"].round(0), "point", lang))
     else:
-        st.plotly_chart(ranking, width="stretch")
+        ui.chart(lang, ranking, width="stretch")
 
 # -- what is missing, ready to send -------------------------------------------------------------
 if viewer.role in ("evaluator", "partner"):

@@ -132,14 +132,14 @@ for index, (title, text) in enumerate(pack.headline_rows(summary, lang)):
 # -- charts first, each with what it shows ------------------------------------------------------
 st.subheader(t("synthesis.reach_title", lang))
 st.write(view.reach_sentence(summary, lang))
-st.plotly_chart(view.reach_figure(summary, lang), width="stretch", key="synthesis_reach")
+ui.chart(lang, view.reach_figure(summary, lang), width="stretch", key="synthesis_reach")
 st.dataframe(pack.reach_table(summary, lang), hide_index=True, width="stretch")
 st.markdown(f"**{t('synthesis.reach_grade_title', lang)}**")
 st.dataframe(pack.reach_table(summary, lang, "grade"), hide_index=True, width="stretch")
 
 st.subheader(t("synthesis.progress_title", lang))
 st.write(view.progress_sentence(summary, lang))
-st.plotly_chart(view.nodes_figure(summary, nodes, lang), width="stretch", key="synthesis_nodes")
+ui.chart(lang, view.nodes_figure(summary, nodes, lang), width="stretch", key="synthesis_nodes")
 st.dataframe(reports.pack_progress_rows(store, summary, lang), hide_index=True, width="stretch")
 
 st.subheader(t("coordination.need", lang))
@@ -158,7 +158,7 @@ ui.table(
 )
 
 st.subheader(t("synthesis.sync_title", lang))
-st.plotly_chart(view.sync_figure(summary, lang), width="stretch", key="synthesis_sync")
+ui.chart(lang, view.sync_figure(summary, lang), width="stretch", key="synthesis_sync")
 
 # -- the funder pack ------------------------------------------------------------------------------
 left, right = st.columns(2)

@@ -85,7 +85,8 @@ if as_table == "table":
     st.stop()
 
 # -- the graph, each node coloured by its rolled-up status ----------------------------------
-event = st.plotly_chart(
+event = ui.chart(
+    lang,
     theory.theory_figure(graph, lang, statuses),
     width="stretch",
     on_select="rerun",
@@ -136,7 +137,8 @@ else:
             breaks = catalogue.version_breaks(store, viewer, indicator)
             left, right = st.columns([3, 2])
             with left:
-                st.plotly_chart(
+                ui.chart(
+                    lang,
                     curves.curve_figure(
                         rows,
                         unit,
@@ -202,7 +204,8 @@ else:
                     split["member_label"] = [
                         place_names.get(m) or categories.get((by, m), m) for m in split["member"]
                     ]
-                    st.plotly_chart(
+                    ui.chart(
+                        lang,
                         curves.breakdown_figure(split, years, unit, lang),
                         width="stretch",
                         key=f"split_{indicator}",

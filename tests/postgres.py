@@ -91,6 +91,63 @@ class Server:
         """A new database `name` as the catalog of a DuckLake store with its data in `data`."""
         return f"ducklake:postgres:{self.create_database(name)};data={data}"
 
+    def psql(self, dbname: str) -> list[str]:
+        """The command line of `psql` on database `dbname`: unaligned rows, tab-separated."""
+        return [
+            str(self.bin / "psql"),
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-F",
+            "\t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            dbname,
+        ]
+
+    def query(self, dbname: str, sql: str) -> list[list[str]]:
+        """The rows `sql` returns in database `dbname`, as text."""
+        done = subprocess.run(
+            [*self.psql(dbname), "-c", sql], check=True, capture_output=True, text=True
+        )
+        return [line.split("\t") for line in done.stdout.splitlines()]
+
+    def waiting_on_locks(self, dbname: str) -> int:
+        """Connections to `dbname` waiting for a lock (a DuckLake commit held up by `locked`)."""
+        return int(
+            self.query(
+                dbname,
+                "select count(*) from pg_stat_activity"
+                " where datname = current_database() and wait_event_type = 'Lock'",
+            )[0][0]
+        )
+
+    @contextmanager
+    def locked(self, dbname: str, table: str) -> Iterator[None]:
+        """`table` of `dbname` locked in EXCLUSIVE mode while the block runs: read by others
+        but not written. Locking DuckLake's `ducklake_snapshot` holds every commit up at its
+        end, its transaction open and its Parquet files written, until the block ends."""
+        holder = subprocess.Popen(
+            self.psql(dbname), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert holder.stdin is not None and holder.stdout is not None
+        holder.stdin.write(f"begin; lock table {table} in exclusive mode; select 'locked';\n")
+        holder.stdin.flush()
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            yield
+        finally:
+            holder.stdin.write("rollback;\n")
+            holder.stdin.close()
+            holder.wait(timeout=30)
+
 
 @contextmanager
 def running() -> Iterator[Server]:

@@ -14,7 +14,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.access.viewer import AccessDeniedError
-from indicators.admin import editing
+from indicators.admin import editing, shown
 from indicators.admin.workbook import (
     CATALOGUE,
     SHEETS,
@@ -731,3 +731,105 @@ def test_an_invalid_role_change_is_refused_with_its_reason(
     assert accounts.get_account(store, "paul").organisation == "ent-valmont"
     with pytest.raises(AccessDeniedError):
         accounts.set_role(store, PARTNER_A, "paul", "evaluator", None)
+
+
+# -- the tables in words (admin.shown) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["places", "organisations", "commitments", "periods", "targets"])
+def test_a_table_shown_in_words_reads_back_unchanged(store: Store, table: str) -> None:
+    """What the page shows (lists of choices, dates, French numbers) is read back as the
+    files' text: an untouched table proposes nothing."""
+    definition = stored_definition(store)
+    frame = editing.tables(store, EVALUATOR)[table]
+    displayed = shown.display(frame, shown.columns(table, definition), "fr")
+    assert not editing.propose(store, EVALUATOR, {table: displayed}).changes
+
+
+def test_the_theory_shown_in_words_reads_back_unchanged(store: Store) -> None:
+    definition = stored_definition(store)
+    theory = editing.theory_tables(store, EVALUATOR)
+    displayed = {
+        name: shown.display(frame, shown.columns(name, definition), "fr")
+        for name, frame in theory.items()
+    }
+    assert not editing.propose_theory(store, EVALUATOR, displayed).changes
+
+
+def test_columns_are_headed_in_words_and_choices_shown_by_name(store: Store) -> None:
+    definition = stored_definition(store)
+    places = {c.name: c for c in shown.columns("places", definition)}
+    assert places["code"].header == "Code du lieu (UAI pour un collège)"
+    assert places["code"].kind == shown.CODE
+    assert places["kind"].word("school") == "Collège"
+    assert places["parent"].word("T-NORD") == "Territoire Nord"
+    assert places["education_priority"].word("none") == "Hors éducation prioritaire"
+    commitments = {c.name: c for c in shown.columns("commitments", definition, "en")}
+    assert commitments["places"].kind == shown.CHOICES
+    assert commitments["organisation"].word("asso-elan") == "Association Élan"
+    assert commitments["status"].header == "Status" and commitments["status"].word("done") == "Done"
+    targets = {c.name: c for c in shown.columns("targets", definition)}
+    assert targets["place"].word("*") == "Toute l'initiative"
+    assert targets["value"].kind == shown.NUMBER
+
+
+def test_numbers_are_shown_the_french_way_and_read_back() -> None:
+    assert shown.french_number("9800") == "9 800" and shown.french_number("62.5") == "62,5"
+    assert shown.french_number("-1234567.25") == "-1 234 567,25"
+    assert shown.french_number("9800", "en") == "9,800" and shown.french_number("abc") == "abc"
+    for text in ("9 800", "62,5", "9\u202f800", "1 234 567,25"):
+        assert editing.number_text(text) == text.replace(",", ".").replace(" ", "").replace(
+            "\u202f", ""
+        )
+    assert editing.number_text("12,3,4") == "12,3,4"
+
+
+def test_a_french_number_typed_in_a_table_is_saved_as_the_files_write_it(store: Store) -> None:
+    targets = editing.tables(store, EVALUATOR)["targets"].copy()
+    targets.loc[2, "value"] = "1 078,5"
+    proposal = editing.propose(store, EVALUATOR, {"targets": targets})
+    assert not proposal.errors and [c.after["value"] for c in proposal.changes if c.after] == [
+        "1078.5"
+    ]
+
+
+def test_a_change_is_shown_in_words(store: Store) -> None:
+    definition = stored_definition(store)
+    tables = editing.tables(store, EVALUATOR)
+    places = tables["places"].copy()
+    places.loc[places["code"] == "0950002L", "education_priority"] = "none"
+    targets = tables["targets"].copy()
+    targets.loc[2, "value"] = "1 078,5"
+    proposal = editing.propose(store, EVALUATOR, {"places": places, "targets": targets})
+    table = shown.change_table(proposal.changes, definition, "fr")
+    assert table.to_dict("records") == [
+        {
+            "Changement": "modifié",
+            "Tableau": "Lieux et collèges",
+            "Ligne": "Collège du Moulin",
+            "Colonnes": "Éducation prioritaire",
+            "Avant": "REP",
+            "Après": "Hors éducation prioritaire",
+        },
+        {
+            "Changement": "modifié",
+            "Tableau": "Cibles et références",
+            "Ligne": "Jeunes touchés · Collège des Tilleuls · Année scolaire 2024-2025 · Cible",
+            "Colonnes": "Valeur",
+            "Avant": "300",
+            "Après": "1 078,5",
+        },
+    ]
+    english = shown.change_table(proposal.changes, definition, "en")
+    assert list(english.columns) == ["Change", "Table", "Row", "Columns", "Before", "After"]
+    assert english.iloc[0]["After"] == "Outside priority education"
+
+
+def test_a_problem_names_the_tab_and_the_column_header(store: Store) -> None:
+    places = editing.tables(store, EVALUATOR)["places"].copy()
+    places.loc[places["code"] == "0950002L", "education_priority"] = "REP++"
+    proposal = editing.propose(store, EVALUATOR, {"places": places})
+    problem = next(p for p in proposal.errors if p.code == "invalid-value")
+    text = shown.problem_text(problem, "fr")
+    assert text.startswith("Lieux et collèges [0950002L] : ")
+    assert "« Éducation prioritaire »" in text and "places.csv" not in text

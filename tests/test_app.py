@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from indicators.access.viewer import PAGE_ROLES
+from indicators.admin.shown import header
 from indicators.analytics import synthesis
 from indicators.store.database import Store
 from tests.conftest import EVALUATOR, PASSWORD, PROJECT, session_token
@@ -498,7 +499,8 @@ def test_audit_page_reads_and_filters_the_log(app_store: Store) -> None:
     at.multiselect[0].select("login.failure").run()
     log = at.dataframe[0].value
     assert set(log["Action"]) == {"connexion refusée"} and list(log["Qui"]) == ["valmont"]
-    assert "motif : wrong_password" in log["Détails"].iloc[0]  # a French colon
+    assert "motif : mot de passe erroné" in log["Détails"].iloc[0]  # in words, a French colon
+    assert "adresse : inconnue" in log["Détails"].iloc[0]
     assert at.get("plotly_chart")
     at.text_input[0].input("nobody-at-all").run()
     assert at.info[0].value == "Aucune entrée ne correspond."
@@ -751,7 +753,7 @@ def test_administration_makes_a_new_version_of_an_indicator_from_a_date(app_stor
     at = started(app_store, "eva")
     at.switch_page(PAGES["admin"]).run()
     at.selectbox(key="admin_indicator").select("visites-entreprise").run()
-    unit = next(s for s in at.selectbox if s.label == "unit")
+    unit = next(s for s in at.selectbox if s.label == "Unité")
     unit.select("hour")
     next(b for b in at.button if b.label == "Vérifier la modification").click().run()
     assert not at.exception, at.exception
@@ -822,12 +824,15 @@ def test_administration_adds_an_indicator(app_store: Store) -> None:
         "source_fr": "Registre",
         "source_en": "Register",
     }
-    for name, value in fields.items():
-        next(w for w in (*at.text_input, *at.text_area) if w.label == name).input(value)
-    next(s for s in at.selectbox if s.label == "node").select("INT-PROJET")
+    for name, value in fields.items():  # each field headed in words (admin.shown)
+        words = header("indicators", name)
+        next(w for w in (*at.text_input, *at.text_area) if w.label == words).input(value)
+    next(s for s in at.selectbox if s.label == "Nœud de la théorie du changement").select(
+        "INT-PROJET"
+    )
     next(b for b in at.button if b.label == "Vérifier la modification").click().run()
     assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error, [e.value for e in at.error] + [m.value for m in at.markdown]
     at.text_input(key="admin_indicator_reason").input("suivi des familles")
     at.button(key="admin_indicator_save").click().run()
     assert not at.exception, at.exception

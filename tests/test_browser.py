@@ -87,10 +87,21 @@ def hasty_server(tmp_path: Path) -> Iterator[str]:
     yield from _serve(tmp_path, demo=False, MESURE_IDLE_MINUTES=str(4 / 60))
 
 
-@pytest.fixture
-def reported_server(tmp_path: Path) -> Iterator[str]:
-    """Visits reported by three organisations for 2024-2025 (see test_app.reported)."""
-    yield from _serve(tmp_path, demo=False, prepare=reported)
+@pytest.fixture(scope="module")
+def reported_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Visits reported by three organisations for 2024-2025 (see test_app.reported).
+
+    One server for the module's tests that read them: they change nothing another reads
+    (one saves an explorer view, and no other test lists them)."""
+    yield from _serve(tmp_path_factory.mktemp("reported"), demo=False, prepare=reported)
+
+
+@pytest.fixture(scope="module")
+def signing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server without uploads, for the module's tests of signing in, cookies, language and
+    downloads: each signs in and out its own browser context and changes no data, so they share
+    it (the first request of a fresh server is tested on `closed_server`)."""
+    yield from _serve(tmp_path_factory.mktemp("signing"), demo=False)
 
 
 @pytest.fixture(scope="module")
@@ -112,13 +123,15 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 def settled(page: Page, act: Callable[[], None]) -> None:
     """Do `act`, then wait until the script run it started has finished (so that the next
-    action cannot interrupt it)."""
+    action cannot interrupt it). Any change of the app's run state counts as the run: a short
+    run goes from running to notRunning before the observer's callback reads the state."""
     page.evaluate(
         """() => { const app = document.querySelector('[data-testid=stApp]');
         window.__ran = false;
         if (window.__watch) window.__watch.disconnect();
-        window.__watch = new MutationObserver(() => {
-            if (app.dataset.testScriptState === 'running') window.__ran = true; });
+        window.__watch = new MutationObserver((records) => {
+            if (records.some((r) => r.attributeName === 'data-test-script-state'))
+                window.__ran = true; });
         window.__watch.observe(app, {attributes: true}); }"""
     )
     act()
@@ -166,12 +179,12 @@ def test_an_anonymous_visitor_of_every_page_url_on_a_fresh_server_sees_only_the_
 
 
 def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
-    browser: Browser, closed_server: str
+    browser: Browser, signing_server: str
 ) -> None:
     context = browser.new_context()
     page = context.new_page()
     # The server's very first request: a deep link, before signing in.
-    page.goto(f"{closed_server}/donnees")
+    page.goto(f"{signing_server}/donnees")
     sign_in(page, "eva")
     page.get_by_role("heading", name="Données").wait_for(timeout=30_000)  # the page asked for
     signed_in_as(page, "Éva Luation")
@@ -185,11 +198,11 @@ def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
     assert COOKIE not in page.evaluate("document.cookie")  # out of reach of the page's scripts
     page.reload()
     signed_in_as(page, "Éva Luation")
-    page.goto(f"{closed_server}/catalogue")  # the first page of the menu keeps its address
+    page.goto(f"{signing_server}/catalogue")  # the first page of the menu keeps its address
     page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
     assert "/catalogue" in page.url and page.get_by_text("Page not found").count() == 0
     other = context.new_page()  # a new tab, on a deep link
-    other.goto(f"{closed_server}/journal")
+    other.goto(f"{signing_server}/journal")
     other.get_by_role("heading", name="Journal d'audit").wait_for(timeout=30_000)
     other.get_by_role("button", name="Se déconnecter").click()
     other.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
@@ -200,10 +213,10 @@ def test_sign_in_survives_reload_new_tab_and_deep_link_until_logout(
     context.close()
 
 
-def test_a_tampered_or_replayed_cookie_is_refused(browser: Browser, closed_server: str) -> None:
+def test_a_tampered_or_replayed_cookie_is_refused(browser: Browser, signing_server: str) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(closed_server)
+    page.goto(signing_server)
     sign_in(page, "valmont")
     signed_in_as(page, "Transports Valmont")
     cookie_set(context)
@@ -211,17 +224,17 @@ def test_a_tampered_or_replayed_cookie_is_refused(browser: Browser, closed_serve
     session_id = good.split(".")[1]
     forged = good.replace(session_id, session_id[::-1])
     for value in (forged, good[:-3] + "AAA"):
-        context.add_cookies([{"name": COOKIE, "value": value, "url": closed_server}])
-        page.goto(f"{closed_server}/donnees")
+        context.add_cookies([{"name": COOKIE, "value": value, "url": signing_server}])
+        page.goto(f"{signing_server}/donnees")
         page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
         assert "Transports Valmont" not in page.inner_text("body")
-    context.add_cookies([{"name": COOKIE, "value": good, "url": closed_server}])
-    page.goto(f"{closed_server}/donnees")
+    context.add_cookies([{"name": COOKIE, "value": good, "url": signing_server}])
+    page.goto(f"{signing_server}/donnees")
     signed_in_as(page, "Transports Valmont")
     page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
-    context.add_cookies([{"name": COOKIE, "value": good, "url": closed_server}])  # replayed
-    page.goto(f"{closed_server}/donnees")
+    context.add_cookies([{"name": COOKIE, "value": good, "url": signing_server}])  # replayed
+    page.goto(f"{signing_server}/donnees")
     page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
     assert "Transports Valmont" not in page.inner_text("body")
     context.close()
@@ -246,11 +259,11 @@ def test_an_idle_session_expires_and_says_so(browser: Browser, hasty_server: str
 
 
 def test_a_download_url_answers_only_to_a_live_session(
-    browser: Browser, closed_server: str
+    browser: Browser, signing_server: str
 ) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{closed_server}/deposer")
+    page.goto(f"{signing_server}/deposer")
     sign_in(page, "valmont")
     page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
     with page.expect_download(timeout=30_000) as download:
@@ -267,7 +280,7 @@ def test_a_download_url_answers_only_to_a_live_session(
     page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
     cookie_set(context, present=False)
     assert context.request.get(url).status == 403  # after logout
-    context.add_cookies([{"name": COOKIE, "value": token, "url": closed_server}])
+    context.add_cookies([{"name": COOKIE, "value": token, "url": signing_server}])
     assert context.request.get(url).status == 403  # nor with the old cookie put back
     context.close()
 
@@ -362,11 +375,13 @@ def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_serv
     page.close()
 
 
-def test_english_is_kept_across_the_menu_and_a_reload(browser: Browser, closed_server: str) -> None:
+def test_english_is_kept_across_the_menu_and_a_reload(
+    browser: Browser, signing_server: str
+) -> None:
     """Chosen once, English stays on every page opened from the menu, in the address too, and
     after a reload of the page."""
     page = browser.new_page()
-    page.goto(closed_server)
+    page.goto(signing_server)
     sign_in(page, "eva")
     page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
     page.get_by_role("radio", name="EN", exact=True).click()  # the FR/EN switch
@@ -401,11 +416,11 @@ def test_english_is_kept_across_the_menu_and_a_reload(browser: Browser, closed_s
     page.close()
 
 
-def test_the_upload_box_speaks_french(browser: Browser, closed_server: str) -> None:
+def test_the_upload_box_speaks_french(browser: Browser, signing_server: str) -> None:
     """Streamlit draws the uploader's words in English: they are replaced, and the French
     caption says which files it takes and how large."""
     page = browser.new_page()
-    page.goto(f"{closed_server}/deposer")
+    page.goto(f"{signing_server}/deposer")
     sign_in(page, "valmont")
     page.get_by_role("heading", name="Déposer des classeurs").wait_for(timeout=30_000)
     box = page.get_by_test_id("stFileUploaderDropzone")

@@ -258,3 +258,25 @@ def test_progress_prints_each_indicator_and_node_status(
     assert code == 2 and "Année scolaire inconnue" in err
     code, _, err = run(capsys, "progress", "--scope", "X", "--lang", "en", *where)
     assert code == 2 and "Unknown place 'X'" in err
+
+
+def test_maintenance_checkpoints_a_store_file(
+    capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path
+) -> None:
+    """On a file, `mesure maintenance` is CHECKPOINT: what the write-ahead log held is in the
+    file alone; the run is audited. A negative number of days is refused."""
+    store.audit("test", "x", "in the write-ahead log")
+    code, out, _ = run(capsys, "maintenance", "--db", str(store.path))
+    assert code == EXIT_OK and out.startswith("Base écrite (CHECKPOINT) : ")
+    alone = tmp_path / "alone.duckdb"  # the file without its write-ahead log
+    shutil.copy(store.path, alone)
+    since, until = dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)
+    assert "in the write-ahead log" in set(
+        Store(alone).query("audit_log", since=since, until=until)["target"]
+    )
+    logged = store.query("audit_log", since=since, until=until)
+    assert "store.maintenance" in set(logged["action"])
+    code, _, err = run(capsys, "maintenance", "--db", str(store.path), "--keep-days", "-1")
+    assert code == EXIT_USAGE and "--keep-days" in err
+    code, _, err = run(capsys, "maintenance", "--db", str(tmp_path / "none.duckdb"))
+    assert code == EXIT_STORE and "Pas de base" in err

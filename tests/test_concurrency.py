@@ -22,7 +22,7 @@ from indicators.definition.loading import load_definition
 from indicators.definition.model import Definition
 from indicators.ingest.pipeline import ingest
 from indicators.store import connection
-from indicators.store.database import Store
+from indicators.store.database import Store, StoreError
 from indicators.store.setup import init_store
 from tests.conftest import BASE_DEFINITION, EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
 from tests.test_app import started
@@ -222,3 +222,27 @@ def test_a_tab_overtaken_by_another_upload_says_what_its_file_really_changed(
     said = _confirm(second)  # checked as 2 new values; they became 2 changes
     assert "Dépôt enregistré : 0 nouvelles valeurs, 2 modifiées" in said
     assert "un autre dépôt pour cette organisation a été enregistré" in said
+
+
+def test_an_upload_the_store_could_not_save_is_said_and_can_be_confirmed_again(
+    app_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store gave up (on a shared store: other servers won the race every time): the
+    partner is told in French under the button, nothing is stored, the button is still there
+    and the next click stores the file."""
+    at = _checked_tab(app_store, workbook(tmp_path, "ent-valmont", 1))
+    real = Store.load_values
+
+    def gave_up(*args: object, **kwargs: object) -> object:
+        raise StoreError("La base partagée n'a pas pu enregistrer ce changement (50 essais).")
+
+    monkeypatch.setattr(Store, "load_values", gave_up)
+    said = _confirm(at)
+    assert "Dépôt enregistré" not in said
+    errors = [str(e.value) for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Rien n'a été enregistré : la base était")
+    assert "50 essais" not in errors[0]  # the cause is in the server's log, with the reference
+    assert app_store.query("submissions", org="ent-valmont").empty
+    monkeypatch.setattr(Store, "load_values", real)
+    assert "Dépôt enregistré : 2 nouvelles valeurs" in _confirm(at)
+    assert len(app_store.query("submissions", org="ent-valmont")) == 1

@@ -10,6 +10,7 @@ import pytest
 from indicators import reports
 from indicators.access import accounts, journal, sessions, tickets
 from indicators.access.viewer import AccessDeniedError, command_line
+from indicators.admin import editing
 from indicators.analytics import learning, saved_views, synthesis
 from indicators.analytics.explorer import ExplorerView
 from indicators.definition.loading import load_definition
@@ -32,6 +33,9 @@ def test_every_action_writes_who_when_what(
     store: Store, definition_dir: Path, tmp_path: Path
 ) -> None:
     definition = load_definition(definition_dir)
+    first = store.backup(tmp_path / "premiere.duckdb", actor="eva").path  # store.backup
+    store.restore(store.backup(tmp_path / "seconde.duckdb").path, actor="eva")  # store.restore
+    assert first.exists()
     open_accounts(store)  # account.add
     admin = command_line()
     login = accounts.authenticate(store, "valmont", "correct horse battery", "c", FAST)
@@ -110,14 +114,34 @@ def test_every_action_writes_who_when_what(
     token = sessions.open_session(store, accounts.get_account(store, "valmont"), security=FAST)
     store.clock = lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
     sessions.resolve(store, token, FAST)  # session.expired
+    accounts.set_role(store, admin, "elan", "partner", "ent-valmont")  # account.role
+    organisations = editing.tables(store, EVALUATOR)["organisations"].copy()
+    organisations.loc[organisations["code"] == "asso-elan", "name"] = "Élan & Cie"
+    proposal = editing.propose(store, EVALUATOR, {"organisations": organisations})
+    editing.save(store, EVALUATOR, proposal, "nom officiel")  # definition.edit
     init_store(store.path, definition_dir, actor="eva")  # definition.load
     log = journal.read_log(store, EVALUATOR, DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1))
     assert set(log["action"]) == set(journal.ACTIONS)  # every action, and no unnamed one
     upload = log[log["action"] == "submission.upload"].iloc[0]
     assert (upload["actor"], upload["target"]) == ("valmont", "bilan.xlsx")
-    assert "organisation : ent-valmont" in upload["details"]  # a French colon
+    # a French colon, the organisation by its name
+    assert "organisation : Transports Valmont" in upload["details"]
     refused = log[log["action"] == "submission.refused"].iloc[0]
-    assert refused["target"] == "faux.xlsx" and "error 1" in refused["details"]
+    assert refused["target"] == "faux.xlsx" and "problèmes : 1 erreur(s)" in refused["details"]
+    edited = log[log["action"] == "definition.edit"].iloc[0]["details"]
+    assert "motif : nom officiel" in edited
+    # the codes by the names of the definition now in force (data/ loaded again since)
+    assert "modifications : modifié organisations « Association Élan »" in edited
+    moved = log[log["action"] == "account.role"].iloc[0]["details"]
+    assert moved == (
+        "rôle : partenaire · organisation : Transports Valmont"
+        " · avant : rôle partenaire, organisation Association Élan"
+    )
+    sent = log[log["action"] == "mail.sent"].iloc[0]["details"]
+    assert "type : renvoi d'un fichier · résultat : envoyé" in sent
+    around = (DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1))
+    english = journal.read_log(store, EVALUATOR, *around, ["account.role"], lang="en")
+    assert english["details"].iloc[0].startswith("role: partner · organisation: Transports")
     returned = log[log["action"] == "submission.return"].iloc[-1]  # the first return
     assert returned["actor"] == "eva" and "commentaire : Le T1 manque" in returned["details"]
     assert log["logged_at"].is_monotonic_decreasing  # newest first

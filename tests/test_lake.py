@@ -1,19 +1,16 @@
-"""The store on DuckLake (`MESURE_STORE=ducklake:postgres:…;data=…`): several app server
-processes on one shared store, its catalog in a PostgreSQL server the tests start themselves.
+"""The store on DuckLake (`MESURE_STORE=ducklake:postgres:…;data=…`), its catalog in a
+PostgreSQL server the tests start themselves: the store's writes, ids, races between two
+instances (as two servers have), maintenance, and what a file's commands say there.
 
-The servers are `mesure` processes: each opens the store as an app server does (the same
-Store, the same ingest pipeline, the same transaction per upload), in a process of its own.
+Two real app servers on one lake, an upload through each at the same moment and a server
+killed mid-upload, are the journeys of tests/test_lake_browser.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,9 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from indicators.cli import main
 from indicators.definition.loading import load_definition
 from indicators.ingest.pipeline import ingest
-from indicators.store import connection
+from indicators.store import connection, database
 from indicators.store.database import Store, StoreError, lake_sql, migrations
 from indicators.store.setup import init_store
 from tests import postgres
@@ -71,30 +69,6 @@ def lake(server: postgres.Server, tmp_path: Path, request: pytest.FixtureRequest
     connection.release(Path(url))
 
 
-def mesure(url: str, *args: str, **env: str) -> subprocess.Popen[str]:
-    """One app server process on the store `url`."""
-    environment = {**os.environ, "MESURE_STORE": url, "MESURE_DATA": str(BASE_DEFINITION), **env}
-    environment.pop("MESURE_DB", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "indicators.cli", *args],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finished(process: subprocess.Popen[str]) -> str:
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    return out
-
-
-def exported(url: str) -> list[dict[str, str]]:
-    """Every stored value as another server's `mesure export` prints it."""
-    return list(csv.DictReader(io.StringIO(finished(mesure(url, "export", "observations")))))
-
-
 def stored(url: str) -> tuple[list[tuple[int, str, str]], list[tuple[object, ...]]]:
     """The store's submissions (id, organisation, file) and values (with their ids)."""
     with Store(url)._connect() as con:
@@ -105,11 +79,6 @@ def stored(url: str) -> tuple[list[tuple[int, str, str]], list[tuple[object, ...
             " order by id"
         ).fetchall()
     return listed, values
-
-
-def ingested(url: str, folder: Path, organisation: str, n: int, **env: str) -> str:
-    path = workbook(folder, organisation, n)
-    return finished(mesure(url, "ingest", "--org", organisation, str(path), **env))
 
 
 @needs_postgres
@@ -151,70 +120,8 @@ def test_the_store_works_on_a_lake(lake: str, tmp_path: Path) -> None:
     assert reviewed == [(second.submission,)]
 
 
-@needs_postgres
-def test_two_servers_share_the_store(lake: str, tmp_path: Path) -> None:
-    """An upload through one server is seen through the other; two uploads sent at the same
-    moment through both both land, with distinct ids."""
-    ingested(lake, tmp_path, "ent-valmont", 1)
-    seen = exported(lake)
-    assert [row["organisation"] for row in seen] == ["ent-valmont"] * 2
-
-    both = [
-        mesure(lake, "ingest", "--org", org, str(workbook(tmp_path, org, 2)))
-        for org in ("ent-valmont", "asso-elan")
-    ]
-    for process in both:
-        finished(process)
-    subs, values = stored(lake)
-    assert sorted(f for _, _, f in subs) == [
-        "asso-elan-2.xlsx",
-        "ent-valmont-1.xlsx",
-        "ent-valmont-2.xlsx",
-    ]
-    assert len({i for i, _, _ in subs}) == 3 and len({v[0] for v in values}) == len(values)
-    assert len(values) == 5 and sum(bool(v[5]) for v in values) == 3
-    assert len(exported(lake)) == 5  # and the first server sees them too
-
-
 def parquet_files(folder: Path) -> set[Path]:
     return set(folder.rglob("*.parquet"))
-
-
-@needs_postgres
-def test_a_server_killed_mid_upload_leaves_the_store_consistent(lake: str, tmp_path: Path) -> None:
-    """SIGKILL once the upload wrote its Parquet file, before its commit: nothing of it is in
-    the store (no submission, no value), and the next upload works."""
-    found = connection.Lake.parse(lake)
-    assert found is not None
-    data = Path(found.data)
-    ingested(lake, tmp_path, "ent-valmont", 1)
-    before = stored(lake)
-    killed = 0
-    for n in range(2, 10):  # the window is short: upload until one is caught in it
-        files = parquet_files(data)
-        upload = mesure(
-            lake,
-            "ingest",
-            "--org",
-            "ent-valmont",
-            str(workbook(tmp_path, "ent-valmont", n)),
-            MESURE_LAKE_INLINE="0",  # every insert writes a Parquet file: the sign to kill on
-        )
-        while upload.poll() is None and parquet_files(data) == files:
-            time.sleep(0.0005)
-        if upload.poll() is None:
-            upload.send_signal(signal.SIGKILL)
-            upload.communicate()
-            killed += 1
-            assert stored(lake) == before
-            break
-        upload.communicate()
-        before = stored(lake)
-    assert killed, "no upload was caught between its data files and its commit"
-    ingested(lake, tmp_path, "ent-valmont", 20)
-    subs, values = stored(lake)
-    assert len(subs) == len(before[0]) + 1 and subs[-1][2] == "ent-valmont-20.xlsx"
-    assert sum(bool(v[5]) for v in values) == 2 and len(values) == len(before[1]) + 2
 
 
 @needs_postgres
@@ -280,3 +187,81 @@ def test_file_commands_say_what_to_use_on_a_lake(lake: str, tmp_path: Path) -> N
     ):
         with pytest.raises(StoreError, match="DuckLake"):
             act()
+
+
+def everything(url: str) -> dict[str, list[str]]:
+    """Every row of every table of the store (the maintenance's own audit entry left out)."""
+    with Store(url)._connect() as con:
+        names = [
+            str(n)
+            for (n,) in con.execute(
+                "select table_name from duckdb_tables() where database_name = $db",
+                {"db": connection.LAKE_ALIAS},
+            ).fetchall()
+        ]
+        rows = {n: sorted(map(repr, con.execute(f"select * from {n}").fetchall())) for n in names}
+    rows["audit_log"] = [r for r in rows["audit_log"] if "store.maintenance" not in r]
+    rows["lake_ids"] = [r for r in rows["lake_ids"] if "audit_ids" not in r]  # and its id
+    return rows
+
+
+@needs_postgres
+def test_maintenance_merges_and_deletes_files_and_keeps_the_data(
+    lake: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mesure maintenance` on a lake after several uploads: fewer files on disk and in use,
+    the same rows in every table, an orphan deleted, the run audited, the next upload stored."""
+    found = connection.Lake.parse(lake)
+    assert found is not None
+    data = Path(found.data)
+    store, definition = Store(lake), load_definition(BASE_DEFINITION)
+    for n in range(1, 5):
+        for org in ("ent-valmont", "asso-elan"):
+            ingest(store, workbook(tmp_path, org, n), definition, org, "p")
+    orphan = data / "main" / "orphelin.parquet"  # as a server killed mid-upload leaves one
+    orphan.write_bytes(next(iter(parquet_files(data))).read_bytes())
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))
+    before, files = everything(lake), parquet_files(data)
+
+    assert main(["maintenance", "--db", lake, "--keep-days", "0"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Base partagée entretenue : ") and "instantanés expirés" in said
+
+    after = parquet_files(data)
+    assert len(after) < len(files) / 2 and orphan not in after
+    assert everything(lake) == before
+    logged = Store(lake).query(
+        "audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1)
+    )
+    entry = logged[logged["action"] == "store.maintenance"]
+    assert len(entry) == 1
+    details = json.loads(entry["details"].iloc[0])
+    assert details["after"] < details["before"] and details["files_deleted"] >= len(files) / 2
+    assert details["snapshots_expired"] > 8
+    later = ingest(store, workbook(tmp_path, "ent-valmont", 9), definition, "ent-valmont", "p")
+    assert later.status == "received"
+    assert len(everything(lake)["observations"]) == len(before["observations"]) + 2
+
+
+@needs_postgres
+def test_a_write_that_always_loses_the_race_is_refused_in_french(
+    lake: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another server commits during every attempt: after LAKE_RETRIES attempts, a StoreError
+    in French, and nothing of the write in the store."""
+    monkeypatch.setattr(database, "LAKE_RETRIES", 3)
+    other = Store(lake.replace(";data=", ";data= "))  # the same lake, another instance
+    attempts: list[int] = []
+
+    def overtaken(con: duckdb.DuckDBPyConnection) -> None:
+        attempts.append(1)
+        con.execute("insert into settings values ('perdu', 'x')")
+        other.audit("autre-serveur", "test")  # commits first, every time
+
+    with pytest.raises(StoreError, match="Rien n'a été enregistré ; réessayez dans un instant"):
+        Store(lake)._write(overtaken)
+    assert len(attempts) == 3
+    with Store(lake)._connect() as con:
+        assert con.execute("select count(*) from settings where key = 'perdu'").fetchall() == [(0,)]
+        others = con.execute("select count(*) from audit_log where actor = 'autre-serveur'")
+        assert others.fetchall() == [(3,)]  # the other server's writes, each time

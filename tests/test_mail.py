@@ -8,6 +8,8 @@ import io
 import json
 import threading
 from collections.abc import Iterator
+from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import ui
 from indicators import cli
 from indicators.access import accounts
 from indicators.access.viewer import AccessDeniedError, command_line
+from indicators.admin import editing
 from indicators.mail import notices
 from indicators.mail.transport import Delivery, MailConfig, Message, failure_text, send
 from indicators.store.database import Store
@@ -104,6 +107,20 @@ def audit(store: Store, prefix: str = "mail.") -> list[dict[str, Any]]:
         {"action": a, "target": t, **json.loads(str(d))}
         for a, t, d in zip(log["action"], log["target"], log["details"], strict=True)
     ]
+
+
+def plain(message: EmailMessage) -> str:
+    """The plain text part of a message."""
+    part = message.get_body(("plain",))
+    assert part is not None, message
+    return str(part.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    """The HTML part of a message."""
+    part = message.get_body(("html",))
+    assert part is not None, message
+    return str(part.get_content())
 
 
 def status_of(store: Store, submission: int) -> str:
@@ -194,7 +211,7 @@ def test_a_return_writes_to_each_partner_account_in_its_language(
         "Victor Valmont <victor@valmont.com>",
     ]
     french = captured.to("v@valmont.fr")[0]
-    body = french.get_content()
+    body = plain(french)
     assert french["Subject"] == (
         "Mesure commune : votre fichier « ent-valmont-10.xlsx » vous est renvoyé"
     )
@@ -206,7 +223,7 @@ def test_a_return_writes_to_each_partner_account_in_its_language(
     assert "déposez-le à nouveau sur la page « Déposer »" in body
     assert "https://mesure.example.org/deposer" in body
     assert "Éva Luation, pour l'équipe d'appui de Petite initiative de test" in body
-    english = captured.to("victor@valmont.com")[0].get_content()
+    english = plain(captured.to("victor@valmont.com")[0])
     assert "Hello Victor Valmont" in english and "Reason: Il manque les jeunes du Moulin" in english
     assert "'Upload' page: https://mesure.example.org/deposer" in english
     assert "Small test initiative" in english and "Raison" not in english
@@ -302,14 +319,14 @@ def test_reminders_list_each_organisations_missing_reports_in_each_language(
     assert all(d.sent for d in deliveries) and len(captured.messages) == 3
     valmont = captured.to("v@valmont.fr")[0]
     assert valmont["Subject"] == "Mesure commune : 2 rapport(s) manquant(s) de Transports Valmont"
-    body = valmont.get_content()
+    body = plain(valmont)
     assert "Il nous manque 2 rapport(s) de Transports Valmont" in body
     assert "attendu le 15/01/2025" in body and "https://mesure.example.org/deposer" in body
     assert "2024-2025-T1" not in body  # the period's label, not its code
     english = captured.to("victor@valmont.com")[0]
     assert english["Subject"] == "Mesure commune: 2 missing report(s) from Transports Valmont"
-    assert "We are missing 2 report(s)" in english.get_content()
-    assert "due 15/01/2025" in english.get_content()
+    assert "We are missing 2 report(s)" in plain(english)
+    assert "due 15/01/2025" in plain(english)
     assert [(e["kind"], e["target"], e["result"]) for e in audit(people)] == [
         ("reminder", "asso-elan", "sent"),
         ("reminder", "ent-valmont", "sent"),
@@ -360,6 +377,138 @@ def test_a_broken_connection_fails_the_rest_of_the_batch(people: Store) -> None:
     deliveries = send(people, "eva", [message, message], config_for(free_port()))
     assert [d.error for d in deliveries] == ["connection", "connection"]
     assert send(people, "eva", [], config_for(free_port())) == []
+
+
+# -- the HTML part -----------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """The tags, the text and the links of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.lang = ""
+        self.items: list[str] = []
+        self._in_item = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        found = dict(attrs)
+        if tag == "html":
+            self.lang = found.get("lang") or ""
+        if tag == "a":
+            self.links.append(found.get("href") or "")
+        if tag == "li":
+            self._in_item = True
+            self.items.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            self._in_item = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._in_item:
+            self.items[-1] += data
+
+
+def read_page(message: EmailMessage) -> _Page:
+    """The HTML part of `message`, parsed."""
+    page = _Page()
+    page.feed(html_of(message))
+    return page
+
+
+# What the HTML part may be made of: a person's text never adds an element.
+TAGS = {"html", "head", "meta", "title", "body", "h1", "h2", "p", "br", "ul", "li", "a", "div"}
+ODD_NAME = "Bois & Fils <Transports> SARL"
+
+
+def _renamed(store: Store, code: str, name: str) -> None:
+    """The organisation `code` renamed to `name`, through the administration."""
+    tables = editing.tables(store, EVALUATOR)
+    organisations = tables["organisations"].copy()
+    organisations.loc[organisations["code"] == code, "name"] = name
+    proposal = editing.propose(store, EVALUATOR, {"organisations": organisations})
+    editing.save(store, EVALUATOR, proposal, "nom officiel")
+
+
+def test_a_return_has_a_plain_and_an_escaped_html_part_in_each_language(
+    people: Store, smtp: tuple[Capture, int]
+) -> None:
+    captured, port = smtp
+    _renamed(people, "ent-valmont", ODD_NAME)
+    reason = "Il manque les 3e & les 4e <Moulin>\nLe trimestre « T1 » est vide"
+    done = notices.review(
+        people, EVALUATOR, a_submission(people), "returned", reason, config_for(port)
+    )
+    assert not done.failures and len(captured.messages) == 2
+    french = captured.to("v@valmont.fr")[0]
+    assert french.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in french.iter_parts()] == ["text/plain", "text/html"]
+    assert french["Content-Language"] == "fr"
+    assert f"pour {ODD_NAME}" in plain(french)  # the plain text as written
+    source = html_of(french)
+    assert "Bois &amp; Fils &lt;Transports&gt; SARL" in source
+    assert "&lt;Moulin&gt;" in source and "<Moulin>" not in source
+    page = read_page(french)
+    assert set(page.tags) <= TAGS, set(page.tags) - TAGS
+    assert page.lang == "fr" and page.tags.count("h1") == 1
+    shown = "".join(page.text)
+    assert "Votre fichier « ent-valmont-10.xlsx » vous est renvoyé" in shown
+    assert f"déposé le 01/09/2025 pour {ODD_NAME}" in shown  # read back as written
+    assert "Raison du renvoi" in shown and "Bonjour Vanessa Valmont" in shown
+    assert page.items == ["Il manque les 3e & les 4e <Moulin>", "Le trimestre « T1 » est vide"]
+    assert page.links == ["https://mesure.example.org/deposer"]
+    assert "Ouvrir la page « Déposer » de Mesure commune" in shown
+    assert "Message envoyé par Mesure commune." in shown
+    english = read_page(captured.to("victor@valmont.com")[0])
+    assert english.lang == "en" and set(english.tags) <= TAGS
+    words = "".join(english.text)
+    assert "Your file 'ent-valmont-10.xlsx' is returned to you" in words
+    assert f"uploaded on 2025-09-01 for {ODD_NAME}" in words and "Why it is returned" in words
+    assert "Open the 'Upload' page of Mesure commune" in words
+    assert "Raison" not in words and "Bonjour" not in words
+
+
+def test_a_reminder_lists_the_missing_reports_in_html_in_each_language(
+    people: Store, smtp: tuple[Capture, int]
+) -> None:
+    captured, port = smtp
+    reported(people)
+    _renamed(people, "ent-valmont", ODD_NAME)
+    plan = notices.reminder_plan(people, EVALUATOR, AFTER_ALL, ["ent-valmont"], config_for(port))
+    notices.send_reminders(people, EVALUATOR, plan, config_for(port))
+    french = captured.to("v@valmont.fr")[0]
+    assert [p.get_content_type() for p in french.iter_parts()] == ["text/plain", "text/html"]
+    page = read_page(french)
+    assert set(page.tags) <= TAGS and page.lang == "fr"
+    shown = "".join(page.text)
+    assert f"2 rapport(s) manquant(s) de {ODD_NAME}" in shown
+    assert "Bois &amp; Fils &lt;Transports&gt; SARL" in html_of(french)
+    # one item per missing report, as the plain text lists them
+    lines = [line[2:] for line in plain(french).splitlines() if line.startswith("- ")]
+    assert page.items == lines and len(lines) == 2
+    assert all("attendu le" in item and "2024-2025-T1" not in item for item in page.items)
+    assert page.links == ["https://mesure.example.org/deposer"]
+    english = read_page(captured.to("victor@valmont.com")[0])
+    assert english.lang == "en"
+    words = "".join(english.text)
+    assert "We are missing 2 report(s)" in words and "attendu" not in words
+    assert all("(due " in item for item in english.items) and len(english.items) == 2
+    # without the app's address, no link (and the plain text none either)
+    bare = notices.reminder_plan(people, EVALUATOR, AFTER_ALL, ["ent-valmont"])
+    assert "<a " not in bare.messages[0].html and "https://" not in bare.messages[0].body
+
+
+def test_a_message_without_html_is_plain_text(people: Store, smtp: tuple[Capture, int]) -> None:
+    captured, port = smtp
+    message = Message("reminder", "asso-elan", "a@b.org", "A", "a", "fr", "Sujet", "Corps")
+    assert send(people, "eva", [message], config_for(port))[0].sent
+    assert captured.messages[0].get_content_type() == "text/plain"
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -474,7 +623,7 @@ def test_the_synchronisation_page_sends_a_return_and_reminders(
     assert not at.exception, at.exception
     assert "v@valmont.fr, victor@valmont.com" in at.info[-1].value
     returned = [m for m in captured.messages if "renvoyé" in str(m["Subject"])]
-    assert len(returned) == 1 and "Il manque les jeunes du Moulin" in returned[0].get_content()
+    assert len(returned) == 1 and "Il manque les jeunes du Moulin" in plain(returned[0])
     monkeypatch.setenv("MESURE_SMTP_PORT", str(free_port()))  # the server goes away
     at.text_input[0].input("Encore une fois")
     at.button(key="review_return").click().run()

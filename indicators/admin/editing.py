@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,23 +105,54 @@ def tables(store: Store, viewer: Viewer) -> dict[str, pd.DataFrame]:
     }
 
 
+# Columns holding a number: written "9 800" or "62,5" in a French table, "9800" and "62.5"
+# in the files.
+NUMBER_COLUMNS = {"value", "targeted", "pupils_6e", "pupils_5e", "pupils_4e", "pupils_3e"}
+NUMBER_COLUMNS |= {"range_min", "range_max"}
+_FRENCH_NUMBER = re.compile(r"^-?\d{1,3}([ \u00a0\u202f]?\d{3})*(,\d+)?$")
+
+
 def normalise_rows(
     table: str,
     frame: pd.DataFrame | Iterable[Mapping[str, object]],
     columns: Sequence[str] | None = None,
 ) -> list[Row]:
     """Rows of text in the table's columns: missing cells and NaN as '', numbers without a
-    trailing '.0', every cell trimmed; rows left entirely empty dropped."""
+    trailing '.0' (and written the French way "9 800" or "62,5" read as the files write
+    them), lists of choices joined by ';', dates as ISO dates, every cell trimmed; rows left
+    entirely empty dropped."""
     records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else list(frame)
     out: list[Row] = []
     for record in records:
-        row = {column: _text(record.get(column)) for column in columns or CSV_COLUMNS[table]}
+        row = {
+            column: _field_text(column, record.get(column))
+            for column in columns or CSV_COLUMNS[table]
+        }
         if any(row.values()):
             out.append(row)
     return out
 
 
+def number_text(text: str) -> str:
+    """A number as the files write it ("9800", "62.5") from the way French writes it
+    ("9 800", "62,5"); any other text as it is (the loader says what is wrong with it)."""
+    if not _FRENCH_NUMBER.match(text):
+        return text
+    return re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
+
+
+def _field_text(name: str, value: object) -> str:
+    """A field as the files write it (a number without its French spaces and comma)."""
+    return number_text(_text(value)) if name in NUMBER_COLUMNS else _text(value)
+
+
 def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if hasattr(value, "tolist"):  # a numpy array (several choices) or scalar from an editor
+        value = value.tolist()
+    if isinstance(value, list | tuple):  # several choices: a ';'-list in the files
+        return ";".join(text for text in (_text(v) for v in value) if text)
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if value is pd.NA or value is pd.NaT:
@@ -220,7 +252,7 @@ def _catalogue_edits(
     added: list[Row] = []
     new_versions: list[Indicator] = []
     for record in edited:
-        row = {k: _text(v) for k, v in record.items() if k in CATALOGUE_COLUMNS}
+        row = {k: _field_text(k, v) for k, v in record.items() if k in CATALOGUE_COLUMNS}
         code = row.get("code", "")
         if not any(v for k, v in row.items() if k != "version"):
             continue  # an empty row
@@ -360,7 +392,7 @@ def _edited(
     code = old.code
     before = indicator_row(old)
     after = dict(before)
-    after.update({k: _text(v) for k, v in edits.items() if k in INDICATOR_FIELDS})
+    after.update({k: _field_text(k, v) for k, v in edits.items() if k in INDICATOR_FIELDS})
     fields = {k: after[k] for k in INDICATOR_FIELDS}
     lists = {
         k: tuple(x.strip() for x in fields.pop(k).split(";") if x.strip())
@@ -555,7 +587,7 @@ def propose_new_indicator(store: Store, viewer: Viewer, fields: Mapping[str, obj
     require_role(viewer, "evaluator")
     current = stored_definition(store)
     row = new_indicator_row()
-    row |= {k: _text(v) for k, v in fields.items() if k in row and k != "version"}
+    row |= {k: _field_text(k, v) for k, v in fields.items() if k in row and k != "version"}
     catalogue = documents(current)["indicators"]
     catalogue["indicators"].append(_sheet_entry(row))
     texts = dict(store.definition_files() or files(current))

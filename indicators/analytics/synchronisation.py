@@ -111,15 +111,28 @@ def status_counts(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     return counted.sort_values(["start_date", "period", "status"]).reset_index(drop=True)
 
 
+def reminder_lines(missing: pd.DataFrame, lang: str = "fr") -> list[str]:
+    """One line per report of `missing`: indicator · place · period (due date), in `lang`."""
+    column = "indicator_label_en" if lang == "en" else "indicator_label_fr"
+    return [
+        t(
+            "sync.reminder_line",
+            lang,
+            indicator=row[column],
+            place=row["place_name"],
+            period=row["period"],
+            due=f"{row['due_date']:%d/%m/%Y}",
+        )
+        for _, row in missing.iterrows()
+    ]
+
+
 def reminder_text(missing: pd.DataFrame, name: str, lang: str = "fr") -> str:
     """The text of a reminder listing `missing` reports (one line each), in `lang`."""
-    column = "indicator_label_en" if lang == "en" else "indicator_label_fr"
-    lines = "\n".join(
-        f"- {row[column]} · {row['place_name']} · {row['period']}"
-        f" ({'due' if lang == 'en' else 'attendu le'} {row['due_date']:%d/%m/%Y})"
-        for _, row in missing.iterrows()
-    )
-    return t("sync.reminder_text", lang, count=len(missing), name=name, lines=lines)
+    lines = "\n".join(f"- {line}" for line in reminder_lines(missing, lang))
+    intro = t("sync.reminder_intro", lang, count=len(missing), name=name)
+    outro = t("sync.reminder_outro", lang)
+    return f"{t('sync.reminder_greeting', lang)}\n\n{intro}\n{lines}\n\n{outro}"
 
 
 @keep

@@ -26,10 +26,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "app.store_busy": (
         "La base de l'initiative est occupée par une autre opération (une sauvegarde, une"
-        " commande en cours). Rechargez la page dans un instant ; rien de ce que vous avez saisi"
-        " n'a été enregistré à moitié. (Référence {ref})",
-        "The initiative's store is busy with another operation (a backup, a command). Reload the"
-        " page in a moment; nothing you entered was half saved. (Reference {ref})",
+        " commande en cours, les écritures d'autres serveurs). Rechargez la page dans un"
+        " instant ; rien de ce que vous avez saisi n'a été enregistré à moitié. (Référence {ref})",
+        "The initiative's store is busy with another operation (a backup, a command, other"
+        " servers' writes). Reload the page in a moment; nothing you entered was half saved."
+        " (Reference {ref})",
+    ),
+    "app.not_saved": (
+        "Rien n'a été enregistré : la base était occupée (d'autres serveurs y écrivaient au même"
+        " moment, ou une sauvegarde était en cours). Réessayez dans un instant : le bouton est"
+        " toujours là. (Référence {ref})",
+        "Nothing was saved: the store was busy (other servers were writing at the same moment,"
+        " or a backup was running). Try again in a moment: the button is still there."
+        " (Reference {ref})",
     ),
     "app.unexpected": (
         "Une erreur inattendue a interrompu cette page ; rien n'a été enregistré à moitié."
@@ -1279,7 +1288,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sync.completeness": ("Complétude", "Completeness"),
     "sync.timeliness": ("Ponctualité", "Timeliness"),
-    "sync.goal": ("objectif {name} : {goal:.0%}", "{name} goal: {goal:.0%}"),
+    "sync.goal": ("objectif {name} : {goal}", "{name} goal: {goal}"),
     "sync.mine": ("{name} (mon organisation)", "{name} (my organisation)"),
     "sync.initiative": ("{name} (initiative)", "{name} (initiative)"),
     "sync.compare_by": ("Comparer par", "Compare by"),
@@ -1332,11 +1341,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No report is due yet: no committed period is over.",
     ),
     "sync.reminder": ("Relance à envoyer", "Reminder to send"),
-    "sync.reminder_text": (
-        "Bonjour,\n\nIl nous manque {count} rapport(s) de {name} pour Mesure commune :\n"
-        "{lines}\n\nVous pouvez les déposer sur la page « Déposer » (le modèle pré-rempli y est"
-        " proposé). Merci !",
-        "Hello,\n\nWe are missing {count} report(s) from {name} for Mesure commune:\n{lines}\n\n"
+    "sync.reminder_greeting": ("Bonjour,", "Hello,"),
+    "sync.reminder_intro": (
+        "Il nous manque {count} rapport(s) de {name} pour Mesure commune :",
+        "We are missing {count} report(s) from {name} for Mesure commune:",
+    ),
+    "sync.reminder_line": (
+        "{indicator} · {place} · {period} (attendu le {due})",
+        "{indicator} · {place} · {period} (due {due})",
+    ),
+    "sync.reminder_outro": (
+        "Vous pouvez les déposer sur la page « Déposer » (le modèle pré-rempli y est proposé)."
+        " Merci !",
         "You can upload them on the 'Upload' page (the pre-filled template is offered there)."
         " Thank you!",
     ),
@@ -1402,16 +1418,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mesure commune : votre fichier « {filename} » vous est renvoyé",
         "Mesure commune: your file '{filename}' is returned to you",
     ),
-    "mail.return.body": (
-        "Bonjour {name},\n\nL'équipe d'appui renvoie le fichier « {filename} » déposé le"
-        " {uploaded} pour {organisation}{period}.\n\nRaison : {reason}\n\nQue faire :"
-        " corrigez le fichier selon cette raison, puis déposez-le à nouveau sur la page"
-        " « Déposer » de Mesure commune (le modèle pré-rempli y est proposé).{link}\n\n"
-        "{signature}",
-        "Hello {name},\n\nThe backbone team returns the file '{filename}' uploaded on"
-        " {uploaded} for {organisation}{period}.\n\nReason: {reason}\n\nWhat to do: correct"
-        " the file for this reason, then upload it again on the 'Upload' page of Mesure commune"
-        " (the pre-filled template is offered there).{link}\n\n{signature}",
+    "mail.greeting": ("Bonjour {name},", "Hello {name},"),
+    "mail.return.heading": (
+        "Votre fichier « {filename} » vous est renvoyé",
+        "Your file '{filename}' is returned to you",
+    ),
+    "mail.return.intro": (
+        "L'équipe d'appui renvoie le fichier « {filename} » déposé le {uploaded} pour"
+        " {organisation}{period}.",
+        "The backbone team returns the file '{filename}' uploaded on {uploaded} for"
+        " {organisation}{period}.",
+    ),
+    "mail.return.reason": ("Raison : {reason}", "Reason: {reason}"),
+    "mail.return.reasons": ("Raison du renvoi", "Why it is returned"),
+    "mail.return.todo": (
+        "Que faire : corrigez le fichier selon cette raison, puis déposez-le à nouveau sur la"
+        " page « Déposer » de Mesure commune (le modèle pré-rempli y est proposé).",
+        "What to do: correct the file for this reason, then upload it again on the 'Upload'"
+        " page of Mesure commune (the pre-filled template is offered there).",
     ),
     "mail.return.period": (" (période {period})", " (period {period})"),
     "mail.return.no_reason": (
@@ -1423,12 +1447,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mesure commune: {count} missing report(s) from {name}",
     ),
     "mail.upload_link": ("\nPage « Déposer » : {url}", "\n'Upload' page: {url}"),
-    "mail.signature": (
-        "{evaluator}, pour l'équipe d'appui de {initiative}\n\n-- \nMessage envoyé par"
-        " Mesure commune.",
-        "{evaluator}, for the backbone team of {initiative}\n\n-- \nMessage sent by"
-        " Mesure commune.",
+    "mail.reminder.heading": (
+        "{count} rapport(s) manquant(s) de {name}",
+        "{count} missing report(s) from {name}",
     ),
+    "mail.link_words": (
+        "Ouvrir la page « Déposer » de Mesure commune",
+        "Open the 'Upload' page of Mesure commune",
+    ),
+    "mail.signature": (
+        "{evaluator}, pour l'équipe d'appui de {initiative}",
+        "{evaluator}, for the backbone team of {initiative}",
+    ),
+    "mail.sent_by": ("Message envoyé par Mesure commune.", "Message sent by Mesure commune."),
     "language.fr": ("français", "French"),
     "language.en": ("anglais", "English"),
     "sync.review": ("Revue des dépôts", "Review of submissions"),
@@ -1624,10 +1655,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         " trusted devices are closed).",
     ),
     "admin.edit_help": (
-        "Ajoutez une ligne en bas du tableau, supprimez-en une en la sélectionnant. Les listes"
-        " (plusieurs lieux, périodes ou indicateurs) s'écrivent séparées par « ; ».",
-        "Add a row at the bottom of the table, delete one by selecting it. Lists (several places,"
-        " periods or indicators) are written separated by ';'.",
+        "Ajoutez une ligne en bas du tableau, supprimez-en une en la sélectionnant. Les"
+        " colonnes « Code » s'écrivent telles quelles (le code d'un nouveau lieu, d'une"
+        " nouvelle organisation…) ; les autres proposent leurs choix par leur nom.",
+        "Add a row at the bottom of the table, delete one by selecting it. The 'Code' columns"
+        " are typed as they are (the code of a new place, of a new organisation…); the others"
+        " offer their choices by name.",
     ),
     "admin.no_change": ("Aucune modification.", "No change."),
     "admin.changes": (
@@ -1676,6 +1709,121 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ce fichier ne peut pas être lu : {reason}",
         "This file cannot be read: {reason}",
     ),
+    # the columns of the definition's tables, as the Administration page heads them
+    "admin.field.code": ("Code", "Code"),
+    "admin.field.name": ("Nom", "Name"),
+    "admin.field.places.code": (
+        "Code du lieu (UAI pour un collège)",
+        "Place code (UAI for a school)",
+    ),
+    "admin.field.places.kind": ("Type de lieu", "Kind of place"),
+    "admin.field.places.parent": ("Territoire", "Territory"),
+    "admin.field.places.uai": ("Code UAI", "UAI code"),
+    "admin.field.places.education_priority": ("Éducation prioritaire", "Priority education"),
+    "admin.field.places.commune_insee": ("Code commune (INSEE)", "Municipality code (INSEE)"),
+    "admin.field.places.qpv": ("Code QPV", "QPV code"),
+    "admin.field.places.pupils_6e": ("Élèves de 6e", "Pupils in 6e"),
+    "admin.field.places.pupils_5e": ("Élèves de 5e", "Pupils in 5e"),
+    "admin.field.places.pupils_4e": ("Élèves de 4e", "Pupils in 4e"),
+    "admin.field.places.pupils_3e": ("Élèves de 3e", "Pupils in 3e"),
+    "admin.field.organisations.code": ("Code de l'organisation", "Organisation code"),
+    "admin.field.organisations.type": ("Type d'organisation", "Kind of organisation"),
+    "admin.field.organisations.place": ("Collège (pour un collège)", "School (for a school)"),
+    "admin.field.organisations.territories": ("Territoires", "Territories"),
+    "admin.field.commitments.id": ("Code de l'engagement", "Commitment code"),
+    "admin.field.commitments.organisation": ("Organisation", "Organisation"),
+    "admin.field.commitments.action_type": ("Type d'action", "Action type"),
+    "admin.field.commitments.node": ("Nœud servi", "Node served"),
+    "admin.field.commitments.places": ("Lieux", "Places"),
+    "admin.field.commitments.grades": ("Niveaux (aucun : tous)", "Grades (none: all)"),
+    "admin.field.commitments.sex": ("Sexe (aucun : tous)", "Sex (none: all)"),
+    "admin.field.commitments.targeted": ("Jeunes visés", "Young people targeted"),
+    "admin.field.commitments.periods": ("Années scolaires", "School years"),
+    "admin.field.commitments.status": ("Statut", "Status"),
+    "admin.field.commitments.indicators": ("Indicateurs déclarés", "Indicators reported"),
+    "admin.field.periods.code": ("Code de la période", "Period code"),
+    "admin.field.periods.label_fr": ("Libellé en français", "Label in French"),
+    "admin.field.periods.label_en": ("Libellé en anglais", "Label in English"),
+    "admin.field.periods.kind": ("Type de période", "Kind of period"),
+    "admin.field.periods.parent": (
+        "Année scolaire (pour un trimestre)",
+        "School year (for a term)",
+    ),
+    "admin.field.periods.start": ("Début", "Start"),
+    "admin.field.periods.end": ("Fin", "End"),
+    "admin.field.periods.due": ("Date limite de dépôt", "Due date"),
+    "admin.field.targets.indicator": ("Indicateur", "Indicator"),
+    "admin.field.targets.place": ("Lieu", "Place"),
+    "admin.field.targets.period": ("Période", "Period"),
+    "admin.field.targets.kind": ("Référence ou cible", "Baseline or target"),
+    "admin.field.targets.value": ("Valeur", "Value"),
+    "admin.field.targets.note": ("Note", "Note"),
+    "admin.field.nodes.code": ("Code du nœud", "Node code"),
+    "admin.field.nodes.level": ("Niveau", "Level"),
+    "admin.field.nodes.label_fr": ("Libellé en français", "Label in French"),
+    "admin.field.nodes.label_en": ("Libellé en anglais", "Label in English"),
+    "admin.field.nodes.description_fr": ("Description en français", "Description in French"),
+    "admin.field.nodes.description_en": ("Description en anglais", "Description in English"),
+    "admin.field.links.from": ("De", "From"),
+    "admin.field.links.to": ("Vers", "To"),
+    "admin.field.attachments.indicator": ("Indicateur", "Indicator"),
+    "admin.field.attachments.node": ("Nœud mesuré", "Node measured"),
+    "admin.field.indicators.code": (
+        "Code du nouvel indicateur (minuscules et tirets)",
+        "Code of the new indicator (lower case and hyphens)",
+    ),
+    "admin.field.indicators.version": ("Version", "Version"),
+    "admin.field.indicators.label_fr": ("Libellé en français", "Label in French"),
+    "admin.field.indicators.label_en": ("Libellé en anglais", "Label in English"),
+    "admin.field.indicators.definition_fr": ("Définition en français", "Definition in French"),
+    "admin.field.indicators.definition_en": ("Définition en anglais", "Definition in English"),
+    "admin.field.indicators.node": (
+        "Nœud de la théorie du changement",
+        "Node of the theory of change",
+    ),
+    "admin.field.indicators.type": ("Type", "Type"),
+    "admin.field.indicators.unit": ("Unité", "Unit"),
+    "admin.field.indicators.polarity": ("Sens", "Polarity"),
+    "admin.field.indicators.aggregation_time": (
+        "Agrégation dans le temps",
+        "Aggregation over time",
+    ),
+    "admin.field.indicators.aggregation_space": (
+        "Agrégation entre lieux et partenaires",
+        "Aggregation over places and partners",
+    ),
+    "admin.field.indicators.deduplication_rule": ("Dédoublonnage", "De-duplication"),
+    "admin.field.indicators.frequency": ("Fréquence", "Frequency"),
+    "admin.field.indicators.range_min": ("Minimum plausible", "Plausible minimum"),
+    "admin.field.indicators.range_max": ("Maximum plausible", "Plausible maximum"),
+    "admin.field.indicators.source_fr": ("Source en français", "Source in French"),
+    "admin.field.indicators.source_en": ("Source en anglais", "Source in English"),
+    "admin.field.indicators.numerator_fr": ("Numérateur en français", "Numerator in French"),
+    "admin.field.indicators.numerator_en": ("Numérateur en anglais", "Numerator in English"),
+    "admin.field.indicators.denominator_fr": (
+        "Dénominateur en français",
+        "Denominator in French",
+    ),
+    "admin.field.indicators.denominator_en": (
+        "Dénominateur en anglais",
+        "Denominator in English",
+    ),
+    "admin.field.indicators.disaggregations": ("Ventilations", "Breakdowns"),
+    "admin.field.indicators.aliases": (
+        "Autres noms employés par les partenaires (séparés par « ; »)",
+        "Other names partners use (separated by ';')",
+    ),
+    "admin.code_example": ("ex. : familles-accueillies", "e.g. familles-accueillies"),
+    "admin.whole_initiative": ("Toute l'initiative", "The whole initiative"),
+    "admin.hint": (
+        "Corrigez la ligne dans le tableau (ou dans le classeur) : la vérification se refait"
+        " aussitôt.",
+        "Correct the row in the table (or in the workbook): it is checked again at once.",
+    ),
+    "admin.column.table": ("Tableau", "Table"),
+    "admin.account_state": ("État", "State"),
+    "admin.account_active": ("actif", "active"),
+    "admin.account_inactive": ("désactivé", "disabled"),
     "quality.title": ("Qualité des données", "Data quality"),
     "quality.intro": (
         "Par partenaire : dépôts enregistrés et refusés pour erreurs, alertes par dépôt, valeurs"
@@ -1805,6 +1953,22 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "term": ("Trimestrielle", "Every term"),
         "school_year": ("Annuelle (année scolaire)", "Yearly (school year)"),
     },
+    "place_kind": {"territory": ("Territoire", "Territory"), "school": ("Collège", "School")},
+    "education_priority": {
+        "REP+": ("REP+", "REP+"),
+        "REP": ("REP", "REP"),
+        "none": ("Hors éducation prioritaire", "Outside priority education"),
+    },
+    "commitment_status": {
+        "planned": ("Prévu", "Planned"),
+        "ongoing": ("En cours", "Ongoing"),
+        "done": ("Terminé", "Done"),
+    },
+    "period_kind": {
+        "school_year": ("Année scolaire", "School year"),
+        "term": ("Trimestre", "Term"),
+    },
+    "target_kind": {"baseline": ("Référence", "Baseline"), "target": ("Cible", "Target")},
     "organisation_type": {
         "school": ("Collège", "School"),
         "company": ("Entreprise", "Company"),

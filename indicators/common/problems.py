@@ -113,8 +113,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "parent '{value}' must be {expected}",
     ),
     "bad-dates": (
-        "dates incohérentes : {reason}",
-        "inconsistent dates: {reason}",
+        "dates incohérentes : « {field} » ({value}) tombe avant « {before} » ({limit})",
+        "inconsistent dates: '{field}' ({value}) falls before '{before}' ({limit})",
+    ),
+    "term-outside-year": (
+        "le trimestre sort de son année scolaire « {value} » ({start} – {end})",
+        "the term falls outside its school year '{value}' ({start} – {end})",
     ),
     "action-not-activity": (
         "le type d'action « {value} » n'est pas une activité de la théorie du changement"
@@ -600,6 +604,51 @@ CELL_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Vérifiez que c'est bien ce que vous vouliez dire.",
         "Check that this is what you meant.",
     ),
+}
+
+
+# A few words naming each kind of cell problem, where problems are counted by kind (the audit
+# log's details of an upload): (French, English).
+CELL_LABELS: dict[str, tuple[str, str]] = {
+    "unknown-indicator": ("indicateur non reconnu", "indicator not recognised"),
+    "unknown-place": ("lieu non reconnu", "place not recognised"),
+    "unknown-period": ("période non reconnue", "period not recognised"),
+    "period-outside-initiative": ("période hors de l'initiative", "period outside the initiative"),
+    "missing-indicator": ("valeur sans indicateur", "value without indicator"),
+    "missing-place": ("valeur sans lieu", "value without place"),
+    "missing-period": ("valeur sans période", "value without period"),
+    "not-a-number": ("pas un nombre", "not a number"),
+    "error-cell": ("erreur de calcul", "calculation error"),
+    "formula-without-value": ("formule jamais calculée", "formula never calculated"),
+    "negative-count": ("effectif négatif", "negative count"),
+    "percentage-over-100": ("pourcentage supérieur à 100", "percentage over 100"),
+    "numerator-over-denominator": (
+        "numérateur supérieur au dénominateur",
+        "numerator over denominator",
+    ),
+    "out-of-range": ("hors de la plage plausible", "out of the plausible range"),
+    "duplicate-key": ("valeur en double", "duplicate value"),
+    "unknown-category": ("catégorie inconnue", "unknown category"),
+    "not-committed": ("hors des engagements", "not committed"),
+    "unit-jump": ("saut d'unité probable", "likely unit jump"),
+    "mapping-to-confirm": ("rapprochement à confirmer", "mapping to confirm"),
+    "nothing-read": ("rien de lu", "nothing read"),
+    "rows-below-table": ("lignes sous le tableau", "rows below the table"),
+    "total-column-skipped": ("colonne de total ignorée", "total column skipped"),
+    "total-differs-from-parts": ("total différent de ses parts", "total differs from its parts"),
+    "rate-without-base": ("taux sans numérateur ni dénominateur", "rate without its base"),
+    "frequency-mismatch": ("fréquence différente", "frequency mismatch"),
+    "period-not-open": ("période pas encore ouverte", "period not open yet"),
+    "total-row-skipped": ("ligne de total ignorée", "total row skipped"),
+    "hidden-sheet-skipped": ("feuille masquée non lue", "hidden sheet skipped"),
+    "no-table-found": ("aucun tableau reconnu", "no table found"),
+    "sheet-read-as-shown": ("feuille lue comme montré", "sheet read as shown"),
+    "unmapped-column": ("colonne non reconnue", "column not recognised"),
+    "template-other-organisation": (
+        "modèle d'une autre organisation",
+        "template of another organisation",
+    ),
+    "value-interpreted": ("valeur interprétée", "value interpreted"),
 }
 
 

@@ -293,7 +293,7 @@ def _check_periods(d: Definition, index: _Index, report: Report) -> None:
         elif year.kind != "school_year":
             report(period, "bad-parent", value=period.parent, expected="school_year")
         elif period.start < year.start or period.end > year.end:
-            report(period, "bad-dates", reason=f"{period.code} hors de l'année {year.code}")
+            report(period, "term-outside-year", value=year.code, start=year.start, end=year.end)
 
 
 def _check_targets(d: Definition, index: _Index, report: Report) -> None:

@@ -506,9 +506,9 @@ def _period(entry: Entry) -> Period | None:
         due=due or dt.date.min,
     )
     if start and end and end < start:
-        entry.problem("bad-dates", reason=f"end {end} < start {start}")
+        entry.problem("bad-dates", field="end", value=end, before="start", limit=start)
     if end and due and due < end:
-        entry.problem("bad-dates", reason=f"due {due} < end {end}")
+        entry.problem("bad-dates", field="due", value=due, before="end", limit=end)
     return period if start and end and due else None
 
 

@@ -22,7 +22,7 @@ above it): a comments block under a table is not read as data (`below` says wher
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -228,6 +228,26 @@ def text_of(value: CellValue) -> str:
     return str(value).strip()
 
 
+def texts_of(values: Iterable[CellValue]) -> list[str]:
+    """`text_of` of each value (texts, the most frequent, without a call each)."""
+    return [v.strip() if type(v) is str else text_of(v) for v in values]
+
+
+def totals_among(texts: Sequence[str]) -> np.ndarray:
+    """For each text, whether it names a total ("Total", "Sous-total", "Ensemble"): one
+    search through all the texts joined finds the few that may, then each of those is read
+    word by word. The texts of a sheet's label columns: tens of thousands of school names."""
+    found = np.zeros(len(texts), dtype=bool)
+    if not texts:
+        return found
+    joined = "\n".join(texts)  # no word of TOTAL_HINT spans a line break
+    starts = np.cumsum([0, *(len(t) + 1 for t in texts[:-1])])
+    hits = np.searchsorted(starts, [m.start() for m in TOTAL_HINT.finditer(joined)], "right") - 1
+    for n in np.unique(hits).tolist():
+        found[n] = bool(set(words(texts[n])) & TOTAL_WORDS)
+    return found
+
+
 @dataclass
 class _Context:
     vocabulary: Vocabulary
@@ -259,6 +279,11 @@ def blank_codes(uniques: list[CellValue]) -> np.ndarray:
     blank[:2] = True
     blank[[i for i, u in enumerate(uniques) if type(u) is str and not u.strip()]] = True
     return blank
+
+
+def _present(codes: np.ndarray, size: int) -> np.ndarray:
+    """The distinct codes (below `size`) found in `codes`, in increasing order."""
+    return np.flatnonzero(np.bincount(codes.ravel(), minlength=size))
 
 
 def read_table(
@@ -338,6 +363,7 @@ class _Body:
         self.filled = ~self.blank | self._trouble()  # blank but flagged (#N/A) is not empty
         self.columns = reading.columns
         self.match_ids: dict[int, int] = {}  # id(Match) -> index in reading.matches
+        self.totals: np.ndarray | None = None  # per distinct value: names a total
 
     def read(self) -> None:
         live = self._live_rows()
@@ -380,8 +406,7 @@ class _Body:
         # Totals are named in label columns; a comment such as "somme du trimestre" is not one.
         labels = self._by_kind(*(r for r in ALL_ROLES if r not in (*VALUE_ROLES, "comment")))
         if labels:
-            total = per_code(self.body[:, labels], self.sheet.uniques, _is_total, bool)
-            total_rows = live & total.any(axis=1)
+            total_rows = live & self._total_codes()[self.body[:, labels]].any(axis=1)
             for offset in np.flatnonzero(total_rows):
                 self.reading.skipped_rows.append((int(self.rows[offset]), "total"))
             live &= ~total_rows
@@ -416,12 +441,9 @@ class _Body:
             fewest = np.minimum.accumulate(np.where(data, counts, len(labels)))
             like &= counts[after] >= fewest[after - 1]
             # A totals row after a blank row is still the table's (and skipped as a total).
-            like |= per_code(
-                self.body[np.ix_(after, np.asarray(labels, dtype=np.int64))],
-                self.sheet.uniques,
-                _is_total,
-                bool,
-            ).any(axis=1)
+            like |= self._total_codes()[
+                self.body[np.ix_(after, np.asarray(labels, dtype=np.int64))]
+            ].any(axis=1)
         unlike = after[~like]
         if not len(unlike):
             return end
@@ -435,25 +457,47 @@ class _Body:
         cells = self.body[np.ix_(offsets, np.asarray(values, dtype=np.int64))]
         return np.asarray(per_code(cells, self.sheet.uniques, _number_like, bool).any(axis=1))
 
+    def _total_codes(self) -> np.ndarray:
+        """For each distinct value of the sheet, whether it names a total (`_is_total`), for
+        the values of the label columns (the others: False); worked out once."""
+        if self.totals is None:
+            uniques = self.sheet.uniques
+            labels = self._by_kind(*(r for r in ALL_ROLES if r not in (*VALUE_ROLES, "comment")))
+            self.totals = np.zeros(len(uniques), dtype=bool)
+            if labels:
+                present = _present(self.body[:, labels], len(uniques))
+                self.totals[present] = totals_among(texts_of(uniques[c] for c in present))
+        return self.totals
+
     def _match_id(self, match: Match) -> int:
-        key = id(match)
-        if key not in self.match_ids:
-            self.match_ids[key] = len(self.reading.matches)
-            self.reading.matches.append(match)
-        return self.match_ids[key]
+        return self._match_ids([match])[0]
+
+    def _match_ids(self, matches: list[Match]) -> list[int]:
+        """The index of each match in `reading.matches`, added there when new (in order)."""
+        known, found = self.match_ids, self.reading.matches
+        keys = list(map(id, matches))
+        fresh = dict.fromkeys(k for k in keys if k not in known)  # first seen first
+        if fresh:
+            by_key = dict(zip(keys, matches, strict=True))
+            known.update(zip(fresh, range(len(found), len(found) + len(fresh)), strict=True))
+            found.extend(by_key[k] for k in fresh)
+        return list(map(known.__getitem__, keys))
 
     def _period_id(self, code: str | None, label: str) -> int:
         self.reading.periods.append((code, label))
         return len(self.reading.periods) - 1
 
-    def _column_ids(self, j: int, live: np.ndarray, make: Callable[[CellValue], int]) -> np.ndarray:
-        """Per body row, `make` of its cell in column `j` (called once per distinct value
-        of the live rows), -1 where the cell is blank."""
+    def _column_ids(
+        self, j: int, live: np.ndarray, make: Callable[[list[CellValue]], list[int]]
+    ) -> np.ndarray:
+        """Per body row, the id `make` gives its cell in column `j` (`make` is given the
+        distinct values of the live rows, in the order of their codes), -1 where the cell is
+        blank."""
         uniques = self.sheet.uniques
         codes = self.body[:, j]
         ids = np.full(len(uniques), -1, dtype=np.int64)
-        for code in np.unique(codes[live & ~self.blank[:, j]]):
-            ids[code] = make(uniques[code])
+        present = _present(codes[live & ~self.blank[:, j]], len(uniques))
+        ids[present] = make([uniques[code] for code in present])
         return np.where(self.blank[:, j], -1, ids[codes])
 
     def _with_commune(self, j: int, live: np.ndarray) -> np.ndarray:
@@ -488,13 +532,13 @@ class _Body:
             best = np.full(n, -1.0)
             for j in self._by_kind(kind):
 
-                def match_id(raw: CellValue, kind: str = kind) -> int:
-                    return self._match_id(self.context.vocabulary.match(kind, text_of(raw)))
+                def match_ids(raws: list[CellValue], kind: str = kind) -> list[int]:
+                    return self._match_ids(self.context.vocabulary.match_all(kind, texts_of(raws)))
 
                 if kind == "place" and self._by_kind("commune"):
                     ids = self._with_commune(j, live)
                 else:
-                    ids = self._column_ids(j, live, match_id)
+                    ids = self._column_ids(j, live, match_ids)
                 sure = np.array([m.confidence for m in self.reading.matches] + [-1.0])
                 confidence = sure[ids]  # -1 (the last) for a blank cell
                 # Two columns may name the same thing (a code and a label): the surer one wins.
@@ -507,10 +551,10 @@ class _Body:
         period_source = np.full(n, -1, dtype=np.int64)
         for j in self._by_kind("period"):
 
-            def period_id(raw: CellValue) -> int:
-                return self._period_id(self.context.period_of(raw), text_of(raw))
+            def period_ids(raws: list[CellValue]) -> list[int]:
+                return [self._period_id(self.context.period_of(r), text_of(r)) for r in raws]
 
-            ids = self._column_ids(j, live, period_id)
+            ids = self._column_ids(j, live, period_ids)
             named = ids >= 0  # the last period column that says something wins
             period = np.where(named, ids, period)
             period_source = np.where(named, self.columns[j].col, period_source)
@@ -535,7 +579,10 @@ class _Body:
             categories.append(sure.split("=", 1)[1] if sure else text)
             return len(categories) - 1
 
-        per_column = [self._column_ids(j, live, category_id) for j in dims]
+        def category_ids(raws: list[CellValue]) -> list[int]:
+            return [category_id(raw) for raw in raws]
+
+        per_column = [self._column_ids(j, live, category_ids) for j in dims]
         combos, inverse = np.unique(np.stack(per_column, axis=1), axis=0, return_inverse=True)
         self.row_breakdowns = []
         for combo in combos:
@@ -557,59 +604,70 @@ class _Body:
             if isinstance(period, str)
             else -1
         )
+        # Every value cell at once, in reading order: row by row, then column by column.
+        values = self._by_kind(*VALUE_ROLES)
+        count = len(values)
+        offsets, which = np.nonzero(live[:, None] & self.filled[:, values])
+        combos = len(self.row_breakdowns)
+        row_dims = row_keys["dimensions"][offsets]
+        combos_of = np.bincount(which * combos + row_dims, minlength=count * combos)
+        # What each value column's header gives (an id, or -1 where its rows say), its
+        # breakdown per combination of row categories; for the columns that hold a value.
+        given = {
+            kind: np.full(count, -1, dtype=np.int64) for kind in ("indicator", "place", "period")
+        }
+        breakdown_of = np.zeros((count, combos), dtype=np.int64)
         breakdown_ids: dict[tuple[tuple[str, str], ...], int] = {}
-        parts: list[dict[str, np.ndarray]] = []
-        for j in self._by_kind(*VALUE_ROLES):
-            column = self.columns[j]
-            offsets = np.flatnonzero(live & self.filled[:, j])
-            if not len(offsets):
+        for n, found in enumerate(combos_of.reshape(count, combos)):
+            if not found.any():
                 continue
-            rows = self.rows[offsets]
-            own_col = np.full(len(offsets), column.col, dtype=np.int64)
-            part: dict[str, np.ndarray] = {
-                "row": rows,
-                "col": own_col,
-                "code": self.body[offsets, j].astype(np.int64),
-                "column": np.full(len(offsets), j, dtype=np.int64),
-                "role": np.full(len(offsets), VALUE_ROLES.index(column.role), dtype=np.int64),
-            }
-            given = dict(column.keys)
-            for kind, default in (("indicator", default_indicator), ("place", default_place)):
-                if kind in given:
+            column = self.columns[values[n]]
+            keys = dict(column.keys)
+            for kind in ("indicator", "place"):
+                if kind in keys:
                     match = next(m for m in column.matches if m.kind == kind)
-                    part[kind] = np.full(len(offsets), self._match_id(match), dtype=np.int64)
-                    part[f"{kind}_row"] = np.full(len(offsets), self.header_row, dtype=np.int64)
-                    part[f"{kind}_col"] = own_col
-                    continue
-                named = row_keys[kind][offsets]
-                from_row = named >= 0
-                part[kind] = np.where(from_row, named, default)
-                part[f"{kind}_row"] = rows
-                part[f"{kind}_col"] = np.where(from_row, row_keys[f"{kind}_col"][offsets], own_col)
-            if "period" in given:
-                period = self._period_id(given["period"], column.header)
-                part["period"] = np.full(len(offsets), period, dtype=np.int64)
-                part["period_row"] = np.full(len(offsets), self.header_row, dtype=np.int64)
-                part["period_col"] = own_col
-            else:
-                named = row_keys["period"][offsets]
-                from_row = named >= 0
-                part["period"] = np.where(from_row, named, default_period)
-                part["period_row"] = rows
-                part["period_col"] = np.where(from_row, row_keys["period_col"][offsets], own_col)
+                    given[kind][n] = self._match_id(match)
+            if "period" in keys:
+                given["period"][n] = self._period_id(keys["period"], column.header)
             column_dims = dict(t.split("=", 1) for k, t in column.keys if k == "dimension")
-            row_dims = row_keys["dimensions"][offsets]
-            ids = np.zeros(len(self.row_breakdowns), dtype=np.int64)
-            for combo in np.unique(row_dims):
+            for combo in np.flatnonzero(found):
                 pairs = tuple(sorted({**self.row_breakdowns[combo], **column_dims}.items()))
-                ids[combo] = breakdown_ids.setdefault(pairs, len(breakdown_ids))
-            part["breakdown"] = ids[row_dims]
-            parts.append(part)
+                breakdown_of[n, combo] = breakdown_ids.setdefault(pairs, len(breakdown_ids))
         self.reading.breakdowns = list(breakdown_ids)
-        if not parts:
+        if not len(offsets):
             return Cells.empty()
-        cells = Cells({name: np.concatenate([p[name] for p in parts]) for name in CELL_COLUMNS})
-        return cells.take(np.lexsort((cells["col"], cells["row"])))  # reading order
+        index = np.asarray(values, dtype=np.int64)
+        rows = self.rows[offsets]
+        value_cols = np.array([self.columns[j].col for j in values], dtype=np.int64)
+        own_col = value_cols[which]
+        roles = [VALUE_ROLES.index(self.columns[j].role) for j in values]
+        arrays: dict[str, np.ndarray] = {
+            "row": rows,
+            "col": own_col,
+            "code": self.body[offsets, index[which]].astype(np.int64),
+            "column": index[which],
+            "role": np.array(roles, dtype=np.int64)[which],
+            "breakdown": breakdown_of[which, row_dims],
+        }
+        default_of = {
+            "indicator": default_indicator,
+            "place": default_place,
+            "period": default_period,
+        }
+        for kind, default in default_of.items():
+            from_header = given[kind][which]
+            by_header = from_header >= 0
+            named = row_keys[kind][offsets]
+            from_row = named >= 0
+            arrays[kind] = np.where(by_header, from_header, np.where(from_row, named, default))
+            arrays[f"{kind}_row"] = np.where(by_header, self.header_row, rows)
+            arrays[f"{kind}_col"] = np.where(
+                by_header | ~from_row, own_col, row_keys[f"{kind}_col"][offsets]
+            )
+        cells = Cells({name: arrays[name] for name in CELL_COLUMNS})
+        if (np.diff(value_cols) <= 0).any():  # columns not left to right: reading order made
+            return cells.take(np.lexsort((cells["col"], cells["row"])))
+        return cells
 
 
 def _is_total(raw: CellValue) -> bool:

@@ -298,6 +298,18 @@ class Vocabulary:
             known = self._seen[(kind, text, hint)] = self._match(kind, text, hint)
         return known
 
+    def match_all(self, kind: str, labels: Iterable[str]) -> list[Match]:
+        """`match(kind, label)` of each label, without a hint: the labels of a whole column,
+        tens of thousands of them, looked up in one loop."""
+        seen, out = self._seen, []
+        for label in labels:
+            key = (kind, label.strip(), "")
+            known = seen.get(key)
+            if known is None:
+                known = seen[key] = self._match(kind, key[1], "")
+            out.append(known)
+        return out
+
     def _match(self, kind: str, text: str, hint: str) -> Match:
         if not text:
             return Match(kind, text, None, 0.0, "none")

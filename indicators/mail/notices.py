@@ -22,6 +22,7 @@ from indicators.analytics import synchronisation
 from indicators.common.i18n import t
 from indicators.definition.model import Definition
 from indicators.ingest.uploads import review_submission
+from indicators.mail import markup
 from indicators.mail.transport import Delivery, MailConfig, Message, send
 from indicators.store.database import Store
 from indicators.store.stored import stored_definition
@@ -53,46 +54,80 @@ def _signature(viewer: Viewer, definition: Definition, lang: str) -> str:
     return t("mail.signature", lang, evaluator=viewer.display_name, initiative=name)
 
 
-def _link(config: MailConfig, lang: str) -> str:
-    url = config.link(UPLOAD_PAGE)
-    return t("mail.upload_link", lang, url=url) if url else ""
+def _plain(parts: list[str], url: str, signature: str, lang: str) -> str:
+    """The plain text: `parts` as paragraphs, the link under the last one, the signature."""
+    body = "\n\n".join(parts)
+    if url:
+        body += t("mail.upload_link", lang, url=url)
+    return f"{body}\n\n{signature}\n\n-- \n{t('mail.sent_by', lang)}"
+
+
+def _footer(url: str, signature: str, lang: str) -> list[str]:
+    """The link to Déposer (when the app's address is known), the signature, who sent it."""
+    blocks = [markup.link(url, t("mail.link_words", lang))] if url else []
+    return [*blocks, markup.footer([signature, t("mail.sent_by", lang)])]
 
 
 def return_messages(
     store: Store, viewer: Viewer, submission: int, config: MailConfig
 ) -> tuple[str, list[Message]]:
     """(the organisation, one message per account of it with an address) announcing that
-    `submission` was returned: which file, the evaluator's reason, what to do, a link."""
+    `submission` was returned: which file, the evaluator's reason, what to do, a link. Each
+    message has a plain text and an HTML part saying the same."""
     require_role(viewer, "evaluator")
     row = store.query("submission", id=submission).iloc[0]
     organisation = str(row["organisation"])
     definition = stored_definition(store)
     names = {o.code: o.name for o in definition.organisations}
     labels = {p.code: (p.label_fr, p.label_en) for p in definition.periods}
+    url = config.link(UPLOAD_PAGE)
+    filename = str(row["filename"])
     messages = []
     for account in accounts.contacts(store).get(organisation, []):
         lang = account.language
         period = labels.get(str(row["period"]))
-        body = t(
-            "mail.return.body",
+        greeting = t("mail.greeting", lang, name=account.display_name)
+        intro = t(
+            "mail.return.intro",
             lang,
-            name=account.display_name,
-            filename=row["filename"],
+            filename=filename,
             uploaded=_date(row["uploaded_at"], lang),
             organisation=names.get(organisation, organisation),
             period=t("mail.return.period", lang, period=period[int(lang == "en")])
             if period
             else "",
-            reason=str(row["review_comment"]).strip() or t("mail.return.no_reason", lang),
-            link=_link(config, lang),
-            signature=_signature(viewer, definition, lang),
         )
-        subject = t("mail.return.subject", lang, filename=row["filename"])
-        messages.append(_message(account, "return", str(submission), subject, body))
+        reason = str(row["review_comment"]).strip() or t("mail.return.no_reason", lang)
+        todo = t("mail.return.todo", lang)
+        signature = _signature(viewer, definition, lang)
+        body = _plain(
+            [greeting, intro, t("mail.return.reason", lang, reason=reason), todo],
+            url,
+            signature,
+            lang,
+        )
+        heading = t("mail.return.heading", lang, filename=filename)
+        reasons = [line.strip() for line in reason.splitlines() if line.strip()]
+        html = markup.page(
+            lang,
+            heading,
+            [
+                markup.paragraph(greeting),
+                markup.paragraph(intro),
+                markup.heading(t("mail.return.reasons", lang)),
+                markup.items(reasons),
+                markup.paragraph(todo),
+                *_footer(url, signature, lang),
+            ],
+        )
+        subject = t("mail.return.subject", lang, filename=filename)
+        messages.append(_message(account, "return", str(submission), subject, body, html))
     return organisation, messages
 
 
-def _message(account: Account, kind: str, target: str, subject: str, body: str) -> Message:
+def _message(
+    account: Account, kind: str, target: str, subject: str, body: str, html: str
+) -> Message:
     assert account.email is not None  # accounts.contacts: only accounts with an address
     return Message(
         kind=kind,
@@ -103,6 +138,7 @@ def _message(account: Account, kind: str, target: str, subject: str, body: str) 
         lang=account.language,
         subject=subject,
         body=body,
+        html=html,
     )
 
 
@@ -199,17 +235,23 @@ def reminder_plan(
             lang = account.language
             shown = owed.assign(period=[_period(labels, p, lang) for p in owed["period"]])
             name = names.get(code, code)
-            body = "\n\n".join(
-                part
-                for part in (
-                    synchronisation.reminder_text(shown, name, lang),
-                    _link(config, lang) if config else "",
-                    _signature(viewer, definition, lang),
-                )
-                if part
+            url = config.link(UPLOAD_PAGE) if config else ""
+            signature = _signature(viewer, definition, lang)
+            text = synchronisation.reminder_text(shown, name, lang)
+            body = _plain([text], url, signature, lang)
+            html = markup.page(
+                lang,
+                t("mail.reminder.heading", lang, count=len(owed), name=name),
+                [
+                    markup.paragraph(t("sync.reminder_greeting", lang)),
+                    markup.paragraph(t("sync.reminder_intro", lang, count=len(owed), name=name)),
+                    markup.items(synchronisation.reminder_lines(shown, lang)),
+                    markup.paragraph(t("sync.reminder_outro", lang)),
+                    *_footer(url, signature, lang),
+                ],
             )
             subject = t("mail.reminder.subject", lang, count=len(owed), name=name)
-            messages.append(_message(account, "reminder", code, subject, body))
+            messages.append(_message(account, "reminder", code, subject, body, html))
     return ReminderPlan(messages, unreachable, reports)
 
 

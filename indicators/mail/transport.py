@@ -97,7 +97,8 @@ class Message:
     username: str
     lang: str
     subject: str
-    body: str
+    body: str  # the plain text
+    html: str = ""  # the same as an HTML page (markup.page); "" for a plain message
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def _email(message: Message, config: MailConfig) -> EmailMessage:
     email["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic replies, please
     email.set_content(message.body)
+    if message.html:  # multipart/alternative: the plain text first, the richer part last
+        email.add_alternative(message.html, subtype="html")
     email["Content-Language"] = message.lang  # after set_content, which drops Content-* headers
     return email
 

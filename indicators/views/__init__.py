@@ -8,6 +8,7 @@ __all__ = [
     "coordination",
     "curves",
     "exports",
+    "figure_locale",
     "pack",
     "pack_pdf",
     "synthesis",

@@ -38,7 +38,9 @@ def _is_number(value: object) -> bool:
 
 def value_text(value: float, unit: str, lang: str = "fr") -> str:
     """A value as the sentence says it: a share (0 to 1) as a whole percentage, a whole number
-    with its thousands spaced, anything else as curves.number writes it."""
+    with its thousands spaced, anything else as curves.number writes it; "—" for none."""
+    if not _is_number(value):
+        return "—"
     if unit == "share":
         whole = f"{100 * value:.0f}"
         return f"{whole} %" if lang == "fr" else f"{whole}%"

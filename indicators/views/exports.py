@@ -25,7 +25,7 @@ SHEET_TITLES = {
 HIDDEN_NOTES = {
     "fr": {
         "few-organisations": f"masqué : moins de {disclosure.MIN_ORGANISATIONS} organisations",
-        "dominant": f"masqué : une organisation pèse plus de {disclosure.DOMINANCE:.0%}",
+        "dominant": f"masqué : une organisation pèse plus de {100 * disclosure.DOMINANCE:.0f} %",
         "small-count": "masqué : moins de 11 jeunes (petit effectif)",
         "complementary": "masqué : avec les autres chiffres publiés, il révélerait un chiffre masqué",
     },
