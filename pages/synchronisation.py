@@ -273,8 +273,8 @@ if viewer.role in ("evaluator", "partner"):
         )
         ui.keep_in_url("org", organisation, owing[0] if owing else "")
     missing = owed[owed["organisation"] == organisation] if organisation else None
-    expected = sync.expected_reports(store, viewer, today)
-    summary = sync.report_summary(expected[expected["organisation"] == organisation])
+    expected = sync.expected_reports(store, viewer, today, organisation or "")
+    summary = sync.report_summary(expected if organisation else expected.iloc[0:0])
     kind, sentence = sync.missing_sentence(summary, lang)
     {"success": st.success, "warning": st.warning, "info": st.info}[kind](sentence)
     if missing is not None and not missing.empty:

@@ -50,8 +50,7 @@ scope = scope_col.selectbox(
     key="toc_scope",
 )
 ui.keep_in_url("scope", scope, pr.SCOPE_ALL)
-figures = pr.figures(store, viewer)
-table = pr.progress(store, viewer, scope=scope, frame=figures)
+table = pr.progress(store, viewer, scope=scope)
 latest = sync.opening_year(store, today, years)
 choices = list(reversed(years))
 year = year_col.selectbox(
@@ -196,7 +195,9 @@ else:
                 key=f"by_{indicator}",
             )
             if by:
-                split = pr.breakdown(figures, indicator, by, scope, years, territory_of)
+                split = pr.breakdown(
+                    pr.figures(store, viewer, indicator), indicator, by, scope, years, territory_of
+                )
                 if split.empty:
                     st.info(t("progress.no_breakdown", lang))
                 else:

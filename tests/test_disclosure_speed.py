@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 import pytest
 
-from indicators.access.disclosure import Key, Nest, _components, derivable, equations
+from indicators.access.disclosure import Key, Nest, _Coloops, _components, derivable, equations
 
 TOLERANCE = 1e-9
 
@@ -106,3 +106,24 @@ def test_a_large_system_is_solved_fast() -> None:
     slow = time.perf_counter() - started
     assert fast < 2.0
     print(f"sparse elimination {fast:.3f} s, SVD {slow:.3f} s")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_derivable_cells_kept_up_to_date_as_cells_are_hidden_one_by_one(seed: int) -> None:
+    """What `protect` asks at each turn (`_Coloops`: each newly hidden cell one more unknown,
+    worked out alone) is what solving every equation again gives (`derivable`), after each
+    cell hidden, on random systems."""
+    rng = random.Random(seed)
+    for _ in range(40):
+        nests, _ = random_system(rng)
+        cells = sorted({m for n in nests for m in n.members} | {"alone"})
+        rng.shuffle(cells)
+        kept = _Coloops()
+        for n, cell in enumerate(cells, start=1):
+            column = {}
+            for i, nest in enumerate(nests):
+                coefficient = (-1 if nest.total == cell else 0) + nest.parts.count(cell)
+                if coefficient:
+                    column[i] = coefficient
+            kept.add(cell, column)
+            assert kept.coloops == derivable(nests, cells[:n]), (nests, cells[:n])

@@ -260,7 +260,8 @@ def test_a_query_can_build_on_another() -> None:
 
     for path in sorted(QUERIES_DIR.glob("*.sql")):
         assert "{{" not in query_sql(path.stem), path.name
-    assert "commitment_indicators" in query_sql("sync_rates")  # expected_reports, inlined
+    assert "from report_counts" in query_sql("sync_rates")  # report_counted, inlined
+    assert "commitment_indicators" in query_sql("report_arrivals_live")
 
 
 def test_without_settings_the_store_and_definition_are_the_projects_data_folder(

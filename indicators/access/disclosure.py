@@ -57,7 +57,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -76,6 +76,7 @@ def hidden_reason(organisations: int, largest_share: float | None) -> str:
 
 
 Key = Any  # any hashable coordinates
+T = TypeVar("T")
 KINDS = ("space", "time", "breakdown")
 LINEAR_SPACE = ("sum", "mean", "ratio")  # space rules a figure adds up by (see the docstring)
 DEDUPLICATING = ("max_per_school", "unique_id", "max_per_territory")  # a gross sum is shown
@@ -102,7 +103,7 @@ class Nest:
 def equations(nests: Iterable[Nest], hidden: Collection[Key]) -> list[dict[Key, float]]:
     """One linear equation per nest over its hidden members (total - Σ parts = published
     right-hand side): coefficient -1 for a hidden total, +1 for each hidden part."""
-    secret = set(hidden)
+    secret = hidden if isinstance(hidden, set | frozenset | Mapping) else set(hidden)
     out: list[dict[Key, float]] = []
     for nest in nests:
         row: dict[Key, float] = {}
@@ -147,16 +148,24 @@ def _pinned(rows: Sequence[Mapping[Key, float]]) -> set[Key]:
     in every other pivot column. A vector of the row space is then the combination of basis
     rows given by its own pivot entries, so a unit vector is in it iff a basis row holds its
     unknown alone. Sparse: the cost follows the non-zero entries, where a dense SVD (the
-    reference in tests/test_disclosure_speed.py) cost the cube of the size."""
+    reference in tests/test_disclosure_speed.py) cost the cube of the size.
+
+    The answer depends neither on the order of the equations nor on the choice of pivots (any
+    fully reduced basis of the same row space holds the same unit vectors); both are chosen to
+    keep the rows sparse (`_elimination_order`): an arbitrary pivot let the rows fill in, and
+    took 5 to 10 times longer on the figures of one indicator."""
     basis: dict[Key, dict[Key, int]] = {}  # pivot -> its reduced row
     holders: dict[Key, set[Key]] = {}  # non-pivot unknown -> pivots of the rows holding it
-    for equation in rows:
+    for equation, hint in _elimination_order(rows):
         row = {k: _integer(v) for k, v in equation.items() if v}
         for pivot in [k for k in row if k in basis]:
             _eliminate(row, pivot, basis[pivot])
         if not row:
             continue  # a combination of the equations before it
-        pivot = next(iter(row))
+        if hint in row:
+            pivot = hint
+        else:  # the unknown the fewest rows hold, with a coefficient of ±1 first
+            pivot = min(row, key=lambda k: (abs(row[k]) != 1, len(holders.get(k, ()))))
         for other in holders.pop(pivot, set()):
             before = set(basis[other])
             _eliminate(basis[other], pivot, row)
@@ -171,6 +180,40 @@ def _pinned(rows: Sequence[Mapping[Key, float]]) -> set[Key]:
             if k != pivot:
                 holders.setdefault(k, set()).add(pivot)
     return {pivot for pivot, row in basis.items() if len(row) == 1}
+
+
+def _elimination_order(
+    rows: Sequence[Mapping[Key, float]],
+) -> list[tuple[Mapping[Key, float], Key | None]]:
+    """The equations in the order `_pinned` takes them, each with the pivot to give it (None:
+    its choice). Equations are peeled off while some unknown is held by a single remaining
+    one; what is left (the core) comes first, shortest first, then the peeled equations in the
+    reverse order of their peeling, each pivoting on its own unknown: no row taken before
+    holds that unknown, so none has to be cleared of it. Nests of figures (a total and its
+    parts, over places, periods and breakdowns) peel off entirely as a rule."""
+    holding: dict[Key, set[int]] = {}
+    for i, row in enumerate(rows):
+        for k, v in row.items():
+            if v:
+                holding.setdefault(k, set()).add(i)
+    alive = set(range(len(rows)))
+    alone = [k for k, held in holding.items() if len(held) == 1]
+    peeled: list[tuple[int, Key]] = []
+    while alone:
+        k = alone.pop()
+        held = holding[k]
+        if len(held) != 1:
+            continue
+        (i,) = held
+        alive.discard(i)
+        peeled.append((i, k))
+        for other, v in rows[i].items():
+            if v:
+                holding[other].discard(i)
+                if len(holding[other]) == 1:
+                    alone.append(other)
+    core = sorted(alive, key=lambda i: (len(rows[i]), i))
+    return [(rows[i], None) for i in core] + [(rows[i], k) for i, k in reversed(peeled)]
 
 
 def _integer(value: float) -> int:
@@ -279,24 +322,65 @@ def protect(
     sum of hidden members: each time, one more member of an exposed nest is hidden
     ("complementary"): the smallest shown non-zero part the viewer does not know, else a zero
     part, else the total. Terminates: every turn hides one more figure."""
+    # The work is done on numbers given in the order of the keys' repr (the order in which
+    # cells are picked, below): hashing a key (a tuple of strings; a remainder's holds its
+    # nest's parts) again and again cost more than the work itself.
+    universe = {*values, *reasons, *known}
+    for nest in nests:
+        universe.update(nest.members)
+    order = sorted(universe, key=repr)
+    number = {k: i for i, k in enumerate(order)}
+
+    def numbered(mapping: Mapping[Key, T] | None) -> dict[int, T] | None:
+        if mapping is None:
+            return None
+        return {number[k]: v for k, v in mapping.items() if k in number}
+
+    hidden = _protect(
+        {number[k]: v for k, v in values.items()},
+        [Nest(number[n.total], tuple(number[p] for p in n.parts), n.kind) for n in nests],
+        {number[k]: r for k, r in reasons.items()},
+        known={number[k] for k in known},
+        contributions=numbered(contributions),
+        organisations=numbered(organisations),
+        small=numbered(small),
+        own=own,
+    )
+    return {order[i]: why for i, why in hidden.items()}
+
+
+def _protect(
+    values: Mapping[int, float],
+    nests: Sequence[Nest],
+    reasons: Mapping[int, str],
+    *,
+    known: Collection[int],
+    contributions: Mapping[int, Mapping[str, float]] | None,
+    organisations: Mapping[int, int] | None,
+    small: Mapping[int, int] | None,
+    own: str,
+) -> dict[int, str]:
+    """`protect` over numbered keys (smaller numbers picked first)."""
     seen = set(known)
     out = {k: r for k, r in reasons.items() if r and k not in seen}
-    by_cell: dict[Key, list[Nest]] = {}
+    by_cell: dict[int, list[Nest]] = {}
     for nest in nests:
         for member in nest.members:
             by_cell.setdefault(member, []).append(nest)
-    stuck: set[Key] = set()
+    stuck: set[int] = set()
     turns = _Turns(nests, out, stuck, (contributions, organisations, small, own), values)
     while True:
         exposed_nest = turns.first_exposed()
         if exposed_nest is not None:
             nest = exposed_nest
         else:
-            exposed = sorted(turns.derivable() - stuck, key=repr)
+            exposed = turns.derivable() - stuck
             if not exposed:
                 return out
-            cell = exposed[0]
-            choices = [n for n in by_cell.get(cell, []) if _complement(n, values, out, seen)]
+            cell = min(exposed)
+            choices = [
+                n for n in by_cell.get(cell, []) if _complement(n, values, out, seen) is not None
+            ]
             if not choices:
                 stuck.add(cell)  # nothing left to hide around it (cannot happen with a total)
                 turns.changed([cell])
@@ -315,10 +399,9 @@ def protect(
 class _Turns:
     """What each turn of `protect` asks, kept up to date as cells are hidden (or given up as
     stuck) one at a time, instead of worked out again over every nest: the first exposed nest
-    (`_exposed`, in the order of `nests`) and the derivable hidden cells (`derivable`, by
-    independent systems: a hidden cell only changes the equations of the nests holding it,
-    hence only its own system, which is solved again; the others keep their answer). Hidden
-    cells are only ever added, so equations only gain unknowns and systems only merge."""
+    (`_exposed`, in the order of `nests`) and the derivable hidden cells (`_Coloops`: each newly
+    hidden cell is one more unknown, whose effect is worked out alone). Hidden cells are only
+    ever added."""
 
     def __init__(
         self,
@@ -335,11 +418,20 @@ class _Turns:
             for member in dict.fromkeys(nest.members):
                 self.of_cell.setdefault(member, []).append(i)
         self.exposed = {i for i, n in enumerate(self.nests) if self._exposed(n)}
-        self.rows: list[dict[Key, float]] = [{} for _ in self.nests]  # each nest's equation
-        self.parent: dict[Key, Key] = {}  # union-find over the unknowns
-        self.systems: dict[Key, set[int]] = {}  # root -> the nests whose equations it joins
-        self.pinned: dict[Key, set[Key]] = {}  # root -> its derivable cells, once solved
-        self._equations(range(len(self.nests)))
+        self.unknowns = _Coloops()
+        for cell in list(out):
+            self.unknowns.add(cell, self._column(cell))
+
+    def _column(self, cell: Key) -> dict[int, int]:
+        """The coefficients of `cell` in the equations of the nests holding it (`equations`:
+        -1 as a total, +1 as each part), by nest."""
+        column: dict[int, int] = {}
+        for i in self.of_cell.get(cell, ()):
+            nest = self.nests[i]
+            coefficient = (-1 if nest.total == cell else 0) + sum(p == cell for p in nest.parts)
+            if coefficient:
+                column[i] = coefficient
+        return column
 
     def _exposed(self, nest: Nest) -> bool:
         """A nest with a single hidden member (the others reveal it), or whose published total
@@ -355,40 +447,18 @@ class _Turns:
             return False
         return _sensitive(secret, self.evidence, values)
 
-    def _root(self, k: Key) -> Key:
-        parent = self.parent
-        while parent.setdefault(k, k) != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    def _equations(self, indices: Iterable[int]) -> None:
-        """Write again the equations of these nests; join and reopen the systems that moved."""
-        for i in indices:
-            row = equations([self.nests[i]], self.out)
-            equation = row[0] if row else {}
-            if equation == self.rows[i]:
-                continue
-            self.rows[i] = equation
-            roots = {self._root(k) for k in equation}
-            root = roots.pop()
-            system = self.systems.setdefault(root, set())
-            for other in roots:
-                self.parent[other] = root
-                system |= self.systems.pop(other, set())
-                self.pinned.pop(other, None)
-            system.add(i)
-            self.pinned.pop(root, None)
-
     def changed(self, cells: Iterable[Key]) -> None:
         """These cells were just hidden or given up as stuck."""
+        cells = list(cells)
         touched = sorted({i for c in cells for i in self.of_cell.get(c, ())})
         for i in touched:
             if self._exposed(self.nests[i]):
                 self.exposed.add(i)
             else:
                 self.exposed.discard(i)
-        self._equations(touched)
+        for cell in cells:
+            if cell in self.out and cell not in self.unknowns.added:
+                self.unknowns.add(cell, self._column(cell))
 
     def first_exposed(self) -> Nest | None:
         """The first exposed nest, None when there is none."""
@@ -396,12 +466,103 @@ class _Turns:
 
     def derivable(self) -> set[Key]:
         """The hidden cells derivable now (`derivable` over every nest)."""
-        found: set[Key] = set()
-        for root, system in self.systems.items():
-            if root not in self.pinned:
-                self.pinned[root] = _pinned([self.rows[i] for i in sorted(system)])
-            found |= self.pinned[root]
-        return found
+        return set(self.unknowns.coloops)
+
+
+class _Coloops:
+    """The derivable unknowns of the equations of every nest (`derivable`), kept up to date as
+    unknowns are added one at a time, each with its column of coefficients (nest -> integer).
+
+    An unknown is derivable iff its unit vector lies in the row space of the coefficient
+    matrix, iff its column is not a combination of the other columns (it is a "coloop": every
+    largest set of independent columns holds it). So when a column comes: if it is independent
+    of the columns before, it is derivable and nothing else changes; if it is a combination of
+    them, it is not, and neither is any derivable unknown that combination uses (a derivable
+    unknown is used by every such combination or by none, so this does not depend on which).
+
+    The columns are kept as a fully reduced basis (each vector non-zero at its own pivot nest,
+    zero at every other vector's), in exact integer arithmetic, pivots chosen as in `_pinned`;
+    each vector with the coefficients of the derivable unknowns in the combination it is (the
+    others are never derivable again: they are left out). `_pinned`, the whole system solved
+    again at every turn, gives the same cells (tests/test_disclosure_speed.py)."""
+
+    def __init__(self) -> None:
+        self.basis: dict[int, dict[int, int]] = {}  # pivot nest -> vector: nest -> coefficient
+        self.made: dict[int, dict[Key, int]] = {}  # pivot nest -> derivable unknowns it uses
+        self.holders: dict[int, set[int]] = {}  # non-pivot nest -> pivots of vectors holding it
+        self.coloops: set[Key] = set()
+        self.added: set[Key] = set()
+
+    def add(self, unknown: Key, column: Mapping[int, int]) -> None:
+        """One more unknown and its column."""
+        self.added.add(unknown)
+        self.coloops.add(unknown)  # until its column turns out to depend on the others
+        vector = {k: v for k, v in column.items() if v}
+        made: dict[Key, int] = {unknown: 1}  # vector = Σ made x columns (and of the others)
+        for pivot in [k for k in vector if k in self.basis]:
+            vector, made = self._reduced(vector, made, pivot)
+        if not vector:  # Σ made x columns = 0: each unknown it uses follows from the others
+            self.coloops.difference_update(made)
+            self.coloops.discard(unknown)
+            return
+        holders = self.holders
+        pivot = min(vector, key=lambda k: (abs(vector[k]) != 1, len(holders.get(k, ())), k))
+        for other in holders.pop(pivot, set()):
+            before = set(self.basis[other])
+            self.basis[other], self.made[other] = _combined(
+                self.basis[other], self.made[other], pivot, vector, made, self.coloops
+            )
+            after = set(self.basis[other])
+            for k in before - after:
+                if k != pivot:
+                    holders[k].discard(other)
+            for k in after - before:
+                holders.setdefault(k, set()).add(other)
+        self.basis[pivot], self.made[pivot] = vector, made
+        for k in vector:
+            if k != pivot:
+                holders.setdefault(k, set()).add(pivot)
+
+    def _reduced(
+        self, vector: dict[int, int], made: dict[Key, int], pivot: int
+    ) -> tuple[dict[int, int], dict[Key, int]]:
+        """`vector` cleared at `pivot` by the basis vector of that pivot."""
+        return _combined(vector, made, pivot, self.basis[pivot], self.made[pivot], self.coloops)
+
+
+def _combined(
+    vector: dict[int, int],
+    made: dict[Key, int],
+    pivot: int,
+    other: Mapping[int, int],
+    other_made: Mapping[Key, int],
+    coloops: Collection[Key],
+) -> tuple[dict[int, int], dict[Key, int]]:
+    """a x vector - b x other, zero at `pivot` (a, b: other's and vector's entries there over
+    their gcd), and the same of what they are made of, the unknowns no longer derivable left
+    out; both divided by the gcd of their entries."""
+    b, a = vector[pivot], other[pivot]
+    common = math.gcd(a, b)
+    a, b = a // common, b // common
+    vector = _minus(vector, a, other, b)
+    made = {k: v for k, v in _minus(made, a, other_made, b).items() if k in coloops}
+    divisor = math.gcd(*vector.values(), *made.values())
+    if divisor > 1:
+        vector = {k: v // divisor for k, v in vector.items()}
+        made = {k: v // divisor for k, v in made.items()}
+    return vector, made
+
+
+def _minus(row: Mapping[T, int], a: int, other: Mapping[T, int], b: int) -> dict[T, int]:
+    """a x row - b x other, without its zeros."""
+    out = {k: a * v for k, v in row.items()} if a != 1 else dict(row)
+    for k, v in other.items():
+        value = out.get(k, 0) - b * v
+        if value:
+            out[k] = value
+        else:
+            out.pop(k, None)
+    return out
 
 
 Evidence = tuple[
@@ -446,23 +607,25 @@ def sensitive_sum(amounts: Mapping[str, float], own: str = "") -> str:
 
 
 def _complement(
-    nest: Nest, values: Mapping[Key, float], out: Mapping[Key, str], known: Collection[Key]
-) -> Key | None:
+    nest: Nest, values: Mapping[int, float], out: Mapping[int, str], known: Collection[int]
+) -> int | None:
     """The member of `nest` to hide next: its smallest shown non-zero part the viewer does not
-    know, else a shown zero part, else its total (None when nothing is left to hide)."""
-    free = [p for p in nest.parts if p in values and p not in out and p not in known]
+    know, else a shown zero part, else its total (None when nothing is left to hide); among
+    equals, the first by number (`protect`: the order of the keys' repr)."""
+    free: list[int] = [p for p in nest.parts if p in values and p not in out and p not in known]
 
-    def size(k: Key) -> float:
+    def size(k: int) -> float:
         v = values.get(k)
         return abs(float(v)) if v is not None and not _nan(v) else 0.0
 
     nonzero = [p for p in free if size(p) > 0]
     if nonzero:
-        return min(nonzero, key=lambda k: (size(k), repr(k)))
+        return min(nonzero, key=lambda k: (size(k), k))
     if free:
-        return min(free, key=repr)
-    if nest.total in values and nest.total not in out and nest.total not in known:
-        return nest.total
+        return min(free)
+    total: int = nest.total
+    if total in values and total not in out and total not in known:
+        return total
     return None
 
 

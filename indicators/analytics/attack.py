@@ -129,9 +129,9 @@ def truth(store: Store, viewer: Viewer) -> pd.DataFrame:
         return frozen(
             store,
             "figures",
-            lambda: store.query("progress", indicator="", accepted_only=True, org=""),
+            lambda: store.query("progress", indicator="", accepted_only=True, years=[]),
         )
-    return store.query("progress", indicator="", accepted_only=False, org="")
+    return store.query("progress", indicator="", accepted_only=False, years=[])
 
 
 def _truth_shares(store: Store, viewer: Viewer) -> pd.DataFrame:
@@ -579,7 +579,7 @@ def _overlaps(store: Store, viewer: Viewer) -> Family:
     value); the de-duplicated reach is the largest organisation's; one overlap's gross minus
     another's with fewer organisations (same school and year) is the others' sum."""
     own = viewer.organisation if viewer.role == "partner" else ""
-    rows = store.query("coordination_overlaps", **coordination.EVERY_VALUE)
+    rows = store.query("coordination_overlaps", accepted_only=False)
     seen = Published()
     real: dict[Key, float] = {}
     sensitive: set[Key] = set()

@@ -51,7 +51,6 @@ OUTCOME_LEVELS = ("output", "intermediate_outcome", "long_term_outcome")
 RECORD_VALUES = ("reported", "reached")
 
 
-EVERY_VALUE = {"indicator": "", "org": "", "accepted_only": False}
 QPV_CHOICES = ("", "in", "out")  # either; in a QPV; in none
 
 
@@ -97,8 +96,14 @@ def _kept(store: Store, which: Schools) -> set[str] | None:
     return set(which.keep(store.query("schools"))["school"])
 
 
-def _records(store: Store, accepted_only: bool) -> pd.DataFrame:
-    return store.query("coordination_records", **(EVERY_VALUE | {"accepted_only": accepted_only}))
+def _records(store: Store, accepted_only: bool, year: str = "") -> pd.DataFrame:
+    """The 5W records of `year` (all years: '')."""
+    return store.query("coordination_year", accepted_only=accepted_only, period=year)
+
+
+def _plan(store: Store, year: str, accepted_only: bool = False) -> pd.DataFrame:
+    """The 5W records of `year` without their lists (coordination_plan)."""
+    return store.query("coordination_plan", accepted_only=accepted_only, period=year)
 
 
 @keep
@@ -106,9 +111,7 @@ def records(store: Store, viewer: Viewer, year: str = "") -> pd.DataFrame:
     """The 5W records of `year` (all years when ''): the shared plan with what was reported.
     A partner gets the reported figures of its own records only; a funder is refused."""
     require_role(viewer, "evaluator", "partner")
-    frame = _records(store, accepted_only=False)
-    if year:
-        frame = frame[frame["period"] == year]
+    frame = _records(store, accepted_only=False, year=year)
     if viewer.role == "partner":
         others = frame["organisation"] != own_organisation(viewer)
         frame.loc[others, "reported"] = float("nan")
@@ -133,9 +136,13 @@ def presence_of(records: pd.DataFrame, fed: pd.DataFrame, dimension: str) -> pd.
         placed["member"] = placed["node"]
     else:
         placed["member"] = placed["action_type"]
-    grouped = placed.groupby(["place", "place_kind", "territory", "member"], as_index=False).agg(
-        partners=("organisation", "nunique"),
-        organisations=("organisation", lambda o: tuple(sorted(set(o)))),
+    keys = ["place", "place_kind", "territory", "member"]
+    distinct = (
+        placed[[*keys, "organisation"]].drop_duplicates().sort_values([*keys, "organisation"])
+    )
+    grouped = distinct.groupby(keys, as_index=False, sort=True).agg(
+        partners=("organisation", "size"),
+        organisations=("organisation", tuple),
     )
     return grouped
 
@@ -158,8 +165,7 @@ def presence(
     narrowed to organisations of `organisation_type`. Organisation codes are listed for
     evaluators and partners (the shared plan), never for funders."""
     require_role(viewer, "evaluator", "partner", "funder")
-    frame = _records(store, accepted_only=False)
-    frame = frame[frame["period"] == year]
+    frame = _plan(store, year)
     if organisation_type:
         frame = frame[frame["organisation_type"] == organisation_type]
     found = presence_of(frame, store.query("commitment_nodes"), dimension)
@@ -214,7 +220,7 @@ def gaps(
     silent records then at those schools only). Silent records: an evaluator sees them all,
     a partner its own, a funder none."""
     require_role(viewer, "evaluator", "partner", "funder")
-    params = EVERY_VALUE
+    params = {"accepted_only": False}
     coverage = store.query("coverage_gaps", **params)
     coverage = coverage[coverage["period"] == year]
     schools = store.query("schools_without_action", **params)
@@ -232,12 +238,11 @@ def gaps(
     )
     targets = store.query("targets_without_action", **params)
     targets = targets[targets["period"] == year].reset_index(drop=True)
-    silent = _records(store, accepted_only=False)
+    silent = _plan(store, year)
     silent = silent[
-        (silent["period"] == year)
-        & (silent["reported"] == 0)
+        (silent["reported"] == 0)
         & (pd.to_datetime(silent["due_date"]).dt.date < today)
-        & (silent["indicators"].map(len) > 0)
+        & (silent["indicator_count"] > 0)
     ]
     if territory:
         silent = silent[silent["territory"] == territory]
@@ -291,7 +296,7 @@ def overlaps(
     difference. The largest is one organisation's figure, and the sum minus it gives it away:
     both are withheld from them (empty)."""
     require_role(viewer, "evaluator", "partner", "funder")
-    rows = store.query("coordination_overlaps", **EVERY_VALUE)
+    rows = store.query("coordination_overlaps", accepted_only=False)
     rows = rows[rows["period"] == year]
     own = own_organisation(viewer) if viewer.role == "partner" else ""
     hidden = overlap_protection(rows, viewer.role, own)  # on every school, before narrowing
@@ -301,29 +306,40 @@ def overlaps(
     if chosen is not None:
         rows = rows[rows["place"].isin(chosen)]
     keys = ["action_type", "place", "place_name", "territory", "grade", "period"]
+    rows = rows.reset_index(drop=True)
+    # each overlap's rows by position, and plain lists of their columns: a pandas selection per
+    # overlap took seconds at 10 M observations (10,000 overlaps in a year)
+    groups: dict[tuple[str, ...], list[int]] = {
+        tuple(str(k) for k in key): [int(i) for i in at]  # type: ignore[attr-defined]
+        for key, at in rows.groupby(keys, sort=True).indices.items()
+    }
+    organisations = rows["organisation"].astype(object).tolist()
+    names = rows["organisation_name"].astype(object).tolist()
+    reach = pd.to_numeric(rows["reached"], errors="coerce").astype(float).tolist()
     out = []
-    for key, group in rows.groupby(keys, sort=True):
-        reached = group["reached"].dropna()
+    for key in sorted(groups):
+        at = groups[key]
+        reached = [reach[i] for i in at if not math.isnan(reach[i])]
         row: dict[str, object] = dict(zip(keys, key, strict=True))
         why = hidden.get(_overlap_key(row), "")
-        gross = float(reached.sum()) if len(reached) and not why else math.nan
-        largest = float(reached.max()) if len(reached) else math.nan
+        gross = float(sum(reached)) if reached and not why else math.nan
+        largest = float(max(reached)) if reached else math.nan
         if viewer.role != "evaluator":
             largest = math.nan
         row |= {
-            "partners": len(group),
+            "partners": len(at),
             "gross": gross,
             "deduplicated": largest,
             "double_counted": gross - largest,
             "hidden": why,
         }
         if viewer.role == "evaluator":
-            row["organisations"] = tuple(group["organisation"])
-            row["reach"] = tuple(zip(group["organisation_name"], group["reached"], strict=True))
+            row["organisations"] = tuple(organisations[i] for i in at)
+            row["reach"] = tuple((names[i], reach[i]) for i in at)
         elif viewer.role == "partner":
-            row["organisations"] = tuple(group["organisation"])
-            mine = group[group["organisation"] == own]
-            row["own_reach"] = float(mine["reached"].iloc[0]) if len(mine) else math.nan
+            row["organisations"] = tuple(organisations[i] for i in at)
+            mine = [reach[i] for i in at if organisations[i] == own]
+            row["own_reach"] = float(mine[0]) if mine else math.nan
         out.append(row)
     return pd.DataFrame(out)
 
@@ -446,8 +462,8 @@ def network(
     """The partner network of `year` (narrowed to `territory` and to the schools `kept`):
     for evaluators and partners (the shared plan); funders are refused."""
     require_role(viewer, "evaluator", "partner")
-    plan = _records(store, accepted_only=False)
-    plan = plan[(plan["period"] == year) & (plan["place_kind"] == "school")]
+    plan = _plan(store, year)
+    plan = plan[plan["place_kind"] == "school"]
     if territory:
         plan = plan[plan["territory"] == territory]
     chosen = _kept(store, kept)

@@ -259,7 +259,10 @@ def units(store: Store, indicators: Sequence[str]) -> pd.DataFrame:
     """The units of `indicators` (explorer_units) with their breakdown split into sex and grade
     ('' when not broken down so) and the dimensions of the breakdown (`breakdown`)."""
     frames = [
-        store.query("explorer_units", indicator=code, accepted_only=False, org="")
+        store.query(
+            "explorer_units",
+            **(progress.EVERY_VALUE | {"indicator": code}),
+        )
         for code in indicators
     ]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -105,7 +105,7 @@ def _protected(store: Store, viewer: Viewer, frame: pd.DataFrame) -> list[str]:
     # the same figure as the theory of change's at the initiative: its value for an indicator
     # without de-duplication; for one with, the gross sum (every value, before de-duplication)
     # shown beside it, hidden with it (disclosure: the same choice protects value and gross)
-    seen = progress.figures(store, viewer)
+    seen = progress.year_figures(store, viewer)
     seen = seen[(seen["scope"] == progress.SCOPE_ALL) & (seen["disaggregation"] == "")]
     elsewhere = dict(
         zip(zip(seen["indicator"], seen["period"], strict=True), seen["hidden"], strict=True)

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -62,6 +64,15 @@ SCOPE_ALL = "*"
 # territory shows its schools' reach by sex and grade, and their need), so its school figures
 # are protected with every other figure funders see (`as_funders_see`)
 REACH_INDICATOR = "jeunes-touches"
+# the parameters of progress_units (and the queries built on it) for every value received or
+# accepted, of every organisation, indicator and school year
+EVERY_VALUE: dict[str, Any] = {
+    "indicator": "",
+    "orgs": [],
+    "accepted_only": False,
+    "indicators": [],
+    "years": [],
+}
 
 PROGRESS_COLUMNS = [
     "indicator",
@@ -286,10 +297,16 @@ def nest_context(store: Store) -> dict[str, Any]:
     }
 
 
-def contributions(store: Store, *, accepted_only: bool, indicator: str = "") -> pd.DataFrame:
-    """What each organisation adds to each figure (progress_contributions)."""
+def contributions(
+    store: Store, *, accepted_only: bool, indicator: str = "", years: Sequence[str] = ()
+) -> pd.DataFrame:
+    """What each organisation adds to each figure (progress_contributions), of `years` (all
+    when empty)."""
     return store.query(
-        "progress_contributions", indicator=indicator, accepted_only=accepted_only, org=""
+        "progress_contributions",
+        indicator=indicator,
+        accepted_only=accepted_only,
+        years=list(years),
     )
 
 
@@ -325,13 +342,17 @@ def protected(
         frame["hidden"] = reasons
         return frame
     context = nest_context(store)
+    year_of = context["parent_period"]
     values = dict(zip(keys, pd.to_numeric(frame["value"], errors="coerce"), strict=True))
     counts = dict(zip(keys, frame["organisations"].fillna(0).astype(int), strict=True))
     people = {k: limit for k, u in zip(keys, units, strict=True) if u == "person"}
     first = dict(zip(keys, reasons, strict=True))
     known = {k for k, o in zip(keys, own_only, strict=True) if o}
     hidden: dict[Any, str] = {}
-    for _, group in frame.groupby("indicator", sort=True):
+    # each indicator's school years apart: no nest joins two years (a year is the sum of its
+    # own terms only), so each year's figures are protected as they would be with the others
+    years = [year_of.get(str(p), str(p)) for p in frame["period"]]
+    for _, group in frame.groupby([frame["indicator"], pd.Series(years, index=frame.index)]):
         at = [keys[int(str(i))] for i in group.index]
         nests, rests = with_remainders(nests_of(group, **context), behind if behind else None, own)
         known_here = known | {r for r, (_, why, _) in rests.items() if not why}
@@ -354,13 +375,35 @@ def protected(
     return _masked(frame)
 
 
-def accepted_figures(store: Store, indicator: str = "") -> pd.DataFrame:
+def accepted_figures(
+    store: Store, indicator: str = "", *, funders_only: bool = False
+) -> pd.DataFrame:
     """Figures of accepted submissions only, each with the reason it would be hidden from a
     funder, its value kept: the input of the published tables, whose suppression decides what
-    shows (see synthesis). Never displayed as such."""
-    frame = store.query("progress", indicator=indicator, accepted_only=True, org="")
+    shows (see synthesis). Never displayed as such. `funders_only`: those funders may be shown
+    only (`funders_figures`: not the schools' but of REACH_INDICATOR; at 10 M observations,
+    some 1.2 million figures of 15 million)."""
+    frame = store.query(
+        "funders_figures" if funders_only else "progress",
+        indicator=indicator,
+        accepted_only=True,
+        years=[],
+        **({"reach": REACH_INDICATOR} if funders_only else {}),
+    )
     frame["hidden"] = primary(frame, "funder")
     return frame
+
+
+def funders_shares(store: Store, years: Sequence[str] = ()) -> pd.DataFrame:
+    """What each organisation adds to each accepted figure funders may be shown (of `years`,
+    all when empty): `contributions` of the rows of `accepted_figures(funders_only=True)`."""
+    return store.query(
+        "funders_shares",
+        indicator="",
+        accepted_only=True,
+        years=list(years),
+        reach=REACH_INDICATOR,
+    )
 
 
 def as_funders_see(
@@ -389,46 +432,75 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # The protected figures, kept (see `figures`): whole answers under the store's data stamp, and
-# each indicator's figures under its own stamp, per store, role and organisation.
-_FIGURES: dict[tuple[str, str, str, str], tuple[tuple[tuple[str, str], ...], pd.DataFrame]] = {}
+# the figures of each indicator x school year ("piece") under its own stamp.
+_FIGURES: dict[
+    tuple[str, str, str, str, int], tuple[tuple[tuple[str, str], ...], pd.DataFrame]
+] = {}
 _FIGURES_KEPT = 32
-_BY_INDICATOR: dict[tuple[str, str, str], dict[str, tuple[tuple[object, ...], pd.DataFrame]]] = {}
-_VIEWERS_KEPT = 16  # stores x roles x organisations whose figures by indicator are kept
-_ONE_BY_ONE = 8  # more indicators to compute again than this: one query for all, then split
+# (store, role, holder, indicator, school year) -> (stamp, (figures, their year_figures rows));
+# holder: a partner's organisation for the pieces it has values in, '' for every other piece
+# (`_holder`)
+_PIECES: OrderedDict[
+    tuple[str, str, str, str, str],
+    tuple[tuple[object, ...], tuple[pd.DataFrame, pd.DataFrame]],
+] = OrderedDict()
+_PIECES_KEPT = 20_000  # pieces kept in all (150 indicators x 6 years x 22 viewers)
+_ONE_BY_ONE = 8  # more pieces to compute again than this: one computation for all, then split
 _FIGURES_GUARD = threading.Lock()
 # data_stamp's parts that change every indicator's figures: the definition (rules, places,
 # periods, threshold) and the publications funders read
 _SHARED_STAMP = ("last_publication", "last_definition", "loaded_at", "versions")
+# the school years `_figures` computes (None: all of them), set by the kept figures
+_YEARS: ContextVar[tuple[str, ...] | None] = ContextVar("progress_years", default=None)
 
 
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     """`_figures`, kept until the data behind them change: pages ask for the same protected
-    figures again and again, and computing them (the `progress` query, then complementary
-    suppression over every figure) grows with the data.
+    figures again and again, and computing them (complementary suppression over every figure)
+    grows with the data.
 
     While the store's `data_stamp` (values, reviews, publications, definition, any audited
-    action) stays the same, the answer kept is returned. When it moved, only the indicators
-    whose own stamp moved (`indicator_stamps`: the values their figures read, which of them
-    are accepted; with the definition and the publications) are computed again: an upload or
-    a review changes the figures of its own indicators only, and protection works indicator by
-    indicator (`protected`), so every other indicator's figures still hold. A copy is
-    returned: callers may change it."""
+    action) stays the same, the answer kept is returned. When it moved, only the pieces
+    (indicator x school year) whose own stamp moved are computed again: for an evaluator and a
+    partner, the version the store gave the piece's figures when it last computed them
+    (`figure_versions`: an upload or a review computes again those of the indicators and school
+    years it touched); for a funder, the publications (funders read what they froze). With the
+    definition for all. Protection works piece by piece (no nest joins two indicators nor two
+    school years), so every other piece still holds. A partner's pieces of the indicators and
+    years it has no value in are the same for every such partner (`_holder`): they are kept
+    once for all of them. A copy is returned: callers may change it."""
     return _kept_figures(store, viewer, indicator).copy()
 
 
-def _kept_figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
-    """`figures` itself, not a copy: for callers that only read it."""
+def year_figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
+    """The rows of `figures` without breakdown (disaggregation '') of every school year, and of
+    every period at the initiative (scope '*'): what `progress` and the collective figures
+    read, without the rest of the figures (at 10 M observations, some 780,000 rows of
+    15 million). Kept as `figures` is; not a copy: for callers that only read it."""
+    return _kept_figures(store, viewer, indicator, part=1)
+
+
+def _summary(frame: pd.DataFrame, year: str) -> pd.DataFrame:
+    """`year_figures`' rows of one piece (figures of the school year `year`)."""
+    rows = (frame["disaggregation"] == "") & ((frame["period"] == year) | (frame["scope"] == "*"))
+    return frame[rows].reset_index(drop=True)
+
+
+def _kept_figures(
+    store: Store, viewer: Viewer, indicator: str = "", *, part: int = 0
+) -> pd.DataFrame:
+    """`figures` itself, not a copy: for callers that only read it (`part` 1: `year_figures`)."""
     require_role(viewer, "evaluator", "partner", "funder")
     row = data_stamp(store)
     stamp = tuple(sorted(row.items()))
     own = own_organisation(viewer) if viewer.role == "partner" else ""
-    key = (str(store.path.resolve()), viewer.role, own, indicator)
+    key = (str(store.path.resolve()), viewer.role, own, indicator, part)
     with _FIGURES_GUARD:
         kept = _FIGURES.get(key)
     if kept is not None and kept[0] == stamp:
         return kept[1]
     shared = tuple(row[part] for part in _SHARED_STAMP)
-    frame = _by_indicator(store, viewer, key[:3], shared, indicator)
+    frame = _from_pieces(store, viewer, shared, indicator, part)
     with _FIGURES_GUARD:
         _FIGURES.pop(key, None)
         _FIGURES[key] = (stamp, frame)
@@ -437,82 +509,143 @@ def _kept_figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataF
     return frame
 
 
-def _by_indicator(
-    store: Store,
-    viewer: Viewer,
-    who: tuple[str, str, str],
-    shared: tuple[object, ...],
-    indicator: str,
+def _from_pieces(
+    store: Store, viewer: Viewer, shared: tuple[object, ...], indicator: str, part: int = 0
 ) -> pd.DataFrame:
-    """The figures of `indicator` (every indicator: ''), from those kept for `who` (store,
-    role, organisation) by indicator, computing again those whose stamp moved."""
-    stamps = store.query("indicator_stamps")
-    own_stamps: dict[str, tuple[object, ...]] = {
-        str(code): (*shared, *parts)
-        for code, *parts in stamps.astype(str).itertuples(index=False, name=None)
+    """The figures of `indicator` (every indicator: ''), from the pieces kept for this viewer,
+    those whose stamp moved computed again (by `_figures`, restricted to their school years);
+    `part` 1: their `year_figures` rows only."""
+    versions = store.query("figure_versions")
+    version = {
+        (str(i), str(y)): int(v)
+        for i, y, v in zip(
+            versions["indicator"], versions["school_year"], versions["version"], strict=True
+        )
     }
-    if indicator:
-        wanted = [indicator]
-    else:
-        wanted = sorted(set(store.query("indicators")["code"].astype(str)) | set(own_stamps))
+    years = [str(y) for y in school_years(store)["code"]]
+    codes = [indicator] if indicator else sorted(set(store.query("indicators")["code"].astype(str)))
+    holder = _holder(store, viewer)
+    path = str(store.path.resolve())
+
+    def key_of(code: str, year: str) -> tuple[str, str, str, str, str]:
+        return (path, viewer.role, holder(code, year), code, year)
+
+    def stamp_of(code: str, year: str) -> tuple[object, ...]:
+        if viewer.role == "funder":  # what the publications froze
+            return shared
+        return (*shared, version.get((code, year), 0))
+
+    wanted = [(code, year) for code in codes for year in years]
     with _FIGURES_GUARD:
-        kept = dict(_BY_INDICATOR.get(who, {}))
-    changed = [i for i in wanted if kept.get(i, ((),))[0] != own_stamps.get(i, shared)]
+        kept = {p: _PIECES.get(key_of(*p)) for p in wanted}
+    changed = [p for p in wanted if kept[p] is None or kept[p][0] != stamp_of(*p)]  # type: ignore[index]
+    fresh: dict[tuple[str, str], pd.DataFrame] = {}
     if len(changed) > _ONE_BY_ONE:
-        every = _figures(store, viewer)
-        split = dict(iter(every.groupby("indicator", sort=False)))
-        for code in changed:  # an indicator without figures: none (see below when all are)
-            part = split[code] if code in split else every.iloc[0:0]
-            kept[code] = (own_stamps.get(code, shared), part.reset_index(drop=True))
+        token = _YEARS.set(tuple(sorted({y for _, y in changed})))
+        try:
+            every = _figures(store, viewer, indicator)
+        finally:
+            _YEARS.reset(token)
+        year_of = _year_of(store)
+        split = dict(
+            iter(every.groupby([every["indicator"], every["period"].map(year_of)], sort=False))
+        )
+        for p in changed:  # a piece without figures: none
+            fresh[p] = split[p].reset_index(drop=True) if p in split else every.iloc[0:0]
     else:
-        for code in changed:
-            kept[code] = (own_stamps.get(code, shared), _figures(store, viewer, code))
-    if changed:
+        for code, year in changed:
+            token = _YEARS.set((year,))
+            try:
+                fresh[(code, year)] = _figures(store, viewer, code)
+            finally:
+                _YEARS.reset(token)
+    made = {p: (frame, _summary(frame, p[1])) for p, frame in fresh.items()}
+    if made:
         with _FIGURES_GUARD:
-            _BY_INDICATOR.pop(who, None)
-            _BY_INDICATOR[who] = kept
-            while len(_BY_INDICATOR) > _VIEWERS_KEPT:
-                _BY_INDICATOR.pop(next(iter(_BY_INDICATOR)))
-    parts = [kept[code][1] for code in wanted]
-    filled = [part for part in parts if not part.empty]
+            for p, both in made.items():
+                _PIECES.pop(key_of(*p), None)
+                _PIECES[key_of(*p)] = (stamp_of(*p), both)
+            while len(_PIECES) > _PIECES_KEPT:
+                _PIECES.popitem(last=False)
+    parts = [(made[p] if p in made else kept[p][1])[part] for p in wanted]  # type: ignore[index]
+    filled = [frame for frame in parts if not frame.empty]
     if not filled:  # no figure at all (a funder before any publication): asked as a whole
-        return _figures(store, viewer, indicator)
-    return pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0].copy()
+        every = _figures(store, viewer, indicator)
+        return every if not part else every.iloc[0:0]
+    if len(filled) == 1:
+        single: pd.DataFrame = filled[0].copy()
+        return single
+    frame: pd.DataFrame = pd.concat(filled, ignore_index=True)
+    if part:
+        return frame
+    # in the order `_figures` gives them (that of the `progress` query)
+    ordered: pd.DataFrame = frame.sort_values(
+        ["indicator", "scope_kind", "scope", "period", "disaggregation"], kind="stable"
+    )
+    return ordered.reset_index(drop=True)
+
+
+def _holder(store: Store, viewer: Viewer) -> Callable[[str, str], str]:
+    """Whose protected figures a piece (indicator, school year) is: a partner's, for the pieces
+    it has a value in (its own figures in them, and those it knows); '' for every other piece,
+    which is the same for every partner without a value in it: protection reads the viewer's
+    organisation only where it stands behind a figure (disclosure.protect, own) and its own
+    figures are those of its values. Evaluators' and funders' pieces are their role's."""
+    if viewer.role != "partner":
+        return lambda code, year: ""
+    own = store.query("organisation_pieces", org=own_organisation(viewer))
+    mine = set(zip(own["indicator"].astype(str), own["school_year"].astype(str), strict=True))
+    organisation = own_organisation(viewer)
+    return lambda code, year: organisation if (code, year) in mine else ""
+
+
+def _year_of(store: Store) -> dict[str, str]:
+    """Each period's school year (a year's is itself)."""
+    periods = store.query("periods_list")
+    return {
+        str(c): str(p) if isinstance(p, str) and p else str(c)
+        for c, p in zip(periods["code"], periods["parent"], strict=True)
+    }
 
 
 def _figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
-    """Every figure (indicator x scope x period x disaggregation) this viewer may see.
+    """Every figure (indicator x scope x period x disaggregation) this viewer may see, computed
+    from the figures the store keeps (of the school years `_YEARS` holds, all when None).
 
     `hidden` says why a figure is withheld ('' when shown; its value is then empty; see
     `protected`); `own` is a partner's own figure by the same rules (empty for other roles). A
     funder reads what the latest publication of each year froze (see publications).
     """
     require_role(viewer, "evaluator", "partner", "funder")
+    years = _YEARS.get()
+    chosen = {"years": list(years) if years is not None else []}
     if viewer.role == "funder":
         frame = frozen(
             store,
             "figures",
-            lambda: store.query("progress", indicator="", accepted_only=True, org=""),
+            lambda: store.query("progress", indicator="", accepted_only=True, years=[]),
         )
         shares = frozen(store, "contributions", lambda: contributions(store, accepted_only=True))
         if indicator:
             frame = frame[frame["indicator"] == indicator]
             shares = shares[shares["indicator"] == indicator]
+        if years is not None:
+            year_of = _year_of(store)
+            frame = frame[frame["period"].map(year_of).isin(years)]
+            shares = shares[shares["period"].map(year_of).isin(years)]
         frame = as_funders_see(store, frame, shares)
         frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)  # Synthèse's
     else:
-        frame = store.query("progress", indicator=indicator, accepted_only=False, org="")
+        frame = store.query("progress", indicator=indicator, accepted_only=False, **chosen)
         frame["hidden"] = ""
         if viewer.role == "partner":
-            shares = contributions(store, accepted_only=False, indicator=indicator)
+            shares = contributions(store, accepted_only=False, indicator=indicator, **chosen)
             frame = protected(store, frame, "partner", shares, own_organisation(viewer))
     keys = ["indicator", "scope", "period", "disaggregation"]
     if viewer.role == "partner":
         own = store.query(
-            "progress",
-            indicator=indicator,
-            accepted_only=False,
-            org=own_organisation(viewer),
+            "progress_live",
+            **(EVERY_VALUE | {"indicator": indicator, "orgs": [own_organisation(viewer)]} | chosen),
         )[[*keys, "value"]].rename(columns={"value": "own"})
         frame = frame.merge(own, on=keys, how="left")
     else:
@@ -590,7 +723,7 @@ def progress(
     figure, why a figure is hidden, and how many organisations and values stand behind it.
     `frame` reuses figures already read for this viewer."""
     require_role(viewer, "evaluator", "partner", "funder")
-    every = _kept_figures(store, viewer, indicator) if frame is None else frame  # read only
+    every = year_figures(store, viewer, indicator) if frame is None else frame  # read only
     years = school_years(store)
     year_at = {int(p): str(c) for c, p in zip(years["code"], years["position"], strict=True)}
     catalogue = store.query("indicators")
@@ -738,12 +871,10 @@ def trace(
     require_role(viewer, "evaluator", "partner")
     cells = store.query(
         "progress_trace",
-        indicator=indicator,
         scope=scope,
         period=period,
         disaggregation=disaggregation,
-        accepted_only=False,
-        org="",
+        **(EVERY_VALUE | {"indicator": indicator}),
     )
     others = 0
     if viewer.role == "partner":

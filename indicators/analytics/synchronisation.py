@@ -23,7 +23,7 @@ import pandas as pd
 
 from indicators.access.disclosure import Nest, protect_sums
 from indicators.access.viewer import AccessDeniedError, Viewer, own_organisation, require_role
-from indicators.analytics.kept import keep
+from indicators.analytics.kept import data_stamp, keep
 from indicators.common.i18n import label, t
 from indicators.definition.model import Definition
 from indicators.store.database import Store
@@ -69,8 +69,16 @@ def _own_rows(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
 
 
 @keep
-def expected_reports(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
-    """One row per expected report with its arrival and status on `today`."""
+def expected_reports(
+    store: Store, viewer: Viewer, today: dt.date, organisation: str = ""
+) -> pd.DataFrame:
+    """One row per expected report with its arrival and status on `today` (of `organisation`
+    only when given: some 3 million reports are expected at 10 M observations)."""
+    if organisation:
+        require_role(viewer, "evaluator", "partner")
+        if viewer.role == "partner" and organisation != own_organisation(viewer):
+            raise AccessDeniedError(f"reports:{organisation}")
+        return store.query("organisation_reports", today=today, org=organisation)
     return _own_rows(store.query("expected_reports", today=today), viewer)
 
 
@@ -79,16 +87,15 @@ def missing_reports(
     store: Store, viewer: Viewer, today: dt.date, organisation: str = ""
 ) -> pd.DataFrame:
     """The reports of periods that are over and that nothing arrived for, oldest first: what a
-    reminder to the organisation (all when empty, for an evaluator) lists."""
-    reports = expected_reports(store, viewer, today)
-    if organisation:
-        if viewer.role == "partner" and organisation != viewer.organisation:
+    reminder to the organisation (all when empty, for an evaluator) lists. Chosen by DuckDB
+    (at 10 M observations, some 3 million reports are expected)."""
+    require_role(viewer, "evaluator", "partner")
+    if viewer.role == "partner":
+        own = own_organisation(viewer)
+        if organisation not in ("", own):
             raise AccessDeniedError(f"missing:{organisation}")
-        reports = reports[reports["organisation"] == organisation]
-    missing = reports[reports["is_due"] & ~reports["received"]]
-    return missing.sort_values(["organisation", "due_date", "indicator", "place"]).reset_index(
-        drop=True
-    )
+        organisation = own
+    return store.query("missing_reports", today=today, org=organisation)
 
 
 @keep
@@ -155,15 +162,50 @@ def rates(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     ]
     hidden: dict[tuple[str, str, str], str] = {}
     if viewer.role != "evaluator":
-        shares = rate_shares(store, today)
-        hidden = protect_sums(
-            {k: shares.get(k, {}) for k in keys},
-            _group_nests(every, set(keys), "period"),
-            viewer.role,
-            own=viewer.organisation or "" if viewer.role == "partner" else "",
-        )
+        own = viewer.organisation or "" if viewer.role == "partner" else ""
+        hidden = _rates_hidden(store, today, viewer.role, own, every, keys)
     table["hidden"] = [hidden.get(k, "") for k in keys]
     return _masked(table, ["expected", "received", "on_time", "completeness", "timeliness"])
+
+
+# `rates`' protection, kept per store, definition, day, role and organisation: it reads who owes
+# how many reports (the commitments) and which groups have reports due, not what arrived, so
+# that an upload leaves it as it is
+_RATES_HIDDEN: dict[tuple[object, ...], dict[tuple[str, str, str], str]] = {}
+_RATES_KEPT = 64
+_DEFINITION_STAMP = ("last_definition", "loaded_at", "versions")
+
+
+def _rates_hidden(
+    store: Store,
+    today: dt.date,
+    role: str,
+    own: str,
+    every: pd.DataFrame,
+    keys: list[tuple[str, str, str]],
+) -> dict[tuple[str, str, str], str]:
+    """Why each of the viewer's rows of `rates` (`keys`, of `every` row of sync_rates) is
+    hidden (disclosure.protect_sums over who owes the reports behind each group, `rate_shares`:
+    what the definition and the day decide)."""
+    stamp = data_stamp(store)
+    key = (
+        str(store.path.resolve()),
+        *(stamp[part] for part in _DEFINITION_STAMP),
+        today,
+        role,
+        own,
+    )
+    if key not in _RATES_HIDDEN:
+        shares = rate_shares(store, today)
+        _RATES_HIDDEN[key] = protect_sums(
+            {k: shares.get(k, {}) for k in keys},
+            _group_nests(every, set(keys), "period"),
+            role,
+            own=own,
+        )
+        while len(_RATES_HIDDEN) > _RATES_KEPT:
+            _RATES_HIDDEN.pop(next(iter(_RATES_HIDDEN)))
+    return _RATES_HIDDEN[key]
 
 
 def _group_nests(frame: pd.DataFrame, published: set[tuple[str, ...]], by: str = "") -> list[Nest]:
@@ -257,22 +299,17 @@ def windows(store: Store, today: dt.date) -> dict[str, list[str]]:
 def rate_shares(store: Store, today: dt.date) -> dict[tuple[str, str, str], dict[str, float]]:
     """Behind each row of `rates` (dimension, member, period): how many of its expected
     reports each organisation owes. Never shown as such: what disclosure control needs."""
-    reports = store.query("expected_reports", today=today)
-    reports = reports[reports["is_due"]].assign(initiative="*")
-    columns = {
-        "initiative": "initiative",
-        "organisation": "organisation",
-        "organisation_type": "organisation_type",
-        "territory": "territory",
-        "indicator": "indicator",
-    }
+    frame = store.query("rate_shares", today=today)
     out: dict[tuple[str, str, str], dict[str, float]] = {}
-    for dimension, column in columns.items():
-        rows = reports.assign(member=reports[column])
-        counted = rows.groupby(["member", "period", "organisation"]).size().reset_index()
-        for member, period, organisation, n in counted.itertuples(index=False):
-            group = (dimension, str(member), str(period))
-            out.setdefault(group, {})[str(organisation)] = float(n)
+    for dimension, member, period, organisation, owed in zip(
+        frame["dimension"].astype(str).tolist(),
+        frame["member"].astype(str).tolist(),
+        frame["period"].astype(str).tolist(),
+        frame["organisation"].astype(str).tolist(),
+        frame["owed"].astype(float).tolist(),
+        strict=True,
+    ):
+        out.setdefault((dimension, member, period), {})[organisation] = owed
     return out
 
 
@@ -286,7 +323,7 @@ def conformity(store: Store, viewer: Viewer) -> pd.DataFrame:
 def data_quality(store: Store, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """Per organisation: uploads stored and refused, warnings and notes per upload, values
     corrected later, reports received late, and its conformity (evaluators; a partner its own)."""
-    quality = store.query("data_quality", today=today)
+    quality = store.query("data_quality")
     shares = store.query("conformity")[
         ["organisation", "conformity", "mapped", "converted", "old_version", "old_indicators"]
     ]

@@ -100,7 +100,10 @@ class _Frozen(Store):
         self._answers: dict[tuple[str, tuple[tuple[str, Any], ...]], pd.DataFrame] = {}
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
-        key = (name, tuple(sorted(params.items())))
+        key = (
+            name,
+            tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())),
+        )
         if key not in self._answers:
             self._answers[key] = super().query(name, **params)
         return self._answers[key].copy()
@@ -108,9 +111,11 @@ class _Frozen(Store):
 
 def funders_figures(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures of now as funders will see them once frozen (not the last publication's),
-    and every accepted figure with the reason it would be hidden: what `build` reads."""
-    seen = progress.as_funders_see(store, progress.accepted_figures(store))
-    return seen, progress.accepted_figures(store)
+    and every accepted figure funders may be shown with the reason it would be hidden: what
+    `build` reads."""
+    every = progress.accepted_figures(store, funders_only=True)
+    seen = progress.as_funders_see(store, every.copy(), progress.funders_shares(store))
+    return seen, every
 
 
 def build(
@@ -201,8 +206,7 @@ def build(
     reached, reached_hidden = figure(coordination.REACH_INDICATOR)
     hours = [figure(code) for code in HOURS]
     internships, internships_hidden = figure(INTERNSHIPS)
-    records = store.query("coordination_records", indicator="", org="", accepted_only=True)
-    records = records[records["period"] == year]
+    records = store.query("coordination_plan", accepted_only=True, period=year)
     if scope != progress.SCOPE_ALL:
         records = records[records["territory"] == scope]
     at_schools = records[records["place_kind"] == "school"]
@@ -344,13 +348,20 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
         for name, frame in build(store, year, scope, today, figures=seen).items()
     ]
     periods = _periods_of(store, year)
-    figures = store.query("progress", indicator="", accepted_only=True, org="")
+    # what funders may be shown, frozen: not the schools' figures but of REACH_INDICATOR
+    figures = store.query(
+        "funders_figures",
+        indicator="",
+        accepted_only=True,
+        years=[year],
+        reach=progress.REACH_INDICATOR,
+    )
     collective = store.query("collective", org="", accepted_only=True)
-    shares = progress.contributions(store, accepted_only=True)
+    shares = progress.funders_shares(store, [year])
     tables += [
-        ("", "figures", payload(figures[figures["period"].isin(periods)])),
+        ("", "figures", payload(figures)),
         ("", "collective", payload(collective[collective["period"].isin(periods)])),
-        ("", "contributions", payload(shares[shares["period"].isin(periods)])),
+        ("", "contributions", payload(shares)),
     ]
     details = {
         "organisations": found.accepted_organisations,

@@ -325,6 +325,8 @@ class Store:
                     con.begin()
                     try:
                         con.execute(lake_sql(sql) if self.lake else sql)
+                        if number in _AFTER_MIGRATION:  # fill what it made, in its transaction
+                            _AFTER_MIGRATION[number](con)
                         con.execute(
                             "insert into schema_migrations values ($n, $name, $at)",
                             {"n": number, "name": name, "at": _now()},
@@ -355,10 +357,29 @@ class Store:
         """Run `sql/queries/<name>.sql` with `$name` parameters; return a DataFrame.
 
         A query may build on another: `{{other}}` stands for the relation of `other.sql`.
+        A query of the tables the store keeps from the observations (`KEPT_TABLES`) first
+        checks that no write made by other means left them behind (`_catch_up`).
         """
         sql = query_sql(name)
+        if _reads_kept(name):
+            self._catch_up()
         with self._connect() as con:
             return con.execute(sql, params or None).df()
+
+    def _catch_up(self) -> None:
+        """Compute every kept table again when the observations or submissions changed since
+        they were last computed, by a write made without the store's methods (those refresh
+        what they touch in their own transaction): a test's plain SQL, a hand-made fix."""
+        with self._connect() as con:
+            if not _kept_behind(con):
+                return
+        log.warning("kept tables computed again: %s was written by other means", self.path)
+
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            if _kept_behind(con):
+                _refresh_kept(con, None)
+
+        self._write(work)
 
     def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
         """Append one entry to the audit log."""
@@ -385,6 +406,8 @@ class Store:
                 rows = con.execute(sql, _used(sql, params)).fetchall()
                 if selected is None and sql.lstrip().lower().startswith("select"):
                     selected = rows
+            if name in _CHANGES_KEPT:
+                _refresh_kept(con, _CHANGES_KEPT[name](con, params))
             if audit is not None:
                 _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
             return rows if selected is None else selected
@@ -649,11 +672,13 @@ class Store:
         now = _now()
 
         def work(con: duckdb.DuckDBPyConnection) -> LoadSummary:
+            before = _kept_definition(con)
             summary, problems = _save_indicator_versions(con, definition, now, valid_from or now)
             if problems:
                 raise DefinitionError(problems)
             counts = _replace_definition_tables(con, definition, now)
             summary.counts.update(counts)
+            _refresh_after_definition(con, before, _kept_definition(con))
             con.execute(
                 "insert into definition_history values ($at, $actor, $reason, $files)",
                 {
@@ -957,6 +982,7 @@ class Store:
                 " (select submission_id from observations where organisation = $org and is_current)",
                 {"org": organisation, "sub": submission},
             )
+            _refresh_kept(con, _touched_by(con, "incoming", [organisation]))
             _audit(
                 con,
                 self.clock(),
@@ -1049,6 +1075,15 @@ def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[d
         )
         for step in _BATCH_SQL:
             con.execute(step)
+        _refresh_kept(
+            con,
+            _touched_by(
+                con,
+                "(select indicator, period from batch_matched"
+                " where upload in (select upload from batch_uploads))",
+                [str(o) for o in subs["organisation"]],
+            ),
+        )
         con.unregister("batch_uploads")
         for n, submission in zip(received, subs["submission"], strict=True):
             results[n]["submission"] = int(submission)
@@ -1661,3 +1696,294 @@ def _counts(con: duckdb.DuckDBPyConnection, organisation: str) -> dict[str, int]
     ).fetchall()[0]
     created, updated, unchanged = (int(v) for v in row)
     return {"created": created, "updated": updated, "unchanged": unchanged}
+
+
+# -- what the store keeps computed from the observations (migrations 14 and 15) ---------------
+#
+# `figures` and `figure_shares` hold what progress_live and progress_contributions_live compute
+# over the observations, school year by school year of each indicator, for every value received
+# or accepted and for accepted values only; `report_arrivals`, `period_submissions` and
+# `record_reports` what Synchronisation and Coordination read of them, organisation by
+# organisation. Every transaction that changes what they read computes again, in itself, what it
+# touched (`_refresh_kept`): an upload, a review, a definition save; so that they always equal
+# the live ones, all of them or none (tests/test_figures_kept.py). `figure_versions` says when
+# each indicator's figures of a school year were last computed; `figures_made` what the
+# observations and submissions were then (`Store._catch_up`).
+
+KEPT_TABLES = (
+    "figures",
+    "figure_shares",
+    "figure_versions",
+    "report_arrivals",
+    "report_counts",
+    "period_submissions",
+    "record_reports",
+)
+_YEAR_OF = "coalesce(nullif(p.parent, ''), p.code)"  # a period's school year (periods p)
+_KEPT_READ = re.compile(r"\b(?:from|join)\s+(" + "|".join(KEPT_TABLES) + r")\b")
+_READS_KEPT: dict[str, bool] = {}
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What a write changed: the figures of these indicators x school years, and what
+    Synchronisation and Coordination read of these organisations."""
+
+    indicators: list[str]
+    years: list[str]
+    organisations: list[str]
+
+
+def _reads_kept(name: str) -> bool:
+    """True when the query `name` reads a table of KEPT_TABLES."""
+    if name not in _READS_KEPT:
+        _READS_KEPT[name] = bool(_KEPT_READ.search(query_sql(name)))
+    return _READS_KEPT[name]
+
+
+def _refresh_kept(con: duckdb.DuckDBPyConnection, touched: Touched | None) -> None:
+    """Compute again, in the caller's transaction, what `touched` changed (None: everything)."""
+    if touched is None:
+        _refresh_figures(con)
+        _refresh_reports(con)
+    else:
+        _refresh_figures(con, touched.indicators, touched.years)
+        _refresh_reports(con, touched.organisations)
+    con.execute("delete from figures_made")
+    con.execute(f"insert into figures_made {query_sql('figures_made')}")
+
+
+def _refresh_figures(
+    con: duckdb.DuckDBPyConnection,
+    indicators: list[str] | None = None,
+    years: list[str] | None = None,
+) -> None:
+    """Compute again the figures kept of `indicators` x `years` (None: all of them) and give
+    each of those indicator x school year a new version."""
+    if (indicators is not None and not indicators) or (years is not None and not years):
+        return  # nothing touched (values of no known period, say)
+    chosen = {"indicators": indicators or [], "years": years or []}
+    where = (
+        "(len($indicators::varchar[]) = 0 or list_contains($indicators::varchar[], indicator))"
+        " and (len($years::varchar[]) = 0 or list_contains($years::varchar[], school_year))"
+    )
+    con.execute(f"delete from figures where {where}", chosen)  # noqa: S608 - constant text
+    con.execute(f"delete from figure_shares where {where}", chosen)  # noqa: S608
+    # every school year apart when all of them are asked: the work of one at a time in memory
+    batches = [[y] for y in _school_years(con)] if years is None else [years]
+    for batch in batches:
+        for accepted in (False, True):
+            params = {
+                "indicator": "",
+                "orgs": [],
+                "accepted_only": accepted,
+                "indicators": indicators or [],
+                "years": batch,
+            }
+            for table, name in (
+                ("figures", "progress_live"),
+                ("figure_shares", "progress_contributions_live"),
+            ):
+                con.execute(
+                    f"insert into {table} by name"  # noqa: S608 - constant text
+                    f" select $accepted_only as accepted_only, {_YEAR_OF} as school_year, f.*"
+                    f" from ({query_sql(name)}) as f inner join periods as p on p.code = f.period",
+                    params,
+                )
+    con.execute(f"delete from figure_versions where {where}", chosen)  # noqa: S608
+    con.execute(
+        "insert into figure_versions"
+        " select i.code, y.code, greatest(epoch_us(now()),"
+        "   (select coalesce(max(version), 0) + 1 from figure_versions))"
+        " from unnest($i::varchar[]) as i(code) cross join unnest($y::varchar[]) as y(code)",
+        {
+            "i": indicators if indicators is not None else _indicator_codes(con),
+            "y": years if years is not None else _school_years(con),
+        },
+    )
+
+
+# what Synchronisation and Coordination read of the observations: table, the query computing it
+# (of the organisations $orgs), whether of accepted values only (both) or not, its migration
+_REPORT_TABLES: tuple[tuple[str, str, tuple[bool | None, ...], int], ...] = (
+    ("report_arrivals", "report_arrivals_live", (None,), 15),
+    ("report_counts", "report_counts_live", (None,), 16),  # counted from report_arrivals
+    ("period_submissions", "period_submissions_live", (None,), 15),
+    ("record_reports", "record_reports_live", (False, True), 15),
+)
+
+
+def _refresh_reports(
+    con: duckdb.DuckDBPyConnection,
+    organisations: list[str] | None = None,
+    schema: int | None = None,
+) -> None:
+    """Compute again what Synchronisation and Coordination read of `organisations` (None:
+    of every organisation); `schema`: the tables that migration made only."""
+    if organisations is not None and not organisations:
+        return
+    chosen = {"orgs": organisations or []}
+    where = "len($orgs::varchar[]) = 0 or list_contains($orgs::varchar[], organisation)"
+    every_value = {"indicator": "", "indicators": [], "years": []}
+    for table, name, flags, made_by in _REPORT_TABLES:
+        if schema is not None and made_by != schema:
+            continue
+        con.execute(f"delete from {table} where {where}", chosen)  # noqa: S608 - constant text
+        for flag in flags:
+            if flag is None:
+                con.execute(
+                    f"insert into {table} by name select * from ({query_sql(name)})",  # noqa: S608
+                    chosen,
+                )
+            else:
+                con.execute(
+                    f"insert into {table} by name"  # noqa: S608 - constant text
+                    f" select $accepted_only as accepted_only, * from ({query_sql(name)})",
+                    chosen | every_value | {"accepted_only": flag},
+                )
+
+
+def _school_years(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("select code from periods where kind = 'school_year' order by start_date")
+    return [str(r[0]) for r in rows.fetchall()]
+
+
+def _indicator_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("select distinct code from indicator_versions order by code").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _touched_by(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    organisations: list[str],
+    params: dict[str, Any] | None = None,
+) -> Touched:
+    """What a write of the rows of `relation` (indicator, period) by `organisations` touched."""
+    rows = con.execute(
+        f"select distinct r.indicator, {_YEAR_OF} from {relation} as r"  # noqa: S608
+        " inner join periods as p on p.code = r.period",
+        params,
+    ).fetchall()
+    return Touched(
+        sorted({str(i) for i, _ in rows}), sorted({str(y) for _, y in rows}), organisations
+    )
+
+
+def _reviewed(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> Touched:
+    """What a review of the submissions `params['ids']` touches."""
+    ids = {"ids": [int(i) for i in params["ids"]]}
+    organisations = con.execute(
+        "select distinct organisation from submissions where list_contains($ids::integer[], id)",
+        ids,
+    ).fetchall()
+    return _touched_by(
+        con,
+        "(select indicator, period from observations"
+        " where list_contains($ids::integer[], submission_id))",
+        sorted(str(o[0]) for o in organisations),
+        ids,
+    )
+
+
+# the statements that change what the store keeps (Store.execute), and what they touch
+_CHANGES_KEPT: dict[str, Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], Touched]] = {
+    "submission_review": _reviewed
+}
+
+
+def _fill_figures(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 14: every figure, computed once."""
+    _refresh_figures(con)
+    _made(con)
+
+
+def _fill_reports(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 15: what Synchronisation and Coordination read, computed once."""
+    _refresh_reports(con, schema=15)
+    _made(con)
+
+
+def _fill_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 16: the expected reports counted, once."""
+    _refresh_reports(con, schema=16)
+    _made(con)
+
+
+# what a migration made, filled in its own transaction
+_AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    14: _fill_figures,
+    15: _fill_reports,
+    16: _fill_counts,
+}
+
+
+def _made(con: duckdb.DuckDBPyConnection) -> None:
+    """Record what the observations and submissions are as the kept tables are made."""
+    con.execute("delete from figures_made")
+    con.execute(f"insert into figures_made {query_sql('figures_made')}")
+
+
+def _kept_behind(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the observations or submissions are not what they were when the kept tables
+    were last computed (False on a store without them, before migration 14)."""
+    try:
+        made = con.execute("select * from figures_made").fetchall()
+    except duckdb.CatalogException:
+        return False
+    return made != con.execute(query_sql("figures_made")).fetchall()
+
+
+def _kept_definition(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What the kept tables read of the definition (compared before and after a save): each
+    indicator's rules, each period's place in time, the places' tree, the backbone; and for
+    Synchronisation and Coordination, the commitments and the organisations."""
+    rules = con.execute(
+        "select code, unit, aggregation_time, aggregation_space, deduplication_rule, frequency"
+        " from indicator_versions where valid_to is null and retired_at is null order by code"
+    ).fetchall()
+    periods = con.execute(
+        f"select p.code, p.kind, {_YEAR_OF}, p.start_date from periods as p order by p.code"  # noqa: S608
+    ).fetchall()
+    return {
+        "rules": {str(r[0]): r[1:] for r in rules},
+        "periods": {str(p[0]): p[1:] for p in periods},
+        "places": con.execute("select code, kind, parent from places order by code").fetchall(),
+        "backbone": con.execute("select backbone from initiative").fetchall(),
+        "commitments": con.execute("select * from commitments order by id").fetchall(),
+        "organisations": con.execute("select code from organisations order by code").fetchall(),
+    }
+
+
+def _refresh_after_definition(
+    con: duckdb.DuckDBPyConnection, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Compute again what a definition save changed. Figures: all of them when the places or
+    the backbone changed; else those of the indicators whose rules changed, and those of the
+    school years whose periods changed. What Synchronisation and Coordination read: all of
+    it when anything it reads changed."""
+    if before == after:
+        return
+    if before["places"] != after["places"] or before["backbone"] != after["backbone"]:
+        _refresh_figures(con)
+    else:
+        rules = sorted(
+            code
+            for code in set(before["rules"]) | set(after["rules"])
+            if before["rules"].get(code) != after["rules"].get(code)
+        )
+        years = sorted(
+            {
+                str(when[1])
+                for code in set(before["periods"]) | set(after["periods"])
+                if before["periods"].get(code) != after["periods"].get(code)
+                for when in (before["periods"].get(code), after["periods"].get(code))
+                if when is not None
+            }
+        )
+        if rules:
+            _refresh_figures(con, indicators=rules)
+        if years:
+            _refresh_figures(con, years=years)
+    _refresh_reports(con)
+    _made(con)

@@ -4,7 +4,8 @@
 -- number spread evenly over its places); and what was reported: `reported`, the organisation's
 -- yearly figures on the commitment's indicators at the place (for a territory, at it or one of
 -- its schools); `reached`, the largest of them among indicators counting people.
--- $accepted_only: values of accepted submissions only.
+-- $accepted_only: values of accepted submissions only. What was reported as the store keeps it
+-- (record_reports_live).
 with records as (
     select
         c.id as commitment,
@@ -37,43 +38,6 @@ located as (
         case when pl.kind = 'territory' then pl.code else pl.parent end as territory
     from yearly as y
     inner join places as pl on pl.code = y.place
-),
-
-units as (
-    select u.*, pu.parent as place_parent, iv.unit as indicator_unit
-    from {{progress_units}} as u
-    inner join places as pu on pu.code = u.place
-    inner join indicator_versions as iv
-        on iv.code = u.indicator and iv.valid_to is null and iv.retired_at is null
-    where u.disaggregation = ''
-),
-
-by_indicator as (
-    select
-        l.commitment,
-        l.place,
-        l.period,
-        u.indicator,
-        any_value(u.indicator_unit) as indicator_unit,
-        sum(u.value) as total
-    from located as l
-    inner join units as u
-        on u.organisation = l.organisation
-        and u.period = l.period
-        and list_contains(l.indicators, u.indicator)
-        and (u.place = l.place or (l.place_kind = 'territory' and u.place_parent = l.place))
-    group by all
-),
-
-reported as (
-    select
-        commitment,
-        place,
-        period,
-        count(*) as reported,
-        max(total) filter (where indicator_unit = 'person') as reached
-    from by_indicator
-    group by all
 )
 
 select
@@ -85,5 +49,9 @@ select
     r.reached
 from located as l
 inner join periods as p on p.code = l.period
-left join reported as r using (commitment, place, period)
+left join (
+    select commitment, place, period, reported, reached
+    from record_reports
+    where accepted_only = $accepted_only
+) as r using (commitment, place, period)
 order by l.period, l.territory, l.place, l.action_type, l.organisation

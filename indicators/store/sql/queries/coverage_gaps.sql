@@ -11,6 +11,26 @@ covered as (
     inner join {{commitment_nodes}} as f on f.commitment = r.commitment
 ),
 
+-- each grade a covering record covers (a commitment without grades covers them all)
+covered_grades as (
+    select v.node, v.place, v.place_kind, g.category as grade, v.period
+    from covered as v
+    inner join dimension_categories as g
+        on g.dimension = 'grade' and (len(v.grades) = 0 or list_contains(v.grades, g.category))
+),
+
+-- each school x grade x year covered for a node: by a record at the school, or for its whole
+-- territory (equality joins: the former `not exists` over places x grades ran as a join of a
+-- billion rows at 10 M observations)
+covered_schools as (
+    select node, place as school, grade, period from covered_grades
+    union
+    select v.node, s.code as school, v.grade, v.period
+    from covered_grades as v
+    inner join places as s on s.parent = v.place and s.kind = 'school'
+    where v.place_kind = 'territory'
+),
+
 candidates as (
     select
         n.code as node,
@@ -34,11 +54,6 @@ candidates as (
 
 select c.*
 from candidates as c
-where not exists (
-    select 1 from covered as v
-    where v.node = c.node
-        and v.period = c.period
-        and (v.place = c.school or (v.place_kind = 'territory' and v.place = c.territory))
-        and (len(v.grades) = 0 or list_contains(v.grades, c.grade))
-)
+anti join covered_schools as v
+    on v.node = c.node and v.school = c.school and v.grade = c.grade and v.period = c.period
 order by c.period, c.level_rank, c.node, c.territory, c.school, c.grade

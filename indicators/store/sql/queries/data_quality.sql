@@ -1,6 +1,6 @@
 -- one row per organisation that uploaded or tried to: uploads stored, attempts refused for
 -- errors, warnings and notes found in the stored uploads (per upload too), values corrected by
--- a later upload, and reports received after their due date, on $today
+-- a later upload, and reports received after their due date
 with stored as (
     select
         organisation,
@@ -27,9 +27,9 @@ corrected as (
 late as (
     select
         organisation,
-        count(*) filter (where received) as received_reports,
-        count(*) filter (where received and not on_time) as late_reports
-    from {{expected_reports}}
+        sum(received)::bigint as received_reports,
+        sum(received - on_time)::bigint as late_reports
+    from report_counts
     group by organisation
 ),
 

@@ -2,7 +2,7 @@
 -- disaggregation, its value by the indicator's rule over time) with what the explorer groups
 -- units by: the period's kind and start, the place's territory, school and priority-education
 -- status ('' when none), the organisation's type, the latest indicator version among the
--- observations the unit uses. $accepted_only, $indicator, $org as in progress_units.
+-- observations the unit uses. $accepted_only, $indicator, $orgs as in progress_units.
 with units as (
     select row_number() over () as unit, *
     from {{progress_units}}

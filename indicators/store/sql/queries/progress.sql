@@ -1,80 +1,11 @@
--- one row per indicator x scope ('*', a territory, a school) x period x disaggregation: the
--- figure the indicator's rule over space gives from the units its de-duplication rule keeps
--- (progress_kept): sum, mean (of the units), max, last (the latest upload), ratio (sum of
--- numerators / sum of denominators; a single unit stands as it is; units without numerator and
--- denominator cannot enter it and are counted in without_base), none (only a single unit).
--- gross: the plain sum of every unit, before de-duplication; organisations: behind the kept
--- units; backbone_only: all of them from the backbone; largest_share: the largest
--- organisation's share of a sum.
-with kept as (
-    select * from {{progress_kept}}
-    where kept
-),
-
-by_organisation as (
-    select
-        *,
-        sum(value) over (
-            partition by scope, indicator, period, disaggregation, organisation
-        ) as organisation_sum
-    from kept
-),
-
-figures as (
-    select
-        scope,
-        any_value(scope_kind) as scope_kind,
-        indicator,
-        period,
-        disaggregation,
-        any_value(space_rule) as rule,
-        any_value(dedup) as dedup,
-        count(*) as units,
-        count(distinct organisation) as organisations,
-        bool_and(organisation = (select backbone from initiative)) as backbone_only,
-        count(*) filter (where numerator is null or denominator is null) as without_base,
-        max(terms) as terms,
-        sum(numerator) filter (where denominator is not null) as numerator,
-        sum(denominator) filter (where numerator is not null) as denominator,
-        case any_value(space_rule)
-            when 'sum' then sum(value)
-            when 'mean' then avg(value)
-            when 'max' then max(value)
-            when 'last' then arg_max(value, uploaded_at)
-            when 'ratio' then
-                case
-                    when count(*) = 1 then any_value(value)
-                    else
-                        sum(numerator) filter (where denominator is not null)
-                        / nullif(sum(denominator) filter (where numerator is not null), 0)
-                        * any_value(scale)
-                end
-            when 'none' then case when count(*) = 1 then any_value(value) end
-        end as value,
-        case
-            when any_value(space_rule) = 'sum' and sum(value) > 0
-                then max(organisation_sum) / sum(value)
-        end as largest_share
-    from by_organisation
-    group by scope, indicator, period, disaggregation
-),
-
-gross as (
-    select
-        scope,
-        indicator,
-        period,
-        disaggregation,
-        sum(value) as gross,
-        count(*) as all_units
-    from {{progress_kept}}
-    group by all
-)
-
-select
-    f.*,
-    g.gross,
-    g.all_units - f.units as dropped
-from figures as f
-inner join gross as g using (scope, indicator, period, disaggregation)
-order by f.indicator, f.scope_kind, f.scope, f.period, f.disaggregation
+-- one row per indicator x scope x period x disaggregation: the progress figure as the store
+-- keeps it (table `figures`, refreshed by every write that changes it: see progress_live for
+-- what each column is), of values received or accepted, or of accepted ones only
+-- ($accepted_only); $indicator: one indicator ('' = all); $years: the periods of those school
+-- years (a year and its terms; [] = all).
+select * exclude (accepted_only, school_year)
+from figures
+where accepted_only = $accepted_only
+    and ($indicator = '' or indicator = $indicator)
+    and (len($years::varchar[]) = 0 or list_contains($years::varchar[], school_year))
+order by indicator, scope_kind, scope, period, disaggregation

@@ -1,15 +1,9 @@
--- one row per indicator x scope x period x disaggregation x organisation: what the
--- organisation's kept units (progress_kept) add to the figure: the sum of their values (their
--- numerators for a rate), so that disclosure control can tell which organisations stand behind
--- a set of hidden figures taken together, and how much each weighs.
-select
-    indicator,
-    scope,
-    period,
-    disaggregation,
-    organisation,
-    sum(coalesce(numerator, value)) as amount
-from {{progress_kept}}
-where kept
-group by all
+-- one row per indicator x scope x period x disaggregation x organisation: what it adds to the
+-- progress figure, as the store keeps it (table `figure_shares`: see
+-- progress_contributions_live); $accepted_only, $indicator, $years as progress.
+select * exclude (accepted_only, school_year)
+from figure_shares
+where accepted_only = $accepted_only
+    and ($indicator = '' or indicator = $indicator)
+    and (len($years::varchar[]) = 0 or list_contains($years::varchar[], school_year))
 order by indicator, scope, period, disaggregation, organisation

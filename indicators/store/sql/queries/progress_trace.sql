@@ -3,7 +3,7 @@
 -- counted; time_rule (the time rule did not use it, e.g. an earlier term under "last");
 -- deduplicated (another organisation's larger value stands for the same young people);
 -- no_base (a rate without numerator and denominator cannot enter a sum of them).
--- $accepted_only, $org as in progress_units.
+-- $accepted_only, $orgs as in progress_units.
 with units as (
     select
         *,
@@ -55,7 +55,7 @@ where o.is_current
     and o.value is not null
     and s.status in ('received', 'accepted')
     and (not $accepted_only or s.status = 'accepted')
-    and ($org = '' or o.organisation = $org)
+    and (len($orgs::varchar[]) = 0 or list_contains($orgs::varchar[], o.organisation))
     and o.indicator = $indicator
     and o.disaggregation = $disaggregation
     and (o.period = $period or p.parent = $period)

@@ -4,7 +4,8 @@
 -- for the year, else the time rule over the year's terms: sum, mean, max, last (the latest term
 -- reported), ratio (sum of numerators / sum of denominators), none (only a single term).
 -- Current values of received or accepted submissions; $accepted_only: accepted ones only;
--- $indicator, $org: one indicator, one organisation ('' = all).
+-- $indicator: one indicator ('' = all); $orgs, $indicators, $years: those organisations, those
+-- indicators, the periods of those school years (a year and its terms; [] = all).
 with rules as (
     select
         code as indicator,
@@ -38,7 +39,12 @@ current_values as (
         and s.status in ('received', 'accepted')
         and (not $accepted_only or s.status = 'accepted')
         and ($indicator = '' or o.indicator = $indicator)
-        and ($org = '' or o.organisation = $org)
+        and (len($orgs::varchar[]) = 0 or list_contains($orgs::varchar[], o.organisation))
+        and (len($indicators::varchar[]) = 0 or list_contains($indicators::varchar[], o.indicator))
+        and (
+            len($years::varchar[]) = 0
+            or list_contains($years::varchar[], coalesce(nullif(p.parent, ''), p.code))
+        )
 ),
 
 as_reported as (

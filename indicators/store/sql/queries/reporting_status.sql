@@ -1,8 +1,9 @@
 -- one row per organisation x period with expected reports: how many, how many arrived (on time),
 -- and the reporting status on $today: accepted or returned (by an evaluator, for the submissions
--- whose current values cover the period), submitted, not_yet_due, due, overdue
+-- whose current values cover the period: period_submissions), submitted, not_yet_due, due,
+-- overdue
 with reports as (
-    select * from {{expected_reports}}
+    select * from {{report_counted}}
 ),
 
 reviews as (
@@ -13,9 +14,8 @@ reviews as (
         bool_and(s.status = 'accepted') as all_accepted,
         arg_max(s.review_comment, s.reviewed_at) filter (where s.status = 'returned')
             as review_comment
-    from observations as o
+    from period_submissions as o
     inner join submissions as s on s.id = o.submission_id
-    where o.is_current
     group by o.organisation, o.period
 ),
 
@@ -29,10 +29,10 @@ counted as (
         any_value(start_date) as start_date,
         any_value(end_date) as end_date,
         any_value(due_date) as due_date,
-        count(*) as expected,
-        count(*) filter (where received) as received,
-        count(*) filter (where on_time) as on_time,
-        max(received_at) as last_received_at,
+        sum(expected)::bigint as expected,
+        sum(received)::bigint as received,
+        sum(on_time)::bigint as on_time,
+        max(last_received_at) as last_received_at,
         list(distinct territory order by territory) as territories
     from reports
     group by organisation, period

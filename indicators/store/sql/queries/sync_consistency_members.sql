@@ -4,8 +4,8 @@
 -- sync_consistency counts them (DOMAIN.md: consistency = partners reporting in every period /
 -- partners reporting in any; a period a partner owed nothing in does not count against it)
 with owed as (
-    select distinct organisation, organisation_type, territory, period, received
-    from {{expected_reports}}
+    select organisation, organisation_type, territory, period, received > 0 as received
+    from {{report_counted}}
     where list_contains($periods, period) and is_due
 ),
 

@@ -2,7 +2,7 @@
 -- indicator, or initiative with member '*'): expected reports due on $today, how many arrived,
 -- how many by their due date, completeness = received / expected, timeliness = on time / expected
 with reports as (
-    select * from {{expected_reports}}
+    select * from {{report_counted}}
     where is_due
 ),
 
@@ -18,9 +18,9 @@ counted as (
         coalesce(organisation, organisation_type, territory, indicator, '*') as member,
         period,
         start_date,
-        count(*) as expected,
-        count(*) filter (where received) as received,
-        count(*) filter (where on_time) as on_time
+        sum(expected)::bigint as expected,
+        sum(received)::bigint as received,
+        sum(on_time)::bigint as on_time
     from reports
     group by grouping sets (
         (organisation, period, start_date),
