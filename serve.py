@@ -16,4 +16,6 @@ import web
 
 web.first_start()
 base = str(st.get_option("server.baseUrlPath") or "")
-app = st.App("app.py", routes=web.routes(base), middleware=web.middleware(base))
+app = st.App(
+    "app.py", lifespan=web.lifespan, routes=web.routes(base), middleware=web.middleware(base)
+)

@@ -33,7 +33,8 @@ import os
 import posixpath
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -49,6 +50,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from indicators.access import devices, sessions, tickets
 from indicators.common.i18n import t
 from indicators.demo import start_demo_store
+from indicators.ingest import reader, scratch
+from indicators.store import connection
 from indicators.store.database import Store, data_dir, default_db_path, is_lake
 
 LOG = logging.getLogger("mesure.web")
@@ -242,6 +245,26 @@ class Gate:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+@asynccontextmanager
+async def lifespan(app: object) -> AsyncIterator[None]:
+    """The server's life: when it stops serving, what the process's exit would do is done at
+    once (`stopped`). uvicorn, told to stop by SIGTERM (systemd, docker), stops serving then
+    raises the signal again, whose default action ends the process without running atexit."""
+    try:
+        yield None
+    finally:
+        await run_in_threadpool(stopped)
+
+
+def stopped() -> None:
+    """The sessions' uploaded files removed, the reader workers stopped, the store closed
+    (DuckDB checkpoints it)."""
+    removed = scratch.remove_all()
+    reader.close_workers()
+    connection.close_all()
+    LOG.info("server stopped: %d upload folder(s) removed, store closed", removed)
 
 
 def first_start() -> bool:

@@ -16,6 +16,7 @@ import pytest
 
 from indicators.access.devices import COOKIE as DEVICE_COOKIE
 from indicators.access.sessions import COOKIE
+from indicators.ingest import scratch
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from tests import servers
@@ -55,12 +56,15 @@ def _serve(
     open_accounts(store)
     if prepare is not None:
         prepare(store)
+    own_tmp = tmp / "server-tmp"  # the server's temporary files, looked at once it stopped
+    own_tmp.mkdir()
     env = {
         **os.environ,
         **LIGHT_ARGON2,
         "MESURE_DB": str(store.path),
         "MESURE_DATA": str(data),
         "MESURE_DEMO_BUILD": "0",
+        "TMPDIR": str(own_tmp),
         **env_more,
     }
     server, url = servers.launch(env)
@@ -69,6 +73,8 @@ def _serve(
         yield url
     finally:
         servers.stop(server)
+    # stopped as systemd stops it (SIGTERM): no partner's uploaded file is left behind
+    assert not list(own_tmp.glob(f"{scratch.PREFIX}*")), list(own_tmp.rglob("*"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from indicators.ingest.scratch import PREFIX, STALE, Scratch, sweep
+from indicators.ingest.scratch import PREFIX, STALE, Scratch, remove_all, sweep
 
 
 def test_a_file_is_kept_under_its_own_name_one_folder_per_upload(tmp_path: Path) -> None:
@@ -67,3 +67,15 @@ def test_stale_folders_are_swept_fresh_ones_and_others_left(tmp_path: Path) -> N
     os.utime(fresh, (two_days_ago, two_days_ago))
     kept = Scratch(tmp_path)
     assert not fresh.exists() and kept.path.exists()
+
+
+def test_a_stopping_server_removes_every_folder_of_its_sessions(tmp_path: Path) -> None:
+    import web
+
+    folders = [Scratch(tmp_path), Scratch(tmp_path)]
+    folders[0].keep("a.xlsx", b"partner data")
+    folders[1].remove()
+    assert remove_all() >= 1  # the live one (and any of another test of this process)
+    web.stopped()  # what the server's lifespan calls when it stops serving
+    assert all(f.removed for f in folders)
+    assert not list(tmp_path.glob(f"{PREFIX}*"))

@@ -21,6 +21,7 @@ PREFIX = "mesure-upload-"
 STALE = dt.timedelta(days=1)
 
 log = logging.getLogger(__name__)
+_LIVE: weakref.WeakSet[Scratch] = weakref.WeakSet()  # this process's folders not yet removed
 
 
 class Scratch:
@@ -30,6 +31,7 @@ class Scratch:
         sweep(root)
         self.path = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
         self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+        _LIVE.add(self)
 
     def keep(self, name: str, data: bytes) -> Path:
         """A private copy of `data` under its own file name (a CSV's only sheet is named after
@@ -50,6 +52,14 @@ class Scratch:
     @property
     def removed(self) -> bool:
         return not self._remove.alive
+
+
+def remove_all() -> int:
+    """Remove every folder of this process now (a server that stops); how many were."""
+    live = [s for s in list(_LIVE) if not s.removed]
+    for scratch in live:
+        scratch.remove()
+    return len(live)
 
 
 def sweep(root: Path | None = None, *, now: float | None = None) -> int:

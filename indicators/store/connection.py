@@ -324,7 +324,8 @@ def open_files() -> list[str]:
 
 
 @atexit.register
-def _close_all() -> None:
+def close_all() -> None:
+    """Close every file of this process no one is using (at exit, or when a server stops)."""
     registry = _current()
     with registry.guard:
         idle = [(k, i.generation) for k, i in registry.instances.items() if i.users == 0]
