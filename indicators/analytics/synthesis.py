@@ -31,6 +31,7 @@ from indicators.access.suppression import TOTAL, Suppressed, small, suppress
 from indicators.access.viewer import AccessDeniedError, Viewer, require_role
 from indicators.analytics import coordination, progress, synchronisation
 from indicators.analytics.figures import threshold
+from indicators.analytics.kept import keep
 from indicators.common.problems import RefusedInputError
 from indicators.store.database import Audit, Store
 
@@ -109,6 +110,7 @@ class _Frozen(Store):
         return self._answers[key].copy()
 
 
+@keep  # the evaluator's live summary of each scope and year, and a publication, read it
 def funders_figures(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures of now as funders will see them once frozen (not the last publication's),
     and every accepted figure funders may be shown with the reason it would be hidden: what
