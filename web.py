@@ -51,8 +51,7 @@ from indicators.access import devices, sessions, tickets
 from indicators.common.i18n import t
 from indicators.demo import start_demo_store
 from indicators.ingest import reader, scratch
-from indicators.store import connection
-from indicators.store.database import Store, data_dir, default_db_path, is_lake
+from indicators.store.database import Store, close_idle, data_dir, default_db_path, is_lake
 
 LOG = logging.getLogger("mesure.web")
 SESSION_PATH = "/mesure/session"
@@ -263,7 +262,7 @@ def stopped() -> None:
     (DuckDB checkpoints it)."""
     removed = scratch.remove_all()
     reader.close_workers()
-    connection.close_all()
+    close_idle()
     LOG.info("server stopped: %d upload folder(s) removed, store closed", removed)
 
 

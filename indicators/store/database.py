@@ -73,6 +73,12 @@ def is_lake(path: Path | str) -> bool:
     return str(path).startswith(connection.LAKE_PREFIX)
 
 
+def close_idle() -> None:
+    """Close every store file of this process no one is using (DuckDB checkpoints it): what
+    the process's exit does, for a server that stops serving."""
+    connection.close_all()
+
+
 T = TypeVar("T")
 LAKE_RETRIES = 50  # attempts of a transaction that lost a race to another server
 KEEP = dt.timedelta(days=7)  # what maintenance keeps: snapshots, and files unused since
