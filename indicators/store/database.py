@@ -1759,6 +1759,14 @@ def _refresh_kept(con: duckdb.DuckDBPyConnection, touched: Touched | None) -> No
     con.execute(f"insert into figures_made {query_sql('figures_made')}")
 
 
+_ONE_GO = 1_000_000  # observations up to which every school year's figures are made at once
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
 def _refresh_figures(
     con: duckdb.DuckDBPyConnection,
     indicators: list[str] | None = None,
@@ -1775,10 +1783,15 @@ def _refresh_figures(
     )
     con.execute(f"delete from figures where {where}", chosen)  # noqa: S608 - constant text
     con.execute(f"delete from figure_shares where {where}", chosen)  # noqa: S608
-    # every school year apart when all of them are asked: the work of one at a time in memory
-    batches = [[y] for y in _school_years(con)] if years is None else [years]
+    # every school year apart when all of them are asked of a large store: the work of one at
+    # a time in memory (a small one in one go: each statement costs tens of milliseconds even
+    # on a few values, and a test suite or a demo makes thousands of writes)
+    large = _scalar(con, "select count(*) from observations") > _ONE_GO
+    batches = [[y] for y in _school_years(con)] if years is None and large else [years or []]
+    # the figures of accepted values only when some submission ever was accepted
+    accepted_too = _scalar(con, "select count(*) from submissions where status = 'accepted'") > 0
     for batch in batches:
-        for accepted in (False, True):
+        for accepted in (False, True) if accepted_too else (False,):
             params = {
                 "indicator": "",
                 "orgs": [],
