@@ -14,6 +14,7 @@ from indicators.common.i18n import label, t
 from indicators.views import charts, curves, exports
 
 viewer, store, lang = ui.guard("data")
+SHOWN = 5_000  # values listed on the page; the downloads hold them all
 definition = ui.definition(lang)
 names = {o.code: o.name for o in definition.organisations}
 places = {p.code: p.name for p in definition.places}
@@ -112,10 +113,19 @@ if viewer.role in ("evaluator", "partner"):
             key="data_org",
         )
     ui.keep_in_url("org", organisation)
-    values = figures.values(store, viewer, organisation)
+    values, total = figures.first_values(store, viewer, organisation, SHOWN)
     if values.empty:
         st.info(t("data.no_values", lang))
     else:
+        if total > len(values):
+            st.caption(
+                t(
+                    "data.first_values",
+                    lang,
+                    shown=charts.value_text(len(values), "count", lang),
+                    total=charts.value_text(total, "count", lang),
+                )
+            )
         ui.table(
             {
                 t("column.organisation", lang): values["organisation"].map(names),

@@ -253,3 +253,30 @@ def test_a_count_under_the_threshold_is_hidden_from_funders_only(
     row = figure(store, FUNDER, "jeunes-touches")  # 9 young people: "< 11"
     assert row["hidden"] == "small-count" and pd.isna(row["value"])
     assert figure(store, PARTNER_A, "jeunes-touches")["value"] == 9
+
+
+def test_a_page_lists_the_first_current_values_and_counts_them_all(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    """What Données lists of millions of values: the first ones in the order of `values`, the
+    current ones only, with how many there are; a partner its own only."""
+    send(store, definition_dir, tmp_path, "ent-valmont", [reached("0950001K", 40)])
+    send(store, definition_dir, tmp_path, "ent-valmont", [reached("0950001K", 45)])  # supersedes
+    send(
+        store,
+        definition_dir,
+        tmp_path,
+        "asso-elan",
+        [reached("0950001K", 5), reached("0950002L", 30)],
+    )
+    every = figures.values(store, EVALUATOR)
+    assert len(every) == 3 and 40 not in set(every["value"])
+    first, total = figures.first_values(store, EVALUATOR, limit=2)
+    assert total == 3
+    pd.testing.assert_frame_equal(first, every.head(2))
+    mine, total = figures.first_values(store, PARTNER_A)
+    assert (
+        total == 1 and list(mine["value"]) == [45] and set(mine["organisation"]) == {"ent-valmont"}
+    )
+    empty, none = figures.first_values(store, EVALUATOR, "clg-0950001k")
+    assert empty.empty and none == 0 and list(empty.columns) == list(every.columns)

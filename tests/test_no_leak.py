@@ -266,6 +266,7 @@ def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
     )
     attempts: list[Callable[[], object]] = [
         lambda: figures.values(shared, PARTNER_A, "asso-elan"),
+        lambda: figures.first_values(shared, PARTNER_A, "asso-elan"),
         lambda: reports.observations_csv(shared, PARTNER_A, "asso-elan"),
         lambda: uploads.history(shared, PARTNER_A, definition, "asso-elan"),
         lambda: uploads.check_upload(shared, PARTNER_A, definition, "asso-elan", path, "a.xlsx"),
@@ -281,6 +282,7 @@ def test_partner_a_cannot_ask_for_partner_b_by_name(shared: Store) -> None:
         with pytest.raises(AccessDeniedError):
             attempt()
     assert set(figures.values(shared, PARTNER_B)["organisation"]) == {"asso-elan"}
+    assert set(figures.first_values(shared, PARTNER_B)[0]["organisation"]) == {"asso-elan"}
 
 
 def test_an_upload_is_always_the_signed_in_partners_own(shared: Store, tmp_path: Path) -> None:
@@ -334,6 +336,7 @@ def test_a_funder_sees_no_row_of_one_organisation_in_any_export(shared: Store) -
     assert WITHHELD in spreadsheet_text(reports.values_export(shared, FUNDER, "xlsx"))
     for attempt in (
         lambda: figures.values(shared, FUNDER),
+        lambda: figures.first_values(shared, FUNDER),
         lambda: reports.observations_csv(shared, FUNDER),
     ):
         with pytest.raises(AccessDeniedError):
@@ -373,6 +376,7 @@ def test_a_viewer_of_no_known_role_is_refused_by_every_scoped_function(shared: S
         lambda: catalogue.indicator_history(shared, GUEST, "jeunes-touches"),
         lambda: theory.theory_graph(shared, GUEST),
         lambda: figures.values(shared, GUEST),
+        lambda: figures.first_values(shared, GUEST),
         lambda: figures.collective(shared, GUEST),
         lambda: reports.values_export(shared, GUEST, "xlsx"),
         lambda: reports.collective_table(shared, GUEST),

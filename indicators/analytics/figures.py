@@ -72,6 +72,22 @@ def values(
     return frame[VALUE_COLUMNS].reset_index(drop=True)
 
 
+def first_values(
+    store: Store, viewer: Viewer, organisation: str = "", limit: int = 5_000
+) -> tuple[pd.DataFrame, int]:
+    """The first `limit` current values of `values` (same scope, same order) and how many there
+    are in all: what a page shows without reading millions of values (the download has all)."""
+    require_role(viewer, "evaluator", "partner")
+    if viewer.role == "partner":
+        own = own_organisation(viewer)
+        if organisation not in ("", own):
+            raise AccessDeniedError(f"values:{organisation}")
+        organisation = own
+    frame = store.query("current_values_shown", org=organisation, limit=limit)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    return frame[VALUE_COLUMNS].reset_index(drop=True), total
+
+
 def threshold(store: Store) -> int:
     """The initiative's suppression threshold: counts of 1 to threshold - 1 young people are
     hidden from funders ("< threshold")."""

@@ -793,6 +793,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "data.values": ("Valeurs déposées", "Uploaded values"),
     "data.no_values": ("Aucune valeur pour l'instant.", "No value yet."),
+    "data.first_values": (
+        "Les {shown} premières valeurs sur {total} : choisissez une organisation, ou téléchargez"
+        " le fichier pour les avoir toutes.",
+        "The first {shown} values of {total}: choose an organisation, or download the file to"
+        " have them all.",
+    ),
     "data.collective": ("Chiffres collectifs", "Collective figures"),
     "data.no_collective": ("Aucun chiffre collectif pour l'instant.", "No collective figure yet."),
     "data.hidden_note": (
