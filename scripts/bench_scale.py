@@ -338,7 +338,12 @@ def bench_functions(
 
 
 def bench_pages(
-    store: Store, db: Path, who: dict[str, Viewer], repeat: int, roles: tuple[str, ...] = ROLES
+    store: Store,
+    db: Path,
+    who: dict[str, Viewer],
+    repeat: int,
+    roles: tuple[str, ...] = ROLES,
+    pages: tuple[str, ...] = (),
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -353,7 +358,7 @@ def bench_pages(
             viewer = who[role]
             token = open_session(store, get_account(store, viewer.username), security=FAST)
             for page, path in ui.PAGE_FILES.items():
-                if role not in PAGE_ROLES.get(page, ()):
+                if role not in PAGE_ROLES.get(page, ()) or (pages and page not in pages):
                     continue
                 at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=900)
                 at.session_state[ui.TOKEN] = token
@@ -393,6 +398,9 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per function")
     parser.add_argument("--page-repeat", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument(
+        "--pages", default="", help="the pages timed, comma-separated (all of the role's)"
+    )
     parser.add_argument("--skip-functions", action="store_true")
     parser.add_argument("--only", default="")
     parser.add_argument(
@@ -465,7 +473,8 @@ def main() -> int:
     if not args.skip_functions:
         bench_functions(store, who, args.repeat, args.budget, args.only, args.touch, roles)
     if not args.skip_pages and not args.lake:
-        bench_pages(store, db, who, args.page_repeat, roles)
+        pages = tuple(p for p in args.pages.split(",") if p)
+        bench_pages(store, db, who, args.page_repeat, roles, pages)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (this process, DuckDB included): {peak:,.0f} MB")
     print(f"store size: {store_bytes(db) / 1e6:,.0f} MB")
