@@ -1,6 +1,6 @@
--- the first $limit current values of $org ('' for all) with their provenance, in the order of
--- `observations`, and how many there are in all (`total`, on every row): what a page shows of
--- millions of values without reading them all
+-- one row per current value of $org ('' for all), the first $limit of them in the order of
+-- `observations`, with its provenance and how many there are in all (`total`, on every row):
+-- what a page shows of millions of values without reading them all
 with chosen as (
     select o.*
     from observations as o
