@@ -60,16 +60,23 @@ def values(
 ) -> pd.DataFrame:
     """Stored values with their provenance: an evaluator's choice of organisation (all when
     empty), a partner's own only; current values unless `history`."""
-    require_role(viewer, "evaluator", "partner")
-    if viewer.role == "partner":
-        own = own_organisation(viewer)
-        if organisation not in ("", own):
-            raise AccessDeniedError(f"values:{organisation}")
-        organisation = own
+    organisation = _values_of(viewer, organisation)
     frame = store.query("observations", org=organisation)
     if not history:
         frame = frame[frame["is_current"]]
     return frame[VALUE_COLUMNS].reset_index(drop=True)
+
+
+def _values_of(viewer: Viewer, organisation: str) -> str:
+    """Whose values `viewer` asks for: an evaluator's choice ('' for all), a partner's own
+    only (AccessDeniedError for another's)."""
+    require_role(viewer, "evaluator", "partner")
+    if viewer.role != "partner":
+        return organisation
+    own = own_organisation(viewer)
+    if organisation not in ("", own):
+        raise AccessDeniedError(f"values:{organisation}")
+    return own
 
 
 def first_values(
@@ -77,12 +84,7 @@ def first_values(
 ) -> tuple[pd.DataFrame, int]:
     """The first `limit` current values of `values` (same scope, same order) and how many there
     are in all: what a page shows without reading millions of values (the download has all)."""
-    require_role(viewer, "evaluator", "partner")
-    if viewer.role == "partner":
-        own = own_organisation(viewer)
-        if organisation not in ("", own):
-            raise AccessDeniedError(f"values:{organisation}")
-        organisation = own
+    organisation = _values_of(viewer, organisation)
     frame = store.query("current_values_shown", org=organisation, limit=limit)
     total = int(frame["total"].iloc[0]) if len(frame) else 0
     return frame[VALUE_COLUMNS].reset_index(drop=True), total
