@@ -6,38 +6,8 @@
 -- its schools); `reached`, the largest of them among indicators counting people.
 -- $accepted_only: values of accepted submissions only. What was reported as the store keeps it
 -- (record_reports_live).
-with records as (
-    select
-        c.id as commitment,
-        c.organisation,
-        o.name as organisation_name,
-        o.type as organisation_type,
-        c.action_type,
-        c.node,
-        unnest(c.places) as place,
-        c.grades,
-        c.sex,
-        c.targeted / len(c.places) as targeted,
-        c.periods,
-        c.status,
-        c.indicators
-    from commitments as c
-    inner join organisations as o on o.code = c.organisation
-),
-
-yearly as (
-    select r.* exclude (periods), unnest(r.periods) as period
-    from records as r
-),
-
-located as (
-    select
-        y.*,
-        pl.kind as place_kind,
-        pl.name as place_name,
-        case when pl.kind = 'territory' then pl.code else pl.parent end as territory
-    from yearly as y
-    inner join places as pl on pl.code = y.place
+with located as (
+    select * from {{record_places}}
 )
 
 select

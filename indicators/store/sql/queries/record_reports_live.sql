@@ -4,39 +4,9 @@
 -- figures on the commitment's indicators at the place (for a territory, at it or one of its
 -- schools); `reached`, the largest of them among indicators counting people. What the store
 -- keeps in `record_reports`.
-with records as (
-    select
-        c.id as commitment,
-        c.organisation,
-        o.name as organisation_name,
-        o.type as organisation_type,
-        c.action_type,
-        c.node,
-        unnest(c.places) as place,
-        c.grades,
-        c.sex,
-        c.targeted / len(c.places) as targeted,
-        c.periods,
-        c.status,
-        c.indicators
-    from commitments as c
-    inner join organisations as o on o.code = c.organisation
-    where len($orgs::varchar[]) = 0 or list_contains($orgs::varchar[], c.organisation)
-),
-
-yearly as (
-    select r.* exclude (periods), unnest(r.periods) as period
-    from records as r
-),
-
-located as (
-    select
-        y.*,
-        pl.kind as place_kind,
-        pl.name as place_name,
-        case when pl.kind = 'territory' then pl.code else pl.parent end as territory
-    from yearly as y
-    inner join places as pl on pl.code = y.place
+with located as (
+    select * from {{record_places}}
+    where len($orgs::varchar[]) = 0 or list_contains($orgs::varchar[], organisation)
 ),
 
 units as (
