@@ -288,3 +288,29 @@ def test_a_store_of_another_duckdb_format_says_so_not_that_it_is_locked(tmp_path
     path.write_bytes(gzip.decompress(kept.read_bytes()))
     with pytest.raises(StoreError, match="autre version de DuckDB"):
         Store(path, patience=30).query("observation_count")
+
+
+@pytest.mark.parametrize("setting", ["1", "2"])
+def test_duckdb_threads_are_the_setting_or_one_per_core(
+    store: Store, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    from indicators.store import connection
+
+    monkeypatch.setenv("MESURE_DUCKDB_THREADS", setting)
+    connection.release(store.path)
+    with connection.cursor(store.path) as con:
+        assert con.execute("select current_setting('threads')").fetchone() == (int(setting),)
+    connection.release(store.path)
+    monkeypatch.delenv("MESURE_DUCKDB_THREADS")
+    with connection.cursor(store.path) as con:
+        default = con.execute("select current_setting('threads')").fetchone()
+    assert default is not None and default[0] == duckdb_default_threads()
+
+
+def duckdb_default_threads() -> int:
+    import duckdb
+
+    with duckdb.connect() as con:
+        found = con.execute("select current_setting('threads')").fetchone()
+    assert found is not None
+    return int(found[0])
