@@ -54,10 +54,7 @@ def two_years(app_env: Path, definition_dir: Path, two_years_template: Path) -> 
 
 def opened(store: Store, role: str, page: str, **params: str) -> AppTest:
     """`page` opened by `role` at an address holding `params`."""
-    at = started(store, ROLE_ACCOUNTS[role])
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGES[page]).run()
+    at = started(store, ROLE_ACCOUNTS[role], page=PAGES[page], params=params)
     assert not at.exception, at.exception
     return at
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -32,16 +33,32 @@ def texts(at: AppTest) -> str:
 
 
 def started(
-    store: Store | None = None, username: str | None = None, lang: str | None = None
+    store: Store | None = None,
+    username: str | None = None,
+    lang: str | None = None,
+    page: str | None = None,
+    params: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT,
 ) -> AppTest:
-    """The app run once, signed in as `username` when given (its session in this tab)."""
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
+    """The app run once, signed in as `username` when given (its session in this tab); with
+    `page`, then switched to that page, as a person who signs in then opens it: the first run
+    is the sign-in page's, which reads nothing, rather than the home page's (a fifth of an
+    AppTest file's CPU went to home pages nobody looked at); `params`: the address's
+    parameters the page is opened with."""
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=timeout)
     if lang:
         at.query_params["lang"] = lang
-    if store is not None and username is not None:
-        at.session_state[ui.TOKEN] = session_token(store, username)
+    token = session_token(store, username) if store is not None and username is not None else ""
+    if token and page is None:
+        at.session_state[ui.TOKEN] = token
     at.run()
     assert not at.exception, at.exception
+    if page is not None:
+        if token:
+            at.session_state[ui.TOKEN] = token
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.switch_page(page).run()
     return at
 
 
@@ -268,13 +285,11 @@ def test_single_sign_on_maps_the_email_to_an_account(
 @pytest.mark.parametrize("role", ROLE_ACCOUNTS)
 @pytest.mark.parametrize("page", PAGES)
 def test_each_role_opens_its_pages_and_only_those(app_store: Store, role: str, page: str) -> None:
-    at = started(app_store, ROLE_ACCOUNTS[role])
+    at = started(app_store, ROLE_ACCOUNTS[role], page=PAGES[page])
     if role in PAGE_ROLES[page]:
-        at.switch_page(PAGES[page]).run()
         assert not at.exception, at.exception
         assert at.title and not at.error
     else:  # asked for by its address: the viewer's home page, saying to whom it is reserved
-        at.switch_page(PAGES[page]).run()
         assert not at.exception, at.exception
         assert at.title[0].value == "Catalogue des indicateurs communs"
         assert at.warning[0].value.startswith("La page « ")
@@ -323,8 +338,7 @@ def test_catalogue_in_english(app_store: Store) -> None:
 
 
 def open_theory(store: Store, username: str, node: str = "ACT-VISITES") -> AppTest:
-    at = started(store, username)
-    at.switch_page("pages/theorie_du_changement.py").run()
+    at = started(store, username, page="pages/theorie_du_changement.py")
     assert not at.exception, at.exception
     at.selectbox(key="toc_node").set_value(node).run()
     assert not at.exception, at.exception
@@ -465,8 +479,7 @@ def _upload(store: Store, tmp_path: Path, organisation: str, name: str) -> None:
 def test_upload_page_of_an_evaluator_chooses_the_organisation(
     app_store: Store, tmp_path: Path
 ) -> None:
-    at = started(app_store, "eva")
-    at.switch_page("pages/deposer.py").run()
+    at = started(app_store, "eva", page="pages/deposer.py")
     assert at.title[0].value == "Déposer des classeurs"
     assert at.get("download_button")  # the pre-filled template
     assert "Aucun dépôt pour l'instant." in texts(at)
@@ -492,8 +505,7 @@ def test_upload_page_of_a_partner_is_its_own_organisation_only(
 
 def test_audit_page_reads_and_filters_the_log(app_store: Store) -> None:
     sign_in(started(), "valmont", "wrong password")
-    at = started(app_store, "eva")
-    at.switch_page("pages/journal.py").run()
+    at = started(app_store, "eva", page="pages/journal.py")
     log = at.dataframe[0].value
     assert {"connexion refusée", "connexion", "compte créé"} <= set(log["Action"])
     at.multiselect[0].select("login.failure").run()
@@ -528,8 +540,7 @@ def test_synchronisation_page_for_an_evaluator_reviews_and_the_partner_sees_it(
     app_store: Store, tmp_path: Path
 ) -> None:
     _reported(app_store, tmp_path)
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["sync"]).run()
+    at = started(app_store, "eva", page=PAGES["sync"])
     assert at.title[0].value == "Synchronisation des acteurs"
     charts = at.get("plotly_chart")
     heatmap = json.loads(charts[0].proto.spec)["data"][0]
@@ -545,8 +556,7 @@ def test_synchronisation_page_for_an_evaluator_reviews_and_the_partner_sees_it(
     at.button(key="review_return").click().run()
     assert not at.exception, at.exception
     assert at.success[-1].value == "Dépôt renvoyé."
-    partner = started(app_store, "valmont")
-    partner.switch_page(PAGES["upload"]).run()
+    partner = started(app_store, "valmont", page=PAGES["upload"])
     history = partner.dataframe[-1].value
     assert list(history["Statut"]) == ["renvoyé"]
     assert list(history["Commentaire"]) == ["Il manque les jeunes du Moulin"]
@@ -561,8 +571,7 @@ def test_synchronisation_page_for_a_funder_shows_collective_figures_only(
     app_store: Store, tmp_path: Path
 ) -> None:
     _reported(app_store, tmp_path)
-    at = started(app_store, "horizon")
-    at.switch_page(PAGES["sync"]).run()
+    at = started(app_store, "horizon", page=PAGES["sync"])
     assert not at.exception, at.exception
     kinds = [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
     assert "heatmap" not in kinds and "bar" in kinds
@@ -573,8 +582,7 @@ def test_synchronisation_page_for_a_funder_shows_collective_figures_only(
 
 def test_data_quality_page_lists_each_partner(app_store: Store, tmp_path: Path) -> None:
     _reported(app_store, tmp_path)
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["quality"]).run()
+    at = started(app_store, "eva", page=PAGES["quality"])
     assert at.title[0].value == "Qualité des données"
     table = at.dataframe[0].value.set_index("Organisation")
     assert table.loc["Transports Valmont", "Dépôts"] == 1
@@ -592,8 +600,7 @@ def test_data_quality_page_lists_each_partner(app_store: Store, tmp_path: Path) 
 
 def test_synchronisation_rates_compare_groups_of_partners(app_store: Store, tmp_path: Path) -> None:
     _reported(app_store, tmp_path)
-    at = started(app_store, "horizon")
-    at.switch_page(PAGES["sync"]).run()
+    at = started(app_store, "horizon", page=PAGES["sync"])
 
     def traces() -> set[str]:
         specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
@@ -621,8 +628,7 @@ def test_synchronisation_rates_compare_groups_of_partners(app_store: Store, tmp_
 def test_coordination_page_for_each_role(app_store: Store) -> None:
     reported(app_store)
     for username, names_shown in (("eva", True), ("valmont", True), ("horizon", False)):
-        at = started(app_store, username)
-        at.switch_page("pages/coordination.py").run()
+        at = started(app_store, username, page="pages/coordination.py")
         assert not at.exception, at.exception
         assert at.title[0].value == "Coordination des actions"
         assert at.get("plotly_chart")  # the matrix
@@ -636,8 +642,7 @@ def test_coordination_page_for_each_role(app_store: Store) -> None:
 
 
 def test_coordination_matrix_follows_the_territory_and_the_dimension(app_store: Store) -> None:
-    at = started(app_store, "eva")
-    at.switch_page("pages/coordination.py").run()
+    at = started(app_store, "eva", page="pages/coordination.py")
     first = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     assert first["y"] == ["Territoire Nord"]
     at.selectbox(key="coord_territory").set_value("T-NORD").run()
@@ -654,12 +659,10 @@ def test_coordination_matrix_follows_the_territory_and_the_dimension(app_store: 
 
 def test_synthesis_page_funder_waits_for_a_publication_then_reads_it(app_store: Store) -> None:
     reported(app_store, status="accepted")
-    funder = started(app_store, "horizon")
-    funder.switch_page("pages/synthese.py").run()
+    funder = started(app_store, "horizon", page="pages/synthese.py")
     assert not funder.exception, funder.exception
     assert "Aucune année publiée" in texts(funder)
-    evaluator = started(app_store, "eva")
-    evaluator.switch_page("pages/synthese.py").run()
+    evaluator = started(app_store, "eva", page="pages/synthese.py")
     assert not evaluator.exception, evaluator.exception
     evaluator.selectbox(key="synthesis_publish_year").set_value("2024-2025").run()
     assert evaluator.button(key="synthesis_publish").disabled  # not before confirming
@@ -667,8 +670,7 @@ def test_synthesis_page_funder_waits_for_a_publication_then_reads_it(app_store: 
     evaluator.button(key="synthesis_publish").click().run()
     assert not evaluator.exception, evaluator.exception
     assert "Année 2024-2025 publiée." in [s.value for s in evaluator.success]
-    funder = started(app_store, "horizon")
-    funder.switch_page("pages/synthese.py").run()
+    funder = started(app_store, "horizon", page="pages/synthese.py")
     assert not funder.exception, funder.exception
     shown = {m.label: m.value for m in funder.metric}
     assert shown["Collèges avec au moins une action"] == "2"
@@ -692,8 +694,7 @@ def test_synthesis_page_is_not_in_a_partners_navigation(app_store: Store) -> Non
 def test_administration_shows_the_tables_and_checks_an_edit_before_saving(
     app_store: Store,
 ) -> None:
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["admin"]).run()
+    at = started(app_store, "eva", page=PAGES["admin"])
     assert not at.exception, at.exception
     assert at.title[0].value == "Administration de l'initiative"
     assert [tab.label for tab in at.tabs] == [
@@ -728,8 +729,7 @@ def test_administration_is_for_evaluators_only(app_store: Store) -> None:
 def test_administration_creates_an_account_and_shows_its_temporary_password_once(
     app_store: Store,
 ) -> None:
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["admin"]).run()
+    at = started(app_store, "eva", page=PAGES["admin"])
     at.text_input(key="admin_new_username").input("nouvelle.personne")
     at.text_input(key="admin_new_name").input("Nouvelle Personne")
     at.selectbox(key="admin_new_role").select("partner")
@@ -750,8 +750,7 @@ def test_administration_creates_an_account_and_shows_its_temporary_password_once
 
 
 def test_administration_makes_a_new_version_of_an_indicator_from_a_date(app_store: Store) -> None:
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["admin"]).run()
+    at = started(app_store, "eva", page=PAGES["admin"])
     at.selectbox(key="admin_indicator").select("visites-entreprise").run()
     unit = next(s for s in at.selectbox if s.label == "Unité")
     unit.select("hour")
@@ -812,8 +811,7 @@ def test_administration_edits_the_theory_of_change(app_store: Store) -> None:
 
 
 def test_administration_adds_an_indicator(app_store: Store) -> None:
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["admin"]).run()
+    at = started(app_store, "eva", page=PAGES["admin"])
     at.selectbox(key="admin_indicator").select("").run()
     fields = {
         "code": "familles-accueillies",
@@ -846,8 +844,7 @@ def test_administration_adds_an_indicator(app_store: Store) -> None:
 def test_administration_moves_an_account_to_another_organisation(app_store: Store) -> None:
     from indicators.access import accounts
 
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["admin"]).run()
+    at = started(app_store, "eva", page=PAGES["admin"])
     at.selectbox(key="admin_pick").select("valmont").run()
     at.selectbox(key="admin_move_role").select("funder")
     at.selectbox(key="admin_move_organisation").select("asso-elan")
@@ -872,8 +869,7 @@ def test_administration_of_an_empty_initiative(app_env: Path) -> None:
 
     store, _ = create_store(app_env, empty_definition("luzy", "Luzy", "Luzy", "cs", "Centre"))
     add_account(store, EVALUATOR, "eva", "Éva", "evaluator", PASSWORD, None, security=FAST)
-    at = started(store, "eva")
-    at.switch_page(PAGES["admin"]).run()
+    at = started(store, "eva", page=PAGES["admin"])
     assert not at.exception, at.exception
     assert at.selectbox(key="admin_indicator").value == ""
     assert "Théorie du changement" in [tab.label for tab in at.tabs]
@@ -905,8 +901,7 @@ def test_a_new_version_is_marked_on_the_curve_and_listed_in_the_catalogue(
 
 
 def test_coordination_narrowed_to_priority_education_and_qpv(app_store: Store) -> None:
-    at = started(app_store, "eva")
-    at.switch_page("pages/coordination.py").run()
+    at = started(app_store, "eva", page="pages/coordination.py")
     at.multiselect(key="coord_priority").select("REP+").run()
     assert not at.exception, at.exception
     matrix = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]

@@ -39,8 +39,7 @@ def test_the_partner_sees_what_its_correction_changed_on_deposer(
     app_store: Store, tmp_path: Path
 ) -> None:
     corrected(app_store, tmp_path)
-    at = started(app_store, "valmont")
-    at.switch_page(PAGES["upload"]).run()
+    at = started(app_store, "valmont", page=PAGES["upload"])
     assert not at.exception, at.exception
     assert "Ce qu'un dépôt a changé" in [s.value for s in at.subheader]
     assert "1 valeur(s) modifiée(s), 1 ajoutée(s) et 0 retirée(s)" in texts(at)
@@ -58,8 +57,7 @@ def test_the_partner_sees_what_its_correction_changed_on_deposer(
 
 def test_another_partner_sees_nothing_of_it(app_store: Store, tmp_path: Path) -> None:
     corrected(app_store, tmp_path)
-    at = started(app_store, "elan")
-    at.switch_page(PAGES["upload"]).run()
+    at = started(app_store, "elan", page=PAGES["upload"])
     assert not at.exception, at.exception
     assert "bilan-v" not in texts(at) + str([d.value for d in at.dataframe])
     assert "Ce qu'un dépôt a changé" not in [s.value for s in at.subheader]
@@ -69,8 +67,7 @@ def test_the_evaluator_sees_what_a_submission_changes_before_accepting_it(
     app_store: Store, tmp_path: Path
 ) -> None:
     corrected(app_store, tmp_path)
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["sync"]).run()
+    at = started(app_store, "eva", page=PAGES["sync"])
     at.selectbox(key="review_org").set_value("ent-valmont").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="review_submission").value is not None
@@ -91,8 +88,7 @@ def test_the_evaluator_sees_what_a_submission_changes_before_accepting_it(
 
 def test_the_changes_speak_english(app_store: Store, tmp_path: Path) -> None:
     corrected(app_store, tmp_path)
-    at = started(app_store, "valmont", lang="en")
-    at.switch_page(PAGES["upload"]).run()
+    at = started(app_store, "valmont", lang="en", page=PAGES["upload"])
     diff = at.dataframe[-1].value
     assert list(diff["Change"]) == ["changed", "added"]
     assert list(diff["New value"]) == ["4", "1,204"]
@@ -112,8 +108,7 @@ def test_the_changes_of_several_periods_are_read_one_period_at_a_time(
         app_store, PARTNER_A, definition, "ent-valmont", path, "bilan-v3.xlsx"
     )
     assert done.status == "received"
-    at = started(app_store, "valmont")
-    at.switch_page(PAGES["upload"]).run()
+    at = started(app_store, "valmont", page=PAGES["upload"])
     assert len(at.dataframe[-1].value) == 2
     assert at.selectbox(key="changes_period").value == ""  # every period first
     at.selectbox(key="changes_period").set_value("2024-2025").run()
@@ -129,8 +124,7 @@ def test_an_evaluator_reads_the_changes_of_one_organisation_then_another(
     send = Sender(app_store)
     send("asso-elan", [("visites-entreprise", "0950001K", "2024-2025-T1", 7)])
     send("asso-elan", [("visites-entreprise", "0950001K", "2024-2025-T1", 8)])
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["upload"]).run()
+    at = started(app_store, "eva", page=PAGES["upload"])
     at.selectbox[0].set_value("ent-valmont").run()
     assert list(at.dataframe[-1].value["Nouvelle valeur"]) == ["4", "1 204"]
     at.selectbox[0].set_value("asso-elan").run()
@@ -155,8 +149,7 @@ def test_the_evaluator_compares_a_submission_with_an_older_one(
     app_store: Store, tmp_path: Path
 ) -> None:
     third_version(app_store, tmp_path)
-    at = started(app_store, "eva")
-    at.switch_page(PAGES["sync"]).run()
+    at = started(app_store, "eva", page=PAGES["sync"])
     at.selectbox(key="review_org").set_value("ent-valmont").run()
     since = at.selectbox(key="review_since")
     assert since.value == 0 and since.options[0].startswith("le dépôt précédent (bilan-v2.xlsx")
@@ -175,8 +168,7 @@ def test_the_partner_compares_its_upload_with_an_older_one_on_deposer(
     app_store: Store, tmp_path: Path
 ) -> None:
     third_version(app_store, tmp_path)
-    at = started(app_store, "valmont")
-    at.switch_page(PAGES["upload"]).run()
+    at = started(app_store, "valmont", page=PAGES["upload"])
     assert list(at.dataframe[-1].value["Ancienne valeur"]) == ["4"]
     at.selectbox(key="changes_since").select_index(1).run()
     assert not at.exception, at.exception

@@ -189,8 +189,7 @@ def test_readers_and_uploaders_working_at_once_lose_nothing(
 
 def _checked_tab(store: Store, path: Path) -> AppTest:
     """A partner's tab on Déposer with `path` checked (dry run), not yet confirmed."""
-    at = started(store, "valmont")
-    at.switch_page("pages/deposer.py").run()
+    at = started(store, "valmont", page="pages/deposer.py")
     at.file_uploader[0].upload(path.name, path.read_bytes()).run()
     assert not at.exception, at.exception
     return at

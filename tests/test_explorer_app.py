@@ -19,10 +19,7 @@ SCHOOL_1, SCHOOL_2 = "0950001K", "0950002L"
 
 def opened(store: Store, role: str, **params: str) -> AppTest:
     """The explorer opened by `role` at an address holding `params`."""
-    at = started(store, ROLE_ACCOUNTS[role])
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
+    at = started(store, ROLE_ACCOUNTS[role], page=PAGE, params=params)
     assert not at.exception, at.exception
     return at
 
@@ -80,8 +77,7 @@ def test_a_partner_sees_its_own_figures_and_hidden_ones_marked(app_store: Store)
 
 
 def test_the_funder_has_no_explorer(app_store: Store) -> None:
-    at = started(app_store, ROLE_ACCOUNTS["funder"])
-    at.switch_page(PAGE).run()  # asked for by its address: home, told why
+    at = started(app_store, ROLE_ACCOUNTS["funder"], page=PAGE)  # asked for: home, told why
     assert not at.exception, at.exception
     assert any("Explorateur » est réservée" in w.value for w in at.warning), at.warning
     assert not [t for t in at.title if t.value == "Explorateur"]

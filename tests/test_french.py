@@ -28,7 +28,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from openpyxl import load_workbook
-from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Element
 
 import ui
@@ -43,6 +42,7 @@ from indicators.store.database import Store
 from indicators.store.stored import stored_definition
 from indicators.views import figure_locale, pack
 from tests.conftest import LIGHT_ARGON2, PROJECT, demo_viewer, session_token
+from tests.test_app import started
 
 # The demo's accounts, one per role (two partners: a school and a company see different pages).
 USERS = {"evaluator": "evaluation", "school": "college", "company": "entreprise"}
@@ -398,9 +398,8 @@ def test_every_page_of_every_role_is_in_french_then_in_english(
     role = _role(demo_app, USERS[user])
     if role not in PAGE_ROLES[page]:
         pytest.skip(f"{page} is not a page of a {role}")
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
+    at = started(timeout=TIMEOUT)  # the sign-in page, then signed in on `page`
     at.session_state[ui.TOKEN] = session_token(demo_app, USERS[user])
-    at.run()
     at.switch_page(ui.PAGE_FILES[page])
     for key, state in PENDING.get(page, {}).items():
         at.session_state[key] = state

@@ -26,10 +26,11 @@ from indicators.mail import notices
 from indicators.mail.transport import Delivery, MailConfig, Message, failure_text, send
 from indicators.store.database import Store
 from indicators.store.stored import stored_definition
-from tests.conftest import EVALUATOR, FAST, LIGHT_ARGON2, PARTNER_A, PROJECT, session_token
+from tests.conftest import EVALUATOR, FAST, LIGHT_ARGON2, PARTNER_A
 from tests.mailserver import Capture, local_smtp
 from tests.servers import free_port
 from tests.stored import Sender, reported
+from tests.test_app import started
 
 AFTER_ALL = dt.date(2025, 10, 1)  # every period of the fixture is over
 SECRET = "s3cret-du-serveur"
@@ -555,10 +556,7 @@ def test_mesure_remind_previews_then_sends(
 
 
 def _evaluator_on(page: str, store: Store) -> AppTest:
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
-    at.session_state[ui.TOKEN] = session_token(store, "eva")
-    at.run()
-    at.switch_page(ui.PAGE_FILES[page]).run()
+    at = started(store, "eva", page=ui.PAGE_FILES[page])
     assert not at.exception, at.exception
     return at
 

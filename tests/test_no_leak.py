@@ -63,8 +63,8 @@ from tests.conftest import (
     PARTNER_B,
     PROJECT,
     copied_store,
-    session_token,
 )
+from tests.test_app import started
 from tests.workbooks import write_workbook
 
 PAGES = ui.PAGE_FILES
@@ -162,10 +162,7 @@ def _decoded(spec: Any) -> Any:
 def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
     """What `viewer` sees on `page`: first as it opens, then with each choice of its first
     selectbox (an indicator, a place), and on the theory of change with each node."""
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
-    at.session_state[ui.TOKEN] = session_token(store, viewer.username)
-    at.run()
-    at.switch_page(page).run()
+    at = started(store, viewer.username, page=page)
     assert not at.exception, at.exception
     yield rendered(at)
     if at.selectbox:

@@ -74,8 +74,7 @@ def test_only_evaluators_read_the_contents_of_a_publication(store: Store) -> Non
 
 def test_the_page_shows_an_empty_year_as_nothing_to_publish(app_store: Store) -> None:
     reported(app_store, status="received")
-    at = started(app_store, "eva")
-    at.switch_page("pages/synthese.py").run()
+    at = started(app_store, "eva", page="pages/synthese.py")
     assert not at.exception, at.exception
     assert any("aucune valeur acceptée" in str(w.value) for w in at.warning)
     assert not [b for b in at.button if b.key == "synthesis_publish"]
@@ -86,8 +85,7 @@ def test_the_page_shows_what_the_publication_contains_and_asks_to_confirm(
 ) -> None:
     reported(app_store, status="accepted")
     Sender(app_store)("asso-elan", [("score-confiance", "0950002L", "2024-2025", 6)], "received")
-    at = started(app_store, "eva")
-    at.switch_page("pages/synthese.py").run()
+    at = started(app_store, "eva", page="pages/synthese.py")
     shown = {m.label: m.value for m in at.metric}
     assert shown["Organisations publiées"] == "4"
     assert shown["Valeurs acceptées publiées"] == "5"

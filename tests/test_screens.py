@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.analytics import synchronisation as sync
 from indicators.store.database import Store
-from tests.conftest import PROJECT, session_token
 from tests.stored import Sender
+from tests.test_app import started
 
 TIMEOUT = 60
 
@@ -133,12 +133,7 @@ def test_year_shares_count_accepted_reports_of_periods_over() -> None:
 
 def opened(store: Store, username: str, page: str) -> AppTest:
     """`page` opened through the router by `username`, signed in in this tab."""
-    import ui
-
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state[ui.TOKEN] = session_token(store, username)
-    at.run()
-    at.switch_page(page).run()
+    at = started(store, username, page=page, timeout=TIMEOUT)
     assert not at.exception, at.exception
     return at
 
