@@ -664,9 +664,22 @@ def test_figures_kept_by_indicator_are_the_live_ones_after_uploads_supersession_
     viewers = (EVALUATOR, PARTNER_A, PARTNER_B, FUNDER)
     live = pr._figures
 
+    def summary_of(frame: pd.DataFrame) -> pd.DataFrame:
+        year_of = pr._year_of(plan)
+        year = frame["period"].map(year_of)
+        rows = (frame["disaggregation"] == "") & (
+            (frame["period"] == year) | (frame["scope"] == "*")
+        )
+        keys = ["indicator", "scope", "period"]
+        return frame[rows].sort_values(keys).reset_index(drop=True)
+
     def same() -> None:
         for viewer in viewers:
+            # year_figures first: an evaluator's then reads those rows alone (whole pieces after)
+            expected = summary_of(live(plan, viewer))
+            pd.testing.assert_frame_equal(summary_of(pr.year_figures(plan, viewer)), expected)
             pd.testing.assert_frame_equal(pr.figures(plan, viewer), live(plan, viewer))
+            pd.testing.assert_frame_equal(summary_of(pr.year_figures(plan, viewer)), expected)
             for code in ("visites-entreprise", "jeunes-touches"):  # touched, untouched
                 kept = pr.figures(plan, viewer, code)
                 pd.testing.assert_frame_equal(kept, live(plan, viewer, code))
