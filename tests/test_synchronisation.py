@@ -29,7 +29,7 @@ from indicators.definition.loading import load_definition
 from indicators.ingest.pipeline import ingest
 from indicators.ingest.uploads import review_submissions
 from indicators.store.database import Store
-from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B
+from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copied_store, copy_definition
 from tests.workbooks import write_workbook
 
 AFTER_ALL = dt.date(2025, 10, 1)
@@ -60,8 +60,7 @@ def send(
     assert outcome.status == "received", outcome.preparation.problems
 
 
-@pytest.fixture
-def reported(store: Store, definition_dir: Path, tmp_path: Path) -> Store:
+def _report(store: Store, definition_dir: Path, tmp_path: Path) -> Store:
     visits, reached = "Nb visites", "Nb jeunes touchés"
     send(
         store,
@@ -108,6 +107,26 @@ def reported(store: Store, definition_dir: Path, tmp_path: Path) -> Store:
         [(visits, "0950001K", 1)],
         "c1.xlsx",
     )
+    return store
+
+
+@pytest.fixture(scope="session")
+def reported_template(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Path:
+    """The store of `reported`, made once per test process (five uploads, each with its kept
+    figures made again: a few seconds that eleven tests would otherwise each spend)."""
+    folder = tmp_path_factory.mktemp("reported")
+    store = copied_store(store_template, folder / "mesure.duckdb")
+    _report(store, copy_definition(folder / "definition"), folder)
+    store.close()
+    return store.path
+
+
+@pytest.fixture
+def reported(tmp_path: Path, reported_template: Path) -> Store:
+    """The fixture's reports (see the module's docstring), in a store of this test's own; its
+    clock where the last upload left it."""
+    store = copied_store(reported_template, tmp_path / "mesure.duckdb")
+    store.clock = lambda: dt.datetime.fromisoformat("2025-01-05T09:00")
     return store
 
 
