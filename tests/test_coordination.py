@@ -31,7 +31,14 @@ from indicators.analytics import coordination as co
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from indicators.views import coordination as view
-from tests.conftest import EVALUATOR, FUNDER, PARTNER_A, PARTNER_B, copy_definition
+from tests.conftest import (
+    EVALUATOR,
+    FUNDER,
+    PARTNER_A,
+    PARTNER_B,
+    copied_store,
+    copy_definition,
+)
 from tests.stored import Sender
 
 YEAR, T1 = "2024-2025", "2024-2025-T1"
@@ -48,14 +55,22 @@ C5,clg-0950001k,ACT-PARENTS,INT-PROJET,{K},,,,{YEAR},ongoing,reunions-parents
 SCHOOL_M = f"{M},school,Collège des Acacias,{NORD},{M},REP,95585,,90,90,90,90\n"
 
 
-@pytest.fixture
-def plan(tmp_path: Path) -> Store:
-    store = planned(tmp_path, COMMITMENTS)
+@pytest.fixture(scope="session")
+def plan_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store of `plan`, made once per test process (twelve tests read it)."""
+    store = planned(tmp_path_factory.mktemp("plan"), COMMITMENTS)
     send = Sender(store)
     send("ent-valmont", [("jeunes-touches", K, T1, 40)])
     send("asso-elan", [("jeunes-touches", K, T1, 25)])
     send("clg-0950001k", [("reunions-parents", K, T1, 5)])
-    return store
+    store.close()
+    return store.path
+
+
+@pytest.fixture
+def plan(tmp_path: Path, plan_template: Path) -> Store:
+    """Three partners' reports at the first school, in a store of this test's own."""
+    return copied_store(plan_template, tmp_path / "plan.duckdb")
 
 
 def planned(tmp_path: Path, commitments: str) -> Store:
