@@ -30,6 +30,7 @@ shared plan), not what they reported: it is not hidden. Anyone else is refused.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -137,14 +138,27 @@ def presence_of(records: pd.DataFrame, fed: pd.DataFrame, dimension: str) -> pd.
     else:
         placed["member"] = placed["action_type"]
     keys = ["place", "place_kind", "territory", "member"]
-    distinct = (
-        placed[[*keys, "organisation"]].drop_duplicates().sort_values([*keys, "organisation"])
-    )
-    grouped = distinct.groupby(keys, as_index=False, sort=True).agg(
-        partners=("organisation", "size"),
-        organisations=("organisation", tuple),
-    )
+    grouped = _distinct_tuples(placed, keys, "organisation", "organisations")
+    grouped.insert(len(keys), "partners", grouped["organisations"].map(len).astype("int64"))
     return grouped
+
+
+def _distinct_tuples(frame: pd.DataFrame, keys: list[str], column: str, name: str) -> pd.DataFrame:
+    """One row per group of `keys` (in their order; a group with an empty key left out, as a
+    groupby does), with the sorted tuple of its distinct `column` values as `name`. Made by one
+    pass over sorted rows: a groupby's aggregation into tuples calls Python once per group (at
+    10 M observations, 2.7 s of Coordination's first visit)."""
+    distinct = frame[[*keys, column]].dropna(subset=keys).drop_duplicates()
+    distinct = distinct.sort_values([*keys, column]).reset_index(drop=True)
+    rows: list[tuple[object, ...]] = []
+    width = len(keys)
+    records = zip(*(distinct[k].tolist() for k in [*keys, column]), strict=True)
+    for key, group in itertools.groupby(records, key=lambda r: r[:width]):
+        rows.append((*key, tuple(r[width] for r in group)))
+    out = pd.DataFrame(rows, columns=[*keys, name])
+    for k in keys:  # the keys' types as they came
+        out[k] = out[k].astype(distinct[k].dtype) if rows else distinct[k].iloc[0:0]
+    return out
 
 
 @keep
@@ -507,9 +521,9 @@ def _links_within(plan: pd.DataFrame) -> pd.DataFrame:
     pairs = pairs[pairs["organisation_a"] < pairs["organisation_b"]]
     if pairs.empty:
         return pd.DataFrame(columns=["source", "target", "schools", "shared_nodes"])
-    grouped = pairs.groupby(["organisation_a", "organisation_b"], as_index=False).agg(
-        schools=("place", "nunique"), shared_nodes=("node", lambda n: tuple(sorted(set(n))))
-    )
+    keys = ["organisation_a", "organisation_b"]
+    grouped = pairs.groupby(keys, as_index=False).agg(schools=("place", "nunique"))
+    grouped["shared_nodes"] = _distinct_tuples(pairs, keys, "node", "shared_nodes")["shared_nodes"]
     return grouped.rename(columns={"organisation_a": "source", "organisation_b": "target"})
 
 
