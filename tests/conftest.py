@@ -40,6 +40,32 @@ def components_scanned_once() -> Iterator[None]:
     manifest_scanner.scan_component_manifests = original
 
 
+@pytest.fixture(autouse=True, scope="session")
+def default_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where a test that names no store (no `--db`, no MESURE_DB) would put one: a folder of
+    this run's, not the project's data/mesure.duckdb, which is a developer's demo store and the
+    one the README's first command opens (a test's small store was found there)."""
+    path = tmp_path_factory.mktemp("default-store") / "mesure.duckdb"
+    before = os.environ.get("MESURE_DB")
+    os.environ["MESURE_DB"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("MESURE_DB", None)
+    else:
+        os.environ["MESURE_DB"] = before
+
+
+@pytest.fixture(autouse=True)
+def no_test_uses_the_default_store(default_store: Path) -> Iterator[None]:
+    """Fails the test that made a store without naming it (see `default_store`)."""
+    yield
+    made = sorted(p.name for p in default_store.parent.iterdir())
+    if made:
+        for path in default_store.parent.iterdir():
+            path.unlink()
+        pytest.fail(f"this test made a store without naming it (--db, MESURE_DB): {made}")
+
+
 @pytest.fixture(autouse=True)
 def raise_page_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages let their errors through in the tests, which then fail on them, rather than

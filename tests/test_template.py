@@ -98,6 +98,18 @@ def test_cli_template(tmp_path: Path, definition_dir: Path) -> None:
     )
     assert out.is_file()
     assert (
-        main(["template", "--org", "personne", "-o", str(out), "--data", str(definition_dir)])
+        main(
+            [
+                "template",
+                "--org",
+                "personne",
+                "-o",
+                str(out),
+                "--data",
+                str(definition_dir),
+                "--db",
+                str(tmp_path / "m.duckdb"),
+            ]
+        )
         == EXIT_USAGE
     )
