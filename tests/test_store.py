@@ -264,6 +264,42 @@ def test_a_query_can_build_on_another() -> None:
     assert "commitment_indicators" in query_sql("report_arrivals_live")
 
 
+def test_a_query_reads_what_it_builds_on_as_it_would_in_place(store: Store) -> None:
+    """Each included query is a CTE of the statement's WITH, once, before what reads it; every
+    query that includes another gives the rows it gave with its includes as subqueries."""
+    import re
+
+    from indicators.store.database import _query_text, query_sql
+    from tests.stored import reported
+
+    def in_place(name: str) -> str:
+        return re.sub(
+            r"\{\{(\w+)\}\}", lambda m: f"(\n{in_place(m.group(1))}\n)", _query_text(name)
+        )
+
+    gaps = query_sql("coverage_gaps")
+    assert gaps.count("__record_places as (") == 1
+    assert gaps.index("__record_places as (") < gaps.index("__coordination_records as (")
+    reported(store)
+    defaults = {"today": "2025-06-01", "since": "2000-01-01", "until": "2100-01-01"}
+    lists = {"orgs", "indicators", "years", "periods"}
+    compared = 0
+    with store._connect() as con:
+        for path in sorted(QUERIES_DIR.glob("*.sql")):
+            if "{{" not in path.read_text(encoding="utf-8"):
+                continue
+            sql = query_sql(path.stem)
+            names = set(re.findall(r"\$(\w+)", sql))
+            params: dict[str, object] = {
+                n: [] if n in lists else False if n == "accepted_only" else defaults.get(n, "")
+                for n in names
+            }
+            rows = sorted(map(repr, con.execute(sql, params).fetchall()))
+            assert rows == sorted(map(repr, con.execute(in_place(path.stem), params).fetchall()))
+            compared += bool(rows)
+    assert compared >= 10  # most of them on rows, not on empty answers
+
+
 def test_without_settings_the_store_and_definition_are_the_projects_data_folder(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
