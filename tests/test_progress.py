@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,10 @@ from tests.conftest import (
     FUNDER,
     PARTNER_A,
     PARTNER_B,
+    PROJECT,
     copied_store,
     copy_definition,
+    demo_viewer,
 )
 from tests.stored import Sender
 
@@ -719,3 +722,57 @@ def test_figures_kept_by_indicator_are_the_live_ones_after_uploads_supersession_
     same()
     assert review_submission(plan, EVALUATOR, upload("second.xlsx", 9), "returned")
     same()
+
+
+def test_funders_read_the_protection_each_publication_made_as_protecting_now_gives(
+    demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publishing a school year protects its figures as funders' views show them, once: the
+    funders' figures are then those, the same as protecting every frozen figure at once (which
+    a funder's first page did, minutes at 10 M observations), for every year, one indicator,
+    one year. A definition saved since (a new threshold): they are protected again."""
+    from indicators.access import publications
+    from indicators.definition.loading import load_definition
+
+    funder = demo_viewer(demo_store, "financeur")
+    assert publications.funders_protected(demo_store, pr.definition_stamp(demo_store)) is not None
+    read = {"all": pr._figures(demo_store, funder)}
+    shown = read["all"].groupby("indicator")["hidden"]
+    code = str(
+        (shown.agg(lambda h: (h != "").sum()) * shown.agg(lambda h: (h == "").sum())).idxmax()
+    )
+    read["one"] = pr._figures(demo_store, funder, code)  # an indicator some of whose are hidden
+    with monkeypatch.context() as patched:
+        patched.setattr(pr, "funders_protected", lambda store, stamp: None)
+        made = {
+            "all": pr._figures(demo_store, funder),
+            "one": pr._figures(demo_store, funder, code),
+        }
+        years = sorted(set(made["all"]["period"].map(pr._year_of(demo_store))))
+        token = pr._YEARS.set((years[0],))
+        try:
+            made["year"] = pr._figures(demo_store, funder)
+        finally:
+            pr._YEARS.reset(token)
+    token = pr._YEARS.set((years[0],))
+    try:
+        read["year"] = pr._figures(demo_store, funder)
+    finally:
+        pr._YEARS.reset(token)
+    for part, frame in made.items():
+        pd.testing.assert_frame_equal(read[part], frame, obj=part)
+    assert len(years) >= 2 and not made["one"].empty and len(made["year"]) < len(made["all"])
+    hidden = made["all"]["hidden"]
+    assert (made["one"]["hidden"] == "").any() and (made["one"]["hidden"] != "").any()
+
+    # the threshold raised after the publications: protected again, under the new one
+    store = copied_store(demo_store.path, tmp_path / "demo.duckdb")
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT / "data", data)
+    initiative = data / "initiative.yaml"
+    text = initiative.read_text(encoding="utf-8")
+    initiative.write_text(text.replace("suppression_threshold: 11", "suppression_threshold: 40"))
+    store.save_definition(load_definition(data))
+    assert publications.funders_protected(store, pr.definition_stamp(store)) is None
+    again = pr._figures(store, funder)
+    assert (again["hidden"] != "").sum() > (hidden != "").sum()

@@ -40,7 +40,7 @@ from indicators.access.disclosure import (
     protect,
     with_remainders,
 )
-from indicators.access.publications import frozen
+from indicators.access.publications import frozen, funders_protected
 from indicators.access.viewer import Viewer, own_organisation, require_role
 from indicators.analytics.figures import threshold
 from indicators.analytics.kept import data_stamp, keep
@@ -424,6 +424,21 @@ def as_funders_see(
     return frame
 
 
+def funders_protection(store: Store, frame: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+    """The figures of `frame` (frozen by a publication; `shares`, what each organisation adds
+    to them) that funders' progress views show, protected (`as_funders_see`): the initiative's
+    and the territories' (the schools' of REACH_INDICATOR are the Synthèse's)."""
+    frame = as_funders_see(store, frame, shares)
+    return frame[frame["scope_kind"] != "school"].reset_index(drop=True)
+
+
+def definition_stamp(store: Store) -> tuple[str, ...]:
+    """What of the store's `data_stamp` changes how figures are protected: the definition
+    (rules, places, periods, threshold)."""
+    row = data_stamp(store)
+    return tuple(str(row[part]) for part in _DEFINITION_STAMP)
+
+
 def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame["hidden"] == ""
     for column in ("value", "numerator", "denominator", "gross", "largest_share"):
@@ -449,7 +464,8 @@ _ONE_BY_ONE = 8  # more pieces to compute again than this: one computation for a
 _FIGURES_GUARD = threading.Lock()
 # data_stamp's parts that change every indicator's figures: the definition (rules, places,
 # periods, threshold) and the publications funders read
-_SHARED_STAMP = ("last_publication", "last_definition", "loaded_at", "versions")
+_DEFINITION_STAMP = ("last_definition", "loaded_at", "versions")
+_SHARED_STAMP = ("last_publication", *_DEFINITION_STAMP)
 # the school years `_figures` computes (None: all of them), set by the kept figures
 _YEARS: ContextVar[tuple[str, ...] | None] = ContextVar("progress_years", default=None)
 # True while an evaluator's `_figures` reads the year_figures rows only (see `_from_pieces`)
@@ -644,21 +660,31 @@ def _figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     years = _YEARS.get()
     chosen = {"years": list(years) if years is not None else []}
     if viewer.role == "funder":
-        frame = frozen(
-            store,
-            "figures",
-            lambda: store.query("progress", indicator="", accepted_only=True, years=[]),
-        )
-        shares = frozen(store, "contributions", lambda: contributions(store, accepted_only=True))
-        if indicator:
-            frame = frame[frame["indicator"] == indicator]
-            shares = shares[shares["indicator"] == indicator]
-        if years is not None:
-            year_of = _year_of(store)
-            frame = frame[frame["period"].map(year_of).isin(years)]
-            shares = shares[shares["period"].map(year_of).isin(years)]
-        frame = as_funders_see(store, frame, shares)
-        frame = frame[frame["scope_kind"] != "school"].reset_index(drop=True)  # Synthèse's
+        stored = funders_protected(store, definition_stamp(store))
+        if stored is not None:  # as each year's publication protected them
+            frame = stored
+            if indicator:
+                frame = frame[frame["indicator"] == indicator]
+            if years is not None:
+                frame = frame[frame["period"].map(_year_of(store)).isin(years)]
+            frame = frame.reset_index(drop=True)
+        else:
+            frame = frozen(
+                store,
+                "figures",
+                lambda: store.query("progress", indicator="", accepted_only=True, years=[]),
+            )
+            shares = frozen(
+                store, "contributions", lambda: contributions(store, accepted_only=True)
+            )
+            if indicator:
+                frame = frame[frame["indicator"] == indicator]
+                shares = shares[shares["indicator"] == indicator]
+            if years is not None:
+                year_of = _year_of(store)
+                frame = frame[frame["period"].map(year_of).isin(years)]
+                shares = shares[shares["period"].map(year_of).isin(years)]
+            frame = funders_protection(store, frame, shares)
     else:
         rows = "progress_summary" if _SUMMARY.get() and viewer.role == "evaluator" else "progress"
         frame = store.query(rows, indicator=indicator, accepted_only=False, **chosen)
