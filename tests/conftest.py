@@ -229,3 +229,12 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     tests spend much of their time waiting on other processes; the extra worker keeps the
     cores busy meanwhile (measured on 2 cores: 82 % busy with 2 workers)."""
     return (os.cpu_count() or 1) + 1
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser journeys first, in their order, then the rest in theirs. pytest-xdist's
+    worksteal hands each worker a run of the collected tests and lets an idle worker take the
+    end of another's run: long journeys at the start leave short tests for the end, where
+    workers would otherwise wait on the last journeys (they came last: test_browser.py sorts
+    after most files and its tests were taken at the end)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
