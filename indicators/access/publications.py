@@ -13,6 +13,7 @@ import io
 import json
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -25,30 +26,39 @@ PROTECTED = "funders_protected"  # the year's figures as funders see them, prote
 # the year is published (see `funders_protected`)
 
 
-_FROZEN: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}  # see `frozen`
+_FROZEN: dict[tuple[str, str], tuple[str, Any]] = {}  # see `_latest_tables`
 _FROZEN_GUARD = threading.Lock()
+T = TypeVar("T")
 
 
-def frozen(store: Store, name: str, live: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """The frozen table `name` of every published school year; when nothing is published, an
-    empty table with the columns of `live()` (the same table computed now).
-
-    Kept until the next publication (reading the tables' JSON again took seconds per call at
-    56 k observations); a copy is returned."""
+def _latest_tables(store: Store, name: str, read: Callable[[pd.DataFrame], T]) -> T:
+    """`read` of the rows of `frozen_tables` for the table `name` (its payload in each
+    published school year's latest publication), kept until the next publication: reading
+    the payloads again took seconds per call at 56 k observations."""
     latest = str(store.query("last_publication").iloc[0].tolist())
     key = (str(store.path.resolve()), name)
     with _FROZEN_GUARD:
         kept = _FROZEN.get(key)
     if kept is not None and kept[0] == latest:
-        return kept[1].copy()
-    rows = store.query("frozen_tables", table=name)
-    frames = [thawed(str(p)) for p in rows["payload"]]
-    if not frames:
-        return live().iloc[0:0].copy()
-    frame = pd.concat(frames, ignore_index=True)
+        found: T = kept[1]
+        return found
+    found = read(store.query("frozen_tables", table=name))
     with _FROZEN_GUARD:
-        _FROZEN[key] = (latest, frame)
-    return frame.copy()
+        _FROZEN[key] = (latest, found)
+    return found
+
+
+def frozen(store: Store, name: str, live: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The frozen table `name` of every published school year; when nothing is published, an
+    empty table with the columns of `live()` (the same table computed now). A copy is
+    returned."""
+
+    def read(rows: pd.DataFrame) -> pd.DataFrame | None:
+        frames = [thawed(str(p)) for p in rows["payload"]]
+        return pd.concat(frames, ignore_index=True) if frames else None
+
+    frame = _latest_tables(store, name, read)
+    return live().iloc[0:0].copy() if frame is None else frame.copy()
 
 
 def payload(frame: pd.DataFrame) -> str:
@@ -83,9 +93,6 @@ def unpacked(text: str) -> tuple[tuple[str, ...], pd.DataFrame]:
     return tuple(str(s) for s in found["stamp"]), frame
 
 
-_PROTECTED: dict[str, tuple[str, tuple[str, ...], pd.DataFrame | None]] = {}
-
-
 def funders_protected(store: Store, stamp: Sequence[str]) -> pd.DataFrame | None:
     """The figures funders see, as the latest publication of each school year protected them
     (`PROTECTED`), when every published year has them and made them under the definition
@@ -94,24 +101,15 @@ def funders_protected(store: Store, stamp: Sequence[str]) -> pd.DataFrame | None
 
     Protection works piece by piece (an indicator's school year; see progress.protected), so
     each year's, made when it was published from the figures frozen then, is what protecting
-    every published year at once gives. Kept until the next publication; a copy is returned."""
-    latest = str(store.query("last_publication").iloc[0].tolist())
-    key = str(store.path.resolve())
-    wanted = tuple(str(s) for s in stamp)
-    with _FROZEN_GUARD:
-        kept = _PROTECTED.get(key)
-    if kept is not None and kept[:2] == (latest, wanted):
-        return None if kept[2] is None else kept[2].copy()
-    rows = store.query("frozen_tables", table=PROTECTED)
-    published = store.query("publications")["period"].nunique()
-    frames: list[pd.DataFrame] = []
-    for text in rows["payload"] if len(rows) == published else []:
-        made_under, frame = unpacked(str(text))
-        if made_under != wanted:
-            frames = []
-            break
-        frames.append(frame)
-    found = pd.concat(frames, ignore_index=True) if frames else None
-    with _FROZEN_GUARD:
-        _PROTECTED[key] = (latest, wanted, found)
-    return None if found is None else found.copy()
+    every published year at once gives. A copy is returned."""
+
+    def read(rows: pd.DataFrame) -> tuple[set[tuple[str, ...]], pd.DataFrame] | None:
+        if rows.empty or len(rows) != store.query("publications")["period"].nunique():
+            return None
+        made = [unpacked(str(text)) for text in rows["payload"]]
+        return {s for s, _ in made}, pd.concat([f for _, f in made], ignore_index=True)
+
+    found = _latest_tables(store, PROTECTED, read)
+    if found is None or found[0] != {tuple(str(s) for s in stamp)}:
+        return None
+    return found[1].copy()

@@ -357,16 +357,17 @@ def publish(store: Store, viewer: Viewer, year: str, today: dt.date) -> int:
     )
     collective = store.query("collective", org="", accepted_only=True)
     shares = progress.funders_shares(store, [year])
-    tables += [
-        ("", "figures", payload(figures)),
-        ("", "collective", payload(collective[collective["period"].isin(periods)])),
-        ("", "contributions", payload(shares)),
-    ]
+    frozen_figures, frozen_shares = payload(figures), payload(shares)
     # and those figures as funders' views show them, protected now from what was frozen,
     # rather than by the first funder's page after each start of a server (at 10 M
     # observations, minutes); under the definition of now (a later change: protected again)
-    protected = progress.funders_protection(store, thawed(tables[-3][2]), thawed(tables[-1][2]))
-    tables.append(("", PROTECTED, packed(protected, progress.definition_stamp(store))))
+    protected = progress.funders_protection(store, thawed(frozen_figures), thawed(frozen_shares))
+    tables += [
+        ("", "figures", frozen_figures),
+        ("", "collective", payload(collective[collective["period"].isin(periods)])),
+        ("", "contributions", frozen_shares),
+        ("", PROTECTED, packed(protected, progress.definition_stamp(store))),
+    ]
     details = {
         "organisations": found.accepted_organisations,
         "values": found.accepted_values,
