@@ -1,15 +1,19 @@
-"""The progress figures kept in the store (migration 14): refreshed in the transaction of every
-write that changes them, they equal what computing them from the observations gives, after an
-upload, a superseding upload, a review, a publication and a definition save; a write made by
-other means is caught up before they are read."""
+"""The progress figures kept in the store (migration 14): refreshed by every write that changes
+them, in the transaction after its own, they equal what computing them from the observations
+gives, after an upload, a superseding upload, a review, a publication and a definition save; a
+reader in between waits for them; a write made by other means, or whose refresh failed, is
+caught up before they are read."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import threading
 
 import duckdb
 import pandas as pd
+import pytest
 
 from indicators.analytics import synthesis
 from indicators.analytics.progress import EVERY_VALUE
@@ -151,3 +155,67 @@ def test_a_definition_save_computes_again_what_it_changed_only(store: Store) -> 
     after = versions(store)
     assert {p[0] for p in after if after[p] != before.get(p)} == {"visites-entreprise"}
     same_as_live(store)
+
+
+def test_a_reader_between_a_write_and_its_refresh_waits_for_the_refresh(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    reported(store)
+    same_as_live(store)
+    committed, go_on = threading.Event(), threading.Event()
+    refresh = Store._refresh_deferred
+
+    def held(self: Store, deferred: list[object]) -> None:  # the write committed, not refreshed
+        committed.set()
+        assert go_on.wait(30)
+        refresh(self, deferred)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_refresh_deferred", held)
+    writer = threading.Thread(
+        target=upload, args=(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    )
+    writer.start()
+    assert committed.wait(30)
+    read: list[pd.DataFrame] = []
+    reader = threading.Thread(
+        target=lambda: read.append(
+            store.query("progress", indicator="", accepted_only=False, years=[])
+        )
+    )
+    caplog.clear()  # the catch-up of reported()'s plain SQL, above
+    with caplog.at_level(logging.WARNING, logger="indicators.store.database"):
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive()  # the kept figures are behind: it waits for the refresh
+        go_on.set()
+        writer.join(30)
+        reader.join(30)
+    assert not reader.is_alive() and not writer.is_alive()
+    assert "other means" not in caplog.text  # it did not compute everything again itself
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(read[0], store.query("progress_live", **EVERY_VALUE))
+    shown = read[0][(read[0]["indicator"] == "visites-entreprise") & (read[0]["scope"] == SCHOOL)]
+    assert 70 in set(shown["value"])  # the upload's value, in the figures the reader got
+    same_as_live(store)
+
+
+def test_a_write_whose_refresh_failed_is_stored_and_caught_up_when_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    reported(store)
+    same_as_live(store)
+
+    def broken(con: duckdb.DuckDBPyConnection, touched: object) -> None:
+        raise duckdb.IOException("disque plein")
+
+    monkeypatch.setattr("indicators.store.database._refresh_kept", broken)
+    with caplog.at_level(logging.ERROR, logger="indicators.store.database"):
+        submission = upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    assert "not computed again" in caplog.text
+    monkeypatch.undo()
+    with duckdb.connect(str(store.path)) as con:  # the values landed
+        stored = con.execute(
+            "select value from observations where submission_id = $s", {"s": submission}
+        ).fetchall()
+    assert stored == [(70.0,)]
+    same_as_live(store)  # the next read computed what the failed refresh had left behind
