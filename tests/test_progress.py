@@ -25,6 +25,7 @@ from indicators.analytics import learning, synthesis
 from indicators.analytics import progress as pr
 from indicators.store.database import Store
 from indicators.store.setup import init_store
+from indicators.store.stored import stored_definition
 from indicators.views import curves
 from tests.conftest import (
     EVALUATOR,
@@ -776,3 +777,93 @@ def test_funders_read_the_protection_each_publication_made_as_protecting_now_giv
     assert publications.funders_protected(store, pr.definition_stamp(store)) is None
     again = pr._figures(store, funder)
     assert (again["hidden"] != "").sum() > (hidden != "").sum()
+
+
+def reference_figures(units: pd.DataFrame, backbone: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Each figure computed from its units (progress_kept) one group at a time, in Python, as
+    progress_live's header says: what the two-step SQL must give."""
+    figures: dict[tuple[str, ...], dict[str, Any]] = {}
+    keys = ["scope", "indicator", "period", "disaggregation"]
+    for key, every in units.groupby(keys, sort=False):
+        kept = every[every["kept"]]
+        rule = kept["space_rule"].iloc[0]
+        based = kept[kept["numerator"].notna() & kept["denominator"].notna()]
+        single = len(kept) == 1
+        if rule == "sum":
+            value = kept["value"].sum()
+        elif rule == "mean":
+            value = kept["value"].mean()
+        elif rule == "max":
+            value = kept["value"].max()
+        elif rule == "last":  # any of the values uploaded last
+            value = set(kept.loc[kept["uploaded_at"] == kept["uploaded_at"].max(), "value"])
+        elif rule == "ratio":
+            base = based["denominator"].sum()
+            shares = based["numerator"].sum() / base if base else math.nan
+            value = kept["value"].iloc[0] if single else shares * kept["scale"].iloc[0]
+        else:  # none
+            value = kept["value"].iloc[0] if single else None
+        by_organisation = kept.groupby("organisation")["value"].sum()
+        figures[tuple(str(k) for k in key)] = {
+            "units": len(kept),
+            "organisations": kept["organisation"].nunique(),
+            "backbone_only": bool((kept["organisation"] == backbone).all()),
+            "without_base": len(kept) - len(based),
+            "terms": kept["terms"].max(),
+            "value": value,
+            "largest_share": (
+                by_organisation.max() / kept["value"].sum()
+                if rule == "sum" and kept["value"].sum() > 0
+                else None
+            ),
+            "gross": every["value"].sum(),
+            "dropped": len(every) - len(kept),
+        }
+    return figures
+
+
+@pytest.fixture
+def crowded_plan(plan: Store) -> Store:
+    """The plan, where one organisation also stands behind several units of a mean and of the
+    latest value of a territory, and the latest upload is not the smallest value."""
+    send = Sender(plan)
+    send.day = dt.datetime(2026, 1, 5, 9)  # after every upload of the plan
+    send("asso-elan", [("score-confiance", SCHOOL_1, Y1, 9.0)])
+    send("asso-elan", [("jeunes-uniques", SCHOOL_2, T2, 10)])
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("stored", "accepted_only", "rules"),
+    [
+        ("plan", False, {"sum", "mean", "max", "last", "ratio", "none"}),
+        ("crowded_plan", False, {"sum", "mean", "max", "last", "ratio", "none"}),
+        ("demo_store", False, {"sum", "mean", "ratio"}),
+        ("demo_store", True, {"sum", "mean", "ratio"}),
+    ],
+)
+def test_each_figure_is_what_its_units_give(
+    request: pytest.FixtureRequest, stored: str, accepted_only: bool, rules: set[str]
+) -> None:
+    """progress_live adds each organisation's part up (a mean from sums and counts, the latest
+    from each part's latest): every figure equals its units' own computation, for every rule
+    over space (the plan's store) and on the demo's 300-odd figures, with organisations, the
+    largest share, the gross and what was dropped."""
+    store: Store = request.getfixturevalue(stored)
+    chosen = pr.EVERY_VALUE | {"accepted_only": accepted_only}
+    units = store.query("progress_kept", **chosen)
+    expected = reference_figures(units, stored_definition(store).initiative.backbone)
+    figures = store.query("progress_live", **chosen)
+    assert len(figures) == len(expected) > 0
+    assert set(figures["rule"]) == rules
+    close = lambda a, b: (pd.isna(a) and pd.isna(b)) or math.isclose(a, b, rel_tol=1e-12)  # noqa: E731
+    for row in figures.to_dict("records"):
+        want = expected[(row["scope"], row["indicator"], row["period"], row["disaggregation"])]
+        for column in ("units", "organisations", "backbone_only", "without_base", "dropped"):
+            assert row[column] == want[column], (row, column)
+        for column in ("terms", "largest_share", "gross"):
+            assert close(row[column], want[column]), (row, column)
+        if isinstance(want["value"], set):
+            assert row["value"] in want["value"], row
+        else:
+            assert close(row["value"], want["value"]), row

@@ -7,40 +7,39 @@
 -- units; backbone_only: all of them from the backbone; largest_share: the largest
 -- organisation's share of a sum. Computed from the observations (progress: as the store keeps
 -- it); the parameters of progress_units choose which.
-with every_unit as materialized (
+--
+-- In two steps: each organisation's part of each figure, then the figure from the parts. Every
+-- rule adds up from parts (a mean from sums and counts, the latest from each part's latest),
+-- and one pass over the units gives the kept figure, the gross, the count of organisations and
+-- the largest one's share, with no join (at 818,181 values, 1.1 M figures: several times
+-- fewer rows grouped than a pass for each).
+with parts as (
     select
         scope,
-        scope_kind,
         indicator,
         period,
         disaggregation,
         organisation,
-        value,
-        numerator,
-        denominator,
-        uploaded_at,
-        space_rule,
-        dedup,
-        scale,
-        terms,
-        kept
+        any_value(scope_kind) as scope_kind,
+        any_value(space_rule) as space_rule,
+        any_value(dedup) as dedup,
+        any_value(scale) as scale,
+        count(*) filter (where kept) as units,
+        count(*) filter (where kept and (numerator is null or denominator is null))
+            as without_base,
+        max(terms) filter (where kept) as terms,
+        sum(numerator) filter (where kept and denominator is not null) as numerator,
+        sum(denominator) filter (where kept and numerator is not null) as denominator,
+        sum(value) filter (where kept) as total,
+        count(value) filter (where kept) as counted,
+        max(value) filter (where kept) as top,
+        arg_max(value, uploaded_at) filter (where kept) as latest,
+        max(uploaded_at) filter (where kept) as latest_at,
+        any_value(value) filter (where kept) as one_value,
+        sum(value) as gross,
+        count(*) as all_units
     from {{progress_kept}}
-),
-
-kept as (
-    select * from every_unit
-    where kept
-),
-
--- the largest organisation's sum in each figure (a group by, not a window)
-largest as (
-    select scope, indicator, period, disaggregation, max(organisation_sum) as organisation_sum
-    from (
-        select scope, indicator, period, disaggregation, organisation, sum(value) as organisation_sum
-        from kept
-        group by all
-    )
-    group by all
+    group by scope, indicator, period, disaggregation, organisation
 ),
 
 figures as (
@@ -52,52 +51,54 @@ figures as (
         disaggregation,
         any_value(space_rule) as rule,
         any_value(dedup) as dedup,
-        count(*) as units,
-        count(distinct organisation) as organisations,
-        bool_and(organisation = (select backbone from initiative)) as backbone_only,
-        count(*) filter (where numerator is null or denominator is null) as without_base,
+        sum(units)::bigint as units,
+        count(*) filter (where units > 0) as organisations,
+        bool_and(organisation = (select backbone from initiative)) filter (where units > 0)
+            as backbone_only,
+        sum(without_base)::bigint as without_base,
         max(terms) as terms,
-        sum(numerator) filter (where denominator is not null) as numerator,
-        sum(denominator) filter (where numerator is not null) as denominator,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
         case any_value(space_rule)
-            when 'sum' then sum(value)
-            when 'mean' then avg(value)
-            when 'max' then max(value)
-            when 'last' then arg_max(value, uploaded_at)
+            when 'sum' then sum(total)
+            when 'mean' then sum(total) / sum(counted)
+            when 'max' then max(top)
+            when 'last' then arg_max(latest, latest_at)
             when 'ratio' then
                 case
-                    when count(*) = 1 then any_value(value)
-                    else
-                        sum(numerator) filter (where denominator is not null)
-                        / nullif(sum(denominator) filter (where numerator is not null), 0)
-                        * any_value(scale)
+                    when sum(units) = 1 then any_value(one_value) filter (where units > 0)
+                    else sum(numerator) / nullif(sum(denominator), 0) * any_value(scale)
                 end
-            when 'none' then case when count(*) = 1 then any_value(value) end
+            when 'none' then
+                case when sum(units) = 1 then any_value(one_value) filter (where units > 0) end
         end as value,
-        sum(value) as total
-    from kept
+        max(total) as largest,
+        sum(total) as total,
+        sum(gross) as gross,
+        sum(all_units)::bigint as all_units
+    from parts
     group by scope, indicator, period, disaggregation
-),
-
-gross as (
-    select
-        scope,
-        indicator,
-        period,
-        disaggregation,
-        sum(value) as gross,
-        count(*) as all_units
-    from every_unit
-    group by all
+    having sum(units) > 0
 )
 
 select
-    f.* exclude (total),
-    case when f.rule = 'sum' and f.total > 0 then l.organisation_sum / f.total end
-        as largest_share,
-    g.gross,
-    g.all_units - f.units as dropped
-from figures as f
-inner join gross as g using (scope, indicator, period, disaggregation)
-inner join largest as l using (scope, indicator, period, disaggregation)
-order by f.indicator, f.scope_kind, f.scope, f.period, f.disaggregation
+    scope,
+    scope_kind,
+    indicator,
+    period,
+    disaggregation,
+    rule,
+    dedup,
+    units,
+    organisations,
+    backbone_only,
+    without_base,
+    terms,
+    numerator,
+    denominator,
+    value,
+    case when rule = 'sum' and total > 0 then largest / total end as largest_share,
+    gross,
+    all_units - units as dropped
+from figures
+order by indicator, scope_kind, scope, period, disaggregation
