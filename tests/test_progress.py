@@ -789,6 +789,7 @@ def reference_figures(units: pd.DataFrame, backbone: str) -> dict[tuple[str, ...
         rule = kept["space_rule"].iloc[0]
         based = kept[kept["numerator"].notna() & kept["denominator"].notna()]
         single = len(kept) == 1
+        value: Any
         if rule == "sum":
             value = kept["value"].sum()
         elif rule == "mean":
@@ -856,7 +857,10 @@ def test_each_figure_is_what_its_units_give(
     figures = store.query("progress_live", **chosen)
     assert len(figures) == len(expected) > 0
     assert set(figures["rule"]) == rules
-    close = lambda a, b: (pd.isna(a) and pd.isna(b)) or math.isclose(a, b, rel_tol=1e-12)  # noqa: E731
+
+    def close(a: Any, b: Any) -> bool:
+        return bool((pd.isna(a) and pd.isna(b)) or math.isclose(a, b, rel_tol=1e-12))
+
     for row in figures.to_dict("records"):
         want = expected[(row["scope"], row["indicator"], row["period"], row["disaggregation"])]
         for column in ("units", "organisations", "backbone_only", "without_base", "dropped"):
