@@ -849,7 +849,7 @@ def test_each_figure_is_what_its_units_give(
     """progress_live adds each organisation's part up (a mean from sums and counts, the latest
     from each part's latest): every figure equals its units' own computation, for every rule
     over space (the plan's store) and on the demo's 300-odd figures, with organisations, the
-    largest share, the gross and what was dropped."""
+    largest share, the gross and what was dropped; and so does each organisation's share."""
     store: Store = request.getfixturevalue(stored)
     chosen = pr.EVERY_VALUE | {"accepted_only": accepted_only}
     units = store.query("progress_kept", **chosen)
@@ -871,3 +871,12 @@ def test_each_figure_is_what_its_units_give(
             assert row["value"] in want["value"], row
         else:
             assert close(row["value"], want["value"]), row
+    # and what each organisation adds to each figure: its kept units' values (numerators of a rate)
+    kept = units[units["kept"]]
+    weights = kept["numerator"].fillna(kept["value"])
+    keys = ["indicator", "scope", "period", "disaggregation", "organisation"]
+    amounts = weights.groupby([kept[k] for k in keys]).sum().rename("expected").reset_index()
+    shares = store.query("progress_contributions_live", **chosen)
+    both = shares.merge(amounts, on=keys, how="outer", indicator=True)
+    assert len(shares) == len(amounts) == (both["_merge"] == "both").sum() > 0
+    assert ((both["amount"] - both["expected"]).abs() <= 1e-12 * both["expected"].abs()).all()

@@ -1862,11 +1862,6 @@ def _refresh_kept(con: duckdb.DuckDBPyConnection, touched: Touched | None) -> No
     con.execute(f"insert into figures_made {query_sql('figures_made')}")
 
 
-# what progress_live and progress_contributions_live read of each unit of progress_kept
-_KEPT_UNIT = (
-    "scope, scope_kind, indicator, period, disaggregation, organisation, value, numerator,"
-    " denominator, uploaded_at, space_rule, dedup, scale, terms, kept"
-)
 _ONE_GO = 1_000_000  # observations up to which every school year's figures are made at once
 
 
@@ -1900,11 +1895,10 @@ def _refresh_figures(
     accepted_too = _scalar(con, "select count(*) from submissions where status = 'accepted'") > 0
     for batch in batches:
         for accepted in (False, True) if accepted_too else (False,):
-            # the units each figure keeps, made once for the figures and for their shares, with
-            # the columns these read only (not the observations each unit stands for)
+            # each organisation's part of each figure, made once for the figures and for the
+            # shares, and kept in this transaction only
             con.execute(
-                f"create or replace temp table __progress_kept as select {_KEPT_UNIT}"  # noqa: S608
-                f" from ({query_sql('progress_kept')})",
+                f"create or replace temp table __progress_parts as {query_sql('progress_parts')}",
                 {
                     "indicator": "",
                     "orgs": [],
@@ -1917,14 +1911,14 @@ def _refresh_figures(
                 ("figures", "progress_live"),
                 ("figure_shares", "progress_contributions_live"),
             ):
-                made = query_sql(name, made=("progress_kept",))
+                made = query_sql(name, made=("progress_parts",))
                 con.execute(
                     f"insert into {table} by name"  # noqa: S608 - constant text
                     f" select $accepted_only as accepted_only, {_YEAR_OF} as school_year, f.*"
                     f" from ({made}) as f inner join periods as p on p.code = f.period",
                     {"accepted_only": accepted},
                 )
-            con.execute("drop table __progress_kept")
+            con.execute("drop table __progress_parts")
     con.execute(f"delete from figure_versions where {where}", chosen)  # noqa: S608
     con.execute(
         "insert into figure_versions"
