@@ -142,21 +142,23 @@ def parts(path: Path, folder: Path, template: Path, definition: Definition) -> s
         refreshed.append(time.perf_counter() - begun)
 
     Store._refresh_deferred = timed  # type: ignore[method-assign]
-    start = time.perf_counter()
-    workbook = read_workbook(path)
-    read = time.perf_counter()
-    preparation = prepare(path, definition, ORG, workbook=workbook)
-    prepared = time.perf_counter()
-    store.load_values(
-        ORG,
-        preparation.frame,
-        filename=path.name,
-        sha256=preparation.sha256,
-        size=preparation.size,
-        uploaded_by="bench",
-    )
-    stored = time.perf_counter()
-    Store._refresh_deferred = refresh  # type: ignore[method-assign]
+    try:
+        start = time.perf_counter()
+        workbook = read_workbook(path)
+        read = time.perf_counter()
+        preparation = prepare(path, definition, ORG, workbook=workbook)
+        prepared = time.perf_counter()
+        store.load_values(
+            ORG,
+            preparation.frame,
+            filename=path.name,
+            sha256=preparation.sha256,
+            size=preparation.size,
+            uploaded_by="bench",
+        )
+        stored = time.perf_counter()
+    finally:
+        Store._refresh_deferred = refresh  # type: ignore[method-assign]
     store.close()
     return (
         f"read in the worker {read - start:.2f} s, found, mapped and checked"

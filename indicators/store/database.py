@@ -1841,12 +1841,13 @@ def _refresh_after(con: duckdb.DuckDBPyConnection, touched: Touched | None) -> N
 
 def _merged(touched: list[Touched | None]) -> Touched | None:
     """What several writes touched together (None: everything)."""
-    if any(t is None for t in touched):
+    known = [t for t in touched if t is not None]
+    if len(known) < len(touched):
         return None
     return Touched(
-        sorted({i for t in touched if t is not None for i in t.indicators}),
-        sorted({y for t in touched if t is not None for y in t.years}),
-        sorted({o for t in touched if t is not None for o in t.organisations}),
+        sorted({i for t in known for i in t.indicators}),
+        sorted({y for t in known for y in t.years}),
+        sorted({o for t in known for o in t.organisations}),
     )
 
 
