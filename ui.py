@@ -392,7 +392,11 @@ def login_form(store: Store, lang: str) -> None:
     if ticket:
         _redeem(ticket, lang)
     if st.session_state.pop(CLEAR_COOKIE, False):
-        _post(web.LOGOUT_PATH, None, "")
+        # the form only once the cookie is cleared, on the page loaded again: a sign-in made
+        # while this answer was on its way would otherwise have its new cookie cleared by it
+        # (and be shown the form again)
+        _post(web.LOGOUT_PATH, None, "window.location.reload();")
+        st.stop()
     st.title(t("login.title", lang))
     ended = st.session_state.pop(ENDED, None)
     if ended in EXPIRED:

@@ -24,7 +24,7 @@ from tests.conftest import LIGHT_ARGON2, PASSWORD, copy_definition, open_account
 from tests.stored import reported
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Cookie, Locator, Page
+    from playwright.sync_api import Browser, BrowserContext, Cookie, Locator, Page, Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -395,6 +395,43 @@ def test_search_and_switch_language_on_the_catalogue(browser: Browser, demo_serv
     page.get_by_label("Rechercher").press("Enter")
     page.get_by_text("2 indicateur(s) trouvé(s)").wait_for(timeout=15_000)
     page.close()
+
+
+def test_the_sign_in_form_comes_back_only_once_the_logout_cleared_the_cookie(
+    browser: Browser, signing_server: str
+) -> None:
+    """The logout's cookie is cleared by a request of the page. Were the form shown before its
+    answer came, a sign-in made meanwhile could have its new cookie cleared by that answer, and
+    be shown the form again: the form waits for it."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(signing_server)
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
+    held: list[Route] = []
+    page.route(
+        "**/mesure/logout", lambda route: held.append(route)
+    )  # its answer delayed, as on a busy server
+    page.get_by_role("button", name="Se déconnecter").click()
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the page never asked to clear its cookie"
+    page.wait_for_function(  # the run that asked it has ended, with whatever it drew
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".dataset.testScriptState === 'notRunning'",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)
+    assert page.get_by_role("heading", name="Connexion").count() == 0  # no form yet
+    assert cookie_set(context) is not None
+    held[0].continue_()
+    page.get_by_role("heading", name="Connexion").wait_for(timeout=30_000)
+    cookie_set(context, present=False)
+    sign_in(page, "eva")
+    page.get_by_role("heading", name="Catalogue des indicateurs communs").wait_for(timeout=30_000)
+    assert cookie_set(context) is not None
+    context.close()
 
 
 def test_english_is_kept_across_the_menu_and_a_reload(
