@@ -174,11 +174,13 @@ def test_under_the_launcher_logout_ends_the_session_then_clears_the_cookie(
     at = started(app_store, "eva")
     token = at.session_state[ui.TOKEN]
     at.sidebar.button(key="logout").click().run()
-    assert at.title[0].value == "Connexion"
     from indicators.access import sessions
 
     assert sessions.resolve(app_store, token).reason == "ended"
     assert 'fetch("/mesure/logout"' in html_of(at) and token not in html_of(at)
+    # the form only on the page loaded again once the cookie is cleared, not beside the request
+    assert "window.location.reload();" in html_of(at) and not at.title
+    assert started().title[0].value == "Connexion"
 
 
 def test_a_refused_ticket_is_said_on_the_sign_in_form(app_store: Store) -> None:
