@@ -41,6 +41,30 @@ def components_scanned_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def scripts_compiled_once() -> Iterator[None]:
+    """Each AppTest run gets a new, empty script cache, so it parses, rewrites (Streamlit's
+    "magic") and compiles app.py and its page again (4 % of the AppTest files' CPU). Within one
+    test process the bytecode of the same text at the same path cannot differ: it is kept,
+    keyed on both, so a file a test changes is compiled again."""
+    from streamlit import config
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    original = ScriptCache.get_bytecode
+    compiled: dict[tuple[str, bytes, bool], object] = {}  # (path, text, magic): bytecode
+
+    def get_bytecode(self: ScriptCache, script_path: str) -> object:
+        path = Path(script_path).resolve()
+        key = (str(path), path.read_bytes(), bool(config.get_option("runner.magicEnabled")))
+        if key not in compiled:
+            compiled[key] = original(self, script_path)
+        return compiled[key]
+
+    ScriptCache.get_bytecode = get_bytecode  # type: ignore[method-assign]
+    yield
+    ScriptCache.get_bytecode = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
 def default_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Where a test that names no store (no `--db`, no MESURE_DB) would put one: a folder of
     this run's, not the project's data/mesure.duckdb, which is a developer's demo store and the

@@ -947,3 +947,15 @@ def test_every_page_opens_on_an_initiative_still_being_set_up(app_env: Path) -> 
             at.switch_page(page).run()
             assert not at.exception, (step, page, at.exception)
     assert "pas encore mise en place" in texts(at.switch_page(PAGES["theory"]).run())
+
+
+def test_a_script_changed_between_two_apptests_runs_as_changed(tmp_path: Path) -> None:
+    """The test processes keep compiled scripts (conftest.scripts_compiled_once): a script
+    whose text changes is compiled again, not served from what was kept."""
+    script = tmp_path / "page.py"
+    script.write_text("import streamlit as st\nst.markdown('avant')\n", encoding="utf-8")
+    first = AppTest.from_file(str(script)).run()
+    script.write_text("import streamlit as st\nst.markdown('après')\n", encoding="utf-8")
+    second = AppTest.from_file(str(script)).run()
+    assert [m.value for m in first.markdown] == ["avant"]
+    assert [m.value for m in second.markdown] == ["après"]
