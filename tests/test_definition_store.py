@@ -15,7 +15,7 @@ from indicators.definition.writing import files, rows, write_definition
 from indicators.store.database import Store
 from indicators.store.setup import init_store
 from indicators.store.stored import definition_from_export, stored_definition
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, copied_store
 
 DATA = PROJECT / "data"
 
@@ -96,6 +96,25 @@ def test_each_save_keeps_its_files_and_who_saved_them(tmp_path: Path) -> None:
         assert len(history) == 2
     finally:
         store.close()
+
+
+def test_stores_holding_the_same_files_share_one_reading_and_a_save_reads_again(
+    tmp_path: Path, store: Store, store_template: Path
+) -> None:
+    """Two stores whose definition files are the same text (a copy, as the tests make) read
+    them once; a save that changes them is read again on that store only."""
+    other = copied_store(store_template, tmp_path / "other.duckdb")
+    first = stored_definition(store)
+    assert stored_definition(other) is first  # the same files: not read a second time
+    leaving = first.organisations[-1].code
+    changed = dataclasses.replace(
+        first,
+        organisations=first.organisations[:-1],
+        commitments=tuple(c for c in first.commitments if c.organisation != leaving),
+    )
+    other.save_definition(changed, actor="evaluation", reason="départ d'un partenaire")
+    assert stored_definition(other) == changed
+    assert stored_definition(store) is first  # the other store's save changed nothing here
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -32,6 +32,9 @@ from indicators.definition.writing import read_files
 from indicators.store.database import Store
 
 _CACHE: dict[tuple[str, object], Definition] = {}
+# the definitions read from files, by the files' texts: a store copied from another, or saved
+# again with the same files, is not read again (a Definition is immutable)
+_READ: dict[tuple[tuple[str, str], ...], Definition] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -161,11 +164,17 @@ def stored_definition(store: Store) -> Definition:
     if cached is not None:
         return cached
     texts = store.definition_files()
-    definition = (
-        definition_from_files(texts)
-        if texts is not None
-        else definition_from_export(store.export_definition())
-    )
+    if texts is None:
+        definition = definition_from_export(store.export_definition())
+    else:
+        files = tuple(sorted(texts.items()))
+        with _CACHE_LOCK:
+            read = _READ.get(files)
+        definition = read if read is not None else definition_from_files(texts)
+        with _CACHE_LOCK:
+            if len(_READ) > 16:
+                _READ.clear()
+            _READ[files] = definition
     with _CACHE_LOCK:
         if len(_CACHE) > 16:
             _CACHE.clear()
