@@ -11,7 +11,7 @@ from indicators.common.text import normalise
 from indicators.definition.checks import find_cycle, reachable, uai_check_letter
 from indicators.definition.model import Link
 from indicators.store.database import Store
-from tests.conftest import EVALUATOR
+from tests.conftest import EVALUATOR, FUNDER
 
 
 @pytest.fixture
@@ -84,6 +84,20 @@ def test_theory_graph_lists_indicators_and_committed_partners(store: Store) -> N
     assert graph.partners_of("IMP-EGALITE").empty
     hover = theory.node_hover(graph, "ACT-VISITES", "fr")
     assert "Transports Valmont" in hover and "Partenaires engagés : 3" in hover
+
+
+@pytest.mark.parametrize("viewer", [EVALUATOR, FUNDER], ids=["evaluator", "funder"])
+def test_a_nodes_rows_are_those_of_its_code(store: Store, viewer: Viewer) -> None:
+    """`indicators_of` and `partners_of` (split once per graph) give each node the very rows of
+    the whole table that name it, in their order, with their columns; none for an unknown
+    node (a funder's partners are counted by type: other columns)."""
+    graph = theory.theory_graph(store, viewer)
+    for code in [*graph.nodes["code"], "NOEUD-INCONNU"]:
+        for table, rows in (
+            (graph.indicators, graph.indicators_of(code)),
+            (graph.partners, graph.partners_of(code)),
+        ):
+            pd.testing.assert_frame_equal(rows, table[table["node"] == code])
 
 
 def test_theory_figure_has_every_node_and_link(store: Store) -> None:

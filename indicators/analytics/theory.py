@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,11 +28,24 @@ class TheoryGraph:
 
     def indicators_of(self, node: str) -> pd.DataFrame:
         """Indicators measuring `node`."""
-        return self.indicators[self.indicators["node"] == node]
+        return self._by_node("indicators").get(node, self.indicators.iloc[0:0])
 
     def partners_of(self, node: str) -> pd.DataFrame:
         """Organisations committed to `node`."""
-        return self.partners[self.partners["node"] == node]
+        return self._by_node("partners").get(node, self.partners.iloc[0:0])
+
+    def _by_node(self, table: str) -> dict[str, pd.DataFrame]:
+        # split once per graph (a kept graph serves every page run): the figure asks for each
+        # node's rows three times, and filtering the whole table each time was half its cost
+        split = self._split
+        if table not in split:
+            frame: pd.DataFrame = getattr(self, table)
+            split[table] = {str(k): rows for k, rows in frame.groupby("node", sort=False)}
+        return split[table]
+
+    @cached_property
+    def _split(self) -> dict[str, dict[str, pd.DataFrame]]:
+        return {}
 
 
 @keep
@@ -125,27 +139,30 @@ def theory_figure(
     point's customdata, so that a click on it can select it."""
     pos = layout(graph.nodes, graph.links)
     statuses = statuses or {}
-    figure = go.Figure()
-    for source, target in zip(graph.links["source"], graph.links["target"], strict=True):
-        (x0, y0), (x1, y1) = pos[source], pos[target]
-        figure.add_annotation(
-            x=x1,
-            y=y1,
-            ax=x0,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1,
-            arrowwidth=1,
-            arrowcolor="#b0b7c3",
-            standoff=14,
-            startstandoff=14,
-            text="",
-        )
+    # the arrows, laid out at once: added one by one, plotly copies and checks every arrow
+    # before each new one (two thirds of the figure's time for 32 links)
+    arrows = [
+        {
+            "x": pos[target][0],
+            "y": pos[target][1],
+            "ax": pos[source][0],
+            "ay": pos[source][1],
+            "xref": "x",
+            "yref": "y",
+            "axref": "x",
+            "ayref": "y",
+            "showarrow": True,
+            "arrowhead": 2,
+            "arrowsize": 1,
+            "arrowwidth": 1,
+            "arrowcolor": "#b0b7c3",
+            "standoff": 14,
+            "startstandoff": 14,
+            "text": "",
+        }
+        for source, target in zip(graph.links["source"], graph.links["target"], strict=True)
+    ]
+    figure = go.Figure(layout={"annotations": arrows})
     status_of = {
         str(c): statuses[c].status if c in statuses else "no_data" for c in graph.nodes["code"]
     }
