@@ -45,6 +45,32 @@ def test_the_stamp_moves_with_every_change_that_may_change_a_figure(store: Store
     assert data_stamp(store) == after
 
 
+def test_signing_in_and_out_and_exports_keep_the_answers_other_audited_actions_do_not(
+    store: Store,
+) -> None:
+    """A sign-in (each one audited) used to let go of every answer kept for everyone; what
+    changes nothing that is read leaves the stamp, every other audited action moves it."""
+    from indicators.access.accounts import authenticate
+    from indicators.access.sessions import close_session
+    from tests.conftest import PASSWORD, open_accounts, session_token
+
+    open_accounts(store)
+    before = data_stamp(store)
+    assert authenticate(store, PARTNER_A.username, PASSWORD).account is not None
+    assert authenticate(store, PARTNER_A.username, "wrong").account is None
+    assert close_session(store, session_token(store, EVALUATOR.username))
+    store.audit(EVALUATOR.username, "export", "values.csv", role="evaluator", rows=3)
+    store.audit("?", "session.rejected", "", reason="tampered")
+    log = store.query("audit_log", since=dt.datetime(2000, 1, 1), until=dt.datetime(2100, 1, 1))
+    actions = set(log["action"])
+    assert {"login.success", "login.failure", "logout", "export"} <= actions
+    assert data_stamp(store) == before
+    for action in ("submission.refused", "mapping.confirm", "account.role", "mail.sent"):
+        store.audit(EVALUATOR.username, action, "")
+        assert data_stamp(store) != before, action
+        before = data_stamp(store)
+
+
 def test_kept_synchronisation_figures_are_the_live_ones_after_an_upload(store: Store) -> None:
     today = dt.date(2025, 10, 1)
     reported(store)
