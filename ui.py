@@ -53,6 +53,9 @@ def _store(db: str, folder: str) -> Store:
     return ensure_store(Path(db), Path(folder))
 
 
+# the key of an indicator's "values behind the figure" box on Théorie du changement, followed by
+# the indicator's code: open (True) or not, read only while it is open
+TRACE = "trace_"
 LANG = "_mesure_lang"  # the language chosen in this tab, kept across pages
 
 

@@ -211,33 +211,41 @@ else:
                         key=f"split_{indicator}",
                     )
             if viewer.role in ("evaluator", "partner"):
-                with st.expander(t("progress.trace_title", lang)):
-                    traced = pr.trace(store, viewer, indicator, scope, year)
-                    cells = traced.cells
-                    if cells.empty:
-                        st.info(t("progress.trace_none", lang))
-                    else:
-                        ui.table(
-                            {
-                                t("column.organisation", lang): cells["organisation_name"],
-                                t("column.place", lang): cells["place"].map(
-                                    lambda p: place_names.get(p, p)
-                                ),
-                                t("column.period", lang): cells["period"].map(
-                                    lambda p: year_labels.get(p, p)
-                                ),
-                                t("column.value", lang): curves.numbers(cells["value"], unit, lang),
-                                t("progress.part", lang): cells["part"].map(
-                                    lambda p: t(f"progress.part.{p}", lang)
-                                ),
-                                t("column.file", lang): cells["filename"],
-                                t("column.sheet", lang): cells["sheet"],
-                                t("column.cell", lang): cells["cell"],
-                                t("column.submission", lang): cells["submission_id"],
-                            }
-                        )
-                    if traced.others:
-                        st.caption(t("progress.trace_others", lang, n=traced.others))
+                # the values behind the figure are read when someone opens them: Streamlit runs
+                # a closed expander's content too, and this read was a sixth of the page's time
+                box = st.expander(
+                    t("progress.trace_title", lang), key=f"{ui.TRACE}{indicator}", on_change="rerun"
+                )
+                if box.open:
+                    with box:
+                        traced = pr.trace(store, viewer, indicator, scope, year)
+                        cells = traced.cells
+                        if cells.empty:
+                            st.info(t("progress.trace_none", lang))
+                        else:
+                            ui.table(
+                                {
+                                    t("column.organisation", lang): cells["organisation_name"],
+                                    t("column.place", lang): cells["place"].map(
+                                        lambda p: place_names.get(p, p)
+                                    ),
+                                    t("column.period", lang): cells["period"].map(
+                                        lambda p: year_labels.get(p, p)
+                                    ),
+                                    t("column.value", lang): curves.numbers(
+                                        cells["value"], unit, lang
+                                    ),
+                                    t("progress.part", lang): cells["part"].map(
+                                        lambda p: t(f"progress.part.{p}", lang)
+                                    ),
+                                    t("column.file", lang): cells["filename"],
+                                    t("column.sheet", lang): cells["sheet"],
+                                    t("column.cell", lang): cells["cell"],
+                                    t("column.submission", lang): cells["submission_id"],
+                                }
+                            )
+                        if traced.others:
+                            st.caption(t("progress.trace_others", lang, n=traced.others))
 
 # -- who feeds this node ----------------------------------------------------------------------
 st.markdown(f"#### {t('progress.contributors', lang)}")

@@ -339,12 +339,23 @@ def test_catalogue_in_english(app_store: Store) -> None:
     assert "7 indicators shared by every partner" in texts(at)
 
 
-def open_theory(store: Store, username: str, node: str = "ACT-VISITES") -> AppTest:
+def open_theory(
+    store: Store, username: str, node: str = "ACT-VISITES", traces: tuple[str, ...] = ()
+) -> AppTest:
+    """Théorie du changement on `node`, with the "where does this figure come from?" box of
+    each indicator of `traces` opened (read only then)."""
     at = started(store, username, page="pages/theorie_du_changement.py")
     assert not at.exception, at.exception
+    for indicator in traces:
+        at.session_state[f"{ui.TRACE}{indicator}"] = True
     at.selectbox(key="toc_node").set_value(node).run()
     assert not at.exception, at.exception
     return at
+
+
+def trace_table(at: AppTest) -> pd.DataFrame | None:
+    """The table of the values behind a figure, when one is shown."""
+    return next((d.value for d in at.dataframe if "Cellule" in d.value), None)
 
 
 def chart_traces(at: AppTest) -> list[str]:
@@ -359,14 +370,17 @@ def test_theory_page_for_an_evaluator_traces_figures_to_cells_and_keeps_a_log(
     app_store: Store,
 ) -> None:
     reported(app_store)
-    at = open_theory(app_store, "eva")
+    closed = open_theory(app_store, "eva")
+    assert trace_table(closed) is None  # not read until its box is opened
+    at = open_theory(app_store, "eva", traces=("visites-entreprise",))
     assert at.title[0].value == "Théorie du changement"
     assert at.metric[0].value == "15"  # 3 + 2 + 10 visits in 2024-2025
     assert {"Valeur", "Référence"} <= set(chart_traces(at))
     shown = texts(at)
     assert "Agrégation : dans le temps, somme ; entre partenaires et lieux, somme" in shown
     assert "3 organisation(s), 3 valeur(s) retenue(s)." in shown
-    cells = next(d.value for d in at.dataframe if "Cellule" in d.value)
+    cells = trace_table(at)
+    assert cells is not None
     assert set(cells["Organisation"]) == {
         "Transports Valmont",
         "Association Élan",
@@ -393,9 +407,10 @@ def test_theory_page_empty_note_is_refused_with_a_message(app_store: Store) -> N
 
 def test_theory_page_for_a_partner_shows_its_own_curve_and_cells_only(app_store: Store) -> None:
     reported(app_store)
-    at = open_theory(app_store, "valmont")
+    at = open_theory(app_store, "valmont", traces=("visites-entreprise",))
     assert "Mon organisation" in chart_traces(at)
-    cells = next(d.value for d in at.dataframe if "Cellule" in d.value)
+    cells = trace_table(at)
+    assert cells is not None
     assert set(cells["Organisation"]) == {"Transports Valmont"}
     assert "Et 2 valeur(s) d'autres partenaires" in texts(at)
     at.selectbox(key="toc_node").set_value("OUT-JEUNES").run()
@@ -410,9 +425,9 @@ def test_theory_page_for_a_funder_reads_accepted_figures_without_names_or_cells(
 ) -> None:
     reported(app_store, status="accepted")
     synthesis.publish(app_store, EVALUATOR, "2024-2025", dt.date(2025, 10, 1))
-    at = open_theory(app_store, "horizon")
+    at = open_theory(app_store, "horizon", traces=("visites-entreprise",))
     assert at.metric[0].value == "15"
-    assert not any("Cellule" in d.value for d in at.dataframe)  # no trace
+    assert trace_table(at) is None  # no trace, even asked for
     assert "Journal d'apprentissage" not in texts(at) and not at.text_area
     contributors = next(d.value for d in at.dataframe if "Type" in d.value)
     assert "Organisation" not in contributors

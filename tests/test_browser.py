@@ -569,6 +569,11 @@ def test_open_a_node_of_the_theory_of_change_and_see_its_curve(
     curve.locator(".legendtext", has_text="Valeur").wait_for(timeout=30_000)
     assert curve.locator(".scatterlayer path.point").count() >= 1  # the 2024-2025 point
     page.get_by_text("15", exact=True).first.wait_for()  # the year's figure
+    # where the figure comes from: read when its box is opened, then shown in it
+    box = page.locator("[data-testid=stExpander]", has_text="D'où vient ce chiffre ?").first
+    assert box.locator("[data-testid=stDataFrame]").count() == 0
+    box.get_by_text("D'où vient ce chiffre ?").click()
+    box.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
     page.close()
 
 

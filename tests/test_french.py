@@ -403,6 +403,9 @@ def test_every_page_of_every_role_is_in_french_then_in_english(
     at.switch_page(ui.PAGE_FILES[page])
     for key, state in PENDING.get(page, {}).items():
         at.session_state[key] = state
+    if page == "theory":  # every indicator's "where does this figure come from?" box open
+        for code in demo_app.query("indicators")["code"]:
+            at.session_state[f"{ui.TRACE}{code}"] = True
     at.run()
     assert not at.exception, at.exception
     found = problems(shown_texts(at._tree))

@@ -161,21 +161,33 @@ def _decoded(spec: Any) -> Any:
 
 def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
     """What `viewer` sees on `page`: first as it opens, then with each choice of its first
-    selectbox (an indicator, a place), and on the theory of change with each node."""
+    selectbox (an indicator, a place), and on the theory of change with each node, every
+    indicator's "where does this figure come from?" box open."""
     at = started(store, viewer.username, page=page)
     assert not at.exception, at.exception
     yield rendered(at)
+    codes = list(store.query("indicators")["code"])
+
+    def traces_open() -> None:  # set before each run: a box not drawn in a run is forgotten
+        for code in codes:
+            at.session_state[f"{ui.TRACE}{code}"] = True
+
     if at.selectbox:
         for option in list(at.selectbox[0].options)[:12]:
+            traces_open()
             at.selectbox[0].select_index(list(at.selectbox[0].options).index(option)).run()
             assert not at.exception, at.exception
             yield rendered(at)
     nodes = [s for s in at.selectbox if s.key == "toc_node"]
     if nodes:  # the theory of change: every node, with its curves, trace and contributors
+        traced = False
         for option in list(nodes[0].options):
+            traces_open()
             at.selectbox(key="toc_node").set_value(option.rsplit("(", 1)[1].rstrip(")")).run()
             assert not at.exception, at.exception
+            traced |= any("Cellule" in d.value for d in at.dataframe)
             yield rendered(at)
+        assert traced == (viewer.role != "funder")  # the values behind figures were walked too
 
 
 def spreadsheet_text(data: bytes | str) -> str:
