@@ -406,3 +406,30 @@ def test_consistency_counts_a_partner_that_missed_a_period_it_owed(
     assert window[("initiative", "*")] == 0.5
     assert window[("organisation_type", "association")] == 0.0
     assert window[("organisation_type", "company")] == 1.0
+
+
+def test_the_opening_year_is_kept_until_the_reports_change(
+    reported: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four pages ask for the year they open on at every run: it is read once, then again
+    only after a write that may change it (a review here), and is always what reading gives."""
+    today, years = dt.date(2025, 10, 1), ("2023-2024", "2024-2025")
+    reads: list[str] = []
+    query = Store.query
+
+    def counted(store: Store, name: str, **params: object) -> pd.DataFrame:
+        reads.append(name)
+        return query(store, name, **params)
+
+    monkeypatch.setattr(Store, "query", counted)
+    unkept = sync.opening_year.__wrapped__  # type: ignore[attr-defined]
+    first = sync.opening_year(reported, today, years)
+    assert (
+        sync.opening_year(reported, today, list(years)) == first == unkept(reported, today, years)
+    )
+    assert reads.count("reporting_status") == 2  # once kept, once by the unkept call
+    ids = [int(i) for i in reported.query("all_submissions")["id"]]
+    review_submissions(reported, EVALUATOR, ids, "accepted")
+    after = sync.opening_year(reported, today, years)
+    assert reads.count("reporting_status") == 3
+    assert after == unkept(reported, today, years)

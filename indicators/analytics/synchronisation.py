@@ -521,9 +521,11 @@ def default_year(shares: Mapping[str, tuple[int, int]], years: Sequence[str]) ->
     return due[-1] if due else years[-1]
 
 
+@keep
 def opening_year(store: Store, today: dt.date, years: Sequence[str]) -> str:
     """`default_year` of `years` for the store's reports on `today` (any role may know which
-    year a page opens on: it says no more than the year's name)."""
+    year a page opens on: it says no more than the year's name). Kept: four pages ask for it
+    on every run, and it reads the status of every expected report."""
     periods = store.query("periods_list")
     year_of = {str(c): str(p or c) for c, p in zip(periods["code"], periods["parent"], strict=True)}
     shares = year_shares(store.query("reporting_status", today=today), year_of)
