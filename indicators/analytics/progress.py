@@ -500,8 +500,14 @@ def year_figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFr
 
 def _summary(frame: pd.DataFrame, year: str) -> pd.DataFrame:
     """`year_figures`' rows of one piece (figures of the school year `year`)."""
-    rows = (frame["disaggregation"] == "") & ((frame["period"] == year) | (frame["scope"] == "*"))
-    return frame[rows].reset_index(drop=True)
+    return frame[_summary_rows(frame, year)].reset_index(drop=True)
+
+
+def _summary_rows(frame: pd.DataFrame, year: str | pd.Series) -> pd.Series:
+    """Which rows of `frame` are `year_figures`' (`year`: their school year, one for all or
+    each row's): the figure of the year itself, and the initiative's of each of its periods,
+    without breakdown."""
+    return (frame["disaggregation"] == "") & ((frame["period"] == year) | (frame["scope"] == "*"))
 
 
 def _kept_figures(
@@ -573,6 +579,7 @@ def _from_pieces(
 
     changed = [p for p in wanted if not usable(p)]
     fresh: dict[tuple[str, str], pd.DataFrame] = {}
+    summaries: dict[tuple[str, str], pd.DataFrame] = {}
     summary = _SUMMARY.set(summary_only)
     try:
         if len(changed) > _ONE_BY_ONE:
@@ -581,12 +588,19 @@ def _from_pieces(
                 every = _figures(store, viewer, indicator)
             finally:
                 _YEARS.reset(token)
-            year_of = _year_of(store)
-            split = dict(
-                iter(every.groupby([every["indicator"], every["period"].map(year_of)], sort=False))
-            )
+            school_year = every["period"].map(_year_of(store))
+            split = dict(iter(every.groupby([every["indicator"], school_year], sort=False)))
             for p in changed:  # a piece without figures: none
                 fresh[p] = split[p].reset_index(drop=True) if p in split else every.iloc[0:0]
+            if not summary_only:  # each piece's `_summary`, picked out once for all of them
+                rows = every[_summary_rows(every, school_year)]
+                picked = dict(
+                    iter(rows.groupby([rows["indicator"], school_year[rows.index]], sort=False))
+                )
+                for p in changed:
+                    summaries[p] = (
+                        picked[p].reset_index(drop=True) if p in picked else every.iloc[0:0]
+                    )
         else:
             for code, year in changed:
                 token = _YEARS.set((year,))
@@ -597,7 +611,9 @@ def _from_pieces(
     finally:
         _SUMMARY.reset(summary)
     made: dict[tuple[str, str], tuple[pd.DataFrame | None, pd.DataFrame]] = {
-        p: (None, frame) if summary_only else (frame, _summary(frame, p[1]))
+        p: (None, frame)
+        if summary_only
+        else (frame, summaries[p] if p in summaries else _summary(frame, p[1]))
         for p, frame in fresh.items()
     }
     if made:
