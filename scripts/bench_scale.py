@@ -10,7 +10,9 @@ call, per role (evaluator, partner, funder), median and 95th percentile over `--
 streamlit.testing's AppTest; peak memory; the store's size. `--skip-pages`, `--only NAME` (a
 substring of the function names) narrow the run; `--touch` has each call but the first follow an
 upload of one value (what a page meets after each upload; it writes into the store: use a
-copy). Run it under `nice -n 19` on a shared machine.
+copy); `--sign-ins` has each page run but the first follow a sign-in (what pages meet when
+people sign in all morning; it writes sessions into the store). Run it under `nice -n 19` on a
+shared machine.
 """
 
 from __future__ import annotations
@@ -344,6 +346,7 @@ def bench_pages(
     repeat: int,
     roles: tuple[str, ...] = ROLES,
     pages: tuple[str, ...] = (),
+    sign_ins: bool = False,
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -365,7 +368,9 @@ def bench_pages(
                 at.run()
                 seconds = []
                 error = ""
-                for _ in range(repeat):
+                for n in range(repeat):
+                    if sign_ins and n:  # someone else signs in meanwhile (audited)
+                        open_session(store, get_account(store, viewer.username), security=FAST)
                     started = time.perf_counter()
                     at.switch_page(path)
                     at.run()
@@ -400,6 +405,11 @@ def main() -> int:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument(
         "--pages", default="", help="the pages timed, comma-separated (all of the role's)"
+    )
+    parser.add_argument(
+        "--sign-ins",
+        action="store_true",
+        help="a sign-in (a session opened, audited) before each page run but the first",
     )
     parser.add_argument("--skip-functions", action="store_true")
     parser.add_argument("--only", default="")
@@ -474,7 +484,7 @@ def main() -> int:
         bench_functions(store, who, args.repeat, args.budget, args.only, args.touch, roles)
     if not args.skip_pages and not args.lake:
         pages = tuple(p for p in args.pages.split(",") if p)
-        bench_pages(store, db, who, args.page_repeat, roles, pages)
+        bench_pages(store, db, who, args.page_repeat, roles, pages, sign_ins=args.sign_ins)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (this process, DuckDB included): {peak:,.0f} MB")
     print(f"store size: {store_bytes(db) / 1e6:,.0f} MB")
