@@ -11,6 +11,7 @@ import pytest
 
 from indicators.cli import EXIT_OK, EXIT_USAGE, main
 from indicators.definition.loading import FILES, load_definition
+from indicators.definition.model import Definition
 from indicators.definition.writing import files, rows, write_definition
 from indicators.store.database import Store
 from indicators.store.setup import init_store
@@ -78,16 +79,20 @@ def test_a_store_without_saved_files_is_read_from_its_tables(tmp_path: Path) -> 
             assert mine == theirs
 
 
+def without_last_partner(definition: Definition) -> Definition:
+    """`definition` once its last organisation left, with its commitments."""
+    leaving = definition.organisations[-1].code
+    return dataclasses.replace(
+        definition,
+        organisations=definition.organisations[:-1],
+        commitments=tuple(c for c in definition.commitments if c.organisation != leaving),
+    )
+
+
 def test_each_save_keeps_its_files_and_who_saved_them(tmp_path: Path) -> None:
     store, _ = init_store(tmp_path / "s.duckdb", DATA)
     try:
-        original = load_definition(DATA)
-        leaving = original.organisations[-1].code
-        changed = dataclasses.replace(
-            original,
-            organisations=original.organisations[:-1],
-            commitments=tuple(c for c in original.commitments if c.organisation != leaving),
-        )
+        changed = without_last_partner(load_definition(DATA))
         store.save_definition(changed, actor="evaluation", reason="départ d'un partenaire")
         assert stored_definition(store) == changed
         history = store.query("definition_history_list")
@@ -106,12 +111,7 @@ def test_stores_holding_the_same_files_share_one_reading_and_a_save_reads_again(
     other = copied_store(store_template, tmp_path / "other.duckdb")
     first = stored_definition(store)
     assert stored_definition(other) is first  # the same files: not read a second time
-    leaving = first.organisations[-1].code
-    changed = dataclasses.replace(
-        first,
-        organisations=first.organisations[:-1],
-        commitments=tuple(c for c in first.commitments if c.organisation != leaving),
-    )
+    changed = without_last_partner(first)
     other.save_definition(changed, actor="evaluation", reason="départ d'un partenaire")
     assert stored_definition(other) == changed
     assert stored_definition(store) is first  # the other store's save changed nothing here
