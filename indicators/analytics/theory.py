@@ -28,24 +28,26 @@ class TheoryGraph:
 
     def indicators_of(self, node: str) -> pd.DataFrame:
         """Indicators measuring `node`."""
-        return self._by_node("indicators").get(node, self.indicators.iloc[0:0])
+        return self._indicators_by_node.get(node, self.indicators.iloc[0:0])
 
     def partners_of(self, node: str) -> pd.DataFrame:
         """Organisations committed to `node`."""
-        return self._by_node("partners").get(node, self.partners.iloc[0:0])
+        return self._partners_by_node.get(node, self.partners.iloc[0:0])
 
-    def _by_node(self, table: str) -> dict[str, pd.DataFrame]:
-        # split once per graph (a kept graph serves every page run): the figure asks for each
-        # node's rows three times, and filtering the whole table each time was half its cost
-        split = self._split
-        if table not in split:
-            frame: pd.DataFrame = getattr(self, table)
-            split[table] = {str(k): rows for k, rows in frame.groupby("node", sort=False)}
-        return split[table]
+    # each table split by node once per graph: the figure asks for each node's rows three
+    # times, and filtering the whole table each time was half its cost
+    @cached_property
+    def _indicators_by_node(self) -> dict[str, pd.DataFrame]:
+        return _by_node(self.indicators)
 
     @cached_property
-    def _split(self) -> dict[str, dict[str, pd.DataFrame]]:
-        return {}
+    def _partners_by_node(self) -> dict[str, pd.DataFrame]:
+        return _by_node(self.partners)
+
+
+def _by_node(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`frame`'s rows by their node, in their order."""
+    return {str(k): rows for k, rows in frame.groupby("node", sort=False)}
 
 
 @keep
