@@ -608,13 +608,12 @@ def _from_pieces(
                     fresh[(code, year)] = _figures(store, viewer, code)
                 finally:
                     _YEARS.reset(token)
+                if not summary_only:
+                    summaries[(code, year)] = _summary(fresh[(code, year)], year)
     finally:
         _SUMMARY.reset(summary)
     made: dict[tuple[str, str], tuple[pd.DataFrame | None, pd.DataFrame]] = {
-        p: (None, frame)
-        if summary_only
-        else (frame, summaries[p] if p in summaries else _summary(frame, p[1]))
-        for p, frame in fresh.items()
+        p: (None, frame) if summary_only else (frame, summaries[p]) for p, frame in fresh.items()
     }
     if made:
         with _FIGURES_GUARD:
