@@ -369,7 +369,7 @@ def bench_pages(
                 seconds = []
                 error = ""
                 for n in range(repeat):
-                    if sign_ins and n:  # someone else signs in meanwhile (audited)
+                    if sign_ins and n:  # a sign-in meanwhile (every sign-in is audited)
                         open_session(store, get_account(store, viewer.username), security=FAST)
                     started = time.perf_counter()
                     at.switch_page(path)

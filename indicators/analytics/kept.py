@@ -3,9 +3,9 @@
 
 `data_stamp` is what changes whenever a figure may change (values, reviews, publications, the
 definition, any audited action but signing in and out and exports: `sql/queries/data_stamp.sql`,
-a few milliseconds even at 10 M observations). `keep` wraps an analytics function whose first argument is the store: its
-answer is kept per store, stamp and arguments, and a copy handed out, so that callers may
-change it.
+a few milliseconds even at 10 M observations). `keep` wraps an analytics function whose first
+argument is the store: its answer is kept per store, stamp and arguments, and a copy handed out,
+so that callers may change it.
 """
 
 from __future__ import annotations

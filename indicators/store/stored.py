@@ -170,11 +170,13 @@ def stored_definition(store: Store) -> Definition:
         files = tuple(sorted(texts.items()))
         with _CACHE_LOCK:
             read = _READ.get(files)
-        definition = read if read is not None else definition_from_files(texts)
-        with _CACHE_LOCK:
-            if len(_READ) > 16:
-                _READ.clear()
-            _READ[files] = definition
+        if read is None:
+            read = definition_from_files(texts)
+            with _CACHE_LOCK:
+                if len(_READ) > 16:
+                    _READ.clear()
+                _READ[files] = read
+        definition = read
     with _CACHE_LOCK:
         if len(_CACHE) > 16:
             _CACHE.clear()
