@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -346,11 +346,17 @@ def open_theory(
     each indicator of `traces` opened (read only then)."""
     at = started(store, username, page="pages/theorie_du_changement.py")
     assert not at.exception, at.exception
-    for indicator in traces:
-        at.session_state[f"{ui.TRACE}{indicator}"] = True
+    open_traces(at, traces)
     at.selectbox(key="toc_node").set_value(node).run()
     assert not at.exception, at.exception
     return at
+
+
+def open_traces(at: AppTest, indicators: Iterable[object]) -> None:
+    """Open the "where does this figure come from?" box of each of `indicators` for the next
+    run (set before each run: a box not drawn in a run is forgotten)."""
+    for indicator in indicators:
+        at.session_state[f"{ui.TRACE}{indicator}"] = True
 
 
 def trace_table(at: AppTest) -> pd.DataFrame | None:

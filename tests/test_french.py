@@ -42,7 +42,7 @@ from indicators.store.database import Store
 from indicators.store.stored import stored_definition
 from indicators.views import figure_locale, pack
 from tests.conftest import LIGHT_ARGON2, PROJECT, demo_viewer, session_token
-from tests.test_app import started
+from tests.test_app import open_traces, started
 
 # The demo's accounts, one per role (two partners: a school and a company see different pages).
 USERS = {"evaluator": "evaluation", "school": "college", "company": "entreprise"}
@@ -404,8 +404,7 @@ def test_every_page_of_every_role_is_in_french_then_in_english(
     for key, state in PENDING.get(page, {}).items():
         at.session_state[key] = state
     if page == "theory":  # every indicator's "where does this figure come from?" box open
-        for code in demo_app.query("indicators")["code"]:
-            at.session_state[f"{ui.TRACE}{code}"] = True
+        open_traces(at, demo_app.query("indicators")["code"])
     at.run()
     assert not at.exception, at.exception
     found = problems(shown_texts(at._tree))

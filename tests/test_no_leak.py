@@ -64,7 +64,7 @@ from tests.conftest import (
     PROJECT,
     copied_store,
 )
-from tests.test_app import started
+from tests.test_app import open_traces, started
 from tests.workbooks import write_workbook
 
 PAGES = ui.PAGE_FILES
@@ -167,14 +167,9 @@ def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
     assert not at.exception, at.exception
     yield rendered(at)
     codes = list(store.query("indicators")["code"])
-
-    def traces_open() -> None:  # set before each run: a box not drawn in a run is forgotten
-        for code in codes:
-            at.session_state[f"{ui.TRACE}{code}"] = True
-
     if at.selectbox:
         for option in list(at.selectbox[0].options)[:12]:
-            traces_open()
+            open_traces(at, codes)
             at.selectbox[0].select_index(list(at.selectbox[0].options).index(option)).run()
             assert not at.exception, at.exception
             yield rendered(at)
@@ -182,7 +177,7 @@ def visit(store: Store, viewer: Viewer, page: str) -> Iterator[str]:
     if nodes:  # the theory of change: every node, with its curves, trace and contributors
         traced = False
         for option in list(nodes[0].options):
-            traces_open()
+            open_traces(at, codes)
             at.selectbox(key="toc_node").set_value(option.rsplit("(", 1)[1].rstrip(")")).run()
             assert not at.exception, at.exception
             traced |= any("Cellule" in d.value for d in at.dataframe)
