@@ -102,3 +102,27 @@ def test_the_page_shows_what_the_publication_contains_and_asks_to_confirm(
     assert len(app_store.query("publications")) == 1
     at.run()
     assert "Dernière publication de cette année" in texts(at)
+
+
+def test_tables_packed_together_come_back_each_as_it_was() -> None:
+    """`packed_each` converts several tables to Arrow at once; `unpacked_each` gives each back
+    with its rows, columns and values, also tables packed apart, one of them empty and one
+    whose text column is empty in every row (Arrow's null type, then)."""
+    import pandas as pd
+
+    from indicators.access.publications import packed, packed_each, unpacked, unpacked_each
+
+    first = pd.DataFrame({"scope": ["a", "b", "c"], "value": [1.5, float("nan"), 3.0]})
+    second = pd.DataFrame({"scope": ["d"], "value": [4.0]})
+    blank = pd.DataFrame({"scope": [None, None], "value": [5.0, 6.0]})
+    tables = [first, first.iloc[0:0], second]
+    texts = [*packed_each(tables), *packed_each([blank])]
+    assert len(texts) == 4 and unpacked(texts[2])[0] == ()
+    back = unpacked_each(texts)
+    for table, found in zip([*tables, blank], back, strict=True):
+        assert len(found) == len(table) and list(found.columns) == ["scope", "value"]
+        assert found.astype(object).where(found.notna(), None).values.tolist() == (
+            table.astype(object).where(table.notna(), None).values.tolist()
+        )
+    pd.testing.assert_frame_equal(unpacked(packed(first, ("x",)))[1], back[0])
+    assert unpacked_each([]) == [] and packed_each([]) == []

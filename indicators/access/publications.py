@@ -76,7 +76,23 @@ def packed(frame: pd.DataFrame, stamp: Sequence[str]) -> str:
     Arrow (zstd) in base64 behind a JSON header. Its columns' types and values come back as
     they are (JSON would round figures to ten digits and guess types), and at 10 M observations
     a million figures read in a fraction of a second instead of tens of seconds."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return _packed(pa.Table.from_pandas(frame, preserve_index=False), stamp)
+
+
+def packed_each(frames: Sequence[pd.DataFrame]) -> list[str]:
+    """`packed` of each of `frames` (with no stamp), which have the same columns: converted to
+    Arrow together, once (each frame's conversion costs about 2 ms, whatever its size)."""
+    if not frames:
+        return []
+    table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
+    out, start = [], 0
+    for frame in frames:
+        out.append(_packed(table.slice(start, len(frame)), ()))
+        start += len(frame)
+    return out
+
+
+def _packed(table: pa.Table, stamp: Sequence[str]) -> str:
     sink = pa.BufferOutputStream()
     options = pa.ipc.IpcWriteOptions(compression="zstd")
     with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
@@ -87,10 +103,28 @@ def packed(frame: pd.DataFrame, stamp: Sequence[str]) -> str:
 
 def unpacked(text: str) -> tuple[tuple[str, ...], pd.DataFrame]:
     """The stamp and the table `packed` wrote."""
+    stamp, table = _unpacked(text)
+    return stamp, table.to_pandas()
+
+
+def unpacked_each(texts: Sequence[str]) -> list[pd.DataFrame]:
+    """The tables `packed_each` wrote (their stamps left out), converted to pandas together."""
+    if not texts:
+        return []
+    tables = [_unpacked(text)[1] for text in texts]
+    whole = pa.concat_tables(tables, promote_options="permissive").to_pandas()
+    out, start = [], 0
+    for table in tables:
+        out.append(whole.iloc[start : start + table.num_rows].reset_index(drop=True))
+        start += table.num_rows
+    return out
+
+
+def _unpacked(text: str) -> tuple[tuple[str, ...], pa.Table]:
     found = json.loads(text)
     with pa.ipc.open_stream(pa.BufferReader(base64.b64decode(found["arrow"]))) as reader:
-        frame = reader.read_all().to_pandas()
-    return tuple(str(s) for s in found["stamp"]), frame
+        table = reader.read_all()
+    return tuple(str(s) for s in found["stamp"]), table
 
 
 def funders_protected(store: Store, stamp: Sequence[str]) -> pd.DataFrame | None:
