@@ -47,6 +47,7 @@ from indicators.analytics import (  # noqa: E402
     catalogue,
     coordination,
     figures,
+    kept,
     learning,
     synthesis,
     theory,
@@ -180,7 +181,19 @@ def functions(store: Store, viewer: Viewer, today: dt.date) -> dict[str, Callabl
     if table is not None:
         print(
             f"{'(set-up) progress.progress':32} {viewer.role:10}"
-            f" {(time.perf_counter() - started) * 1000:9.0f}  (cold: every figure protected)",
+            f" {(time.perf_counter() - started) * 1000:9.0f}  (cold: every figure protected"
+            " but the pieces the store kept for partners)",
+            flush=True,
+        )
+    if viewer.role == "partner":  # a process started anew: the store keeps partners' pieces
+        kept.forget()
+        pr.forget()
+        started = time.perf_counter()
+        pr.progress(store, viewer, scope=pr.SCOPE_ALL)
+        print(
+            f"{'(set-up) progress.progress':32} {viewer.role:10}"
+            f" {(time.perf_counter() - started) * 1000:9.0f}  (a new process: pieces read from"
+            " the store)",
             flush=True,
         )
     calls: dict[str, Callable[[], Any]] = {
@@ -430,9 +443,9 @@ def main() -> int:
     started = time.perf_counter()
     files: list[Path] = []
     if not db.exists():
-        kept = Path(f"{db}.files")
+        workbooks = Path(f"{db}.files")
         summary = build_scale(
-            db, PROJECT / "data", scale=args.scale, sample=args.sample, files_dir=kept
+            db, PROJECT / "data", scale=args.scale, sample=args.sample, files_dir=workbooks
         )
         files = summary.files
         print(f"\nbuilt {db} at scale {args.scale} in {time.perf_counter() - started:.0f} s:")

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 import yaml
@@ -723,6 +724,119 @@ def test_figures_kept_by_indicator_are_the_live_ones_after_uploads_supersession_
     same()
     assert review_submission(plan, EVALUATOR, upload("second.xlsx", 9), "returned")
     same()
+
+
+def counting_protection(monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
+    """The pieces (indicator, school year) `protected` is given from now on."""
+    pieces: set[tuple[str, str]] = set()
+    real = pr.protected
+
+    def counted(store: Store, frame: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        pieces.update(zip(frame["indicator"], frame["period"].map(pr._year_of(store)), strict=True))
+        return real(store, frame, *args, **kwargs)
+
+    monkeypatch.setattr(pr, "protected", counted)
+    return pieces
+
+
+def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
+    plan: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A partner's protected figures are kept in the store piece by piece (indicator x school
+    year): another process (a server started again) reads them instead of protecting them
+    again, the pieces the partner has values in under its organisation, the others under none
+    (the same for every partner without values there). Another partner reads the latter only;
+    a piece whose figures changed since is protected again; a write the store refuses loses
+    nothing but time. Each time, what is read is what protecting now gives."""
+    from indicators.ingest.pipeline import ingest
+    from tests.workbooks import write_workbook
+
+    live = pr._figures
+    protected_pieces = counting_protection(monkeypatch)
+
+    def own_pieces(organisation: str) -> set[tuple[str, str]]:
+        rows = plan.query("organisation_pieces", org=organisation)
+        return set(zip(rows["indicator"], rows["school_year"], strict=True))
+
+    def kept() -> set[tuple[str, str, str]]:
+        rows = plan.query("partner_pieces", pieces=[])  # none asked: none returned
+        assert rows.empty
+        with plan._connect() as con:
+            found = con.execute(
+                "select organisation, indicator, school_year from partner_pieces"
+            ).fetchall()
+        return {(str(o), str(i), str(y)) for o, i, y in found}
+
+    def read(viewer: Viewer) -> set[tuple[str, str]]:
+        """The pieces protected for `viewer` in a new process, whose figures are checked."""
+        expected = live(plan, viewer)
+        protected_pieces.clear()
+        pr.forget()  # a new process
+        pd.testing.assert_frame_equal(pr.figures(plan, viewer), expected)
+        return set(protected_pieces)
+
+    valmont, elan = own_pieces("ent-valmont"), own_pieces("asso-elan")
+    years = [str(y) for y in pr.school_years(plan)["code"]]
+    every = {(str(i), y) for i in plan.query("indicators")["code"] for y in years}
+    assert valmont and elan and valmont != elan and valmont | elan < every
+    read(PARTNER_A)
+    assert kept() == {("ent-valmont", i, y) for i, y in valmont} | {
+        ("", i, y) for i, y in every - valmont
+    }
+    assert read(PARTNER_A) == set()  # every piece read from the store
+    # Élan: the pieces kept for every partner, where it has no value either; its own and
+    # Valmont's are protected for it (Valmont's figures it knows are not Élan's to read)
+    assert read(PARTNER_B) == elan | valmont
+    assert kept() == {("ent-valmont", i, y) for i, y in valmont} | {
+        ("asso-elan", i, y) for i, y in elan
+    } | {("", i, y) for i, y in every - valmont} | {("", i, y) for i, y in every - elan}
+
+    # Élan's upload changes one piece: protected again for both, the others read
+    def upload(name: str, value: int) -> None:
+        header: list[object] = ["Indicateur", "Collège", "Période", "Valeur"]
+        rows = [header, ["Visites entreprises", SCHOOL_2, "T1 2024-2025", value]]
+        path = write_workbook(tmp_path / name, {"B": rows})
+        assert ingest(plan, path, stored_definition(plan), "asso-elan", "test").status == "received"
+
+    upload("again.xlsx", 8)
+    touched = {("visites-entreprise", Y1)}
+    assert touched <= elan and touched <= valmont
+    assert read(PARTNER_B) == touched
+    assert read(PARTNER_A) == touched
+
+    # a store that refuses the write: the figures all the same, protected again next time
+    upload("third.xlsx", 9)
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(plan, "execute", refused)
+    caplog.clear()
+    assert read(PARTNER_B) == touched
+    assert "not kept" in caplog.text
+    assert read(PARTNER_B) == touched
+
+
+@pytest.mark.parametrize("viewer", [EVALUATOR, PARTNER_A, PARTNER_B])
+def test_the_figures_of_some_pieces_are_those_of_every_piece(
+    plan: Store, viewer: Viewer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept figures computed again for many pieces at once (`_ONLY`: those whose data
+    changed) are those pieces' rows of every figure, and only those pieces are protected."""
+    every = pr._figures(plan, viewer)
+    year = every["period"].map(pr._year_of(plan))
+    pieces = sorted(set(zip(every["indicator"], year, strict=True)))
+    some = frozenset(pieces[::2])
+    assert 1 < len(some) < len(pieces)
+    protected_pieces = counting_protection(monkeypatch)
+    only = pr._ONLY.set(some)
+    try:
+        found = pr._figures(plan, viewer)
+    finally:
+        pr._ONLY.reset(only)
+    wanted = [(i, y) in some for i, y in zip(every["indicator"], year, strict=True)]
+    pd.testing.assert_frame_equal(found, every[wanted].reset_index(drop=True))
+    assert protected_pieces == (set(some) if viewer.role == "partner" else set())
 
 
 def test_funders_read_the_protection_each_publication_made_as_protecting_now_gives(

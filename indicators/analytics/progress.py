@@ -22,6 +22,8 @@ cells only.
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 import threading
 from collections import OrderedDict
@@ -40,11 +42,18 @@ from indicators.access.disclosure import (
     protect,
     with_remainders,
 )
-from indicators.access.publications import frozen, funders_protected
+from indicators.access.publications import (
+    frozen,
+    funders_protected,
+    packed_each,
+    unpacked_each,
+)
 from indicators.access.viewer import Viewer, own_organisation, require_role
 from indicators.analytics.figures import threshold
 from indicators.analytics.kept import data_stamp, keep
 from indicators.store.database import Store
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("met", "on_track", "off_track", "no_progress", "no_data", "unrated", "hidden")
 STATUS_COLOURS = {
@@ -468,8 +477,18 @@ _DEFINITION_STAMP = ("last_definition", "loaded_at", "versions")
 _SHARED_STAMP = ("last_publication", *_DEFINITION_STAMP)
 # the school years `_figures` computes (None: all of them), set by the kept figures
 _YEARS: ContextVar[tuple[str, ...] | None] = ContextVar("progress_years", default=None)
+# the pieces (indicator, school year) of those years `_figures` protects (None: all of them)
+_ONLY: ContextVar[frozenset[tuple[str, str]] | None] = ContextVar("progress_only", default=None)
 # True while an evaluator's `_figures` reads the year_figures rows only (see `_from_pieces`)
 _SUMMARY: ContextVar[bool] = ContextVar("progress_summary", default=False)
+
+
+def forget() -> None:
+    """Let go of every figure this process keeps, as a process started anew has none (the
+    pieces the store keeps for partners stay there)."""
+    with _FIGURES_GUARD:
+        _FIGURES.clear()
+        _PIECES.clear()
 
 
 def figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
@@ -578,15 +597,24 @@ def _from_pieces(
         )
 
     changed = [p for p in wanted if not usable(p)]
+    # a partner's pieces as the store keeps them, if it does under the same stamp (another
+    # process protected them), else protected here and then kept
+    keeps = viewer.role == "partner"
+    stored = _stored_pieces(
+        store, {(holder(*p), *p): _stamp_text(stamp_of(*p)) for p in changed if keeps}
+    )
+    changed = [p for p in changed if p not in stored]
     fresh: dict[tuple[str, str], pd.DataFrame] = {}
     summaries: dict[tuple[str, str], pd.DataFrame] = {}
     summary = _SUMMARY.set(summary_only)
     try:
         if len(changed) > _ONE_BY_ONE:
             token = _YEARS.set(tuple(sorted({y for _, y in changed})))
+            only = _ONLY.set(frozenset(changed))
             try:
                 every = _figures(store, viewer, indicator)
             finally:
+                _ONLY.reset(only)
                 _YEARS.reset(token)
             school_year = every["period"].map(_year_of(store))
             split = dict(iter(every.groupby([every["indicator"], school_year], sort=False)))
@@ -612,6 +640,12 @@ def _from_pieces(
                     summaries[(code, year)] = _summary(fresh[(code, year)], year)
     finally:
         _SUMMARY.reset(summary)
+    _keep_pieces(
+        store,
+        {(holder(*p), *p): (_stamp_text(stamp_of(*p)), fresh[p]) for p in changed if keeps},
+    )
+    for p, kept_piece in stored.items():
+        fresh[p], summaries[p] = kept_piece, _summary(kept_piece, p[1])
     made: dict[tuple[str, str], tuple[pd.DataFrame | None, pd.DataFrame]] = {
         p: (None, frame) if summary_only else (frame, summaries[p]) for p, frame in fresh.items()
     }
@@ -640,6 +674,62 @@ def _from_pieces(
     return ordered.reset_index(drop=True)
 
 
+def _stamp_text(stamp: tuple[object, ...]) -> str:
+    """A piece's stamp as the store keeps it beside the piece (`partner_pieces`)."""
+    return json.dumps([str(part) for part in stamp])
+
+
+_SEPARATOR = "\x1f"  # between the parts of a piece's key in `partner_pieces`' queries
+Held = tuple[str, str, str]  # a piece and whose it is: (`_holder`, indicator, school year)
+
+
+def _stored_pieces(store: Store, stamps: Mapping[Held, str]) -> dict[tuple[str, str], pd.DataFrame]:
+    """The pieces of `stamps` that the store keeps for partners under those stamps (see
+    `_keep_pieces`), by (indicator, school year): their protected figures as they were made.
+    A piece kept under another stamp is left out (the caller protects it again), and so is
+    every piece when they cannot be read (logged): they save time, they are never needed."""
+    if not stamps:
+        return {}
+    try:
+        rows = store.query("partner_pieces", pieces=[_SEPARATOR.join(k) for k in stamps])
+        found: dict[tuple[str, str], str] = {}
+        for holder, code, year, stamp, payload in zip(
+            rows["organisation"],
+            rows["indicator"],
+            rows["school_year"],
+            rows["stamp"],
+            rows["payload"],
+            strict=True,
+        ):
+            held = (str(holder), str(code), str(year))
+            if stamps.get(held) == stamp:
+                found[held[1:]] = str(payload)
+        return dict(zip(found, unpacked_each(list(found.values())), strict=True))
+    except Exception:  # a store not yet migrated, a payload that cannot be read
+        log.exception("partners' protected figures kept in %s not read", store.path)
+        return {}
+
+
+def _keep_pieces(store: Store, pieces: Mapping[Held, tuple[str, pd.DataFrame]]) -> None:
+    """Keep in the store partners' protected figures of `pieces` (each: its stamp and its
+    figures), in place of those kept before: read by `_stored_pieces` in any process. Not
+    kept when the store refuses the write (logged): the figures are right all the same."""
+    if not pieces:
+        return
+    try:
+        store.execute(
+            "partner_pieces_keep",
+            pieces=[_SEPARATOR.join(k) for k in pieces],
+            organisations=[holder for holder, _, _ in pieces],
+            indicators=[code for _, code, _ in pieces],
+            years=[year for _, _, year in pieces],
+            stamps=[stamp for stamp, _ in pieces.values()],
+            payloads=packed_each([frame for _, frame in pieces.values()]),
+        )
+    except Exception:  # busy, not yet migrated: protected again next time
+        log.exception("partners' protected figures not kept in %s", store.path)
+
+
 def _holder(store: Store, viewer: Viewer) -> Callable[[str, str], str]:
     """Whose protected figures a piece (indicator, school year) is: a partner's, for the pieces
     it has a value in (its own figures in them, and those it knows); '' for every other piece,
@@ -652,6 +742,19 @@ def _holder(store: Store, viewer: Viewer) -> Callable[[str, str], str]:
     mine = set(zip(own["indicator"].astype(str), own["school_year"].astype(str), strict=True))
     organisation = own_organisation(viewer)
     return lambda code, year: organisation if (code, year) in mine else ""
+
+
+def _of(
+    store: Store, frame: pd.DataFrame, pieces: frozenset[tuple[str, str]] | None
+) -> pd.DataFrame:
+    """The rows of `frame` (figures, or what organisations add to them) of `pieces`
+    (indicator, school year; None: every row). Protection works piece by piece: the pieces left
+    out change nothing to the others'."""
+    if pieces is None:
+        return frame
+    year = frame["period"].map(_year_of(store))
+    held = pd.MultiIndex.from_arrays([frame["indicator"].astype(str), year.astype(str)])
+    return frame[held.isin(list(pieces))].reset_index(drop=True)
 
 
 def _year_of(store: Store) -> dict[str, str]:
@@ -674,6 +777,7 @@ def _figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
     require_role(viewer, "evaluator", "partner", "funder")
     years = _YEARS.get()
     chosen = {"years": list(years) if years is not None else []}
+    only = _ONLY.get()
     if viewer.role == "funder":
         stored = funders_protected(store, definition_stamp(store))
         if stored is not None:  # as each year's publication protected them
@@ -699,14 +803,18 @@ def _figures(store: Store, viewer: Viewer, indicator: str = "") -> pd.DataFrame:
                 year_of = _year_of(store)
                 frame = frame[frame["period"].map(year_of).isin(years)]
                 shares = shares[shares["period"].map(year_of).isin(years)]
-            frame = funders_protection(store, frame, shares)
+            frame = funders_protection(store, _of(store, frame, only), _of(store, shares, only))
     else:
         rows = "progress_summary" if _SUMMARY.get() and viewer.role == "evaluator" else "progress"
-        frame = store.query(rows, indicator=indicator, accepted_only=False, **chosen)
+        frame = _of(
+            store, store.query(rows, indicator=indicator, accepted_only=False, **chosen), only
+        )
         frame["hidden"] = ""
         if viewer.role == "partner":
             shares = contributions(store, accepted_only=False, indicator=indicator, **chosen)
-            frame = protected(store, frame, "partner", shares, own_organisation(viewer))
+            frame = protected(
+                store, frame, "partner", _of(store, shares, only), own_organisation(viewer)
+            )
     keys = ["indicator", "scope", "period", "disaggregation"]
     if viewer.role == "partner":
         own = store.query(
