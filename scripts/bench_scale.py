@@ -461,6 +461,7 @@ def main() -> int:
     elif Path(f"{db}.files").is_dir():
         files = sorted(Path(f"{db}.files").glob("*/*.xlsx"))
     store = Store(db)
+    store.migrate()  # as the app does when it starts (a store built by an earlier version)
     if args.lake:
         store = Store(args.lake)
         if not store.exists():

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
+from indicators.analytics import progress
 from indicators.cli import main
 from indicators.definition.loading import load_definition
 from indicators.ingest.pipeline import ingest
@@ -26,7 +28,7 @@ from indicators.store import connection, database
 from indicators.store.database import Store, StoreError, lake_sql, migrations
 from indicators.store.setup import init_store
 from tests import postgres
-from tests.conftest import BASE_DEFINITION
+from tests.conftest import BASE_DEFINITION, PARTNER_A
 from tests.test_concurrency import workbook
 
 needs_postgres = pytest.mark.skipif(bool(postgres.missing()), reason=postgres.missing())
@@ -82,8 +84,11 @@ def stored(url: str) -> tuple[list[tuple[int, str, str]], list[tuple[object, ...
 
 
 @needs_postgres
-def test_the_store_works_on_a_lake(lake: str, tmp_path: Path) -> None:
-    """Upload, supersede, a note, a setting, a review: the store's writes on DuckLake."""
+def test_the_store_works_on_a_lake(
+    lake: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Upload, supersede, a note, a setting, a review, partners' protected figures kept:
+    the store's writes on DuckLake."""
     store = Store(lake)
     definition = load_definition(BASE_DEFINITION)
     assert store.exists() and store.schema_version() == migrations()[-1][0]
@@ -118,6 +123,29 @@ def test_the_store_works_on_a_lake(lake: str, tmp_path: Path) -> None:
         at=store.clock(),
     )
     assert reviewed == [(second.submission,)]
+    # partners' protected figures kept, twice (the second time in place of the first, after a
+    # review changed them), and read by the next process
+    for status in ("returned", "accepted"):
+        progress.forget()
+        assert store.execute(
+            "submission_review",
+            ids=[second.submission],
+            status=status,
+            comment="",
+            by="e",
+            at=store.clock(),
+        )
+        seen = progress.figures(store, PARTNER_A)
+    assert "not kept" not in caplog.text and "not read" not in caplog.text
+    own = len(store.query("organisation_pieces", org="ent-valmont"))
+    pieces = len(store.query("indicators")) * len(progress.school_years(store))
+    with store._connect() as con:
+        kept = con.execute("select organisation, count(*) from partner_pieces group by all")
+        # every piece for every partner (while the submission was returned, Valmont had no
+        # value in any), and Valmont's own
+        assert dict(kept.fetchall()) == {"": pieces, "ent-valmont": own} and own > 0
+    progress.forget()
+    pd.testing.assert_frame_equal(progress.figures(store, PARTNER_A), seen)
 
 
 def parquet_files(folder: Path) -> set[Path]:

@@ -746,8 +746,8 @@ def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
     year): another process (a server started again) reads them instead of protecting them
     again, the pieces the partner has values in under its organisation, the others under none
     (the same for every partner without values there). Another partner reads the latter only;
-    a piece whose figures changed since is protected again; a write the store refuses loses
-    nothing but time. Each time, what is read is what protecting now gives."""
+    a piece whose figures changed since is protected again; the own pieces of the organisations
+    kept last only stay; a write the store refuses loses nothing but time. Each time, what is read is what protecting now gives."""
     from indicators.ingest.pipeline import ingest
     from tests.workbooks import write_workbook
 
@@ -804,17 +804,25 @@ def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
     assert read(PARTNER_B) == touched
     assert read(PARTNER_A) == touched
 
-    # a store that refuses the write: the figures all the same, protected again next time
+    # the own pieces of the organisations whose pieces were kept last only
+    monkeypatch.setattr(pr, "PARTNERS_KEPT", 1)
     upload("third.xlsx", 9)
+    assert read(PARTNER_B) == touched
+    assert {o for o, _, _ in kept()} == {"", "asso-elan"}
+    assert read(PARTNER_A) == valmont  # its own protected again, the others' read
+    assert {o for o, _, _ in kept()} == {"", "ent-valmont"}
+
+    # a store that refuses the write: the figures all the same, protected again next time
+    upload("fourth.xlsx", 10)
 
     def refused(*args: Any, **kwargs: Any) -> None:
         raise duckdb.IOException("disk full")
 
     monkeypatch.setattr(plan, "execute", refused)
     caplog.clear()
-    assert read(PARTNER_B) == touched
+    assert read(PARTNER_A) == touched
     assert "not kept" in caplog.text
-    assert read(PARTNER_B) == touched
+    assert read(PARTNER_A) == touched
 
 
 @pytest.mark.parametrize("viewer", [EVALUATOR, PARTNER_A, PARTNER_B])

@@ -679,6 +679,9 @@ def _stamp_text(stamp: tuple[object, ...]) -> str:
     return json.dumps([str(part) for part in stamp])
 
 
+# the organisations whose own pieces the store keeps (those kept last): a partner with values
+# in many pieces has as many of its own (at 1 M observations, 18 kB each)
+PARTNERS_KEPT = 10
 _SEPARATOR = "\x1f"  # between the parts of a piece's key in `partner_pieces`' queries
 Held = tuple[str, str, str]  # a piece and whose it is: (`_holder`, indicator, school year)
 
@@ -712,8 +715,9 @@ def _stored_pieces(store: Store, stamps: Mapping[Held, str]) -> dict[tuple[str, 
 
 def _keep_pieces(store: Store, pieces: Mapping[Held, tuple[str, pd.DataFrame]]) -> None:
     """Keep in the store partners' protected figures of `pieces` (each: its stamp and its
-    figures), in place of those kept before: read by `_stored_pieces` in any process. Not
-    kept when the store refuses the write (logged): the figures are right all the same."""
+    figures), in place of those kept before: read by `_stored_pieces` in any process. The
+    own pieces of the PARTNERS_KEPT organisations kept last stay, the others' go. Not kept
+    when the store refuses the write (logged): the figures are right all the same."""
     if not pieces:
         return
     try:
@@ -725,6 +729,8 @@ def _keep_pieces(store: Store, pieces: Mapping[Held, tuple[str, pd.DataFrame]]) 
             years=[year for _, _, year in pieces],
             stamps=[stamp for stamp, _ in pieces.values()],
             payloads=packed_each([frame for _, frame in pieces.values()]),
+            at=store.clock(),
+            organisations_kept=PARTNERS_KEPT,
         )
     except Exception:  # busy, not yet migrated: protected again next time
         log.exception("partners' protected figures not kept in %s", store.path)
