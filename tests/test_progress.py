@@ -768,10 +768,20 @@ def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
         return {(str(o), str(i), str(y)) for o, i, y in found}
 
     def read(viewer: Viewer) -> set[tuple[str, str]]:
-        """The pieces protected for `viewer` in a new process, whose figures are checked."""
+        """The pieces protected for `viewer` in a new process, whose figures are checked (the
+        year's first, as `progress` reads them)."""
         expected = live(plan, viewer)
+        year = expected["period"].map(pr._year_of(plan))
+        rows = (expected["disaggregation"] == "") & (
+            (expected["period"] == year) | (expected["scope"] == "*")
+        )
+        order = ["indicator", "scope", "period"]
         protected_pieces.clear()
         pr.forget()  # a new process
+        pd.testing.assert_frame_equal(
+            pr.year_figures(plan, viewer).sort_values(order).reset_index(drop=True),
+            expected[rows].sort_values(order).reset_index(drop=True),
+        )
         pd.testing.assert_frame_equal(pr.figures(plan, viewer), expected)
         return set(protected_pieces)
 

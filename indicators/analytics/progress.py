@@ -529,6 +529,16 @@ def _summary_rows(frame: pd.DataFrame, year: str | pd.Series) -> pd.Series:
     return (frame["disaggregation"] == "") & ((frame["period"] == year) | (frame["scope"] == "*"))
 
 
+def _summaries(
+    every: pd.DataFrame, school_year: pd.Series, pieces: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """`_summary` of each of `pieces` (indicator, school year) of the figures `every` (each
+    row's school year: `school_year`), picked out once for all of them."""
+    rows = every[_summary_rows(every, school_year)]
+    picked = dict(iter(rows.groupby([rows["indicator"], school_year[rows.index]], sort=False)))
+    return {p: picked[p].reset_index(drop=True) if p in picked else every.iloc[0:0] for p in pieces}
+
+
 def _kept_figures(
     store: Store, viewer: Viewer, indicator: str = "", *, part: int = 0
 ) -> pd.DataFrame:
@@ -620,15 +630,8 @@ def _from_pieces(
             split = dict(iter(every.groupby([every["indicator"], school_year], sort=False)))
             for p in changed:  # a piece without figures: none
                 fresh[p] = split[p].reset_index(drop=True) if p in split else every.iloc[0:0]
-            if not summary_only:  # each piece's `_summary`, picked out once for all of them
-                rows = every[_summary_rows(every, school_year)]
-                picked = dict(
-                    iter(rows.groupby([rows["indicator"], school_year[rows.index]], sort=False))
-                )
-                for p in changed:
-                    summaries[p] = (
-                        picked[p].reset_index(drop=True) if p in picked else every.iloc[0:0]
-                    )
+            if not summary_only:
+                summaries |= _summaries(every, school_year, changed)
         else:
             for code, year in changed:
                 token = _YEARS.set((year,))
@@ -644,8 +647,10 @@ def _from_pieces(
         store,
         {(holder(*p), *p): (_stamp_text(stamp_of(*p)), fresh[p]) for p in changed if keeps},
     )
-    for p, kept_piece in stored.items():
-        fresh[p], summaries[p] = kept_piece, _summary(kept_piece, p[1])
+    if stored:
+        fresh |= stored
+        every = pd.concat(stored.values(), ignore_index=True)
+        summaries |= _summaries(every, every["period"].map(_year_of(store)), stored)
     made: dict[tuple[str, str], tuple[pd.DataFrame | None, pd.DataFrame]] = {
         p: (None, frame) if summary_only else (frame, summaries[p]) for p, frame in fresh.items()
     }
