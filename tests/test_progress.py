@@ -835,6 +835,26 @@ def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
     assert read(PARTNER_A) == touched
 
 
+def test_partners_reading_at_once_keep_each_piece_once(plan: Store) -> None:
+    """Two partners, twice each, in threads of a new process: each gets what protecting now
+    gives, and the store keeps one row per piece and holder (the writes take their turns)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    viewers = [PARTNER_A, PARTNER_B] * 2
+    expected = {v.username: pr._figures(plan, v) for v in viewers}
+    pr.forget()  # a new process
+    with ThreadPoolExecutor(len(viewers)) as pool:
+        found = list(pool.map(lambda v: pr.figures(plan, v), viewers))
+    for viewer, frame in zip(viewers, found, strict=True):
+        pd.testing.assert_frame_equal(frame, expected[viewer.username])
+    with plan._connect() as con:
+        rows = con.execute(
+            "select organisation, indicator, school_year, count(*) from partner_pieces group by all"
+        ).fetchall()
+    assert rows and {n for *_, n in rows} == {1}
+    assert {o for o, *_ in rows} == {"", "ent-valmont", "asso-elan"}
+
+
 @pytest.mark.parametrize("viewer", [EVALUATOR, PARTNER_A, PARTNER_B])
 def test_the_figures_of_some_pieces_are_those_of_every_piece(
     plan: Store, viewer: Viewer, monkeypatch: pytest.MonkeyPatch
