@@ -176,26 +176,24 @@ def functions(store: Store, viewer: Viewer, today: dt.date) -> dict[str, Callabl
     organisation = viewer.organisation or next(
         o.code for o in definition.organisations if o.type == "company"
     )
-    started = time.perf_counter()
-    table = pr.progress(store, viewer, scope=pr.SCOPE_ALL) if viewer.role != "funder" else None
-    if table is not None:
+
+    def set_up(what: str) -> pd.DataFrame:
+        started = time.perf_counter()
+        table = pr.progress(store, viewer, scope=pr.SCOPE_ALL)
         print(
             f"{'(set-up) progress.progress':32} {viewer.role:10}"
-            f" {(time.perf_counter() - started) * 1000:9.0f}  (cold: every figure protected"
-            " but the pieces the store kept for partners)",
+            f" {(time.perf_counter() - started) * 1000:9.0f}  ({what})",
             flush=True,
         )
+        return table
+
+    table = None
+    if viewer.role != "funder":
+        table = set_up("cold: every figure protected but the pieces the store kept for partners")
     if viewer.role == "partner":  # a process started anew: the store keeps partners' pieces
         kept.forget()
         pr.forget()
-        started = time.perf_counter()
-        pr.progress(store, viewer, scope=pr.SCOPE_ALL)
-        print(
-            f"{'(set-up) progress.progress':32} {viewer.role:10}"
-            f" {(time.perf_counter() - started) * 1000:9.0f}  (a new process: pieces read from"
-            " the store)",
-            flush=True,
-        )
+        set_up("a new process: pieces read from the store")
     calls: dict[str, Callable[[], Any]] = {
         "catalogue.indicator_table": lambda: catalogue.indicator_table(store, viewer),
         "catalogue.school_table": lambda: catalogue.school_table(store, viewer),

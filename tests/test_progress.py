@@ -654,6 +654,15 @@ def test_a_curve_marks_a_new_version_with_its_reason(plan: Store) -> None:
     assert not curves.curve_figure(table, "count", "fr", own=False).layout.shapes
 
 
+def summary_of(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` (figures) that `year_figures` gives, in a set order: without
+    breakdown, of each school year, and of each period at the initiative."""
+    year = frame["period"].map(pr._year_of(store))
+    rows = (frame["disaggregation"] == "") & ((frame["period"] == year) | (frame["scope"] == "*"))
+    keys = ["indicator", "scope", "period"]
+    return frame[rows].sort_values(keys).reset_index(drop=True)
+
+
 def test_figures_kept_by_indicator_are_the_live_ones_after_uploads_supersession_and_review(
     plan: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -669,22 +678,13 @@ def test_figures_kept_by_indicator_are_the_live_ones_after_uploads_supersession_
     viewers = (EVALUATOR, PARTNER_A, PARTNER_B, FUNDER)
     live = pr._figures
 
-    def summary_of(frame: pd.DataFrame) -> pd.DataFrame:
-        year_of = pr._year_of(plan)
-        year = frame["period"].map(year_of)
-        rows = (frame["disaggregation"] == "") & (
-            (frame["period"] == year) | (frame["scope"] == "*")
-        )
-        keys = ["indicator", "scope", "period"]
-        return frame[rows].sort_values(keys).reset_index(drop=True)
-
     def same() -> None:
         for viewer in viewers:
             # year_figures first: an evaluator's then reads those rows alone (whole pieces after)
-            expected = summary_of(live(plan, viewer))
-            pd.testing.assert_frame_equal(summary_of(pr.year_figures(plan, viewer)), expected)
+            expected = summary_of(plan, live(plan, viewer))
+            pd.testing.assert_frame_equal(summary_of(plan, pr.year_figures(plan, viewer)), expected)
             pd.testing.assert_frame_equal(pr.figures(plan, viewer), live(plan, viewer))
-            pd.testing.assert_frame_equal(summary_of(pr.year_figures(plan, viewer)), expected)
+            pd.testing.assert_frame_equal(summary_of(plan, pr.year_figures(plan, viewer)), expected)
             for code in ("visites-entreprise", "jeunes-touches"):  # touched, untouched
                 kept = pr.figures(plan, viewer, code)
                 pd.testing.assert_frame_equal(kept, live(plan, viewer, code))
@@ -747,7 +747,8 @@ def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
     again, the pieces the partner has values in under its organisation, the others under none
     (the same for every partner without values there). Another partner reads the latter only;
     a piece whose figures changed since is protected again; the own pieces of the organisations
-    kept last only stay; a write the store refuses loses nothing but time. Each time, what is read is what protecting now gives."""
+    kept last only stay; a write the store refuses loses nothing but time. Each time, what is
+    read is what protecting now gives."""
     from indicators.ingest.pipeline import ingest
     from tests.workbooks import write_workbook
 
@@ -771,16 +772,10 @@ def test_partners_protected_pieces_are_kept_in_the_store_for_the_next_process(
         """The pieces protected for `viewer` in a new process, whose figures are checked (the
         year's first, as `progress` reads them)."""
         expected = live(plan, viewer)
-        year = expected["period"].map(pr._year_of(plan))
-        rows = (expected["disaggregation"] == "") & (
-            (expected["period"] == year) | (expected["scope"] == "*")
-        )
-        order = ["indicator", "scope", "period"]
         protected_pieces.clear()
         pr.forget()  # a new process
         pd.testing.assert_frame_equal(
-            pr.year_figures(plan, viewer).sort_values(order).reset_index(drop=True),
-            expected[rows].sort_values(order).reset_index(drop=True),
+            summary_of(plan, pr.year_figures(plan, viewer)), summary_of(plan, expected)
         )
         pd.testing.assert_frame_equal(pr.figures(plan, viewer), expected)
         return set(protected_pieces)

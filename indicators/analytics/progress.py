@@ -609,10 +609,12 @@ def _from_pieces(
     changed = [p for p in wanted if not usable(p)]
     # a partner's pieces as the store keeps them, if it does under the same stamp (another
     # process protected them), else protected here and then kept
-    keeps = viewer.role == "partner"
-    stored = _stored_pieces(
-        store, {(holder(*p), *p): _stamp_text(stamp_of(*p)) for p in changed if keeps}
-    )
+    held: dict[tuple[str, str], tuple[Held, str]] = {
+        p: ((holder(*p), *p), _stamp_text(stamp_of(*p)))
+        for p in changed
+        if viewer.role == "partner"
+    }
+    stored = _stored_pieces(store, dict(held.values()))
     changed = [p for p in changed if p not in stored]
     fresh: dict[tuple[str, str], pd.DataFrame] = {}
     summaries: dict[tuple[str, str], pd.DataFrame] = {}
@@ -643,10 +645,7 @@ def _from_pieces(
                     summaries[(code, year)] = _summary(fresh[(code, year)], year)
     finally:
         _SUMMARY.reset(summary)
-    _keep_pieces(
-        store,
-        {(holder(*p), *p): (_stamp_text(stamp_of(*p)), fresh[p]) for p in changed if keeps},
-    )
+    _keep_pieces(store, {held[p][0]: (held[p][1], fresh[p]) for p in changed if p in held})
     if stored:
         fresh |= stored
         every = pd.concat(stored.values(), ignore_index=True)
