@@ -537,6 +537,7 @@ def _ingest(db: Path, folder: Path, args: argparse.Namespace, lang: str) -> int:
         summaries.append(summary)
         if outcome.status in ("rejected", "empty"):  # refused, or nothing could be read
             code = max(code, EXIT_REFUSED)
+    store.settle()  # the figures of what was stored, before the command says it is done
     if args.json:
         json.dump(
             summaries[0] if len(summaries) == 1 else summaries,

@@ -304,6 +304,7 @@ def toucher(store: Store) -> Callable[[], object]:
             size=1,
             uploaded_by="bench",
         )
+        store.settle()  # as the app's thread does after an upload, before the page is read
 
     print(
         f"each call after the first follows an upload of one value by {organisation}"

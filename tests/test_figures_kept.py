@@ -9,7 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -17,11 +20,15 @@ import pytest
 
 from indicators.analytics import synthesis
 from indicators.analytics.progress import EVERY_VALUE
+from indicators.definition.loading import load_definition
+from indicators.ingest import uploads
 from indicators.ingest.uploads import review_submission
+from indicators.store import connection, database
 from indicators.store.database import Store, query_sql
 from indicators.store.stored import stored_definition
-from tests.conftest import EVALUATOR
+from tests.conftest import EVALUATOR, PARTNER_A
 from tests.stored import reported
+from tests.workbooks import write_workbook
 
 SCHOOL = "0950001K"
 T1 = "2024-2025-T1"
@@ -157,25 +164,26 @@ def test_a_definition_save_computes_again_what_it_changed_only(store: Store) -> 
     same_as_live(store)
 
 
-def test_a_reader_between_a_write_and_its_refresh_waits_for_the_refresh(
+def test_an_upload_returns_before_its_refresh_and_a_reader_waits_for_it(
     store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     reported(store)
     same_as_live(store)
-    committed, go_on = threading.Event(), threading.Event()
+    begun, go_on = threading.Event(), threading.Event()
     refresh = Store._refresh_deferred
 
-    def held(self: Store, deferred: list[object]) -> None:  # the write committed, not refreshed
-        committed.set()
+    def held(self: Store, deferred: list[object]) -> None:  # the refresh begun, not done
+        begun.set()
         assert go_on.wait(30)
         refresh(self, deferred)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "_refresh_deferred", held)
-    writer = threading.Thread(
-        target=upload, args=(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
-    )
-    writer.start()
-    assert committed.wait(30)
+    upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    assert not begun.is_set()  # the upload returned with its values stored, nothing computed
+    assert connection.pending(store.path)
+    settling = store.settle_soon()  # as the app does after an upload
+    assert settling is not None
+    assert begun.wait(30)
     read: list[pd.DataFrame] = []
     reader = threading.Thread(
         target=lambda: read.append(
@@ -188,14 +196,105 @@ def test_a_reader_between_a_write_and_its_refresh_waits_for_the_refresh(
         reader.join(0.5)
         assert reader.is_alive()  # the kept figures are behind: it waits for the refresh
         go_on.set()
-        writer.join(30)
+        settling.join(30)
         reader.join(30)
-    assert not reader.is_alive() and not writer.is_alive()
+    assert not reader.is_alive() and not settling.is_alive()
     assert "other means" not in caplog.text  # it did not compute everything again itself
+    assert not connection.pending(store.path) and store.settle_soon() is None
     monkeypatch.undo()
     pd.testing.assert_frame_equal(read[0], store.query("progress_live", **EVERY_VALUE))
     shown = read[0][(read[0]["indicator"] == "visites-entreprise") & (read[0]["scope"] == SCHOOL)]
     assert 70 in set(shown["value"])  # the upload's value, in the figures the reader got
+    same_as_live(store)
+
+
+def test_uploads_left_for_later_are_computed_with_the_next_write_or_read_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    reported(store)
+    same_as_live(store)
+    before = versions(store)
+    refreshed: list[object] = []
+    refresh = database._refresh_kept
+
+    def counted(con: duckdb.DuckDBPyConnection, touched: database.Touched | None) -> None:
+        refreshed.append(touched)
+        refresh(con, touched)
+
+    monkeypatch.setattr(database, "_refresh_kept", counted)
+    upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 7)])
+    other = upload(store, "asso-elan", [("visites-entreprise", "0950002L", T1, 5)])
+    assert refreshed == [] and versions(store) != before  # the read computed them: once
+    assert len(refreshed) == 1 and refreshed[0] is not None  # both uploads, not everything
+    assert {p for p in versions(store) if versions(store)[p] != before.get(p)} == {
+        ("visites-entreprise", "2024-2025")
+    }
+    upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 9)])  # left for later
+    caplog.clear()  # the catch-up of reported()'s plain SQL, above
+    with caplog.at_level(logging.WARNING, logger="indicators.store.database"):
+        assert review_submission(store, EVALUATOR, other, "accepted")  # a write: computes both
+    assert not connection.pending(store.path) and len(refreshed) == 2
+    assert "other means" not in caplog.text
+    monkeypatch.undo()
+    same_as_live(store)
+
+
+def test_a_partners_upload_through_the_app_has_its_figures_made_in_a_thread(
+    store: Store, definition_dir: Path, tmp_path: Path
+) -> None:
+    reported(store)
+    same_as_live(store)
+    path = write_workbook(
+        tmp_path / "bilan.xlsx",
+        {
+            "Bilan": [
+                ["Indicateur", "Collège", "Période", "Valeur"],
+                ["Nb visites", SCHOOL, "T1 2024-2025", 70],
+            ]
+        },
+    )
+    before = set(threading.enumerate())
+    done = uploads.confirm_upload(
+        store, PARTNER_A, load_definition(definition_dir), "ent-valmont", path, "bilan.xlsx"
+    )
+    assert done.status == "received", done.summary()
+    settling = [t for t in set(threading.enumerate()) - before if t.name.startswith("settle ")]
+    for thread in settling:
+        thread.join(60)
+    assert not connection.pending(store.path)  # made by the thread, no read asked for them
+    with duckdb.connect(str(store.path)) as con:
+        assert not database._kept_behind(con)
+    same_as_live(store)
+
+
+def test_a_process_that_exits_after_an_upload_computes_its_figures_first(
+    store: Store, tmp_path: Path
+) -> None:
+    reported(store)
+    same_as_live(store)
+    store.close()
+    script = tmp_path / "upload.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from indicators.store import connection\n"
+        "from indicators.store.database import Store\n"
+        "from tests.test_figures_kept import SCHOOL, T1, upload\n"
+        "store = Store(Path(sys.argv[1]))\n"
+        "upload(store, 'ent-valmont', [('visites-entreprise', SCHOOL, T1, 70)])\n"
+        "assert connection.pending(store.path)\n"  # left for later: done at exit
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(store.path)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(store.path)) as con:
+        assert not database._kept_behind(con)  # the exit computed them, not the next reader
     same_as_live(store)
 
 
@@ -211,6 +310,7 @@ def test_a_write_whose_refresh_failed_is_stored_and_caught_up_when_read(
     monkeypatch.setattr("indicators.store.database._refresh_kept", broken)
     with caplog.at_level(logging.ERROR, logger="indicators.store.database"):
         submission = upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+        store.settle()  # as the app's thread does after an upload
     assert "not computed again" in caplog.text
     monkeypatch.undo()
     with duckdb.connect(str(store.path)) as con:  # the values landed

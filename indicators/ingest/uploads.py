@@ -107,9 +107,12 @@ def confirm_upload(
     layouts: Sequence[SheetLayout] = (),
 ) -> Outcome:
     """Store one file's values (all or nothing), as `viewer`, read as its dry run was
-    (`layouts`: the readings tried on it)."""
+    (`layouts`: the readings tried on it). The figures the store keeps are made again in a
+    thread of their own: the outcome is shown meanwhile, and a page that reads them waits."""
     org = _allowed(viewer, definition, organisation)
-    return ingest(store, path, definition, org, viewer.username, name=name, layouts=layouts)
+    outcome = ingest(store, path, definition, org, viewer.username, name=name, layouts=layouts)
+    store.settle_soon()  # the figures made again while the partner reads the outcome
+    return outcome
 
 
 def verdict(outcome: Outcome, lang: str) -> tuple[str, str] | None:

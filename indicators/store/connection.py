@@ -167,6 +167,7 @@ class _Registry:
     instances: dict[str, _Instance] = field(default_factory=dict)
     opening: dict[str, threading.Lock] = field(default_factory=dict)
     writers: dict[str, threading.RLock] = field(default_factory=dict)
+    pending: dict[str, list[object]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -305,6 +306,34 @@ def writing(path: Path) -> Iterator[None]:
         lock = registry.writers.setdefault(key, threading.RLock())
     with lock:
         yield
+
+
+def defer(path: Path, work: object) -> None:
+    """Remember `work` that the writers of the file left for later (see `take_pending`)."""
+    registry = _current()
+    with registry.guard:
+        registry.pending.setdefault(_key(path), []).append(work)
+
+
+def pending(path: Path) -> bool:
+    """True when work left for later on the file waits (`defer`)."""
+    registry = _current()
+    with registry.guard:
+        return bool(registry.pending.get(_key(path)))
+
+
+def take_pending(path: Path) -> list[object]:
+    """The work left for later on the file, in the order it was left; none waits after."""
+    registry = _current()
+    with registry.guard:
+        return registry.pending.pop(_key(path), [])
+
+
+def pending_paths() -> list[str]:
+    """The files (or lakes) with work left for later in this process."""
+    registry = _current()
+    with registry.guard:
+        return sorted(k for k, v in registry.pending.items() if v)
 
 
 def release(path: Path, timeout: float = 30.0) -> bool:

@@ -16,6 +16,7 @@ code inside the transaction.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import dataclasses
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -302,11 +303,15 @@ class Store:
                 _rollback_quietly(con)
                 raise
 
-    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T], *, later: bool = False) -> T:
         """`work` done in one writing transaction, all of it or nothing; on a DuckLake, done
         again from the start when another server's transaction committed first and they
         conflict (LAKE_RETRIES times at most, after a growing random pause; then StoreError,
-        nothing written)."""
+        nothing written).
+
+        What the write changed of the kept tables is computed again right after it commits,
+        or, when `later`, left for `settle` (the next read of them, or a caller that does not
+        wait for it): an upload returns once its values are stored."""
 
         deferred: list[Touched | None] = []
 
@@ -323,9 +328,24 @@ class Store:
         # tables in between finds them behind and waits for it (`_catch_up`)
         with connection.writing(self.path):
             done = _retried(attempt) if self.lake else attempt()
-            if deferred:
-                self._refresh_deferred(deferred)
+            if deferred and later:
+                connection.defer(self.path, _merged(deferred))
+            elif deferred:  # with what earlier writes left for later: figures_made covers both
+                waiting = cast(list[Touched | None], connection.take_pending(self.path))
+                self._refresh_deferred(waiting + deferred)
         return done
+
+    def settle(self) -> None:
+        """Compute now what the uploads stored since the kept tables were last computed
+        changed of them (`_write(later=True)`); the next read of them does it otherwise. A
+        caller that does not want to wait runs it in a thread of its own: readers and writers
+        of the store wait for it meanwhile."""
+        if not connection.pending(self.path):
+            return
+        with connection.writing(self.path):
+            waiting = cast(list[Touched | None], connection.take_pending(self.path))
+            if waiting:
+                self._refresh_deferred(waiting)
 
     def _refresh_deferred(self, deferred: list[Touched | None]) -> None:
         """Compute again, in a transaction of its own, what the write just committed touched.
@@ -345,9 +365,25 @@ class Store:
         except Exception:  # the write itself landed: say so, and let the next read catch up
             log.exception("kept tables not computed again after a write to %s", self.path)
 
+    def settle_soon(self) -> threading.Thread | None:
+        """`settle` in a thread of its own (the interpreter waits for it before exiting),
+        when something waits: the thread, None when nothing waits."""
+        if not connection.pending(self.path):
+            return None
+        thread = threading.Thread(target=self._settle_logged, name=f"settle {self.path.name}")
+        thread.start()
+        return thread
+
+    def _settle_logged(self) -> None:
+        try:
+            self.settle()
+        except Exception:  # a thread of its own: no caller to tell; the next read catches up
+            log.exception("kept tables of %s not computed after an upload", self.path)
+
     def close(self) -> None:
         """Let go of the file in this process (done before it is moved, replaced or copied
-        by hand); the next call opens it again."""
+        by hand), once the kept tables are computed; the next call opens it again."""
+        self.settle()
         if not connection.release(self.path):
             raise StoreError(
                 f"La base {self.path} est encore utilisée ; réessayez dans un instant."
@@ -445,10 +481,12 @@ class Store:
             return con.execute(sql, params or None).df()
 
     def _catch_up(self) -> None:
-        """Compute every kept table again when the observations or submissions changed since
-        they were last computed, by a write made without the store's methods (those refresh
-        what they touch right after, holding the write lock: this waits for them), a test's
-        plain SQL, a hand-made fix, or a write whose refresh failed."""
+        """Compute first what the uploads of this process left for later (`settle`); then
+        every kept table again when the observations or submissions changed since they were
+        last computed, by a write made without the store's methods (those refresh what they
+        touch right after, holding the write lock: this waits for them), a test's plain SQL,
+        a hand-made fix, or a write whose refresh failed."""
+        self.settle()
         with self._connect() as con:
             if not _kept_behind(con):
                 return
@@ -456,9 +494,12 @@ class Store:
         def work(con: duckdb.DuckDBPyConnection) -> None:
             if _kept_behind(con):  # not when it was a write of this process, refreshed since
                 log.warning("kept tables computed again: %s was written by other means", self.path)
+                connection.take_pending(self.path)  # all of it is computed again here
                 _refresh_kept(con, None)
 
-        self._write(work)
+        with connection.writing(self.path):
+            self.settle()  # an upload stored since the first look: what it touched only
+            self._write(work)
 
     def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
         """Append one entry to the audit log."""
@@ -546,6 +587,7 @@ class Store:
                 " from its PostgreSQL catalog and its data folder."
             )
         started = time.monotonic()
+        self.settle()  # the copy's kept tables up to date with its observations
         target = Path(target).resolve()
         if target == self.path.resolve():
             raise StoreError(
@@ -613,6 +655,7 @@ class Store:
             self.backup(kept, actor)
         alias = f"restore_{uuid.uuid4().hex}"
         with connection.writing(self.path), self._connect() as con:
+            connection.take_pending(self.path)  # of the content replaced below
             target = _current_database(con)
             con.execute(f"attach '{_quoted(source)}' as {alias} (read_only)")
             try:
@@ -1017,7 +1060,8 @@ class Store:
         that differs from the current one supersedes it: the old row stays, no longer current,
         so the history keeps who sent which value in which file and when. An upload that
         changes nothing writes nothing and says so. The upload is dated `received_at` (naive
-        UTC), by default the store's clock: now.
+        UTC), by default the store's clock: now. It returns once the values are stored: the
+        kept tables are made again of what it touched later (`settle`).
         """
 
         def work(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -1077,7 +1121,7 @@ class Store:
             )
             return {"status": "received", "submission": submission, **counts}
 
-        return self._write(work)
+        return self._write(work, later=True)
 
     def load_batch(self, uploads: list[Upload]) -> list[dict[str, Any]]:
         """Store several uploads, each of another organisation, in one transaction.
@@ -1784,9 +1828,11 @@ def _counts(con: duckdb.DuckDBPyConnection, organisation: str) -> dict[str, int]
 # or accepted and for accepted values only; `report_arrivals`, `period_submissions` and
 # `record_reports` what Synchronisation and Coordination read of them, organisation by
 # organisation. Every write that changes what they read computes again what it touched
-# (`_refresh_kept`): an upload or a review in the transaction right after its own, the write
-# lock held from one to the other (`_refresh_after`), a definition save in its own; so that
-# they equal the live ones, all of them or none, whenever they are read
+# (`_refresh_kept`), in a transaction of its own: a review, a definition save or a batch right
+# after their own, the write lock held from one to the other (`_refresh_after`); an upload
+# later (`Store.settle`: the app's thread right after it, else the next read of them, the
+# next other write, or the exit), so that the partner is told what was stored without waiting
+# for it. They equal the live ones, all of them or none, whenever they are read
 # (tests/test_figures_kept.py). `figure_versions` says when each indicator's figures of a
 # school year were last computed; `figures_made` what the observations and submissions were
 # then (`Store._catch_up`: a reader finds the kept tables behind between a write and its
@@ -1837,6 +1883,18 @@ def _refresh_after(con: duckdb.DuckDBPyConnection, touched: Touched | None) -> N
         _refresh_kept(con, touched)
     else:
         deferred.append(touched)
+
+
+@atexit.register
+def _settle_all() -> None:
+    """At exit, compute what the uploads of this process left for later (`Store.settle`), on
+    the stores still there: the next process would otherwise compute every kept table again."""
+    for key in connection.pending_paths():
+        store = Store(key)
+        if not store.lake and not store.path.exists():
+            connection.take_pending(store.path)
+            continue
+        store._settle_logged()
 
 
 def _merged(touched: list[Touched | None]) -> Touched | None:
