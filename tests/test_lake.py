@@ -59,6 +59,9 @@ def server() -> Iterator[postgres.Server]:
         pytest.skip(postgres.missing())
     with postgres.running() as running:
         yield running
+        for key in connection.pending_paths():  # its lakes go with it: nothing to compute at exit
+            if key.startswith(connection.LAKE_PREFIX):
+                connection.take_pending(Path(key))
 
 
 @pytest.fixture
@@ -68,7 +71,6 @@ def lake(server: postgres.Server, tmp_path: Path, request: pytest.FixtureRequest
     url = server.lake(f"lake_{request.node.name.lower()[:40]}", tmp_path / "lake")
     init_store(Path(url), BASE_DEFINITION)
     yield url
-    connection.take_pending(Path(url))  # the store is thrown away: nothing to compute at exit
     connection.release(Path(url))
 
 
