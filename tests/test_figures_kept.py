@@ -267,6 +267,18 @@ def test_a_partners_upload_through_the_app_has_its_figures_made_in_a_thread(
     same_as_live(store)
 
 
+def test_a_server_that_stops_computes_what_its_uploads_left_first(store: Store) -> None:
+    reported(store)
+    same_as_live(store)
+    upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    assert connection.pending(store.path)
+    database.close_idle()  # what web.lifespan does when the server stops
+    assert not connection.pending(store.path)
+    assert str(store.path.resolve()) not in connection.open_files()
+    with duckdb.connect(str(store.path)) as con:
+        assert not database._kept_behind(con)
+
+
 def test_a_process_that_exits_after_an_upload_computes_its_figures_first(
     store: Store, tmp_path: Path
 ) -> None:

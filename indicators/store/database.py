@@ -76,8 +76,10 @@ def is_lake(path: Path | str) -> bool:
 
 
 def close_idle() -> None:
-    """Close every store file of this process no one is using (DuckDB checkpoints it): what
-    the process's exit does, for a server that stops serving."""
+    """Close every store file of this process no one is using (DuckDB checkpoints it), once
+    what its uploads left for later is computed: what the process's exit does, for a server
+    that stops serving."""
+    _settle_all()
     connection.close_all()
 
 
