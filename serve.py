@@ -13,9 +13,8 @@ starts, not from the first visit: the first page follows the build under its pro
 import streamlit as st
 
 import web
-from indicators.common.runtime import collect_less
 
-collect_less()
+web.set_up_process()
 web.first_start()
 base = str(st.get_option("server.baseUrlPath") or "")
 app = st.App(

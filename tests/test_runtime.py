@@ -3,6 +3,7 @@ checked in processes of their own: the test process keeps its own."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -39,3 +40,14 @@ def test_the_command_line_runs_with_it() -> None:
         "    cli.main(['--help'])"
     )
     assert young_threshold(code) == YOUNG_OBJECTS
+
+
+def test_the_server_runs_with_it() -> None:
+    code = "import web\nweb.set_up_process()"
+    assert young_threshold(code) == YOUNG_OBJECTS
+    calls = [
+        ast.unparse(node.value)
+        for node in ast.parse((PROJECT / "serve.py").read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+    ]
+    assert calls[:2] == ["web.set_up_process()", "web.first_start()"]  # before any work
