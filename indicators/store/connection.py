@@ -333,7 +333,7 @@ def pending_paths() -> list[str]:
     """The files (or lakes) with work left for later in this process."""
     registry = _current()
     with registry.guard:
-        return sorted(k for k, v in registry.pending.items() if v)
+        return sorted(registry.pending)  # an entry is there only while work waits
 
 
 def release(path: Path, timeout: float = 30.0) -> bool:

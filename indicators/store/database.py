@@ -333,8 +333,7 @@ class Store:
             if deferred and later:
                 connection.defer(self.path, _merged(deferred))
             elif deferred:  # with what earlier writes left for later: figures_made covers both
-                waiting = cast(list[Touched | None], connection.take_pending(self.path))
-                self._refresh_deferred(waiting + deferred)
+                self._refresh_deferred(self._waiting() + deferred)
         return done
 
     def settle(self) -> None:
@@ -345,9 +344,13 @@ class Store:
         if not connection.pending(self.path):
             return
         with connection.writing(self.path):
-            waiting = cast(list[Touched | None], connection.take_pending(self.path))
+            waiting = self._waiting()
             if waiting:
                 self._refresh_deferred(waiting)
+
+    def _waiting(self) -> list[Touched | None]:
+        """What the uploads left for later (`settle`), taken: nothing waits after."""
+        return cast(list[Touched | None], connection.take_pending(self.path))
 
     def _refresh_deferred(self, deferred: list[Touched | None]) -> None:
         """Compute again, in a transaction of its own, what the write just committed touched.
@@ -496,11 +499,12 @@ class Store:
         def work(con: duckdb.DuckDBPyConnection) -> None:
             if _kept_behind(con):  # not when it was a write of this process, refreshed since
                 log.warning("kept tables computed again: %s was written by other means", self.path)
-                connection.take_pending(self.path)  # all of it is computed again here
                 _refresh_kept(con, None)
 
         with connection.writing(self.path):
-            self.settle()  # an upload stored since the first look: what it touched only
+            # an upload stored since the first look: what it touched only (none is left for
+            # later while this thread holds the lock)
+            self.settle()
             self._write(work)
 
     def audit(self, actor: str, action: str, target: str = "", **details: Any) -> None:
