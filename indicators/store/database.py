@@ -2054,8 +2054,11 @@ def _touched_by(
     params: dict[str, Any] | None = None,
 ) -> Touched:
     """What a write of the rows of `relation` (indicator, period) by `organisations` touched."""
+    # the distinct pairs first: the join then reads a few rows, not every value (0.05 s -> 0.01 s
+    # for an upload of 818,181 values)
     rows = con.execute(
-        f"select distinct r.indicator, {_YEAR_OF} from {relation} as r"  # noqa: S608
+        f"select distinct r.indicator, {_YEAR_OF}"  # noqa: S608
+        f" from (select distinct indicator, period from {relation}) as r"
         " inner join periods as p on p.code = r.period",
         params,
     ).fetchall()
