@@ -49,7 +49,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from indicators.access import devices, sessions, tickets
 from indicators.common.i18n import t
-from indicators.common.runtime import collect_less
+from indicators.common.runtime import set_up
 from indicators.demo import start_demo_store
 from indicators.ingest import reader, scratch
 from indicators.store.database import Store, close_idle, data_dir, default_db_path, is_lake
@@ -269,7 +269,7 @@ def stopped() -> None:
 
 def set_up_process() -> None:
     """The settings of the server's Python process (indicators/common/runtime.py)."""
-    collect_less()
+    set_up()
 
 
 def first_start() -> bool:

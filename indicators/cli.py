@@ -22,7 +22,7 @@ from indicators.access.viewer import ROLES, command_line
 from indicators.analytics import progress
 from indicators.common import i18n
 from indicators.common.problems import DefinitionError, DefinitionProblem, UnreadableFileError
-from indicators.common.runtime import collect_less
+from indicators.common.runtime import set_up
 from indicators.definition.loading import read_definition
 from indicators.definition.model import empty_definition
 from indicators.definition.writing import files as files_of
@@ -800,7 +800,7 @@ def _maintenance(db: Path, args: argparse.Namespace, lang: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    collect_less()
+    set_up()
     args = _parser().parse_args(argv)
     db: Path = getattr(args, "db", None) or default_db_path()
     folder: Path = getattr(args, "data", None) or data_dir()

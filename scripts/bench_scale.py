@@ -54,8 +54,8 @@ from indicators.analytics import (  # noqa: E402
 )
 from indicators.analytics import progress as pr  # noqa: E402
 from indicators.analytics import synchronisation as sync  # noqa: E402
+from indicators.common import runtime  # noqa: E402
 from indicators.common.problems import RefusedInputError  # noqa: E402
-from indicators.common.runtime import collect_less  # noqa: E402
 from indicators.definition.writing import write_definition  # noqa: E402
 from indicators.demo.scale import ACTOR, build_scale, store_bytes  # noqa: E402
 from indicators.ingest import uploads  # noqa: E402
@@ -402,7 +402,7 @@ def bench_pages(
 
 
 def main() -> int:
-    collect_less()  # as the app's server runs
+    runtime.set_up()  # as the app's server runs
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--db", type=Path, default=None)
