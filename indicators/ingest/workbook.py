@@ -59,31 +59,26 @@ def factorise(rows: Sequence[Sequence[CellValue]]) -> tuple[array[int], int, lis
     boolean never passes for a number.
     """
     width = max(map(len, rows), default=0)
-    codes: array[int] = array("i")
-    # Each pass below runs in C (a million cells: about a fifth of a second, against half a
-    # second for a Python loop): the distinct values in order of first appearance, then one
-    # lookup per cell, whose text's hash the first pass already computed.
-    distinct = dict.fromkeys(chain.from_iterable(rows))
-    if (True in distinct or False in distinct) and bool in set(
-        map(type, chain.from_iterable(rows))
-    ):
-        typed: dict[object, int] = {(type(None), None): 0, (str, ""): 1}
+    # Each pass below runs in C (a million cells: about 0.08 s, against half a second for a
+    # Python loop): the cells in one list, the distinct values in order of first appearance,
+    # then one lookup per cell, whose text's hash the first pass already computed.
+    if all(len(row) == width for row in rows):
+        cells = list(chain.from_iterable(rows))
+    else:
+        cells = []
         for row in rows:
-            codes.extend([typed.setdefault((type(v), v), len(typed)) for v in row])
-            codes.extend([0] * (width - len(row)))
+            cells.extend(row)
+            cells.extend([None] * (width - len(row)))
+    distinct = dict.fromkeys(cells)
+    if (True in distinct or False in distinct) and bool in set(map(type, cells)):
+        typed: dict[object, int] = {(type(None), None): 0, (str, ""): 1}
+        codes = array("i", [typed.setdefault((type(v), v), len(typed)) for v in cells])
         return codes, width, [None, None, *(key[1] for key in list(typed)[2:])]  # type: ignore[index]
     distinct.pop(None, None)
     distinct.pop("", None)
     index: dict[object, int] = {None: 0, "": 1}
     index.update(zip(distinct, range(2, len(distinct) + 2), strict=True))
-    code_of = index.__getitem__
-    if all(len(row) == width for row in rows):
-        codes.extend(list(map(code_of, chain.from_iterable(rows))))
-    else:
-        for row in rows:
-            codes.extend(list(map(code_of, row)))
-            codes.extend([0] * (width - len(row)))
-    return codes, width, [None, None, *distinct]
+    return array("i", list(map(index.__getitem__, cells))), width, [None, None, *distinct]
 
 
 @dataclass(frozen=True)
