@@ -6,8 +6,10 @@ import fcntl
 import functools
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,6 +64,39 @@ def scripts_compiled_once() -> Iterator[None]:
     ScriptCache.get_bytecode = get_bytecode  # type: ignore[method-assign]
     yield
     ScriptCache.get_bytecode = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def script_runs_awaited_not_polled() -> Iterator[None]:
+    """AppTest waits for each script run by waking every millisecond to look through all the
+    run's events for the last one (`require_widgets_deltas`): a thousand times a second it
+    takes the interpreter from the page being run, for a scan that grows with the page. Here
+    it waits on an event set by the last one, with the same timeout and the same error."""
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunnerEvent
+    from streamlit.testing.v1 import local_script_runner
+
+    original = local_script_runner.require_widgets_deltas
+
+    def require_widgets_deltas(runner: Any, timeout: float = 3) -> None:
+        stopped = threading.Event()
+
+        def on_event(sender: object, event: ScriptRunnerEvent, **kwargs: object) -> None:
+            if event == ScriptRunnerEvent.SHUTDOWN:
+                stopped.set()
+
+        runner.on_event.connect(on_event, weak=False)
+        try:
+            if runner.script_stopped() or stopped.wait(timeout):  # sent before, or now
+                return
+        finally:
+            runner.on_event.disconnect(on_event)
+        runner.request_stop()  # as Streamlit's own: the script must not run on forever
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    local_script_runner.require_widgets_deltas = require_widgets_deltas
+    yield
+    local_script_runner.require_widgets_deltas = original
 
 
 @pytest.fixture(autouse=True, scope="session")
