@@ -179,6 +179,8 @@ def _build_demo(db: Path, folder: Path, lang: str) -> None:
 
 # Pages that write into the store: closed while the demo's files are still being sent into it.
 WRITING_PAGES = frozenset({"upload", "sync", "synthesis", "admin"})  # sync: reviews
+# the pages that read the figures and reports the store keeps, made again after each upload
+FIGURE_PAGES = frozenset({"theory", "sync", "coordination", "data", "quality", "synthesis"})
 
 
 def demo_banner(lang: str, page: str = "") -> None:
@@ -550,6 +552,9 @@ def guard(page: str) -> tuple[Viewer, Store, str]:
     if refused is not None:
         st.warning(reserved_sentence(refused[0], refused[1], lang), icon=":material/block:")
     demo_banner(lang, page)
+    if page in FIGURE_PAGES and store.behind():  # an upload's figures are being made
+        with st.spinner(t("app.figures_catching_up", lang)):
+            store.catch_up()
     return viewer, store, lang
 
 

@@ -980,3 +980,29 @@ def test_a_script_changed_between_two_apptests_runs_as_changed(tmp_path: Path) -
     second = AppTest.from_file(str(script)).run()
     assert [m.value for m in first.markdown] == ["avant"]
     assert [m.value for m in second.markdown] == ["après"]
+
+
+def test_a_figure_page_after_an_upload_waits_for_its_figures_and_the_upload_page_does_not(
+    app_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after an upload the kept figures are behind: a page that shows them waits for
+    them under a sentence (`ui.guard`), the upload page, which does not, goes on."""
+    from tests.test_figures_kept import SCHOOL, T1, upload
+
+    reported(app_store)
+    app_store.query("progress", indicator="", accepted_only=False, years=[])  # caught up
+    caught_up: list[bool] = []
+    catch_up = Store.catch_up
+
+    def recorded(self: Store) -> None:
+        caught_up.append(self.behind())
+        catch_up(self)
+
+    monkeypatch.setattr(Store, "catch_up", recorded)
+    upload(app_store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    assert app_store.behind()
+    started(app_store, "valmont", page="pages/deposer.py")
+    assert caught_up == [] and app_store.behind()
+    at = started(app_store, EVALUATOR.username, page="pages/theorie_du_changement.py")
+    assert not at.exception, at.exception
+    assert caught_up == [True] and not app_store.behind()

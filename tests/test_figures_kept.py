@@ -208,6 +208,44 @@ def test_an_upload_returns_before_its_refresh_and_a_reader_waits_for_it(
     same_as_live(store)
 
 
+def test_a_page_can_tell_the_figures_are_behind_and_wait_for_the_thread_at_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`behind` holds from the upload until the thread computing its figures is done, and
+    `catch_up` returns only then (what a figure page's spinner waits for)."""
+    reported(store)
+    same_as_live(store)  # reported()'s plain SQL caught up by this first read
+    assert not store.behind()
+    begun, go_on = threading.Event(), threading.Event()
+    refresh = Store._refresh_deferred
+
+    def held(self: Store, deferred: list[object]) -> None:
+        begun.set()
+        assert go_on.wait(30)
+        refresh(self, deferred)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_refresh_deferred", held)
+    upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    assert store.behind()  # left for later
+    settling = store.settle_soon()
+    assert settling is not None and begun.wait(30)
+    assert not connection.pending(store.path) and store.behind()  # taken, being computed
+    waiter = threading.Thread(target=store.catch_up)
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive()  # waits for the thread at it
+    go_on.set()
+    settling.join(30)
+    waiter.join(30)
+    assert not waiter.is_alive() and not store.behind()
+    monkeypatch.undo()
+    same_as_live(store)
+    upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 71)])
+    store.catch_up()  # no thread at it: computed here
+    assert not store.behind()
+    same_as_live(store)
+
+
 def test_uploads_left_for_later_are_computed_with_the_next_write_or_read_only(
     store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

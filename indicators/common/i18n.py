@@ -72,6 +72,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The demo is finishing: all {total} uploads went through; the demo's evaluator accepts"
         " those of past school years and publishes them.",
     ),
+    "app.figures_catching_up": (
+        "Mise à jour des chiffres après le dernier dépôt : la page s'affiche dans quelques"
+        " secondes.",
+        "Updating the figures after the latest upload: the page shows in a few seconds.",
+    ),
     "app.demo_closed": (
         "Cette page écrit dans la base : elle ouvre quand la démonstration aura fini de se"
         " charger.",

@@ -168,6 +168,7 @@ class _Registry:
     opening: dict[str, threading.Lock] = field(default_factory=dict)
     writers: dict[str, threading.RLock] = field(default_factory=dict)
     pending: dict[str, list[object]] = field(default_factory=dict)
+    computing: dict[str, int] = field(default_factory=dict)  # pending work taken, not yet done
 
 
 _registry = _Registry()
@@ -327,6 +328,31 @@ def take_pending(path: Path) -> list[object]:
     registry = _current()
     with registry.guard:
         return registry.pending.pop(_key(path), [])
+
+
+@contextmanager
+def computing(path: Path) -> Iterator[None]:
+    """Mark the work taken from `take_pending` as being done until the block ends."""
+    registry = _current()
+    key = _key(path)
+    with registry.guard:
+        registry.computing[key] = registry.computing.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        with registry.guard:
+            registry.computing[key] -= 1
+            if not registry.computing[key]:
+                del registry.computing[key]
+
+
+def behind(path: Path) -> bool:
+    """True while work left for later on the file waits (`defer`) or is being done
+    (`computing`)."""
+    registry = _current()
+    key = _key(path)
+    with registry.guard:
+        return bool(registry.pending.get(key)) or key in registry.computing
 
 
 def pending_paths() -> list[str]:

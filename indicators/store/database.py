@@ -343,10 +343,25 @@ class Store:
         of the store wait for it meanwhile."""
         if not connection.pending(self.path):
             return
+        self._settle_now()
+
+    def _settle_now(self) -> None:
         with connection.writing(self.path):
             waiting = self._waiting()
             if waiting:
-                self._refresh_deferred(waiting)
+                with connection.computing(self.path):
+                    self._refresh_deferred(waiting)
+
+    def behind(self) -> bool:
+        """True while the kept tables wait to be computed again after an upload, or are being
+        computed (a page about to read them can say why it waits: `catch_up`)."""
+        return connection.behind(self.path)
+
+    def catch_up(self) -> None:
+        """Return once the kept tables hold every upload stored in this process: computed by
+        the thread already at it (waited for), or here."""
+        if self.behind():
+            self._settle_now()
 
     def _waiting(self) -> list[Touched | None]:
         """What the uploads left for later (`settle`), taken: nothing waits after."""
