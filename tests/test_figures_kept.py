@@ -246,6 +246,22 @@ def test_a_page_can_tell_the_figures_are_behind_and_wait_for_the_thread_at_them(
     same_as_live(store)
 
 
+def test_kept_tables_behind_before_an_upload_are_all_made_again_by_its_refresh(
+    store: Store,
+) -> None:
+    """Kept tables behind (a write by other means, or one whose refresh failed) and an upload
+    computed before any read: its refresh makes them all again, not only what it touched, or
+    it would record the earlier change as computed and hide it for good."""
+    reported(store)  # plain SQL: the kept tables are behind, and nothing has read them
+    submission = upload(store, "ent-valmont", [("visites-entreprise", SCHOOL, T1, 70)])
+    store.settle()
+    same_as_live(store)
+    with store._connect() as con:  # by other means again, then a review
+        con.execute("update observations set value = value + 1 where organisation = 'asso-elan'")
+    assert review_submission(store, EVALUATOR, submission, "accepted")
+    same_as_live(store)
+
+
 def test_uploads_left_for_later_are_computed_with_the_next_write_or_read_only(
     store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -305,7 +305,13 @@ class Store:
                 _rollback_quietly(con)
                 raise
 
-    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T], *, later: bool = False) -> T:
+    def _write(
+        self,
+        work: Callable[[duckdb.DuckDBPyConnection], T],
+        *,
+        later: bool = False,
+        kept: bool = False,
+    ) -> T:
         """`work` done in one writing transaction, all of it or nothing; on a DuckLake, done
         again from the start when another server's transaction committed first and they
         conflict (LAKE_RETRIES times at most, after a growing random pause; then StoreError,
@@ -313,7 +319,13 @@ class Store:
 
         What the write changed of the kept tables is computed again right after it commits,
         or, when `later`, left for `settle` (the next read of them, or a caller that does not
-        wait for it): an upload returns once its values are stored."""
+        wait for it): an upload returns once its values are stored.
+
+        `kept`: the work changes what the kept tables are made of. When they were already
+        behind before it (a write by other means, or a write whose refresh failed) with no
+        upload of this process waiting, all of them are made again, not only what it touched:
+        the refresh records the observations it saw as computed, and would hide the earlier
+        change for good."""
 
         deferred: list[Touched | None] = []
 
@@ -322,7 +334,13 @@ class Store:
             token = _DEFERRED.set(deferred)
             try:
                 with self._transaction() as con:
-                    return work(con)
+                    # uploads of this process left for later explain a difference: checked
+                    # only when none waits (the lock held, none can be added meanwhile)
+                    behind = kept and not connection.pending(self.path) and _kept_behind(con)
+                    done = work(con)
+                    if behind and deferred:
+                        deferred[:] = [None]  # everything
+                    return done
             finally:
                 _DEFERRED.reset(token)
 
@@ -553,7 +571,7 @@ class Store:
                 _audit(con, self.clock(), audit.actor, audit.action, audit.target, audit.details)
             return rows if selected is None else selected
 
-        return self._write(work)
+        return self._write(work, kept=name in _CHANGES_KEPT)
 
     def publish(self, period: str, tables: list[tuple[str, str, str]], audit: Audit) -> int:
         """Freeze the funders' summary of `period`: one publication and its tables (scope,
@@ -1142,7 +1160,7 @@ class Store:
             )
             return {"status": "received", "submission": submission, **counts}
 
-        return self._write(work, later=True)
+        return self._write(work, later=True, kept=True)
 
     def load_batch(self, uploads: list[Upload]) -> list[dict[str, Any]]:
         """Store several uploads, each of another organisation, in one transaction.
@@ -1158,7 +1176,7 @@ class Store:
             raise ValueError("one upload per organisation in a batch")
         if not uploads:
             return []
-        return self._write(lambda con: _load_batch(con, uploads))
+        return self._write(lambda con: _load_batch(con, uploads), kept=True)
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, uploads: list[Upload]) -> list[dict[str, Any]]:
