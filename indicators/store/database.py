@@ -325,7 +325,8 @@ class Store:
         behind before it (a write by other means, or a write whose refresh failed) with no
         upload of this process waiting, all of them are made again, not only what it touched:
         the refresh records the observations it saw as computed, and would hide the earlier
-        change for good."""
+        change for good. Not on a DuckLake, where another server's upload whose figures it is
+        computing looks the same."""
 
         deferred: list[Touched | None] = []
 
@@ -335,8 +336,14 @@ class Store:
             try:
                 with self._transaction() as con:
                     # uploads of this process left for later explain a difference: checked
-                    # only when none waits (the lock held, none can be added meanwhile)
-                    behind = kept and not connection.pending(self.path) and _kept_behind(con)
+                    # only when none waits (the lock held, none can be added meanwhile); on a
+                    # DuckLake, so do another server's, which it is computing: not checked
+                    behind = (
+                        kept
+                        and not self.lake
+                        and not connection.pending(self.path)
+                        and _kept_behind(con)
+                    )
                     done = work(con)
                     if behind and deferred:
                         deferred[:] = [None]  # everything
