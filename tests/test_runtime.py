@@ -54,9 +54,8 @@ def test_numpy_stops_advising_huge_pages_unless_the_operator_said() -> None:
 
 
 def test_the_command_line_runs_with_them() -> None:
-    assert settings("import contextlib\nfrom indicators import cli") == settings(
-        ""
-    )  # on import: none
+    imported = settings("import contextlib\nfrom indicators import cli")
+    assert imported == settings("")  # importing it sets nothing
     code = (
         "import contextlib, io\nfrom indicators import cli\n"
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"

@@ -43,8 +43,8 @@ def small_pages() -> None:
 
     numpy advises huge pages (`madvise`) for every array of 4 MB or more. Where the kernel's
     transparent huge pages are on "madvise" with defragmentation on "madvise" (as on the
-    machine of BENCHMARKS.md, and the kernel's default for defragmentation), the first touch of such an array may make the kernel compact memory to find a
-    free 2 MB page, in the process's own time. The ingest's arrays of a large upload live for
+    machine of BENCHMARKS.md), the first touch of such an array may make the kernel compact
+    memory to find a free 2 MB page, in the process's own time. The ingest's arrays of a large upload live for
     milliseconds: finding, mapping and checking 818,181 values spent 0.18 to 0.28 s in the
     kernel with the advice and 0.04 to 0.10 s without it (BENCHMARKS.md)."""
     if HUGEPAGE_VARIABLE in os.environ:
@@ -54,6 +54,4 @@ def small_pages() -> None:
 
 def huge_pages_advised() -> bool:
     """Whether numpy advises huge pages for its large arrays in this process."""
-    advised = np._core.multiarray._set_madvise_hugepage(True)  # type: ignore[attr-defined]
-    np._core.multiarray._set_madvise_hugepage(advised)  # type: ignore[attr-defined]
-    return bool(advised)
+    return bool(np._core.multiarray._get_madvise_hugepage())  # type: ignore[attr-defined]
